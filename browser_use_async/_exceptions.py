@@ -1,0 +1,169 @@
+"""Every exception the SDK raises on purpose derives from `BrowserUseError`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BrowserUseError",
+    "ClientClosedError",
+    "ConflictError",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+]
+
+
+class BrowserUseError(Exception):
+    """Base class of every error raised by browser-use-async."""
+
+
+class InvalidArgumentError(BrowserUseError, ValueError):
+    """An argument was rejected before any request was sent."""
+
+
+class APIError(BrowserUseError):
+    """A request was made and did not give a usable result.
+
+    `attempts` is how many times the request was sent before giving up.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        if self.attempts > 1:
+            return f"{self.message} (after {self.attempts} attempts)"
+        return self.message
+
+
+class APIConnectionError(APIError):
+    """The server could not be reached, or the connection failed before a full response.
+
+    `reached_server` is False only when the request provably never left the client
+    (the connection could not be opened), so repeating it cannot duplicate work.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        reached_server: bool = True,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message, method=method, url=url, attempts=attempts)
+        self.reached_server = reached_server
+
+
+class APITimeoutError(APIConnectionError):
+    """No complete response arrived within the timeout."""
+
+
+class APIResponseValidationError(APIError):
+    """The server answered with a body that is not what the API documents.
+
+    `errors` lists each problem with its JSON path, e.g. ``required field missing @ $.id``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        body: bytes,
+        errors: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.status_code = status_code
+        self.body = body
+        self.errors = list(errors)
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-success status.
+
+    `body` is the parsed JSON body when there is one, else the text. `retry_after`
+    is the wait in seconds the server asked for, when it said.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        body: Any,
+        headers: Mapping[str, str],
+        retry_after: float | None = None,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message, method=method, url=url, attempts=attempts)
+        self.status_code = status_code
+        self.body = body
+        self.headers = headers
+        self.retry_after = retry_after
+
+
+class BadRequestError(APIStatusError):
+    """400: the server refused the request as it stands."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the API key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource for this API key."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource's state does not allow this now."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the server rejected the request's parameters.
+
+    `details` holds FastAPI's validation items (``loc``, ``msg``, ``type``) when given.
+    """
+
+    @property
+    def details(self) -> list[dict[str, Any]]:
+        from browser_use_async._serde import validation_items  # noqa: PLC0415 (import cycle)
+
+        return validation_items(self.body)
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests or too many concurrent sessions; see `retry_after`."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed."""
+
+
+class ClientClosedError(BrowserUseError, RuntimeError):
+    """The client was used after `close()`, or on an event loop other than its own."""

@@ -1,0 +1,243 @@
+"""Pure request building and response decoding: no sockets, no event loop.
+
+The transport sends a `Request` and hands back a `Response`; everything about what
+those bytes mean for the API lives here.
+"""
+
+import datetime as dt
+import email.utils
+import math
+import platform
+import re
+import typing
+import uuid
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import attrs
+
+from browser_use_async import _serde
+from browser_use_async._exceptions import (
+    APIResponseValidationError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from browser_use_async._version import __version__
+
+T = TypeVar("T")
+
+API_KEY_HEADER = "X-Browser-Use-API-Key"
+DEFAULT_BASE_URL = "https://api.browser-use.com/api/v2"
+USER_AGENT = (
+    f"browser-use-async/{__version__} "
+    f"{platform.python_implementation()}/{platform.python_version()}"
+)
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+
+
+def _redact(headers: Mapping[str, str]) -> str:
+    shown = {
+        k: ("<redacted>" if k.lower() == API_KEY_HEADER.lower() else v) for k, v in headers.items()
+    }
+    return repr(shown)
+
+
+@attrs.frozen
+class Request:
+    """One HTTP request, ready to send. Its repr never shows the API key."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = attrs.field(repr=_redact)
+    body: bytes | None = None
+
+
+@attrs.frozen
+class Response:
+    """One HTTP response as read off the wire."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def check_api_key(api_key: object) -> str:
+    """Reject keys that cannot be sent as a header value, without echoing them."""
+    if not isinstance(api_key, str) or not api_key:
+        raise InvalidArgumentError(
+            "No API key: pass api_key=... or set the BROWSER_USE_API_KEY environment variable."
+        )
+    if not _VISIBLE_ASCII.fullmatch(api_key):
+        raise InvalidArgumentError(
+            "The API key contains whitespace, control or non-ASCII characters; "
+            "check BROWSER_USE_API_KEY for a stray newline or quote."
+        )
+    return api_key
+
+
+def check_base_url(base_url: str) -> str:
+    """An http(s) URL with a host, returned without its trailing slash."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidArgumentError(
+            f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {base_url!r}"
+        )
+    if parts.query or parts.fragment:
+        raise InvalidArgumentError(f"base_url must not have a query or fragment: {base_url!r}")
+    return base_url.rstrip("/")
+
+
+def uuid_segment(value: object, name: str) -> str:
+    """A path id as the canonical UUID string; anything else is an `InvalidArgumentError`."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            pass
+    raise InvalidArgumentError(
+        f"{name} must be a UUID (a uuid.UUID or a string such as "
+        f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got {value!r}"
+    )
+
+
+def build_request(
+    method: str, base_url: str, path: str, api_key: str, body: object | None = None
+) -> Request:
+    """Headers and body bytes for `method base_url+path`; `body` is an attrs model or None."""
+    headers = {
+        API_KEY_HEADER: api_key,
+        "Accept": "application/json",
+        "User-Agent": USER_AGENT,
+    }
+    data = None
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        data = _serde.encode(body)
+    return Request(method=method, url=base_url + path, headers=headers, body=data)
+
+
+def decode_response(request: Request, response: Response, cls: type[T]) -> T:
+    """The model for a 2xx response; the matching `APIError` otherwise."""
+    if not 200 <= response.status < 300:
+        raise status_error(request, response)
+    try:
+        return _serde.decode(response.body, cls)
+    except _serde.DecodeError as exc:
+        raise APIResponseValidationError(
+            f"{request.method} {request.url} returned {response.status} with a body that is not "
+            f"a valid {cls.__name__}: {'; '.join(exc.errors[:5])}. The API may have changed: "
+            "upgrade browser-use-async, or report this with the body (`error.body`).",
+            method=request.method,
+            url=request.url,
+            status_code=response.status,
+            body=response.body,
+            errors=exc.errors,
+        ) from None
+
+
+_STATUS_ERRORS: dict[int, tuple[type[APIStatusError], str]] = {
+    400: (BadRequestError, ""),
+    401: (
+        AuthenticationError,
+        "Check the API key: set BROWSER_USE_API_KEY or pass api_key=... .",
+    ),
+    403: (PermissionDeniedError, "This API key is not allowed to do that."),
+    404: (NotFoundError, "Check the id: it may not exist or may belong to another project."),
+    409: (ConflictError, ""),
+    422: (UnprocessableEntityError, "The server rejected the request's parameters."),
+    429: (RateLimitError, "Too many requests or active sessions: wait, then try again."),
+}
+
+
+def status_error(request: Request, response: Response) -> APIStatusError:
+    """The `APIStatusError` subclass for a non-2xx response, with a readable message."""
+    try:
+        body: Any = _serde.decode_json(response.body)
+    except ValueError:
+        body = response.body.decode("utf-8", "replace")
+    cls: type[APIStatusError]
+    if response.status >= 500:
+        cls, hint = InternalServerError, "The server failed; trying again later may work."
+    else:
+        cls, hint = _STATUS_ERRORS.get(response.status, (APIStatusError, ""))
+    retry_after = parse_retry_after(response.headers)
+    parts = [f"{request.method} {request.url} failed with HTTP {response.status}"]
+    detail = _describe_detail(body)
+    if detail:
+        parts.append(f": {detail}")
+    parts.append(".")
+    if hint:
+        parts.append(f" {hint}")
+    if retry_after is not None:
+        parts.append(f" The server asked to retry after {retry_after:g} s.")
+    return cls(
+        "".join(parts),
+        method=request.method,
+        url=request.url,
+        status_code=response.status,
+        body=body,
+        headers=response.headers,
+        retry_after=retry_after,
+    )
+
+
+def _describe_detail(body: object, limit: int = 300) -> str:
+    items = _serde.validation_items(body)
+    if items:
+        text = "; ".join(_describe_item(item) for item in items)
+    else:
+        detail = body
+        if isinstance(body, dict):
+            detail = typing.cast(dict[str, object], body).get("detail", detail)
+        text = detail if isinstance(detail, str) else _serde.dumps_text(detail)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _describe_item(item: dict[str, Any]) -> str:
+    loc = item.get("loc")
+    parts = typing.cast(list[object], loc) if isinstance(loc, list) else []
+    where = ".".join(str(part) for part in parts)
+    return f"{where}: {item['msg']}" if where else str(item["msg"])
+
+
+def parse_retry_after(headers: Mapping[str, str], now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from `retry-after-ms` or `Retry-After` (seconds or HTTP-date).
+
+    Returns None when neither header is present or readable; never a negative number.
+    """
+    milliseconds = _non_negative_number(headers.get("retry-after-ms"))
+    if milliseconds is not None:
+        return milliseconds / 1000
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    seconds = _non_negative_number(value)
+    if seconds is not None:
+        return seconds
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _non_negative_number(value: str | None) -> float | None:
+    if value is None or not re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None

@@ -1,0 +1,263 @@
+"""JSON bytes <-> attrs models: the one place that knows the wire's shape.
+
+camelCase on the wire, snake_case attributes. Structuring is strict about types (a
+number is never silently turned into a string, nor a string into a list) but ignores
+unknown fields, and keeps enum values newer than this SDK as plain strings where the
+model allows `SomeEnum | str`.
+"""
+
+import datetime as dt
+import decimal
+import enum
+import json
+import re
+import types
+import typing
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.cols import (
+    list_structure_factory,
+    mapping_structure_factory,  # pyright: ignore[reportUnknownVariableType]
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from browser_use_async._exceptions import InvalidArgumentError
+
+T = TypeVar("T")
+
+__all__ = ["DecodeError", "decode", "decode_json", "dumps_text", "encode", "parse_judgement"]
+
+
+class DecodeError(Exception):
+    """Bytes that are not JSON, or JSON that does not fit the model; `errors` name the paths."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def to_camel(name: str) -> str:
+    """`evaluation_previous_goal` -> `evaluationPreviousGoal`."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _type_error(value: object, expected: str) -> TypeError:
+    return TypeError(f"expected {expected}, got {type(value).__name__}")
+
+
+def _structure_str(value: object, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    raise _type_error(value, "a string")
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _type_error(value, "a boolean")
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _type_error(value, "an integer")
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise _type_error(value, "a number")
+
+
+def _structure_uuid(value: object, _: type) -> uuid.UUID:
+    return uuid.UUID(_structure_str(value, str))
+
+
+def parse_datetime(value: str) -> dt.datetime:
+    """ISO 8601 to an aware UTC datetime; a timestamp without offset is UTC."""
+    parsed = dt.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def _structure_datetime(value: object, _: type) -> dt.datetime:
+    return parse_datetime(_structure_str(value, str))
+
+
+def _structure_decimal(value: object, _: type) -> decimal.Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _type_error(value, "a decimal string")
+    try:
+        number = decimal.Decimal(str(value))
+    except decimal.InvalidOperation:
+        raise ValueError(f"{value!r} is not a decimal number") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def _is_open_enum(tp: Any) -> bool:
+    """`SomeStrEnum | str` (optionally `| None`): known values become members, others stay str."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return False
+    args = set(typing.get_args(tp)) - {type(None)}
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.StrEnum)]
+    return len(enums) == 1 and args == {enums[0], str}
+
+
+def _open_enum_hook(tp: Any) -> Callable[[object, Any], object]:
+    args = typing.get_args(tp)
+    members: type[enum.StrEnum] = next(
+        a for a in args if isinstance(a, type) and issubclass(a, enum.StrEnum)
+    )
+    nullable = type(None) in args
+
+    def structure(value: object, _: Any) -> object:
+        if value is None and nullable:
+            return None
+        text = _structure_str(value, str)
+        try:
+            return members(text)
+        except ValueError:
+            return text
+
+    return structure
+
+
+HookFactory = Callable[[Any, cattrs.BaseConverter], Callable[[Any, Any], Any]]
+
+
+def _strict_container(factory: HookFactory, kind: type) -> HookFactory:
+    def make(tp: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+        inner = factory(tp, conv)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, kind):
+                raise _type_error(value, f"a JSON {'array' if kind is list else 'object'}")
+            return inner(value, target)
+
+        return structure
+
+    return make
+
+
+def _is_list(tp: Any) -> bool:
+    return typing.get_origin(tp) is list
+
+
+def _is_dict(tp: Any) -> bool:
+    return typing.get_origin(tp) is dict
+
+
+def _camel_overrides(cls: type) -> dict[str, Any]:
+    return {a.name: override(rename=to_camel(a.name)) for a in attrs.fields(cls)}
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
+    for tp, hook in [
+        (str, _structure_str),
+        (bool, _structure_bool),
+        (int, _structure_int),
+        (float, _structure_float),
+        (uuid.UUID, _structure_uuid),
+        (dt.datetime, _structure_datetime),
+        (decimal.Decimal, _structure_decimal),
+    ]:
+        conv.register_structure_hook(tp, hook)
+    conv.register_unstructure_hook(uuid.UUID, str)
+    conv.register_unstructure_hook(decimal.Decimal, str)
+    conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    conv.register_structure_hook_factory(_is_open_enum, _open_enum_hook)
+    conv.register_structure_hook_factory(_is_list, _strict_container(list_structure_factory, list))
+    conv.register_structure_hook_factory(
+        _is_dict, _strict_container(typing.cast(HookFactory, mapping_structure_factory), dict)
+    )
+    conv.register_structure_hook_factory(
+        attrs.has,
+        lambda cls, c: make_dict_structure_fn(cls, c, **_camel_overrides(cls)),
+    )
+    conv.register_unstructure_hook_factory(
+        attrs.has,
+        lambda cls, c: make_dict_unstructure_fn(cls, c, **_camel_overrides(cls)),
+    )
+    return conv
+
+
+_converter = _make_converter()
+
+
+_WIRE_NAME = re.compile(r"\.([a-z][a-z0-9_]*)")
+
+
+def _wire_path(error: str) -> str:
+    """`... @ $.output_files[0].file_name` -> `... @ $.outputFiles[0].fileName`."""
+    message, at, path = error.rpartition(" @ ")
+    return message + at + _WIRE_NAME.sub(lambda m: "." + to_camel(m[1]), path)
+
+
+def decode(data: bytes, cls: type[T]) -> T:
+    """Turn a JSON response body into `cls`, or raise `DecodeError` naming what is wrong."""
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise DecodeError([f"the body is not valid JSON ({exc})"]) from None
+    if not isinstance(document, dict):
+        raise DecodeError([f"expected a JSON object @ $, got {type(document).__name__}"])
+    try:
+        return _converter.structure(document, cls)
+    except cattrs.BaseValidationError as exc:
+        raise DecodeError([_wire_path(e) for e in cattrs.transform_error(exc, path="$")]) from None
+    except RecursionError:
+        raise DecodeError(["the body is nested too deeply"]) from None
+
+
+def decode_json(data: bytes) -> Any:
+    """Parse any JSON body; raises `ValueError` when it is not JSON."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("the body is nested too deeply") from None
+
+
+def validation_items(body: object) -> list[dict[str, Any]]:
+    """The items of a FastAPI `{"detail": [{"loc", "msg", "type"}, ...]}` body (or one item)."""
+    detail: object = None
+    if isinstance(body, dict):
+        detail = typing.cast(dict[str, object], body).get("detail")
+    if isinstance(detail, dict):
+        detail = [typing.cast(object, detail)]
+    if not isinstance(detail, list) or not detail:
+        return []
+    items = typing.cast(list[object], detail)
+    valid = [typing.cast(dict[str, Any], i) for i in items if isinstance(i, dict) and "msg" in i]
+    return valid if len(valid) == len(items) else []
+
+
+def dumps_text(value: Any) -> str:
+    """Any JSON value as compact text, for messages."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode(obj: object) -> bytes:
+    """An attrs model to compact JSON bytes with camelCase keys."""
+    return dumps_text(_converter.unstructure(obj)).encode()
+
+
+def parse_judgement(judgement: str | None) -> dict[str, Any] | None:
+    """Decode `TaskView.judgement`, the judge's report as a JSON string, into a dict."""
+    if judgement is None:
+        return None
+    try:
+        report = json.loads(judgement)
+    except ValueError as exc:
+        raise InvalidArgumentError(f"the judgement is not valid JSON: {exc}") from None
+    if not isinstance(report, dict):
+        raise InvalidArgumentError("the judgement is JSON but not an object")
+    return typing.cast(dict[str, Any], report)

@@ -1,0 +1,5 @@
+"""Thin groups of API operations; `AsyncBrowserUse` does the sending."""
+
+from browser_use_async.resources.tasks import AsyncTasks
+
+__all__ = ["AsyncTasks"]

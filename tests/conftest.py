@@ -1,0 +1,88 @@
+"""Shared fixtures: the fake cloud, a client on it, and a canned-response server."""
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+
+import attrs
+import pytest
+from aiohttp import web
+
+from browser_use_async import AsyncBrowserUse
+from browser_use_async.testing import FakeBrowserUseCloud
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's own key or base URL."""
+    monkeypatch.delenv("BROWSER_USE_API_KEY", raising=False)
+    monkeypatch.delenv("BROWSER_USE_BASE_URL", raising=False)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBrowserUseCloud]:
+    async with FakeBrowserUseCloud() as cloud:
+        yield cloud
+
+
+@pytest.fixture
+async def client(fake: FakeBrowserUseCloud) -> AsyncIterator[AsyncBrowserUse]:
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as c:
+        yield c
+
+
+@attrs.define
+class Canned:
+    """The response a `CannedServer` gives to every request."""
+
+    status: int = 200
+    body: bytes = b"{}"
+    headers: Mapping[str, str] = attrs.field(factory=lambda: {"Content-Type": "application/json"})
+    delay: float = 0.0
+
+
+class CannedServer:
+    """A real HTTP server on 127.0.0.1 that answers every request with `self.canned`."""
+
+    def __init__(self) -> None:
+        self.canned = Canned()
+        self.requests: list[web.Request] = []
+        self.runner: web.AppRunner | None = None
+        self.app = web.Application()
+        self.app.router.add_route("*", "/{tail:.*}", self._handle)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        self.requests.append(request)
+        if self.canned.delay:
+            await asyncio.sleep(self.canned.delay)
+        return web.Response(
+            status=self.canned.status, body=self.canned.body, headers=dict(self.canned.headers)
+        )
+
+    def respond(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+        self.canned = Canned(
+            status=status,
+            body=body,
+            headers=headers if headers is not None else {"Content-Type": "application/json"},
+        )
+
+    @property
+    def base_url(self) -> str:
+        assert self.runner is not None
+        host, port = self.runner.addresses[0][:2]
+        return f"http://{host}:{port}/api/v2"
+
+
+@pytest.fixture
+async def canned() -> AsyncIterator[CannedServer]:
+    server = CannedServer()
+    server.runner = web.AppRunner(server.app, access_log=None)
+    await server.runner.setup()
+    await web.TCPSite(server.runner, "127.0.0.1", 0).start()
+    yield server
+    await server.runner.cleanup()
+
+
+@pytest.fixture
+async def canned_client(canned: CannedServer) -> AsyncIterator[AsyncBrowserUse]:
+    async with AsyncBrowserUse(api_key="bu_test_key", base_url=canned.base_url) as c:
+        yield c

@@ -1,0 +1,155 @@
+"""Client configuration, lifecycle and secrets."""
+
+import asyncio
+import gc
+import logging
+import warnings
+
+import aiohttp
+import pytest
+
+from browser_use_async import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncBrowserUse,
+    ClientClosedError,
+    InvalidArgumentError,
+)
+from browser_use_async.testing import FakeBrowserUseCloud
+from tests.conftest import CannedServer
+from tests.samples import TASK_ID, task_bytes
+
+KEY = "bu_very_secret_key"
+
+
+def test_no_key_anywhere_is_a_clear_error() -> None:
+    with pytest.raises(InvalidArgumentError, match="BROWSER_USE_API_KEY"):
+        AsyncBrowserUse()
+
+
+def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_USE_API_KEY", KEY)
+    monkeypatch.setenv("BROWSER_USE_BASE_URL", "http://127.0.0.1:9/api/v2/")
+    client = AsyncBrowserUse()
+    assert client.base_url == "http://127.0.0.1:9/api/v2"
+
+
+def test_arguments_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_USE_API_KEY", "bu_env_key")
+    monkeypatch.setenv("BROWSER_USE_BASE_URL", "http://127.0.0.1:9/api/v2")
+    client = AsyncBrowserUse(KEY, base_url="https://example.com/api/v2/")
+    assert client.base_url == "https://example.com/api/v2"
+
+
+def test_default_base_url() -> None:
+    assert AsyncBrowserUse(KEY).base_url == "https://api.browser-use.com/api/v2"
+
+
+async def test_env_key_is_sent(monkeypatch: pytest.MonkeyPatch, fake: FakeBrowserUseCloud) -> None:
+    monkeypatch.setenv("BROWSER_USE_API_KEY", fake.api_key)
+    monkeypatch.setenv("BROWSER_USE_BASE_URL", fake.base_url)
+    async with AsyncBrowserUse() as client:
+        await client.tasks.stop(fake.create_task())
+    assert fake.requests[0].headers["X-Browser-Use-API-Key"] == fake.api_key
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"timeout": 0}, "timeout"),
+        ({"timeout": -1.0}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": "30"}, "timeout"),
+        ({"max_connections": 0}, "max_connections"),
+        ({"max_connections": 2.5}, "max_connections"),
+        ({"base_url": "api.browser-use.com"}, "base_url"),
+    ],
+)
+def test_bad_settings(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        AsyncBrowserUse(KEY, **kwargs)  # type: ignore[arg-type]
+
+
+def test_key_with_control_characters_is_refused() -> None:
+    with pytest.raises(InvalidArgumentError, match="control") as info:
+        AsyncBrowserUse("bu_key\r\nX-Evil: 1")
+    assert "bu_key" not in str(info.value)
+
+
+def test_repr_hides_the_key() -> None:
+    client = AsyncBrowserUse(KEY, base_url="https://example.com/api/v2")
+    assert repr(client) == "AsyncBrowserUse(base_url='https://example.com/api/v2')"
+    assert KEY not in repr(client)
+
+
+async def test_no_unclosed_session_warning_after_async_with(fake: FakeBrowserUseCloud) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+            await client.tasks.stop(fake.create_task())
+        del client
+        gc.collect()
+        await asyncio.sleep(0)
+    assert [w for w in caught if "nclosed" in str(w.message)] == []
+
+
+async def test_close_is_idempotent_and_final(fake: FakeBrowserUseCloud) -> None:
+    client = AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url)
+    await client.tasks.stop(fake.create_task())
+    await client.close()
+    await client.close()
+    with pytest.raises(ClientClosedError, match="closed"):
+        await client.tasks.stop(fake.create_task())
+
+
+async def test_caller_session_is_used_and_left_open(fake: FakeBrowserUseCloud) -> None:
+    async with aiohttp.ClientSession(headers={"X-Trace": "mine"}) as session:
+        async with AsyncBrowserUse(
+            api_key=fake.api_key, base_url=fake.base_url, session=session
+        ) as client:
+            await client.tasks.stop(fake.create_task())
+        assert not session.closed
+    assert fake.requests[0].headers["X-Trace"] == "mine"
+
+
+async def test_one_client_per_loop_is_enforced(fake: FakeBrowserUseCloud) -> None:
+    client = AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url)
+    await client.tasks.stop(fake.create_task())
+    try:
+        with pytest.raises(ClientClosedError, match="another event loop"):
+            await asyncio.to_thread(asyncio.run, client.tasks.stop(fake.create_task()))
+    finally:
+        await client.close()
+    assert len(fake.requests) == 1
+
+
+async def test_connection_refused_is_a_connection_error() -> None:
+    async with FakeBrowserUseCloud() as fake:
+        base_url, key = fake.base_url, fake.api_key
+    async with AsyncBrowserUse(api_key=key, base_url=base_url) as client:
+        with pytest.raises(APIConnectionError) as info:
+            await client.tasks.stop(TASK_ID)
+    assert info.value.reached_server is False
+    assert not isinstance(info.value, APITimeoutError)
+    assert "could not connect" in str(info.value)
+
+
+async def test_slow_server_times_out(canned: CannedServer) -> None:
+    canned.respond(200, task_bytes())
+    canned.canned.delay = 2.0
+    async with AsyncBrowserUse(api_key=KEY, base_url=canned.base_url, timeout=0.2) as client:
+        with pytest.raises(APITimeoutError) as info:
+            await client.tasks.stop(TASK_ID)
+    assert info.value.reached_server is True
+    assert "0.2 s" in str(info.value)
+
+
+async def test_key_never_logged(
+    fake: FakeBrowserUseCloud, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        await client.tasks.stop(fake.create_task())
+        with pytest.raises(InvalidArgumentError):
+            await client.tasks.stop("not a uuid")
+    assert fake.api_key not in caplog.text
