@@ -1,6 +1,6 @@
 """browser-use-async: an asyncio-first, typed SDK for the Browser Use Cloud API v2."""
 
-from browser_use_async._client import AsyncBrowserUse
+from browser_use_async._client import AsyncBrowserUse, Clock
 from browser_use_async._exceptions import (
     APIConnectionError,
     APIError,
@@ -19,10 +19,16 @@ from browser_use_async._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from browser_use_async._retry import RetryPolicy
 from browser_use_async._serde import parse_judgement
+from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async._version import __version__
 from browser_use_async.models import (
+    CreateTaskRequest,
     FileView,
+    ProxyCountryCode,
+    SessionSettings,
+    TaskCreatedResponse,
     TaskStatus,
     TaskStepView,
     TaskUpdateAction,
@@ -30,6 +36,7 @@ from browser_use_async.models import (
 )
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -40,13 +47,20 @@ __all__ = [
     "BadRequestError",
     "BrowserUseError",
     "ClientClosedError",
+    "Clock",
     "ConflictError",
+    "CreateTaskRequest",
     "FileView",
     "InternalServerError",
     "InvalidArgumentError",
     "NotFoundError",
+    "NotGiven",
     "PermissionDeniedError",
+    "ProxyCountryCode",
     "RateLimitError",
+    "RetryPolicy",
+    "SessionSettings",
+    "TaskCreatedResponse",
     "TaskStatus",
     "TaskStepView",
     "TaskUpdateAction",

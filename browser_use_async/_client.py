@@ -1,18 +1,48 @@
 """`AsyncBrowserUse`: configuration, one connection pool, and the request loop."""
 
+import asyncio
+import copy
+import logging
 import math
 import os
+import random
+import time
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Protocol, Self, TypeVar
 
 from browser_use_async import _protocol
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._exceptions import APIError, InvalidArgumentError
+from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
 from browser_use_async.resources.tasks import AsyncTasks
 
 T = TypeVar("T")
 
-__all__ = ["AsyncBrowserUse"]
+__all__ = ["AsyncBrowserUse", "Clock"]
+
+logger = logging.getLogger("browser_use_async")
+
+
+class Clock(Protocol):
+    """Where the client reads the time and waits between retries; swap it in tests."""
+
+    def time(self) -> float:
+        """Seconds on a monotonic clock."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds`."""
+        ...
+
+
+class MonotonicClock:
+    """The real clock: `time.monotonic` and `asyncio.sleep`."""
+
+    def time(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
 
 def positive_seconds(value: object, name: str) -> float:
@@ -34,14 +64,23 @@ def positive_int(value: object, name: str) -> int:
     raise InvalidArgumentError(f"{name} must be a whole number of at least 1, got {value!r}")
 
 
+def _retry_policy(value: object) -> RetryPolicy:
+    if value is None:
+        return RetryPolicy()
+    if isinstance(value, RetryPolicy):
+        return value
+    raise InvalidArgumentError(f"retry must be a RetryPolicy, got {value!r}")
+
+
 class AsyncBrowserUse:
     """Asynchronous client for the Browser Use Cloud API v2.
 
     `api_key` defaults to the environment variable BROWSER_USE_API_KEY and `base_url`
     to BROWSER_USE_BASE_URL, then to the production API. `timeout` bounds each
-    request in seconds. The aiohttp session is created on first use, on the running
-    loop, and closed by `close()` or `async with`; a `session` you pass in is used
-    and left open for you to close.
+    attempt in seconds; `retry` says which failures are repeated and how long to wait
+    (see `RetryPolicy`). At most `max_connections` connections are open at once. The
+    aiohttp session is created on first use, on the running loop, and closed by
+    `close()` or `async with`; a `session` you pass in is used and left open for you.
     """
 
     tasks: AsyncTasks
@@ -52,8 +91,10 @@ class AsyncBrowserUse:
         *,
         base_url: str | None = None,
         timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
         max_connections: int = 100,
         session: ClientSession | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._api_key = _protocol.check_api_key(
             api_key if api_key is not None else os.environ.get("BROWSER_USE_API_KEY", "")
@@ -62,9 +103,12 @@ class AsyncBrowserUse:
             base_url or os.environ.get("BROWSER_USE_BASE_URL") or _protocol.DEFAULT_BASE_URL
         )
         self._timeout = positive_seconds(timeout, "timeout")
+        self._retry = _retry_policy(retry)
+        self._clock: Clock = clock or MonotonicClock()
         self._transport = Transport(
             max_connections=positive_int(max_connections, "max_connections"), session=session
         )
+        self._owns_transport = True
         self.tasks = AsyncTasks(self._request)
 
     @property
@@ -74,22 +118,79 @@ class AsyncBrowserUse:
 
     @property
     def timeout(self) -> float:
-        """Seconds one request may take."""
+        """Seconds one attempt may take."""
         return self._timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy in force."""
+        return self._retry
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r})"
 
+    def with_options(
+        self, *, timeout: float | None = None, retry: RetryPolicy | None = None
+    ) -> Self:
+        """A copy with another `timeout` or `retry` that shares this client's connection pool.
+
+        Closing the copy leaves the pool open; close the original when done.
+        """
+        clone = copy.copy(self)
+        if timeout is not None:
+            clone._timeout = positive_seconds(timeout, "timeout")
+        if retry is not None:
+            clone._retry = _retry_policy(retry)
+        clone._owns_transport = False
+        clone.tasks = AsyncTasks(clone._request)
+        return clone
+
     async def _request(
         self, method: str, path: str, response_type: type[T], body: object | None = None
     ) -> T:
+        """Send with retries as the policy allows; decode the answer into `response_type`."""
         request = _protocol.build_request(method, self._base_url, path, self._api_key, body)
-        response = await self._transport.send(request, self._timeout)
-        return _protocol.decode_response(request, response, response_type)
+        policy, clock = self._retry, self._clock
+        started = clock.time()
+        attempts = 0
+        while True:
+            attempts += 1
+            timeout = self._timeout
+            if policy.deadline is not None:
+                timeout = min(timeout, policy.deadline - (clock.time() - started))
+            logger.debug("%s %s (attempt %d)", method, request.url, attempts)
+            try:
+                if timeout <= 0:
+                    raise _protocol.deadline_error(request, policy.deadline)
+                response = await self._transport.send(request, timeout)
+                return _protocol.decode_response(request, response, response_type)
+            except APIError as error:
+                delay = next_delay(
+                    policy,
+                    method=method,
+                    error=error,
+                    attempts=attempts,
+                    elapsed=clock.time() - started,
+                    random=random.random(),  # noqa: S311 (jitter, not cryptography)
+                )
+                error.attempts = attempts
+                if delay is None:
+                    raise
+                logger.info(
+                    "Retrying %s %s in %.2f s: attempt %d of %d failed: %s",
+                    method,
+                    request.url,
+                    delay,
+                    attempts,
+                    policy.max_retries + 1,
+                    error.message,
+                )
+            await clock.sleep(delay)
 
     async def close(self) -> None:
-        """Close the connection pool (unless the session was passed in). Idempotent."""
-        await self._transport.close()
+        """Close the connection pool (unless it was passed in, or this is a copy). Idempotent."""
+        if self._owns_transport:
+            await self._transport.close()
 
     async def __aenter__(self) -> Self:
         return self

@@ -10,7 +10,6 @@ import math
 import platform
 import re
 import typing
-import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -21,6 +20,7 @@ from browser_use_async import _serde
 from browser_use_async._exceptions import (
     APIResponseValidationError,
     APIStatusError,
+    APITimeoutError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -32,6 +32,7 @@ from browser_use_async._exceptions import (
     UnprocessableEntityError,
 )
 from browser_use_async._version import __version__
+from browser_use_async.models._checks import parse_uuid
 
 T = TypeVar("T")
 
@@ -98,17 +99,7 @@ def check_base_url(base_url: str) -> str:
 
 def uuid_segment(value: object, name: str) -> str:
     """A path id as the canonical UUID string; anything else is an `InvalidArgumentError`."""
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, str):
-        try:
-            return str(uuid.UUID(value))
-        except ValueError:
-            pass
-    raise InvalidArgumentError(
-        f"{name} must be a UUID (a uuid.UUID or a string such as "
-        f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got {value!r}"
-    )
+    return str(parse_uuid(value, name))
 
 
 def build_request(
@@ -144,6 +135,15 @@ def decode_response(request: Request, response: Response, cls: type[T]) -> T:
             body=response.body,
             errors=exc.errors,
         ) from None
+
+
+def deadline_error(request: Request, deadline: float | None) -> APITimeoutError:
+    """The call's deadline passed before another attempt could start."""
+    return APITimeoutError(
+        f"{request.method} {request.url}: the deadline of {deadline:g} s passed.",
+        method=request.method,
+        url=request.url,
+    )
 
 
 _STATUS_ERRORS: dict[int, tuple[type[APIStatusError], str]] = {

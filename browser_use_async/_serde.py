@@ -26,6 +26,7 @@ from cattrs.cols import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._types import NOT_GIVEN
 
 T = TypeVar("T")
 
@@ -159,6 +160,18 @@ def _camel_overrides(cls: type) -> dict[str, Any]:
     return {a.name: override(rename=to_camel(a.name)) for a in attrs.fields(cls)}
 
 
+def _request_body_hook(cls: type, conv: cattrs.BaseConverter) -> Callable[[Any], dict[str, Any]]:
+    """camelCase keys; fields holding `NOT_GIVEN` are left out."""
+    unstructure: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
+        cls, conv, **_camel_overrides(cls)
+    )
+
+    def hook(obj: Any) -> dict[str, Any]:
+        return {k: v for k, v in unstructure(obj).items() if v is not NOT_GIVEN}
+
+    return hook
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
     for tp, hook in [
@@ -183,10 +196,7 @@ def _make_converter() -> cattrs.Converter:
         attrs.has,
         lambda cls, c: make_dict_structure_fn(cls, c, **_camel_overrides(cls)),
     )
-    conv.register_unstructure_hook_factory(
-        attrs.has,
-        lambda cls, c: make_dict_unstructure_fn(cls, c, **_camel_overrides(cls)),
-    )
+    conv.register_unstructure_hook_factory(attrs.has, _request_body_hook)
     return conv
 
 

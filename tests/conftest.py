@@ -7,7 +7,7 @@ import attrs
 import pytest
 from aiohttp import web
 
-from browser_use_async import AsyncBrowserUse
+from browser_use_async import AsyncBrowserUse, RetryPolicy
 from browser_use_async.testing import FakeBrowserUseCloud
 
 
@@ -75,7 +75,7 @@ class CannedServer:
 @pytest.fixture
 async def canned() -> AsyncIterator[CannedServer]:
     server = CannedServer()
-    server.runner = web.AppRunner(server.app, access_log=None)
+    server.runner = web.AppRunner(server.app, access_log=None, shutdown_timeout=0.1)
     await server.runner.setup()
     await web.TCPSite(server.runner, "127.0.0.1", 0).start()
     yield server
@@ -84,5 +84,8 @@ async def canned() -> AsyncIterator[CannedServer]:
 
 @pytest.fixture
 async def canned_client(canned: CannedServer) -> AsyncIterator[AsyncBrowserUse]:
-    async with AsyncBrowserUse(api_key="bu_test_key", base_url=canned.base_url) as c:
+    no_retries = RetryPolicy(max_retries=0)
+    async with AsyncBrowserUse(
+        api_key="bu_test_key", base_url=canned.base_url, retry=no_retries
+    ) as c:
         yield c

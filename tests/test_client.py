@@ -14,12 +14,14 @@ from browser_use_async import (
     AsyncBrowserUse,
     ClientClosedError,
     InvalidArgumentError,
+    RetryPolicy,
 )
 from browser_use_async.testing import FakeBrowserUseCloud
 from tests.conftest import CannedServer
 from tests.samples import TASK_ID, task_bytes
 
 KEY = "bu_very_secret_key"
+NO_RETRIES = RetryPolicy(max_retries=0)
 
 
 def test_no_key_anywhere_is_a_clear_error() -> None:
@@ -126,7 +128,7 @@ async def test_one_client_per_loop_is_enforced(fake: FakeBrowserUseCloud) -> Non
 async def test_connection_refused_is_a_connection_error() -> None:
     async with FakeBrowserUseCloud() as fake:
         base_url, key = fake.base_url, fake.api_key
-    async with AsyncBrowserUse(api_key=key, base_url=base_url) as client:
+    async with AsyncBrowserUse(api_key=key, base_url=base_url, retry=NO_RETRIES) as client:
         with pytest.raises(APIConnectionError) as info:
             await client.tasks.stop(TASK_ID)
     assert info.value.reached_server is False
@@ -137,7 +139,9 @@ async def test_connection_refused_is_a_connection_error() -> None:
 async def test_slow_server_times_out(canned: CannedServer) -> None:
     canned.respond(200, task_bytes())
     canned.canned.delay = 2.0
-    async with AsyncBrowserUse(api_key=KEY, base_url=canned.base_url, timeout=0.2) as client:
+    async with AsyncBrowserUse(
+        api_key=KEY, base_url=canned.base_url, timeout=0.2, retry=NO_RETRIES
+    ) as client:
         with pytest.raises(APITimeoutError) as info:
             await client.tasks.stop(TASK_ID)
     assert info.value.reached_server is True

@@ -1,7 +1,10 @@
 """Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._serde`."""
 
+from browser_use_async.models.sessions import ProxyCountryCode, SessionSettings
 from browser_use_async.models.tasks import (
+    CreateTaskRequest,
     FileView,
+    TaskCreatedResponse,
     TaskStatus,
     TaskStepView,
     TaskUpdateAction,
@@ -10,7 +13,11 @@ from browser_use_async.models.tasks import (
 )
 
 __all__ = [
+    "CreateTaskRequest",
     "FileView",
+    "ProxyCountryCode",
+    "SessionSettings",
+    "TaskCreatedResponse",
     "TaskStatus",
     "TaskStepView",
     "TaskUpdateAction",

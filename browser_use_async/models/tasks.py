@@ -4,9 +4,13 @@ import datetime as dt
 import decimal
 import enum
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 import attrs
+
+from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async.models._checks import at_most_items, in_range, text, to_uuid
+from browser_use_async.models.sessions import SessionSettings
 
 
 class TaskStatus(enum.StrEnum):
@@ -91,3 +95,43 @@ class UpdateTaskRequest:
     """Body of `PATCH /tasks/{task_id}`."""
 
     action: TaskUpdateAction
+
+
+@attrs.frozen(kw_only=True)
+class CreateTaskRequest:
+    """Body of `POST /tasks`. Fields left as `NOT_GIVEN` are not sent; `None` is sent as null."""
+
+    task: str = attrs.field(validator=text(1, 50000))
+    llm: str | NotGiven = attrs.field(default=NOT_GIVEN, validator=text(1))
+    start_url: str | NotGiven | None = NOT_GIVEN
+    max_steps: int | NotGiven = attrs.field(default=NOT_GIVEN, validator=in_range(1, 10000))
+    structured_output: str | NotGiven | None = NOT_GIVEN
+    session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
+    metadata: dict[str, str] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=at_most_items(10)
+    )
+    secrets: dict[str, str] | NotGiven | None = NOT_GIVEN
+    allowed_domains: list[str] | NotGiven | None = NOT_GIVEN
+    op_vault_id: str | NotGiven | None = NOT_GIVEN
+    session_settings: SessionSettings | NotGiven | None = NOT_GIVEN
+    highlight_elements: bool | NotGiven = NOT_GIVEN
+    flash_mode: bool | NotGiven = NOT_GIVEN
+    thinking: bool | NotGiven = NOT_GIVEN
+    vision: bool | Literal["auto"] | NotGiven = NOT_GIVEN
+    system_prompt_extension: str | NotGiven = attrs.field(
+        default=NOT_GIVEN, validator=text(0, 10000)
+    )
+    judge: bool | NotGiven = NOT_GIVEN
+    judge_ground_truth: str | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=text(0, 10000)
+    )
+    judge_llm: str | NotGiven | None = NOT_GIVEN
+    skill_ids: list[str] | NotGiven | None = NOT_GIVEN
+
+
+@attrs.frozen(kw_only=True)
+class TaskCreatedResponse:
+    """What `POST /tasks` answers: the new task's id and the session it runs in."""
+
+    id: uuid.UUID
+    session_id: uuid.UUID

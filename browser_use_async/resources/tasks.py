@@ -1,10 +1,20 @@
 """`client.tasks`: the task operations of the v2 API."""
 
 import uuid
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._protocol import uuid_segment
-from browser_use_async.models.tasks import TaskUpdateAction, TaskView, UpdateTaskRequest
+from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async.models.sessions import SessionSettings
+from browser_use_async.models.tasks import (
+    CreateTaskRequest,
+    TaskCreatedResponse,
+    TaskUpdateAction,
+    TaskView,
+    UpdateTaskRequest,
+)
 from browser_use_async.resources._base import AsyncResource
 
 
@@ -18,8 +28,74 @@ def _check_action(action: object) -> TaskUpdateAction:
     raise InvalidArgumentError(f"action must be one of {choices}; got {action!r}")
 
 
+def _copy_mapping(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
+    return value if value is None or isinstance(value, NotGiven) else dict(value)
+
+
+def _copy_list(value: Sequence[str] | NotGiven | None) -> list[str] | NotGiven | None:
+    if value is None or isinstance(value, NotGiven):
+        return value
+    if isinstance(value, str):
+        raise InvalidArgumentError(f"expected a list of strings, got the string {value!r}")
+    return list(value)
+
+
 class AsyncTasks(AsyncResource):
     """Start, watch and stop agent tasks."""
+
+    async def create(
+        self,
+        task: str,
+        *,
+        llm: str | NotGiven = NOT_GIVEN,
+        start_url: str | NotGiven | None = NOT_GIVEN,
+        max_steps: int | NotGiven = NOT_GIVEN,
+        structured_output: str | NotGiven | None = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        secrets: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        allowed_domains: Sequence[str] | NotGiven | None = NOT_GIVEN,
+        op_vault_id: str | NotGiven | None = NOT_GIVEN,
+        session_settings: SessionSettings | NotGiven | None = NOT_GIVEN,
+        highlight_elements: bool | NotGiven = NOT_GIVEN,
+        flash_mode: bool | NotGiven = NOT_GIVEN,
+        thinking: bool | NotGiven = NOT_GIVEN,
+        vision: bool | Literal["auto"] | NotGiven = NOT_GIVEN,
+        system_prompt_extension: str | NotGiven = NOT_GIVEN,
+        judge: bool | NotGiven = NOT_GIVEN,
+        judge_ground_truth: str | NotGiven | None = NOT_GIVEN,
+        judge_llm: str | NotGiven | None = NOT_GIVEN,
+        skill_ids: Sequence[str] | NotGiven | None = NOT_GIVEN,
+    ) -> TaskCreatedResponse:
+        """Create and start a task (`POST /tasks`); billable work begins on the server.
+
+        Without `session_id` the task gets a session of its own, configured by
+        `session_settings`. Arguments left out are not sent, so the API's defaults apply.
+        A create is never retried once the request may have reached the server.
+        """
+        body = CreateTaskRequest(
+            task=task,
+            llm=llm,
+            start_url=start_url,
+            max_steps=max_steps,
+            structured_output=structured_output,
+            session_id=session_id,
+            metadata=_copy_mapping(metadata),
+            secrets=_copy_mapping(secrets),
+            allowed_domains=_copy_list(allowed_domains),
+            op_vault_id=op_vault_id,
+            session_settings=session_settings,
+            highlight_elements=highlight_elements,
+            flash_mode=flash_mode,
+            thinking=thinking,
+            vision=vision,
+            system_prompt_extension=system_prompt_extension,
+            judge=judge,
+            judge_ground_truth=judge_ground_truth,
+            judge_llm=judge_llm,
+            skill_ids=_copy_list(skill_ids),
+        )
+        return await self._request("POST", "/tasks", TaskCreatedResponse, body)
 
     async def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction) -> TaskView:
         """Apply `action` to a task (`PATCH /tasks/{task_id}`) and return the task."""

@@ -15,6 +15,8 @@ from typing import Any, Self
 import attrs
 from aiohttp import web
 
+from browser_use_async.testing._faults import FaultScript
+
 __all__ = ["FakeBrowserUseCloud", "RecordedRequest"]
 
 JSON = dict[str, Any]
@@ -82,7 +84,8 @@ class FakeBrowserUseCloud:
     """A fake Browser Use Cloud for tests and demos: `async with FakeBrowserUseCloud() as fake`.
 
     Point a client at `fake.base_url` with `fake.api_key`. `fake.requests` records
-    every request received; `create_task` and `add_steps` shape the state directly.
+    every request received; `create_task` and `add_steps` shape the state directly;
+    `fake.faults.add(...)` scripts errors, delays and dropped connections.
     """
 
     def __init__(self, *, api_key: str = "bu_fake_key", host: str = "127.0.0.1", port: int = 0):
@@ -93,7 +96,15 @@ class FakeBrowserUseCloud:
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
-        self.app = web.Application(middlewares=[self._record, self._problems, self._auth])
+        self.faults = FaultScript()
+        self.app = web.Application(
+            middlewares=[
+                self._record,
+                self.faults.middleware(API_PREFIX),
+                self._problems,
+                self._auth,
+            ]
+        )
         self.app.router.add_post(f"{API_PREFIX}/tasks", self._create_task)
         self.app.router.add_get(f"{API_PREFIX}/tasks/{{task_id}}", self._get_task)
         self.app.router.add_patch(f"{API_PREFIX}/tasks/{{task_id}}", self._update_task)
@@ -108,7 +119,7 @@ class FakeBrowserUseCloud:
         return f"http://{host}:{port}{API_PREFIX}"
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None)
+        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self._port).start()
 
