@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from browser_use_async import _protocol
-from browser_use_async._exceptions import APIError, InvalidArgumentError
+from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
 from browser_use_async.resources.tasks import AsyncTasks
@@ -155,16 +155,10 @@ class AsyncBrowserUse:
         attempts = 0
         while True:
             attempts += 1
-            timeout = self._timeout
-            if policy.deadline is not None:
-                timeout = min(timeout, policy.deadline - (clock.time() - started))
-            logger.debug("%s %s (attempt %d)", method, request.url, attempts)
             try:
-                if timeout <= 0:
-                    raise _protocol.deadline_error(request, policy.deadline)
-                response = await self._transport.send(request, timeout)
-                return _protocol.decode_response(request, response, response_type)
+                return await self._attempt(request, response_type, started, attempts)
             except APIError as error:
+                error.attempts = attempts
                 delay = next_delay(
                     policy,
                     method=method,
@@ -173,7 +167,6 @@ class AsyncBrowserUse:
                     elapsed=clock.time() - started,
                     random=random.random(),  # noqa: S311 (jitter, not cryptography)
                 )
-                error.attempts = attempts
                 if delay is None:
                     raise
                 logger.info(
@@ -186,6 +179,26 @@ class AsyncBrowserUse:
                     error.message,
                 )
             await clock.sleep(delay)
+
+    async def _attempt(
+        self, request: _protocol.Request, response_type: type[T], started: float, attempt: int
+    ) -> T:
+        """Send once, within `timeout` and what is left of the policy's deadline."""
+        logger.debug("%s %s (attempt %d)", request.method, request.url, attempt)
+        deadline = self._retry.deadline
+        if deadline is None:
+            response = await self._transport.send(request, self._timeout)
+        else:
+            remaining = deadline - (self._clock.time() - started)
+            if remaining <= 0:
+                raise _protocol.deadline_error(request, deadline)
+            try:
+                response = await self._transport.send(request, min(self._timeout, remaining))
+            except APITimeoutError:
+                if remaining >= self._timeout:
+                    raise
+                raise _protocol.deadline_error(request, deadline) from None
+        return _protocol.decode_response(request, response, response_type)
 
     async def close(self) -> None:
         """Close the connection pool (unless it was passed in, or this is a copy). Idempotent."""

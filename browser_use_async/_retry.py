@@ -77,7 +77,7 @@ class RetryPolicy:
 
     def backoff(self, retry: int, random: float) -> float:
         """The wait before retry number `retry` (1-based); `random` is uniform in [0, 1)."""
-        base = min(self.max_delay, self.initial_delay * 2.0 ** min(retry - 1, 64))
+        base = min(self.max_delay, self.initial_delay * 2.0 ** min(retry - 1, 1000))
         return base * (1.0 - self.jitter * random)
 
 

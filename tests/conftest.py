@@ -1,7 +1,7 @@
 """Shared fixtures: the fake cloud, a client on it, and a canned-response server."""
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 import attrs
 import pytest
@@ -46,14 +46,23 @@ class CannedServer:
     def __init__(self) -> None:
         self.canned = Canned()
         self.requests: list[web.Request] = []
+        self.peers: set[object] = set()
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.runner: web.AppRunner | None = None
         self.app = web.Application()
         self.app.router.add_route("*", "/{tail:.*}", self._handle)
 
     async def _handle(self, request: web.Request) -> web.Response:
         self.requests.append(request)
-        if self.canned.delay:
-            await asyncio.sleep(self.canned.delay)
+        self.peers.add(request.transport.get_extra_info("peername") if request.transport else None)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.canned.delay:
+                await asyncio.sleep(self.canned.delay)
+        finally:
+            self.in_flight -= 1
         return web.Response(
             status=self.canned.status, body=self.canned.body, headers=dict(self.canned.headers)
         )
@@ -89,3 +98,27 @@ async def canned_client(canned: CannedServer) -> AsyncIterator[AsyncBrowserUse]:
         api_key="bu_test_key", base_url=canned.base_url, retry=no_retries
     ) as c:
         yield c
+
+
+class RecordingClock:
+    """A clock whose sleeps return at once and are recorded; time moves by what was slept."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+        self.on_sleep: list[Callable[[], Awaitable[None]]] = []
+
+    def time(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        for hook in self.on_sleep:
+            await hook()
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def clock() -> RecordingClock:
+    return RecordingClock()

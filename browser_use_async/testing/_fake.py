@@ -119,7 +119,7 @@ class FakeBrowserUseCloud:
         return f"http://{host}:{port}{API_PREFIX}"
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5)
+        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.1)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, self._port).start()
 

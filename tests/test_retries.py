@@ -1,0 +1,373 @@
+"""Retries, timeouts, the pool and cancellation, against the fake cloud with scripted faults."""
+
+import asyncio
+import datetime as dt
+import email.utils
+import logging
+import socket
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from browser_use_async import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncBrowserUse,
+    InternalServerError,
+    RateLimitError,
+    RetryPolicy,
+    TaskStatus,
+)
+from browser_use_async.testing import FakeBrowserUseCloud, Fault
+from tests.conftest import CannedServer, RecordingClock
+from tests.samples import task_bytes
+
+STOP = "PATCH /tasks/{task_id}"
+CREATE = "POST /tasks"
+POLICY = RetryPolicy(jitter=0)
+
+
+@pytest.fixture
+async def retrying(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> AsyncIterator[AsyncBrowserUse]:
+    async with AsyncBrowserUse(
+        api_key=fake.api_key, base_url=fake.base_url, retry=POLICY, clock=clock, timeout=5
+    ) as client:
+        yield client
+
+
+def calls(fake: FakeBrowserUseCloud, method: str = "PATCH") -> int:
+    return sum(1 for r in fake.requests if r.method == method)
+
+
+async def test_503_503_then_success(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    fake.faults.add(STOP, Fault(status=503), times=2)
+    task = await retrying.tasks.stop(fake.create_task())
+    assert task.status is TaskStatus.STOPPED
+    assert calls(fake) == 3
+    assert clock.sleeps == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("code", [408, 500, 502, 504])
+async def test_transient_status_then_success(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock, code: int
+) -> None:
+    fake.faults.add(STOP, Fault(status=code))
+    await retrying.tasks.stop(fake.create_task())
+    assert calls(fake) == 2
+    assert clock.sleeps == [0.5]
+
+
+@pytest.mark.parametrize("code", [400, 401, 403, 404, 409, 422])
+async def test_never_retried_statuses_are_sent_once(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock, code: int
+) -> None:
+    fake.faults.add(STOP, Fault(status=code), times=None)
+    with pytest.raises(APIStatusError) as info:
+        await retrying.tasks.stop(fake.create_task())
+    assert info.value.status_code == code
+    assert calls(fake) == 1
+    assert clock.sleeps == []
+
+
+async def test_retries_run_out_with_the_last_real_error(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    fake.faults.add(STOP, Fault(status=502), times=3)
+    fake.faults.add(STOP, Fault(status=503, body=b'{"detail": "last one"}'), times=None)
+    with pytest.raises(InternalServerError) as info:
+        await retrying.tasks.stop(fake.create_task())
+    assert info.value.status_code == 503
+    assert info.value.attempts == 4
+    assert "last one" in str(info.value)
+    assert "after 4 attempts" in str(info.value)
+    assert calls(fake) == 4
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+
+
+async def test_max_retries_zero_disables_retries(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> None:
+    fake.faults.add(STOP, Fault(status=503), times=None)
+    async with AsyncBrowserUse(
+        api_key=fake.api_key,
+        base_url=fake.base_url,
+        retry=RetryPolicy(max_retries=0),
+        clock=clock,
+    ) as client:
+        with pytest.raises(InternalServerError) as info:
+            await client.tasks.stop(fake.create_task())
+    assert info.value.attempts == 1
+    assert "attempts" not in str(info.value)
+    assert calls(fake) == 1
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Retry-After": "3"}, 3.0),
+        ({"Retry-After": "2.5"}, 2.5),
+        ({"retry-after-ms": "1250"}, 1.25),
+        ({"Retry-After": "0"}, 0.5),
+    ],
+)
+async def test_retry_after_is_honoured(
+    fake: FakeBrowserUseCloud,
+    retrying: AsyncBrowserUse,
+    clock: RecordingClock,
+    headers: dict[str, str],
+    expected: float,
+) -> None:
+    fake.faults.add(STOP, Fault(status=429, headers=headers))
+    await retrying.tasks.stop(fake.create_task())
+    assert clock.sleeps == [expected]
+    assert calls(fake) == 2
+
+
+async def test_retry_after_as_http_date(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
+    fake.faults.add(
+        STOP,
+        Fault(status=503, headers={"Retry-After": email.utils.format_datetime(when, usegmt=True)}),
+    )
+    await retrying.tasks.stop(fake.create_task())
+    [slept] = clock.sleeps
+    assert 18 <= slept <= 20
+
+
+async def test_too_long_retry_after_is_not_waited(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    fake.faults.add(STOP, Fault(status=429, headers={"Retry-After": "120"}))
+    with pytest.raises(RateLimitError) as info:
+        await retrying.tasks.stop(fake.create_task())
+    assert info.value.retry_after == 120.0
+    assert calls(fake) == 1
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize("where", ["before_response", "during_body"])
+async def test_dropped_connection_then_success(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock, where: str
+) -> None:
+    fake.faults.add(STOP, Fault(disconnect=where))  # type: ignore[arg-type]
+    task = await retrying.tasks.stop(fake.create_task())
+    assert task.status is TaskStatus.STOPPED
+    assert calls(fake) == 2
+    assert clock.sleeps == [0.5]
+
+
+async def test_slow_server_past_the_timeout_then_success(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> None:
+    fake.faults.add(STOP, Fault(delay=1.0))
+    async with AsyncBrowserUse(
+        api_key=fake.api_key, base_url=fake.base_url, timeout=0.1, retry=POLICY, clock=clock
+    ) as client:
+        task = await client.tasks.stop(fake.create_task())
+    assert task.status is TaskStatus.STOPPED
+    assert calls(fake) == 2
+    assert clock.sleeps == [0.5]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_connection_refused_is_retried_then_raised(clock: RecordingClock) -> None:
+    async with AsyncBrowserUse(
+        api_key="bu_key", base_url=f"http://127.0.0.1:{free_port()}", retry=POLICY, clock=clock
+    ) as client:
+        with pytest.raises(APIConnectionError) as info:
+            await client.tasks.stop(uuid.uuid4())
+    assert info.value.attempts == 4
+    assert info.value.reached_server is False
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+
+
+async def test_post_is_not_retried_on_500(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    fake.faults.add(CREATE, Fault(status=500))
+    with pytest.raises(InternalServerError):
+        await retrying.tasks.create("Find flights")
+    assert calls(fake, "POST") == 1
+    assert fake.tasks == {}
+    assert clock.sleeps == []
+
+
+async def test_post_is_not_retried_on_a_read_timeout(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> None:
+    fake.faults.add(CREATE, Fault(delay=1.0))
+    async with AsyncBrowserUse(
+        api_key=fake.api_key, base_url=fake.base_url, timeout=0.1, retry=POLICY, clock=clock
+    ) as client:
+        with pytest.raises(APITimeoutError) as info:
+            await client.tasks.create("Find flights")
+    assert info.value.reached_server is True
+    assert calls(fake, "POST") == 1
+    assert clock.sleeps == []
+
+
+async def test_post_is_retried_on_429(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    fake.faults.add(CREATE, Fault(status=429, headers={"Retry-After": "2"}))
+    created = await retrying.tasks.create("Find flights")
+    assert created.id in fake.tasks
+    assert len(fake.tasks) == 1
+    assert calls(fake, "POST") == 2
+    assert clock.sleeps == [2.0]
+
+
+async def test_post_is_retried_when_it_could_not_connect(clock: RecordingClock) -> None:
+    port = free_port()
+    fake = FakeBrowserUseCloud(port=port)
+
+    async def start_the_server() -> None:
+        if not clock.sleeps[1:]:
+            await fake.start()
+
+    clock.on_sleep.append(start_the_server)
+    try:
+        async with AsyncBrowserUse(
+            api_key=fake.api_key,
+            base_url=f"http://127.0.0.1:{port}/api/v2",
+            retry=POLICY,
+            clock=clock,
+        ) as client:
+            created = await client.tasks.create("Find flights")
+    finally:
+        await fake.close()
+    assert list(fake.tasks) == [created.id]
+    assert clock.sleeps == [0.5]
+
+
+async def test_deadline_bounds_the_whole_call(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> None:
+    fake.faults.add(STOP, Fault(status=503), times=None)
+    policy = RetryPolicy(jitter=0, max_retries=10, deadline=2.0)
+    async with AsyncBrowserUse(
+        api_key=fake.api_key, base_url=fake.base_url, retry=policy, clock=clock
+    ) as client:
+        with pytest.raises(InternalServerError) as info:
+            await client.tasks.stop(fake.create_task())
+    assert clock.sleeps == [0.5, 1.0]
+    assert info.value.attempts == 3
+    assert sum(clock.sleeps) < 2.0
+
+
+async def test_deadline_shortens_an_attempt(fake: FakeBrowserUseCloud) -> None:
+    fake.faults.add(STOP, Fault(delay=2.0))
+    policy = RetryPolicy(deadline=0.2)
+    async with AsyncBrowserUse(
+        api_key=fake.api_key, base_url=fake.base_url, timeout=30, retry=policy
+    ) as client:
+        with pytest.raises(APITimeoutError) as info:
+            await client.tasks.stop(fake.create_task())
+    assert info.value.attempts == 1
+    assert "0.2 s" in str(info.value)
+
+
+async def test_pool_cap_is_what_the_server_sees(canned: CannedServer) -> None:
+    canned.respond(200, task_bytes())
+    canned.canned.delay = 0.05
+    async with AsyncBrowserUse(
+        api_key="bu_key", base_url=canned.base_url, max_connections=3
+    ) as client:
+        await asyncio.gather(*(client.tasks.stop(uuid.uuid4()) for _ in range(12)))
+    assert len(canned.requests) == 12
+    assert canned.max_in_flight == 3
+    assert len(canned.peers) == 3
+
+
+async def test_connections_are_kept_alive_and_reused(canned: CannedServer) -> None:
+    canned.respond(200, task_bytes())
+    async with AsyncBrowserUse(api_key="bu_key", base_url=canned.base_url) as client:
+        for _ in range(10):
+            await client.tasks.stop(uuid.uuid4())
+    assert len(canned.requests) == 10
+    assert len(canned.peers) == 1
+
+
+async def test_cancelled_call_is_not_retried_and_leaves_the_pool_healthy(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    fake.faults.add(STOP, Fault(delay=5.0))
+    task_id = fake.create_task()
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.1):
+            await retrying.tasks.stop(task_id)
+    await asyncio.sleep(0.05)
+    assert calls(fake) == 1
+    assert clock.sleeps == []
+    results = await asyncio.gather(*(retrying.tasks.stop(fake.create_task()) for _ in range(5)))
+    assert all(task.status is TaskStatus.STOPPED for task in results)
+    assert calls(fake) == 6
+
+
+async def test_task_cancellation_mid_request(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse
+) -> None:
+    fake.faults.add(STOP, Fault(delay=5.0))
+    pending = asyncio.create_task(retrying.tasks.stop(fake.create_task()))
+    for _ in range(200):
+        if fake.requests:
+            break
+        await asyncio.sleep(0.01)
+    pending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await pending
+    task = await retrying.tasks.stop(fake.create_task())
+    assert task.status is TaskStatus.STOPPED
+    assert calls(fake) == 2
+
+
+async def test_with_options_shares_the_pool(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    once = retrying.with_options(retry=RetryPolicy(max_retries=0))
+    fake.faults.add(STOP, Fault(status=503))
+    with pytest.raises(InternalServerError):
+        await once.tasks.stop(fake.create_task())
+    assert once.retry.max_retries == 0
+    assert retrying.retry is POLICY
+    assert once.timeout == retrying.timeout
+    await once.close()
+    fake.faults.add(STOP, Fault(status=503))
+    await retrying.tasks.stop(fake.create_task())
+    assert clock.sleeps == [0.5]
+    quick = retrying.with_options(timeout=0.1)
+    assert quick.timeout == 0.1
+    assert quick.retry is POLICY
+
+
+async def test_retries_are_logged_without_the_key(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="browser_use_async")
+    fake.faults.add(STOP, Fault(status=503))
+    task_id = fake.create_task()
+    await retrying.tasks.stop(task_id)
+    infos = [r for r in caplog.records if r.levelno == logging.INFO]
+    debugs = [r for r in caplog.records if r.levelno == logging.DEBUG]
+    assert len(infos) == 1
+    message = infos[0].getMessage()
+    assert f"PATCH {fake.base_url}/tasks/{task_id}" in message
+    assert "in 0.50 s" in message
+    assert "attempt 1 of 4" in message
+    assert "HTTP 503" in message
+    assert len(debugs) == 2
+    assert fake.api_key not in caplog.text
