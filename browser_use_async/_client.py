@@ -7,8 +7,9 @@ import math
 import os
 import random
 import time
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import Protocol, Self, TypeVar, overload
 
 from browser_use_async import _protocol
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
@@ -109,7 +110,7 @@ class AsyncBrowserUse:
             max_connections=positive_int(max_connections, "max_connections"), session=session
         )
         self._owns_transport = True
-        self.tasks = AsyncTasks(self._request)
+        self._bind_resources()
 
     @property
     def base_url(self) -> str:
@@ -142,14 +143,44 @@ class AsyncBrowserUse:
         if retry is not None:
             clone._retry = _retry_policy(retry)
         clone._owns_transport = False
-        clone.tasks = AsyncTasks(clone._request)
+        clone._bind_resources()
         return clone
 
+    def _bind_resources(self) -> None:
+        self.tasks = AsyncTasks(self._request)
+
+    @overload
     async def _request(
-        self, method: str, path: str, response_type: type[T], body: object | None = None
-    ) -> T:
+        self,
+        method: str,
+        path: str,
+        response_type: type[T],
+        body: object | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> T: ...
+
+    @overload
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        response_type: None,
+        body: object | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None: ...
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        response_type: type[T] | None,
+        body: object | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> T | None:
         """Send with retries as the policy allows; decode the answer into `response_type`."""
-        request = _protocol.build_request(method, self._base_url, path, self._api_key, body)
+        request = _protocol.build_request(
+            method, self._base_url, path, self._api_key, body=body, params=params
+        )
         policy, clock = self._retry, self._clock
         started = clock.time()
         attempts = 0
@@ -181,8 +212,12 @@ class AsyncBrowserUse:
             await clock.sleep(delay)
 
     async def _attempt(
-        self, request: _protocol.Request, response_type: type[T], started: float, attempt: int
-    ) -> T:
+        self,
+        request: _protocol.Request,
+        response_type: type[T] | None,
+        started: float,
+        attempt: int,
+    ) -> T | None:
         """Send once, within `timeout` and what is left of the policy's deadline."""
         logger.debug("%s %s (attempt %d)", request.method, request.url, attempt)
         deadline = self._retry.deadline

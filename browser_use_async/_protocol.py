@@ -11,8 +11,8 @@ import platform
 import re
 import typing
 from collections.abc import Mapping
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, TypeVar, overload
+from urllib.parse import quote, urlencode, urlsplit
 
 import attrs
 
@@ -31,6 +31,7 @@ from browser_use_async._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from browser_use_async._types import NotGiven
 from browser_use_async._version import __version__
 from browser_use_async.models._checks import parse_uuid
 
@@ -102,10 +103,41 @@ def uuid_segment(value: object, name: str) -> str:
     return str(parse_uuid(value, name))
 
 
+def slug_segment(value: object, name: str) -> str:
+    """A non-UUID path parameter, percent-encoded so that it stays one path segment."""
+    if not isinstance(value, str) or not value.strip() or value in (".", ".."):
+        raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}")
+    return quote(value, safe="")
+
+
+def _query_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def encode_query(params: Mapping[str, object]) -> str:
+    """`?a=1&b=x` from wire-named parameters; `NOT_GIVEN` and `None` are left out."""
+    pairs = [
+        (key, _query_value(value))
+        for key, value in params.items()
+        if value is not None and not isinstance(value, NotGiven)
+    ]
+    return "?" + urlencode(pairs, quote_via=quote) if pairs else ""
+
+
 def build_request(
-    method: str, base_url: str, path: str, api_key: str, body: object | None = None
+    method: str,
+    base_url: str,
+    path: str,
+    api_key: str,
+    *,
+    body: object | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> Request:
-    """Headers and body bytes for `method base_url+path`; `body` is an attrs model or None."""
+    """Headers and body bytes for `method base_url+path?params`; `body` is an attrs model."""
     headers = {
         API_KEY_HEADER: api_key,
         "Accept": "application/json",
@@ -115,13 +147,20 @@ def build_request(
     if body is not None:
         headers["Content-Type"] = "application/json"
         data = _serde.encode(body)
-    return Request(method=method, url=base_url + path, headers=headers, body=data)
+    query = encode_query(params) if params else ""
+    return Request(method=method, url=base_url + path + query, headers=headers, body=data)
 
 
-def decode_response(request: Request, response: Response, cls: type[T]) -> T:
-    """The model for a 2xx response; the matching `APIError` otherwise."""
+@overload
+def decode_response(request: Request, response: Response, cls: type[T]) -> T: ...
+@overload
+def decode_response(request: Request, response: Response, cls: None) -> None: ...
+def decode_response(request: Request, response: Response, cls: type[T] | None) -> T | None:
+    """The model for a 2xx response (None when `cls` is None); the matching `APIError` otherwise."""
     if not 200 <= response.status < 300:
         raise status_error(request, response)
+    if cls is None:
+        return None
     try:
         return _serde.decode(response.body, cls)
     except _serde.DecodeError as exc:

@@ -3,6 +3,7 @@
 import asyncio
 
 import aiohttp
+from yarl import URL
 
 from browser_use_async._exceptions import (
     APIConnectionError,
@@ -53,7 +54,7 @@ class Transport:
         try:
             async with session.request(
                 request.method,
-                request.url,
+                URL(request.url, encoded=True),
                 headers=request.headers,
                 data=request.body,
                 timeout=aiohttp.ClientTimeout(total=timeout),

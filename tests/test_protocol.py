@@ -54,7 +54,7 @@ def a_request() -> Request:
 def test_build_request_wire_format() -> None:
     body = UpdateTaskRequest(action=TaskUpdateAction.STOP)
     request = build_request(
-        "PATCH", "https://api.example.com/api/v2", f"/tasks/{TASK_ID}", KEY, body
+        "PATCH", "https://api.example.com/api/v2", f"/tasks/{TASK_ID}", KEY, body=body
     )
     assert request.method == "PATCH"
     assert request.url == f"https://api.example.com/api/v2/tasks/{TASK_ID}"

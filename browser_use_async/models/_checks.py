@@ -1,11 +1,14 @@
-"""attrs validators and converters for request models: cheap checks before anything is sent.
+"""Cheap client-side checks of arguments, before anything is sent.
 
-Each raises `InvalidArgumentError` naming the field; `NOT_GIVEN` and `None` pass through.
+Each raises `InvalidArgumentError` naming the argument; `NOT_GIVEN` and `None` pass. The
+`check_*` functions serve query parameters; the attrs validators and converters below
+wrap them for request models.
 """
 
+import datetime as dt
 import enum
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from typing import Any, TypeVar
 
 import attrs
@@ -14,7 +17,12 @@ from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._types import NotGiven
 
 E = TypeVar("E", bound=enum.StrEnum)
+V = TypeVar("V")
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _skipped(value: object) -> bool:
+    return value is None or isinstance(value, NotGiven)
 
 
 def parse_uuid(value: object, name: str) -> uuid.UUID:
@@ -32,63 +40,93 @@ def parse_uuid(value: object, name: str) -> uuid.UUID:
     )
 
 
-def _skipped(value: object) -> bool:
-    return value is None or isinstance(value, NotGiven)
-
-
-def to_uuid(value: uuid.UUID | str | NotGiven | None) -> uuid.UUID | NotGiven | None:
-    """attrs converter: strings become `uuid.UUID`; NOT_GIVEN and None stay."""
+def check_uuid(value: object, name: str) -> uuid.UUID | NotGiven | None:
+    """`parse_uuid`, letting NOT_GIVEN and None through."""
     if value is None or isinstance(value, NotGiven):
         return value
-    return parse_uuid(value, "id")
+    return parse_uuid(value, name)
 
 
-def to_enum(members: type[E], value: E | str | NotGiven | None) -> E | NotGiven | None:
+def check_datetime(value: V, name: str) -> V:
+    """A `datetime.datetime` (naive ones are taken as UTC by the API)."""
+    if not _skipped(value) and not isinstance(value, dt.datetime):
+        raise InvalidArgumentError(f"{name} must be a datetime.datetime, got {value!r}")
+    return value
+
+
+def check_int(value: V, name: str, low: int, high: int | None = None) -> V:
+    """An int from `low` to `high` (both included; no upper bound when None)."""
+    if _skipped(value):
+        return value
+    in_bounds = isinstance(value, int) and low <= value and (high is None or value <= high)
+    if isinstance(value, bool) or not in_bounds:
+        bounds = f"from {low} to {high}" if high is not None else f">= {low}"
+        raise InvalidArgumentError(f"{name} must be an int {bounds}, got {value!r}")
+    return value
+
+
+def check_text(value: V, name: str, min_length: int = 0, max_length: int | None = None) -> V:
+    """A str whose length is within bounds."""
+    if _skipped(value):
+        return value
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{name} must be a str, got {value!r}")
+    if len(value) < min_length or (max_length is not None and len(value) > max_length):
+        limit = f"{min_length} to {max_length}" if max_length else f"at least {min_length}"
+        raise InvalidArgumentError(f"{name} must have {limit} characters, got {len(value)}")
+    return value
+
+
+def check_enum(
+    members: type[E], value: E | str | NotGiven | None, name: str
+) -> E | NotGiven | None:
     """A member or its value becomes the member; anything else is refused."""
     if value is None or isinstance(value, NotGiven):
         return value
     try:
         return members(value)
     except ValueError:
-        raise InvalidArgumentError(f"{value!r} is not a {members.__name__}") from None
+        choices = (
+            ", ".join(m.value for m in members) if len(members) <= 12 else f"a {members.__name__}"
+        )
+        raise InvalidArgumentError(f"{name} must be one of {choices}; got {value!r}") from None
 
 
-def in_range(low: int, high: int) -> Validator:
-    """An int from `low` to `high`, both included."""
+def check_bool(value: V, name: str) -> V:
+    """True or False."""
+    if not _skipped(value) and not isinstance(value, bool):
+        raise InvalidArgumentError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def to_uuid(value: uuid.UUID | str | NotGiven | None) -> uuid.UUID | NotGiven | None:
+    """attrs converter: strings become `uuid.UUID`; NOT_GIVEN and None stay."""
+    return check_uuid(value, "id")
+
+
+def in_range(low: int, high: int | None = None) -> Validator:
+    """attrs validator: an int from `low` to `high`."""
 
     def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
-        if _skipped(value):
-            return
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidArgumentError(
-                f"{attribute.name} must be an int from {low} to {high}, got {value!r}"
-            )
+        check_int(value, attribute.name, low, high)
 
     return check
 
 
 def text(min_length: int = 0, max_length: int | None = None) -> Validator:
-    """A str whose length is within bounds."""
+    """attrs validator: a str whose length is within bounds."""
 
     def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
-        if _skipped(value):
-            return
-        if not isinstance(value, str):
-            raise InvalidArgumentError(f"{attribute.name} must be a str, got {value!r}")
-        if len(value) < min_length or (max_length is not None and len(value) > max_length):
-            limit = f"{min_length} to {max_length}" if max_length else f"at least {min_length}"
-            raise InvalidArgumentError(
-                f"{attribute.name} must have {limit} characters, got {len(value)}"
-            )
+        check_text(value, attribute.name, min_length, max_length)
 
     return check
 
 
 def at_most_items(limit: int) -> Validator:
-    """A collection of at most `limit` items."""
+    """attrs validator: a collection of at most `limit` items."""
 
-    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
-        if not _skipped(value) and len(value) > limit:
+    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Sized | None) -> None:
+        if not _skipped(value) and value is not None and len(value) > limit:
             raise InvalidArgumentError(
                 f"{attribute.name} may hold at most {limit} items, got {len(value)}"
             )

@@ -6,7 +6,7 @@ import uuid
 import attrs
 
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import in_range, to_enum, to_uuid
+from browser_use_async.models._checks import check_enum, in_range, to_uuid
 
 
 class ProxyCountryCode(enum.StrEnum):
@@ -264,7 +264,7 @@ class ProxyCountryCode(enum.StrEnum):
 def _proxy_country_code(
     value: ProxyCountryCode | str | NotGiven | None,
 ) -> ProxyCountryCode | NotGiven | None:
-    return to_enum(ProxyCountryCode, value)
+    return check_enum(ProxyCountryCode, value, "proxy_country_code")
 
 
 @attrs.frozen(kw_only=True)

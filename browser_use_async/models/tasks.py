@@ -135,3 +135,54 @@ class TaskCreatedResponse:
 
     id: uuid.UUID
     session_id: uuid.UUID
+
+
+@attrs.frozen(kw_only=True)
+class TaskItemView:
+    """A task as listed by `GET /tasks`: a `TaskView` without steps and output files."""
+
+    id: uuid.UUID
+    session_id: uuid.UUID
+    llm: str
+    task: str
+    status: TaskStatus | str
+    created_at: dt.datetime
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    metadata: dict[str, Any] = attrs.field(factory=lambda: {})
+    output: str | None = None
+    browser_use_version: str | None = None
+    is_success: bool | None = None
+    judgement: str | None = None
+    judge_verdict: bool | None = None
+    cost: decimal.Decimal | None = None
+    suggestions: list[dict[str, Any]] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TaskListResponse:
+    """One page of tasks."""
+
+    items: list[TaskItemView]
+    total_items: int
+    page_number: int
+    page_size: int
+
+
+@attrs.frozen(kw_only=True)
+class TaskStatusView:
+    """The cheap view of a task for polling: status and, once done, the result."""
+
+    id: uuid.UUID
+    status: TaskStatus | str
+    output: str | None = None
+    finished_at: dt.datetime | None = None
+    is_success: bool | None = None
+    cost: decimal.Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TaskLogFileResponse:
+    """Where to download a task's execution log."""
+
+    download_url: str

@@ -1,14 +1,33 @@
 """What every resource shares: the client's request function."""
 
-from typing import Protocol, TypeVar
+from collections.abc import Mapping
+from typing import Protocol, TypeVar, overload
 
 T = TypeVar("T")
 
 
 class RequestFn(Protocol):
+    """`AsyncBrowserUse._request`: send with retries, decode into `response_type`."""
+
+    @overload
     async def __call__(
-        self, method: str, path: str, response_type: type[T], body: object | None = None
+        self,
+        method: str,
+        path: str,
+        response_type: type[T],
+        body: object | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> T: ...
+
+    @overload
+    async def __call__(
+        self,
+        method: str,
+        path: str,
+        response_type: None,
+        body: object | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None: ...
 
 
 class AsyncResource:

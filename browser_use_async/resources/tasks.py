@@ -1,21 +1,29 @@
 """`client.tasks`: the task operations of the v2 API."""
 
+import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Literal
 
 from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._protocol import uuid_segment
 from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async.models._checks import check_datetime, check_enum, check_int, check_uuid
 from browser_use_async.models.sessions import SessionSettings
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     TaskCreatedResponse,
+    TaskItemView,
+    TaskListResponse,
+    TaskLogFileResponse,
+    TaskStatus,
+    TaskStatusView,
     TaskUpdateAction,
     TaskView,
     UpdateTaskRequest,
 )
 from browser_use_async.resources._base import AsyncResource
+from browser_use_async.resources._pagination import iterate_pages
 
 
 def _check_action(action: object) -> TaskUpdateAction:
@@ -26,6 +34,10 @@ def _check_action(action: object) -> TaskUpdateAction:
             pass
     choices = ", ".join(f"TaskUpdateAction.{a.name}" for a in TaskUpdateAction)
     raise InvalidArgumentError(f"action must be one of {choices}; got {action!r}")
+
+
+def _task_path(task_id: object) -> str:
+    return f"/tasks/{uuid_segment(task_id, 'task_id')}"
 
 
 def _copy_mapping(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
@@ -42,6 +54,66 @@ def _copy_list(value: Sequence[str] | NotGiven | None) -> list[str] | NotGiven |
 
 class AsyncTasks(AsyncResource):
     """Start, watch and stop agent tasks."""
+
+    async def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
+        after: dt.datetime | NotGiven | None = NOT_GIVEN,
+        before: dt.datetime | NotGiven | None = NOT_GIVEN,
+    ) -> TaskListResponse:
+        """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
+
+        `page_size` is 1 to 100 (the API's default is 10). `after` and `before` bound the
+        creation time; a naive datetime is taken as UTC.
+        """
+        params = {
+            "pageSize": check_int(page_size, "page_size", 1, 100),
+            "pageNumber": check_int(page_number, "page_number", 1),
+            "sessionId": check_uuid(session_id, "session_id"),
+            "filterBy": check_enum(TaskStatus, filter_by, "filter_by"),
+            "after": check_datetime(after, "after"),
+            "before": check_datetime(before, "before"),
+        }
+        return await self._request("GET", "/tasks", TaskListResponse, params=params)
+
+    async def iter(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
+        after: dt.datetime | NotGiven | None = NOT_GIVEN,
+        before: dt.datetime | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncIterator[TaskItemView]:
+        """Every task matching the filters, fetching page after page as you iterate."""
+        pages = iterate_pages(
+            lambda number: self.list(
+                page_size=page_size,
+                page_number=number,
+                session_id=session_id,
+                filter_by=filter_by,
+                after=after,
+                before=before,
+            )
+        )
+        async for task in pages:
+            yield task
+
+    async def get(self, task_id: uuid.UUID | str) -> TaskView:
+        """A task with its steps and output files (`GET /tasks/{task_id}`)."""
+        return await self._request("GET", _task_path(task_id), TaskView)
+
+    async def status(self, task_id: uuid.UUID | str) -> TaskStatusView:
+        """A task's status and, once it has ended, its result: cheap enough to poll."""
+        return await self._request("GET", f"{_task_path(task_id)}/status", TaskStatusView)
+
+    async def logs(self, task_id: uuid.UUID | str) -> TaskLogFileResponse:
+        """A URL to download the task's execution log (`GET /tasks/{task_id}/logs`)."""
+        return await self._request("GET", f"{_task_path(task_id)}/logs", TaskLogFileResponse)
 
     async def create(
         self,
@@ -99,9 +171,8 @@ class AsyncTasks(AsyncResource):
 
     async def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction) -> TaskView:
         """Apply `action` to a task (`PATCH /tasks/{task_id}`) and return the task."""
-        path = f"/tasks/{uuid_segment(task_id, 'task_id')}"
         body = UpdateTaskRequest(action=_check_action(action))
-        return await self._request("PATCH", path, TaskView, body)
+        return await self._request("PATCH", _task_path(task_id), TaskView, body)
 
     async def stop(self, task_id: uuid.UUID | str) -> TaskView:
         """Stop a running task; its session stays alive for follow-up tasks."""
