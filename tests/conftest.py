@@ -41,10 +41,13 @@ class Canned:
 
 
 class CannedServer:
-    """A real HTTP server on 127.0.0.1 that answers every request with `self.canned`."""
+    """A real HTTP server on 127.0.0.1. It answers with the queued responses in order
+    (`then`), and with `self.canned` once the queue is empty."""
 
     def __init__(self) -> None:
         self.canned = Canned()
+        self.queue: list[Canned] = []
+        self.bodies: list[bytes] = []
         self.requests: list[web.Request] = []
         self.peers: set[object] = set()
         self.in_flight = 0
@@ -55,17 +58,17 @@ class CannedServer:
 
     async def _handle(self, request: web.Request) -> web.Response:
         self.requests.append(request)
+        self.bodies.append(await request.read())
         self.peers.add(request.transport.get_extra_info("peername") if request.transport else None)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        answer = self.queue.pop(0) if self.queue else self.canned
         try:
-            if self.canned.delay:
-                await asyncio.sleep(self.canned.delay)
+            if answer.delay:
+                await asyncio.sleep(answer.delay)
         finally:
             self.in_flight -= 1
-        return web.Response(
-            status=self.canned.status, body=self.canned.body, headers=dict(self.canned.headers)
-        )
+        return web.Response(status=answer.status, body=answer.body, headers=dict(answer.headers))
 
     def respond(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
         self.canned = Canned(
@@ -73,6 +76,13 @@ class CannedServer:
             body=body,
             headers=headers if headers is not None else {"Content-Type": "application/json"},
         )
+
+    def then(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+        """Queue one response, served before the default one."""
+        answer = Canned(status=status, body=body)
+        if headers is not None:
+            answer.headers = headers
+        self.queue.append(answer)
 
     @property
     def base_url(self) -> str:
