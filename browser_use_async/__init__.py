@@ -1,6 +1,7 @@
 """browser-use-async: an asyncio-first, typed SDK for the Browser Use Cloud API v2."""
 
-from browser_use_async._client import AsyncBrowserUse, Clock
+from browser_use_async._client import AsyncBrowserUse
+from browser_use_async._clock import Clock
 from browser_use_async._exceptions import (
     APIConnectionError,
     APIError,
@@ -17,6 +18,8 @@ from browser_use_async._exceptions import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    TaskFailedError,
+    TaskTimeoutError,
     UnprocessableEntityError,
 )
 from browser_use_async._retry import RetryPolicy
@@ -29,6 +32,8 @@ from browser_use_async.models import (
     ProxyCountryCode,
     SessionSettings,
     TaskCreatedResponse,
+    TaskEvent,
+    TaskOptions,
     TaskStatus,
     TaskStepView,
     TaskUpdateAction,
@@ -61,8 +66,12 @@ __all__ = [
     "RetryPolicy",
     "SessionSettings",
     "TaskCreatedResponse",
+    "TaskEvent",
+    "TaskFailedError",
+    "TaskOptions",
     "TaskStatus",
     "TaskStepView",
+    "TaskTimeoutError",
     "TaskUpdateAction",
     "TaskView",
     "UnprocessableEntityError",

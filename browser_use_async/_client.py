@@ -1,68 +1,26 @@
 """`AsyncBrowserUse`: configuration, one connection pool, and the request loop."""
 
-import asyncio
 import copy
 import logging
-import math
 import os
 import random
-import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Protocol, Self, TypeVar, overload
+from typing import Self, TypeVar, overload
 
 from browser_use_async import _protocol
+from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
+from browser_use_async.models._checks import positive_int, positive_seconds
 from browser_use_async.resources.tasks import AsyncTasks
 
 T = TypeVar("T")
 
-__all__ = ["AsyncBrowserUse", "Clock"]
+__all__ = ["AsyncBrowserUse"]
 
 logger = logging.getLogger("browser_use_async")
-
-
-class Clock(Protocol):
-    """Where the client reads the time and waits between retries; swap it in tests."""
-
-    def time(self) -> float:
-        """Seconds on a monotonic clock."""
-        ...
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait `seconds`."""
-        ...
-
-
-class MonotonicClock:
-    """The real clock: `time.monotonic` and `asyncio.sleep`."""
-
-    def time(self) -> float:
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
-def positive_seconds(value: object, name: str) -> float:
-    """A finite number of seconds above zero."""
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    ):
-        return float(value)
-    raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {value!r}")
-
-
-def positive_int(value: object, name: str) -> int:
-    """A whole number of at least one."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    raise InvalidArgumentError(f"{name} must be a whole number of at least 1, got {value!r}")
 
 
 def _retry_policy(value: object) -> RetryPolicy:
@@ -147,7 +105,7 @@ class AsyncBrowserUse:
         return clone
 
     def _bind_resources(self) -> None:
-        self.tasks = AsyncTasks(self._request)
+        self.tasks = AsyncTasks(self._request, self._clock)
 
     @overload
     async def _request(

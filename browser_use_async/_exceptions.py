@@ -21,6 +21,8 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "TaskFailedError",
+    "TaskTimeoutError",
     "UnprocessableEntityError",
 ]
 
@@ -167,3 +169,26 @@ class InternalServerError(APIStatusError):
 
 class ClientClosedError(BrowserUseError, RuntimeError):
     """The client was used after `close()`, or on an event loop other than its own."""
+
+
+class TaskTimeoutError(BrowserUseError, TimeoutError):
+    """A task did not reach a final status in time; it may still be running on the server.
+
+    `status` is the last status seen.
+    """
+
+    def __init__(self, message: str, *, task_id: object, status: str) -> None:
+        super().__init__(message)
+        self.task_id = task_id
+        self.status = status
+
+
+class TaskFailedError(BrowserUseError):
+    """A task ended without the result asked for (failed, stopped, or unreadable output).
+
+    `task` is the final `TaskView`.
+    """
+
+    def __init__(self, message: str, *, task: object) -> None:
+        super().__init__(message)
+        self.task = task

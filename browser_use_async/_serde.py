@@ -26,6 +26,7 @@ from cattrs.cols import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._schema import json_schema
 from browser_use_async._types import NOT_GIVEN
 
 T = TypeVar("T")
@@ -172,17 +173,20 @@ def _request_body_hook(cls: type, conv: cattrs.BaseConverter) -> Callable[[Any],
     return hook
 
 
+_STRICT_HOOKS: list[tuple[type, Callable[[Any, Any], Any]]] = [
+    (str, _structure_str),
+    (bool, _structure_bool),
+    (int, _structure_int),
+    (float, _structure_float),
+    (uuid.UUID, _structure_uuid),
+    (dt.datetime, _structure_datetime),
+    (decimal.Decimal, _structure_decimal),
+]
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
-    for tp, hook in [
-        (str, _structure_str),
-        (bool, _structure_bool),
-        (int, _structure_int),
-        (float, _structure_float),
-        (uuid.UUID, _structure_uuid),
-        (dt.datetime, _structure_datetime),
-        (decimal.Decimal, _structure_decimal),
-    ]:
+    for tp, hook in _STRICT_HOOKS:
         conv.register_structure_hook(tp, hook)
     conv.register_unstructure_hook(uuid.UUID, str)
     conv.register_unstructure_hook(decimal.Decimal, str)
@@ -201,6 +205,53 @@ def _make_converter() -> cattrs.Converter:
 
 
 _converter = _make_converter()
+
+
+def _make_output_converter() -> cattrs.Converter:
+    """For users' own output types: their field names as they are, the same strict types."""
+    conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
+    for tp, hook in _STRICT_HOOKS:
+        conv.register_structure_hook(tp, hook)
+    conv.register_structure_hook_factory(_is_list, _strict_container(list_structure_factory, list))
+    conv.register_structure_hook_factory(
+        _is_dict, _strict_container(typing.cast(HookFactory, mapping_structure_factory), dict)
+    )
+    return conv
+
+
+_output_converter = _make_output_converter()
+
+
+def decode_output(text: str, cls: type[T]) -> T:
+    """A task's JSON output structured into the user's attrs class or dataclass."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise DecodeError([f"the output is not valid JSON ({exc})"]) from None
+    try:
+        return _output_converter.structure(document, cls)
+    except cattrs.BaseValidationError as exc:
+        raise DecodeError(cattrs.transform_error(exc, path="$")) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise DecodeError([f"{exc} @ $"]) from None
+
+
+def schema_text(value: object) -> str:
+    """`structured_output` as the API takes it: a JSON schema, serialized."""
+    if isinstance(value, str):
+        try:
+            json.loads(value)
+        except ValueError as exc:
+            raise InvalidArgumentError(f"structured_output is not valid JSON: {exc}") from None
+        return value
+    if isinstance(value, type):
+        return dumps_text(json_schema(value))
+    if isinstance(value, dict):
+        return dumps_text(value)
+    raise InvalidArgumentError(
+        "structured_output must be a JSON schema (a dict or a JSON string) or an attrs "
+        f"class or dataclass, got {value!r}"
+    )
 
 
 _WIRE_NAME = re.compile(r"\.([a-z][a-z0-9_]*)")

@@ -7,8 +7,9 @@ wrap them for request models.
 
 import datetime as dt
 import enum
+import math
 import uuid
-from collections.abc import Callable, Sized
+from collections.abc import Callable, Mapping, Sequence, Sized
 from typing import Any, TypeVar
 
 import attrs
@@ -38,6 +39,25 @@ def parse_uuid(value: object, name: str) -> uuid.UUID:
         f"{name} must be a UUID (a uuid.UUID or a string such as "
         f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got {value!r}"
     )
+
+
+def positive_seconds(value: object, name: str) -> float:
+    """A finite number of seconds above zero."""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    ):
+        return float(value)
+    raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {value!r}")
+
+
+def positive_int(value: object, name: str) -> int:
+    """A whole number of at least one."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise InvalidArgumentError(f"{name} must be a whole number of at least 1, got {value!r}")
 
 
 def check_uuid(value: object, name: str) -> uuid.UUID | NotGiven | None:
@@ -104,6 +124,26 @@ def to_uuid(value: uuid.UUID | str | NotGiven | None) -> uuid.UUID | NotGiven | 
     return check_uuid(value, "id")
 
 
+def to_str_dict(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
+    """attrs converter: a mapping of strings, copied into a dict."""
+    if value is None or isinstance(value, NotGiven):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentError(f"expected a mapping of strings, got {value!r}")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise InvalidArgumentError(f"expected str keys and str values, got {dict(value)!r}")
+    return dict(value)
+
+
+def to_str_list(value: Sequence[str] | NotGiven | None) -> list[str] | NotGiven | None:
+    """attrs converter: a sequence of strings (not one string), copied into a list."""
+    if value is None or isinstance(value, NotGiven):
+        return value
+    if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+        raise InvalidArgumentError(f"expected a list of strings, got {value!r}")
+    return list(value)
+
+
 def in_range(low: int, high: int | None = None) -> Validator:
     """attrs validator: an int from `low` to `high`."""
 
@@ -120,6 +160,11 @@ def text(min_length: int = 0, max_length: int | None = None) -> Validator:
         check_text(value, attribute.name, min_length, max_length)
 
     return check
+
+
+def boolean(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    """attrs validator: True or False."""
+    check_bool(value, attribute.name)
 
 
 def at_most_items(limit: int) -> Validator:

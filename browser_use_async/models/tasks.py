@@ -4,12 +4,23 @@ import datetime as dt
 import decimal
 import enum
 import uuid
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, TypedDict
 
 import attrs
 
+from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._serde import schema_text
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import at_most_items, in_range, text, to_uuid
+from browser_use_async.models._checks import (
+    at_most_items,
+    boolean,
+    in_range,
+    text,
+    to_str_dict,
+    to_str_list,
+    to_uuid,
+)
 from browser_use_async.models.sessions import SessionSettings
 
 
@@ -97,36 +108,85 @@ class UpdateTaskRequest:
     action: TaskUpdateAction
 
 
+StructuredOutput = str | Mapping[str, Any] | type
+"""A JSON schema (as a dict or its JSON text), or an attrs class or dataclass to derive one from."""
+
+
+def _structured_output(value: StructuredOutput | NotGiven | None) -> str | NotGiven | None:
+    if value is None or isinstance(value, NotGiven):
+        return value
+    return schema_text(dict(value) if isinstance(value, Mapping) else value)
+
+
+def _vision(value: bool | Literal["auto"] | NotGiven) -> bool | Literal["auto"] | NotGiven:
+    if value not in (True, False, "auto") and not isinstance(value, NotGiven):
+        raise InvalidArgumentError(f"vision must be True, False or 'auto', got {value!r}")
+    return value
+
+
 @attrs.frozen(kw_only=True)
 class CreateTaskRequest:
     """Body of `POST /tasks`. Fields left as `NOT_GIVEN` are not sent; `None` is sent as null."""
 
     task: str = attrs.field(validator=text(1, 50000))
     llm: str | NotGiven = attrs.field(default=NOT_GIVEN, validator=text(1))
-    start_url: str | NotGiven | None = NOT_GIVEN
+    start_url: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text())
     max_steps: int | NotGiven = attrs.field(default=NOT_GIVEN, validator=in_range(1, 10000))
-    structured_output: str | NotGiven | None = NOT_GIVEN
+    structured_output: str | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_structured_output
+    )
     session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
     metadata: dict[str, str] | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=at_most_items(10)
+        default=NOT_GIVEN, converter=to_str_dict, validator=at_most_items(10)
     )
-    secrets: dict[str, str] | NotGiven | None = NOT_GIVEN
-    allowed_domains: list[str] | NotGiven | None = NOT_GIVEN
-    op_vault_id: str | NotGiven | None = NOT_GIVEN
-    session_settings: SessionSettings | NotGiven | None = NOT_GIVEN
-    highlight_elements: bool | NotGiven = NOT_GIVEN
-    flash_mode: bool | NotGiven = NOT_GIVEN
-    thinking: bool | NotGiven = NOT_GIVEN
-    vision: bool | Literal["auto"] | NotGiven = NOT_GIVEN
+    secrets: dict[str, str] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=to_str_dict
+    )
+    allowed_domains: list[str] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=to_str_list
+    )
+    op_vault_id: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text())
+    session_settings: SessionSettings | NotGiven | None = attrs.field(
+        default=NOT_GIVEN,
+        validator=attrs.validators.instance_of((SessionSettings, NotGiven, type(None))),
+    )
+    highlight_elements: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean)
+    flash_mode: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean)
+    thinking: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean)
+    vision: bool | Literal["auto"] | NotGiven = attrs.field(default=NOT_GIVEN, converter=_vision)
     system_prompt_extension: str | NotGiven = attrs.field(
         default=NOT_GIVEN, validator=text(0, 10000)
     )
-    judge: bool | NotGiven = NOT_GIVEN
+    judge: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean)
     judge_ground_truth: str | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=text(0, 10000)
     )
-    judge_llm: str | NotGiven | None = NOT_GIVEN
-    skill_ids: list[str] | NotGiven | None = NOT_GIVEN
+    judge_llm: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(1))
+    skill_ids: list[str] | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_str_list)
+
+
+class TaskOptions(TypedDict, total=False):
+    """The optional arguments of `tasks.create` and `tasks.run`: `CreateTaskRequest`'s fields."""
+
+    llm: str
+    start_url: str | None
+    max_steps: int
+    structured_output: StructuredOutput | None
+    session_id: uuid.UUID | str | None
+    metadata: Mapping[str, str] | None
+    secrets: Mapping[str, str] | None
+    allowed_domains: Sequence[str] | None
+    op_vault_id: str | None
+    session_settings: SessionSettings | None
+    highlight_elements: bool
+    flash_mode: bool
+    thinking: bool
+    vision: bool | Literal["auto"]
+    system_prompt_extension: str
+    judge: bool
+    judge_ground_truth: str | None
+    judge_llm: str | None
+    skill_ids: Sequence[str] | None
 
 
 @attrs.frozen(kw_only=True)
@@ -186,3 +246,16 @@ class TaskLogFileResponse:
     """Where to download a task's execution log."""
 
     download_url: str
+
+
+@attrs.frozen(kw_only=True)
+class TaskEvent:
+    """A change seen by `tasks.stream`: a new step (`kind == "step"`) or a new status.
+
+    `task` is the latest view of the task the event was read from.
+    """
+
+    kind: Literal["step", "status"]
+    status: TaskStatus | str
+    task: TaskView
+    step: TaskStepView | None = None

@@ -1,29 +1,49 @@
 """`client.tasks`: the task operations of the v2 API."""
 
+import asyncio
 import datetime as dt
+import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Literal
+from collections.abc import AsyncIterator
+from typing import TypeVar, Unpack, overload
 
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._clock import Clock
+from browser_use_async._exceptions import (
+    BrowserUseError,
+    InvalidArgumentError,
+    TaskFailedError,
+    TaskTimeoutError,
+)
 from browser_use_async._protocol import uuid_segment
+from browser_use_async._serde import DecodeError, decode_output
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_datetime, check_enum, check_int, check_uuid
-from browser_use_async.models.sessions import SessionSettings
+from browser_use_async.models._checks import (
+    check_datetime,
+    check_enum,
+    check_int,
+    check_uuid,
+    positive_seconds,
+)
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     TaskCreatedResponse,
+    TaskEvent,
     TaskItemView,
     TaskListResponse,
     TaskLogFileResponse,
+    TaskOptions,
     TaskStatus,
     TaskStatusView,
     TaskUpdateAction,
     TaskView,
     UpdateTaskRequest,
 )
-from browser_use_async.resources._base import AsyncResource
+from browser_use_async.resources._base import AsyncResource, RequestFn
 from browser_use_async.resources._pagination import iterate_pages
+
+T = TypeVar("T")
+
+logger = logging.getLogger("browser_use_async")
 
 
 def _check_action(action: object) -> TaskUpdateAction:
@@ -40,20 +60,32 @@ def _task_path(task_id: object) -> str:
     return f"/tasks/{uuid_segment(task_id, 'task_id')}"
 
 
-def _copy_mapping(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
-    return value if value is None or isinstance(value, NotGiven) else dict(value)
+_FINAL = frozenset(TaskStatus) - {TaskStatus.CREATED, TaskStatus.STARTED}
 
 
-def _copy_list(value: Sequence[str] | NotGiven | None) -> list[str] | NotGiven | None:
-    if value is None or isinstance(value, NotGiven):
-        return value
-    if isinstance(value, str):
-        raise InvalidArgumentError(f"expected a list of strings, got the string {value!r}")
-    return list(value)
+def _structured_result(task: TaskView, output_type: type[T]) -> T:
+    if task.status is not TaskStatus.FINISHED or task.output is None:
+        raise TaskFailedError(
+            f"Task {task.id} ended {task.status} without an output to read as "
+            f"{output_type.__name__}.",
+            task=task,
+        )
+    try:
+        return decode_output(task.output, output_type)
+    except DecodeError as exc:
+        raise TaskFailedError(
+            f"Task {task.id} finished, but its output is not a {output_type.__name__}: "
+            f"{'; '.join(exc.errors[:5])}",
+            task=task,
+        ) from None
 
 
 class AsyncTasks(AsyncResource):
     """Start, watch and stop agent tasks."""
+
+    def __init__(self, request: RequestFn, clock: Clock) -> None:
+        super().__init__(request)
+        self._clock = clock
 
     async def list(
         self,
@@ -115,59 +147,146 @@ class AsyncTasks(AsyncResource):
         """A URL to download the task's execution log (`GET /tasks/{task_id}/logs`)."""
         return await self._request("GET", f"{_task_path(task_id)}/logs", TaskLogFileResponse)
 
-    async def create(
+    async def create(self, task: str, **options: Unpack[TaskOptions]) -> TaskCreatedResponse:
+        """Create and start a task (`POST /tasks`); billable work begins on the server.
+
+        The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
+        API's defaults apply. Without `session_id` the task gets a session of its own,
+        configured by `session_settings`. `structured_output` takes a JSON schema (dict or
+        text) or an attrs class or dataclass. A create is never retried once the request
+        may have reached the server.
+        """
+        body = CreateTaskRequest(task=task, **options)
+        return await self._request("POST", "/tasks", TaskCreatedResponse, body)
+
+    async def wait(
+        self,
+        task_id: uuid.UUID | str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+    ) -> TaskView:
+        """Poll until the task is finished, failed or stopped, then return it in full.
+
+        Polls the cheap status endpoint, first after half a second, then less and less
+        often up to every `poll_interval` seconds. After `timeout` seconds (None: no
+        limit) it raises `TaskTimeoutError`; the task keeps running on the server.
+        """
+        async for _ in self._poll(task_id, timeout=timeout, poll_interval=poll_interval):
+            pass
+        return await self.get(task_id)
+
+    async def stream(
+        self,
+        task_id: uuid.UUID | str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 2.0,
+    ) -> AsyncIterator[TaskEvent]:
+        """Each new step and each status change of a task, as they happen, until it ends.
+
+        Polls the cheap status endpoint and downloads the task only when its status or
+        cost moved, so steps are not fetched again while nothing happens.
+        """
+        seen_steps = 0
+        last_status: str | None = None
+        last_cost: object = None
+        async for status in self._poll(task_id, timeout=timeout, poll_interval=poll_interval):
+            if status.status == last_status and status.cost == last_cost and seen_steps:
+                continue
+            task = await self.get(task_id)
+            for step in task.steps[seen_steps:]:
+                yield TaskEvent(kind="step", status=task.status, task=task, step=step)
+            seen_steps = max(seen_steps, len(task.steps))
+            if task.status != last_status:
+                yield TaskEvent(kind="status", status=task.status, task=task)
+            last_status, last_cost = task.status, status.cost
+
+    @overload
+    async def run(
         self,
         task: str,
         *,
-        llm: str | NotGiven = NOT_GIVEN,
-        start_url: str | NotGiven | None = NOT_GIVEN,
-        max_steps: int | NotGiven = NOT_GIVEN,
-        structured_output: str | NotGiven | None = NOT_GIVEN,
-        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        secrets: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        allowed_domains: Sequence[str] | NotGiven | None = NOT_GIVEN,
-        op_vault_id: str | NotGiven | None = NOT_GIVEN,
-        session_settings: SessionSettings | NotGiven | None = NOT_GIVEN,
-        highlight_elements: bool | NotGiven = NOT_GIVEN,
-        flash_mode: bool | NotGiven = NOT_GIVEN,
-        thinking: bool | NotGiven = NOT_GIVEN,
-        vision: bool | Literal["auto"] | NotGiven = NOT_GIVEN,
-        system_prompt_extension: str | NotGiven = NOT_GIVEN,
-        judge: bool | NotGiven = NOT_GIVEN,
-        judge_ground_truth: str | NotGiven | None = NOT_GIVEN,
-        judge_llm: str | NotGiven | None = NOT_GIVEN,
-        skill_ids: Sequence[str] | NotGiven | None = NOT_GIVEN,
-    ) -> TaskCreatedResponse:
-        """Create and start a task (`POST /tasks`); billable work begins on the server.
+        output_type: None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskOptions],
+    ) -> TaskView: ...
 
-        Without `session_id` the task gets a session of its own, configured by
-        `session_settings`. Arguments left out are not sent, so the API's defaults apply.
-        A create is never retried once the request may have reached the server.
+    @overload
+    async def run(
+        self,
+        task: str,
+        *,
+        output_type: type[T],
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskOptions],
+    ) -> T: ...
+
+    async def run(
+        self,
+        task: str,
+        *,
+        output_type: type[T] | None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskOptions],
+    ) -> TaskView | T:
+        """Create a task, wait for it to end, and return it.
+
+        With `output_type` (an attrs class or dataclass) the schema is sent as the task's
+        structured output and the result is the output structured into it; a task that
+        does not finish with such an output raises `TaskFailedError`. If the call is
+        cancelled or `timeout` passes, the task is stopped on the server before the error
+        propagates, unless `stop_on_exit=False`.
         """
-        body = CreateTaskRequest(
-            task=task,
-            llm=llm,
-            start_url=start_url,
-            max_steps=max_steps,
-            structured_output=structured_output,
-            session_id=session_id,
-            metadata=_copy_mapping(metadata),
-            secrets=_copy_mapping(secrets),
-            allowed_domains=_copy_list(allowed_domains),
-            op_vault_id=op_vault_id,
-            session_settings=session_settings,
-            highlight_elements=highlight_elements,
-            flash_mode=flash_mode,
-            thinking=thinking,
-            vision=vision,
-            system_prompt_extension=system_prompt_extension,
-            judge=judge,
-            judge_ground_truth=judge_ground_truth,
-            judge_llm=judge_llm,
-            skill_ids=_copy_list(skill_ids),
-        )
-        return await self._request("POST", "/tasks", TaskCreatedResponse, body)
+        if output_type is not None:
+            options["structured_output"] = output_type
+        created = await self.create(task, **options)
+        try:
+            view = await self.wait(created.id, timeout=timeout, poll_interval=poll_interval)
+        except BaseException:
+            if stop_on_exit:
+                await asyncio.shield(self._stop_after_failure(created.id))
+            raise
+        if output_type is None:
+            return view
+        return _structured_result(view, output_type)
+
+    async def _stop_after_failure(self, task_id: uuid.UUID) -> None:
+        try:
+            await self.stop(task_id)
+        except BrowserUseError as error:
+            logger.warning("Could not stop task %s after the call failed: %s", task_id, error)
+
+    async def _poll(
+        self, task_id: uuid.UUID | str, *, timeout: float | None, poll_interval: float
+    ) -> AsyncIterator[TaskStatusView]:
+        """Status after status until a final one; waits grow from 0.5 s to `poll_interval`."""
+        _task_path(task_id)
+        interval_cap = positive_seconds(poll_interval, "poll_interval")
+        limit = None if timeout is None else positive_seconds(timeout, "timeout")
+        started = self._clock.time()
+        interval = min(0.5, interval_cap)
+        while True:
+            status = await self.status(task_id)
+            yield status
+            if status.status in _FINAL:
+                return
+            waited = self._clock.time() - started
+            if limit is not None and waited + interval > limit:
+                raise TaskTimeoutError(
+                    f"Task {task_id} is still {status.status} after {waited:.1f} s "
+                    f"(timeout {limit:g} s); it keeps running on the server.",
+                    task_id=task_id,
+                    status=status.status,
+                )
+            await self._clock.sleep(interval)
+            interval = min(interval * 1.5, interval_cap)
 
     async def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction) -> TaskView:
         """Apply `action` to a task (`PATCH /tasks/{task_id}`) and return the task."""
