@@ -1,0 +1,232 @@
+"""The `browser-use-async` command: start, watch and stop tasks from a shell."""
+# ruff: noqa: T201 (a command line prints)
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import sys
+from collections.abc import AsyncGenerator, Sequence
+from typing import TextIO
+
+from browser_use_async import _serde
+from browser_use_async._client import AsyncBrowserUse
+from browser_use_async._exceptions import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    BrowserUseError,
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    TaskFailedError,
+    TaskTimeoutError,
+)
+from browser_use_async.models.tasks import (
+    TaskCreatedResponse,
+    TaskEvent,
+    TaskItemView,
+    TaskListResponse,
+    TaskOptions,
+    TaskView,
+)
+
+__all__ = ["EXIT_CODES", "format_task", "main"]
+
+EXIT_CODES: list[tuple[type[BaseException], int]] = [
+    (InvalidArgumentError, 2),
+    (AuthenticationError, 3),
+    (PermissionDeniedError, 3),
+    (NotFoundError, 4),
+    (APIConnectionError, 5),
+    (RateLimitError, 6),
+    (TaskTimeoutError, 8),
+    (TaskFailedError, 8),
+    (APIError, 7),
+    (BrowserUseError, 1),
+]
+"""Exit status by error class, first match wins; 0 is success, 130 an interrupt."""
+
+
+def format_task(task: TaskView) -> str:
+    """A task as a few readable lines: status, times, cost and its steps."""
+
+    def when(moment: dt.datetime | None) -> str:
+        return moment.isoformat(timespec="seconds") if moment is not None else "-"
+
+    lines = [
+        f"task      {task.id}",
+        f"session   {task.session_id}",
+        f"prompt    {task.task}",
+        f"status    {task.status}",
+        f"created   {when(task.created_at)}",
+        f"started   {when(task.started_at)}",
+        f"finished  {when(task.finished_at)}",
+        f"cost      {'-' if task.cost is None else f'${task.cost}'}",
+        f"steps     {len(task.steps)}",
+    ]
+    lines += [f"  {step.number:>3}. {step.next_goal}  ({step.url})" for step in task.steps]
+    if task.output is not None:
+        lines.append(f"output    {task.output}")
+    return "\n".join(lines)
+
+
+def _format_item(task: TaskItemView) -> str:
+    created = task.created_at.isoformat(timespec="seconds")
+    return f"{task.id}  {task.status!s:<9} {created}  {task.task[:60]}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON for scripts")
+    common.add_argument("--api-key", help="default: $BROWSER_USE_API_KEY")
+    common.add_argument("--base-url", help="default: $BROWSER_USE_BASE_URL, then production")
+    common.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    common.add_argument(
+        "--fake", action="store_true", help="run against an embedded fake cloud (offline)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="browser-use-async", description="Start, watch and stop Browser Use Cloud tasks."
+    )
+    groups = parser.add_subparsers(dest="group", required=True)
+    tasks = groups.add_parser("tasks", help="agent tasks").add_subparsers(
+        dest="command", required=True
+    )
+    stop = tasks.add_parser("stop", parents=[common], help="stop a task")
+    stop.add_argument("task_id")
+    stop.add_argument("--and-session", action="store_true", help="stop its session too")
+    get = tasks.add_parser("get", parents=[common], help="show a task")
+    get.add_argument("task_id")
+    listing = tasks.add_parser("list", parents=[common], help="list tasks, newest first")
+    listing.add_argument("--page-size", type=int, default=10)
+    listing.add_argument("--page", type=int, default=1)
+    listing.add_argument("--status", help="only tasks with this status")
+    create = tasks.add_parser("create", parents=[common], help="create and start a task")
+    create.add_argument("prompt")
+    create.add_argument("--wait", action="store_true", help="follow it until it ends")
+    create.add_argument("--max-steps", type=int)
+    create.add_argument("--llm")
+    create.add_argument("--start-url")
+    wait = tasks.add_parser("wait", parents=[common], help="follow a task until it ends")
+    wait.add_argument("task_id")
+    for follower in (create, wait):
+        follower.add_argument("--wait-timeout", type=float, help="give up after this many s")
+    return parser
+
+
+@contextlib.asynccontextmanager
+async def _client(args: argparse.Namespace) -> AsyncGenerator[AsyncBrowserUse]:
+    if not args.fake:
+        async with AsyncBrowserUse(
+            args.api_key, base_url=args.base_url, timeout=args.timeout
+        ) as client:
+            yield client
+        return
+    from browser_use_async.testing import FakeBrowserUseCloud  # noqa: PLC0415 (aiohttp.web)
+
+    async with (
+        FakeBrowserUseCloud() as fake,
+        AsyncBrowserUse(fake.api_key, base_url=fake.base_url, timeout=args.timeout) as client,
+    ):
+        yield client
+
+
+class _Progress:
+    """Steps as lines; on a terminal, also a status line that is rewritten in place."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._live = out.isatty()
+        self._shown = False
+
+    def show(self, event: TaskEvent) -> None:
+        if self._shown:
+            self._out.write("\r\033[K")
+        if event.step is not None:
+            self._out.write(
+                f"step {event.step.number}: {event.step.next_goal} ({event.step.url})\n"
+            )
+        elif not self._live:
+            self._out.write(f"status: {event.status}\n")
+        if self._live:
+            self._out.write(f"[{event.status}] {len(event.task.steps)} steps")
+            self._shown = True
+        self._out.flush()
+
+    def close(self) -> None:
+        if self._shown:
+            self._out.write("\r\033[K")
+            self._out.flush()
+
+
+async def _follow(client: AsyncBrowserUse, task_id: str, args: argparse.Namespace) -> TaskView:
+    if args.json:
+        return await client.tasks.wait(task_id, timeout=args.wait_timeout)
+    progress = _Progress(sys.stdout)
+    try:
+        async for event in client.tasks.stream(task_id, timeout=args.wait_timeout):
+            progress.show(event)
+    finally:
+        progress.close()
+    return await client.tasks.get(task_id)
+
+
+Result = TaskView | TaskListResponse | TaskCreatedResponse
+
+
+async def _run(args: argparse.Namespace) -> Result:
+    """Carry out the command; the result is what gets printed."""
+    async with _client(args) as client:
+        tasks = client.tasks
+        if args.command == "stop":
+            stop = tasks.stop_task_and_session if args.and_session else tasks.stop
+            return await stop(args.task_id)
+        if args.command == "get":
+            return await tasks.get(args.task_id)
+        if args.command == "list":
+            return await tasks.list(
+                page_size=args.page_size, page_number=args.page, filter_by=args.status
+            )
+        if args.command == "wait":
+            return await _follow(client, args.task_id, args)
+        options: TaskOptions = {}
+        if args.max_steps is not None:
+            options["max_steps"] = args.max_steps
+        if args.llm is not None:
+            options["llm"] = args.llm
+        if args.start_url is not None:
+            options["start_url"] = args.start_url
+        created = await tasks.create(args.prompt, **options)
+        if not args.wait:
+            return created
+        if not args.json:
+            print(_render(created, as_json=False))
+        return await _follow(client, str(created.id), args)
+
+
+def _render(result: Result, as_json: bool) -> str:
+    """What a command prints: JSON in the wire's shape, or readable lines."""
+    if as_json:
+        return _serde.encode(result).decode()
+    if isinstance(result, TaskView):
+        return format_task(result)
+    if isinstance(result, TaskListResponse):
+        lines = [_format_item(task) for task in result.items]
+        return "\n".join([*lines, f"({len(lines)} of {result.total_items})"])
+    return f"created task {result.id} in session {result.session_id}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see `EXIT_CODES`)."""
+    args = _parser().parse_args(argv)
+    try:
+        result = asyncio.run(_run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrowserUseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
+    print(_render(result, args.json))
+    return 0
