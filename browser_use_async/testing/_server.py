@@ -54,7 +54,11 @@ class BackgroundServer:
             return server()
 
         loop = asyncio.get_running_loop()
-        self._listener = await loop.create_server(accept, self._host, self._port)
+        try:
+            self._listener = await loop.create_server(accept, self._host, self._port)
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Stop listening and close every connection."""
