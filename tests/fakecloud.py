@@ -37,7 +37,8 @@ class Api:
         raw: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> Answer:
-        sent = {"X-Browser-Use-API-Key": self.fake.api_key if key is None else key}
+        key = self.fake.api_key if key is None else key
+        sent = {"X-Browser-Use-API-Key": key} if key else {}  # "" sends no key at all
         data = raw
         if body is not None:
             data = json.dumps(body).encode()

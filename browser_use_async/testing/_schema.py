@@ -92,10 +92,13 @@ class SchemaValidator:
         kind = schema.get("type")
         if kind is None:
             return value
+        given = value
         value, ok = _scalar(kind, value, loc, out, text)
         if ok:
             before = len(out)
             self._constraints(schema, value, loc, out)
+            for issue in out[before:]:
+                issue["input"] = given  # pydantic reports what was sent, not what it parsed
             if text and len(out) == before and isinstance(value, str):
                 return _parse_format(schema.get("format"), value)
         return value
