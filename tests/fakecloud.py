@@ -72,9 +72,9 @@ async def build_world(api: Api) -> JSON:
     fake.add_download(uuid.UUID(browser["id"]), "downloads/a.pdf", b"%PDF-1.4")
     skill = await api.ok("POST", "/skills", body={"goal": "Prices", "agentPrompt": "Find prices."})
     world["skill_id"] = skill["id"]
-    fake.advance(fake.store.skill_generation_seconds)
+    fake.advance(fake.skill_generation_seconds)
     await api.ok("POST", f"/skills/{skill['id']}/refine", body={"feedback": "Add currencies."})
-    fake.advance(fake.store.skill_generation_seconds + 10)
+    fake.advance(fake.skill_generation_seconds + 10)
     execute_body = {"parameters": {"query": "shoes"}}
     await api.ok("POST", f"/skills/{skill['id']}/execute", body=execute_body)
     executions = await api.ok("GET", f"/skills/{skill['id']}/executions")

@@ -125,7 +125,7 @@ async def test_presigning_checks_the_session_and_the_file(api: Api) -> None:
 
 async def _finished_skill(api: Api) -> str:
     skill = await api.ok("POST", "/skills", body={"goal": "Prices", "agentPrompt": "Find prices."})
-    api.fake.advance(api.fake.store.skill_generation_seconds)
+    api.fake.advance(api.fake.skill_generation_seconds)
     skill_id: str = skill["id"]
     return skill_id
 
@@ -139,7 +139,7 @@ async def test_skills_generate_refine_and_roll_back(api: Api) -> None:
     refused = await api.call("POST", f"{path}/execute", body={})
     assert (refused.status, refused.body) == (400, {"detail": "Skill is not finished"})
     assert (await api.call("DELETE", path)).status == 400
-    api.fake.advance(api.fake.store.skill_generation_seconds)
+    api.fake.advance(api.fake.skill_generation_seconds)
     done = await api.ok("GET", path)
     assert (done["status"], done["currentVersion"]) == ("finished", 1)
     assert (await api.call("POST", f"{path}/rollback")).status == 400
@@ -147,7 +147,7 @@ async def test_skills_generate_refine_and_roll_back(api: Api) -> None:
     assert (
         await api.call("POST", f"{path}/refine", body={"feedback": "Again, please."})
     ).status == 400
-    api.fake.advance(api.fake.store.skill_generation_seconds)
+    api.fake.advance(api.fake.skill_generation_seconds)
     assert (await api.ok("GET", path))["currentVersion"] == 2
     rolled = await api.ok("POST", f"{path}/rollback")
     assert (rolled["currentVersion"], rolled["code"]) == (1, done["code"])

@@ -187,6 +187,15 @@ class FakeBrowserUseCloud(BackgroundServer):
     def max_active_sessions(self, limit: int | None) -> None:
         self.store.max_active_sessions = limit
 
+    @property
+    def skill_generation_seconds(self) -> float:
+        """How long, in fake time, generating or refining a skill takes."""
+        return self.store.skill_generation_seconds
+
+    @skill_generation_seconds.setter
+    def skill_generation_seconds(self, seconds: float) -> None:
+        self.store.skill_generation_seconds = seconds
+
     # -- shaping the state from a test ----------------------------------------------------------
 
     def advance(self, seconds: float) -> None:
