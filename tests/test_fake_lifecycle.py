@@ -247,3 +247,9 @@ async def test_a_fake_on_a_given_clock_uses_its_time() -> None:
         task_id = fake.create_task()
         assert fake.tasks[task_id]["createdAt"] == "2025-01-02T03:04:05"
         assert fake.clock is clock
+
+
+async def test_rows_made_at_the_same_moment_list_last_made_first(api: Api) -> None:
+    first, second = api.fake.create_session(), api.fake.create_session()
+    listed = await api.ok("GET", "/sessions")
+    assert [item["id"] for item in listed["items"]] == [str(second), str(first)]

@@ -12,7 +12,6 @@ from typing import Any
 import attrs
 from aiohttp import web
 from aiohttp.typedefs import Middleware
-from aiohttp.web_urldispatcher import AbstractRoute
 
 from browser_use_async.testing._clock import FakeClock, iso
 from browser_use_async.testing._dispatch import Handler, operation_handler
@@ -69,7 +68,7 @@ class FakeBrowserUseCloud(BackgroundServer):
         self.requests: list[RecordedRequest] = []
         seed_marketplace(self.store)
         super().__init__(web.Application(middlewares=self._middlewares()), host, port)
-        self._operations: dict[AbstractRoute, Operation] = {}
+        self._operations: dict[web.AbstractRoute, Operation] = {}
         for (method, path), operation in operations().items():
             handler = operation_handler(operation, ROUTES[method, path], self.store)
             route = self.app.router.add_route(method, API_PREFIX + path, handler)

@@ -86,7 +86,8 @@ def page(
 ) -> web.Response:
     """One page of `rows`, newest first by `newest`, shaped like the spec's `*ListResponse`."""
     size, number = call.params["pageSize"], call.params["pageNumber"]
-    rows = sorted(rows, key=lambda row: row[newest], reverse=True)
+    ranked = sorted(enumerate(rows), key=lambda pair: (pair[1][newest], pair[0]), reverse=True)
+    rows = [row for _, row in ranked]  # ties: the last made first
     chunk = rows[(number - 1) * size : number * size]
     return reply(
         {
