@@ -1,30 +1,34 @@
 """An in-memory Browser Use Cloud that speaks the v2 wire format on 127.0.0.1.
 
 State is kept as wire-shaped JSON (camelCase dicts) so that the fake never relies on
-the SDK's own models to say what the API looks like.
+the SDK's own models to say what the API looks like; requests are checked against the
+OpenAPI document shipped beside this module.
 """
 
-import datetime as dt
 import json
-import typing
 import uuid
-from collections.abc import Awaitable, Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import attrs
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
+from browser_use_async.testing._clock import FakeClock, iso
+from browser_use_async.testing._dispatch import Handler, operation_handler
 from browser_use_async.testing._faults import FaultScript
+from browser_use_async.testing._http import JSON, HTTPProblem, reply
+from browser_use_async.testing._lifecycle import add_step, open_session, refresh, start_task
+from browser_use_async.testing._routes import BLOB_PATH, ROUTES, serve_blob
+from browser_use_async.testing._routes.browsers import download_token
+from browser_use_async.testing._routes.files import UPLOAD_PATH, receive_upload
+from browser_use_async.testing._routes.marketplace import seed_marketplace
+from browser_use_async.testing._server import BackgroundServer
+from browser_use_async.testing._spec import Operation, operations
+from browser_use_async.testing._state import Store, TaskScenario, UploadedFile
 
-__all__ = ["FakeBrowserUseCloud", "RecordedRequest"]
-
-JSON = dict[str, Any]
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+__all__ = ["API_PREFIX", "FakeBrowserUseCloud", "RecordedRequest"]
 
 API_PREFIX = "/api/v2"
-TERMINAL = frozenset({"finished", "failed", "stopped"})
-TASK_ACTIONS = ("stop", "stop_task_and_session")
 
 
 @attrs.frozen
@@ -41,156 +45,56 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
-class _HTTPProblem(Exception):
-    """Answer with `status` and a FastAPI-shaped `{"detail": ...}` body."""
+class FakeBrowserUseCloud(BackgroundServer):
+    """A fake Browser Use Cloud for tests and demos.
 
-    def __init__(self, status: int, detail: object) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-
-
-def _iso(moment: dt.datetime) -> str:
-    """Naive UTC, as the API documents its timestamps."""
-    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
-
-
-def _validation_problem(loc: list[str | int], msg: str, kind: str, given: object) -> _HTTPProblem:
-    return _HTTPProblem(422, [{"type": kind, "loc": loc, "msg": msg, "input": given}])
-
-
-def _path_uuid(request: web.Request, name: str) -> uuid.UUID:
-    raw = request.match_info[name]
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise _validation_problem(
-            ["path", name], "Input should be a valid UUID", "uuid_parsing", raw
-        ) from None
-
-
-async def _json_body(request: web.Request) -> JSON:
-    raw = await request.read()
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise _validation_problem(["body", 0], "JSON decode error", "json_invalid", {}) from None
-    if not isinstance(body, dict):
-        raise _validation_problem(["body"], "Input should be a valid dictionary", "dict_type", body)
-    return typing.cast(JSON, body)
-
-
-class FakeBrowserUseCloud:
-    """A fake Browser Use Cloud for tests and demos: `async with FakeBrowserUseCloud() as fake`.
-
-    Point a client at `fake.base_url` with `fake.api_key`. `fake.requests` records
-    every request received; `create_task` and `add_steps` shape the state directly;
-    `fake.faults.add(...)` scripts errors, delays and dropped connections.
+    `async with FakeBrowserUseCloud() as fake:` serves it in the running event loop;
+    `with FakeBrowserUseCloud() as fake:` serves it from a background thread. Point a client
+    at `fake.base_url` with `fake.api_key`. Time stands still until `fake.advance(seconds)`.
+    `fake.faults.add(...)` scripts errors, delays and dropped connections per route.
     """
 
-    def __init__(self, *, api_key: str = "bu_fake_key", host: str = "127.0.0.1", port: int = 0):
-        self.api_key = api_key
-        self.requests: list[RecordedRequest] = []
-        self.tasks: dict[uuid.UUID, JSON] = {}
-        self.sessions: dict[uuid.UUID, JSON] = {}
-        self._host = host
-        self._port = port
-        self._runner: web.AppRunner | None = None
-        self.faults = FaultScript()
-        self.app = web.Application(
-            middlewares=[
-                self._record,
-                self.faults.middleware(API_PREFIX),
-                self._problems,
-                self._auth,
-            ]
-        )
-        self.app.router.add_post(f"{API_PREFIX}/tasks", self._create_task)
-        self.app.router.add_get(f"{API_PREFIX}/tasks/{{task_id}}", self._get_task)
-        self.app.router.add_patch(f"{API_PREFIX}/tasks/{{task_id}}", self._update_task)
+    prefix = API_PREFIX
 
-    # -- lifecycle -------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        if self._runner is None or not self._runner.addresses:
-            raise RuntimeError("the fake cloud is not running: use `async with` or start()")
-        host, port = self._runner.addresses[0][:2]
-        return f"http://{host}:{port}{API_PREFIX}"
-
-    async def start(self) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._port).start()
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
+    def __init__(
         self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+        *,
+        api_key: str = "bu_fake_key",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: FakeClock | None = None,
     ) -> None:
-        await self.close()
+        self.api_key = api_key
+        self.clock = clock or FakeClock()
+        self.store = Store(self.clock)
+        self.requests: list[RecordedRequest] = []
+        self.faults = FaultScript()
+        seed_marketplace(self.store)
+        super().__init__(web.Application(middlewares=self._middlewares()), host, port)
+        self._operations: dict[web.AbstractRoute, Operation] = {}
+        for (method, path), operation in operations().items():
+            handler = operation_handler(operation, ROUTES[method, path], self.store)
+            route = self.app.router.add_route(method, API_PREFIX + path, handler)
+            self._operations[route] = operation
 
-    # -- state helpers for tests -------------------------------------------------------------
+        async def upload(request: web.Request) -> web.Response:
+            return await receive_upload(self.store, request)
 
-    def create_task(self, task: str = "Find the weather in Zurich", *, steps: int = 0) -> uuid.UUID:
-        """Start a task in a new session, as `POST /tasks` would, with `steps` done."""
-        session_id = uuid.uuid4()
-        self.sessions[session_id] = {"id": str(session_id), "status": "active"}
-        task_id = uuid.uuid4()
-        now = _iso(dt.datetime.now(dt.UTC))
-        self.tasks[task_id] = {
-            "id": str(task_id),
-            "sessionId": str(session_id),
-            "llm": "browser-use-2.0",
-            "task": task,
-            "status": "started",
-            "createdAt": now,
-            "startedAt": now,
-            "finishedAt": None,
-            "metadata": {},
-            "steps": [],
-            "output": None,
-            "outputFiles": [],
-            "browserUseVersion": "0.9.0",
-            "isSuccess": None,
-            "judgement": None,
-            "judgeVerdict": None,
-            "cost": "0",
-            "suggestions": None,
-        }
-        self.add_steps(task_id, steps)
-        return task_id
+        async def blob(request: web.Request) -> web.Response:
+            return await serve_blob(self.store, request)
 
-    def add_steps(self, task_id: uuid.UUID, count: int = 1) -> None:
-        """Append `count` agent steps to a running task."""
-        task = self.tasks[task_id]
-        for _ in range(count):
-            number = len(task["steps"]) + 1
-            task["steps"].append(
-                {
-                    "number": number,
-                    "memory": f"Step {number}: working on the task.",
-                    "evaluationPreviousGoal": "Success" if number > 1 else "Starting",
-                    "nextGoal": f"Carry out part {number + 1} of the task.",
-                    "url": f"https://example.com/page/{number}",
-                    "actions": [json.dumps({"click_element": {"index": number}})],
-                    "screenshotUrl": f"https://screenshots.example.com/{task_id}/{number}.png",
-                    "duration": 1.5,
-                }
-            )
-            task["cost"] = str(0.01 * number)
+        self.app.router.add_post(UPLOAD_PATH, upload)
+        self.app.router.add_get(BLOB_PATH, blob)
 
-    # -- middleware ----------------------------------------------------------------------------
+    # -- middleware: outermost first --------------------------------------------------------------
+
+    def _middlewares(self) -> list[Middleware]:
+        """Recording sees every request; scripted faults can slot in right after it."""
+        return [self._record, self.faults.middleware(API_PREFIX), self._problems, self._auth]
+
+    def operation(self, request: web.Request) -> Operation | None:
+        """The spec operation a request was routed to (None for the fake's own file host)."""
+        return self._operations.get(request.match_info.route)
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -209,55 +113,146 @@ class FakeBrowserUseCloud:
     async def _problems(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             return await handler(request)
-        except _HTTPProblem as problem:
-            return web.json_response({"detail": problem.detail}, status=problem.status)
+        except HTTPProblem as problem:
+            return reply({"detail": problem.detail}, status=problem.status)
         except web.HTTPNotFound:
-            return web.json_response({"detail": "Not Found"}, status=404)
+            return reply({"detail": "Not Found"}, status=404)
         except web.HTTPMethodNotAllowed:
-            return web.json_response({"detail": "Method Not Allowed"}, status=405)
+            return reply({"detail": "Method Not Allowed"}, status=405)
 
     @web.middleware
     async def _auth(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.headers.get("X-Browser-Use-API-Key") != self.api_key:
-            raise _HTTPProblem(401, "Invalid or missing API key")
+        operation = self.operation(request)
+        secured = operation is not None and operation.secured
+        if secured and request.headers.get("X-Browser-Use-API-Key") != self.api_key:
+            raise HTTPProblem(401, "Invalid or missing API key")
         return await handler(request)
 
-    # -- routes --------------------------------------------------------------------------------
+    # -- the state, brought up to the clock's time ----------------------------------------------
 
-    def _task(self, request: web.Request) -> JSON:
-        task = self.tasks.get(_path_uuid(request, "task_id"))
-        if task is None:
-            raise _HTTPProblem(404, "Task not found")
-        return task
+    def _fresh(self) -> Store:
+        refresh(self.store)
+        return self.store
 
-    async def _create_task(self, request: web.Request) -> web.Response:
-        body = await _json_body(request)
-        prompt = body.get("task")
-        if not isinstance(prompt, str) or not 1 <= len(prompt) <= 50000:
-            raise _validation_problem(
-                ["body", "task"], "Task must be a string of 1 to 50000 characters", "string", prompt
+    @property
+    def tasks(self) -> dict[uuid.UUID, JSON]:
+        return self._fresh().tasks
+
+    @property
+    def sessions(self) -> dict[uuid.UUID, JSON]:
+        return self._fresh().sessions
+
+    @property
+    def profiles(self) -> dict[uuid.UUID, JSON]:
+        return self._fresh().profiles
+
+    @property
+    def browsers(self) -> dict[uuid.UUID, JSON]:
+        return self._fresh().browsers
+
+    @property
+    def skills(self) -> dict[uuid.UUID, JSON]:
+        return self._fresh().skills
+
+    @property
+    def marketplace(self) -> dict[uuid.UUID, JSON]:
+        return self._fresh().marketplace
+
+    @property
+    def account(self) -> JSON:
+        return self._fresh().account
+
+    @property
+    def uploads(self) -> list[UploadedFile]:
+        return self.store.uploads
+
+    @property
+    def default_scenario(self) -> TaskScenario:
+        """How tasks created through `POST /tasks` run, unless `scenarios` names the prompt."""
+        return self.store.default_scenario
+
+    @default_scenario.setter
+    def default_scenario(self, scenario: TaskScenario) -> None:
+        self.store.default_scenario = scenario
+
+    @property
+    def scenarios(self) -> dict[str, TaskScenario]:
+        """Scenarios for `POST /tasks` by the exact task prompt."""
+        return self.store.scenarios
+
+    @property
+    def max_active_sessions(self) -> int | None:
+        """Beyond this many active sessions and browsers, creating one answers 429."""
+        return self.store.max_active_sessions
+
+    @max_active_sessions.setter
+    def max_active_sessions(self, limit: int | None) -> None:
+        self.store.max_active_sessions = limit
+
+    @property
+    def skill_generation_seconds(self) -> float:
+        """How long, in fake time, generating or refining a skill takes."""
+        return self.store.skill_generation_seconds
+
+    @skill_generation_seconds.setter
+    def skill_generation_seconds(self, seconds: float) -> None:
+        self.store.skill_generation_seconds = seconds
+
+    # -- shaping the state from a test ----------------------------------------------------------
+
+    def advance(self, seconds: float) -> None:
+        """Move the fake clock forward, and everything that runs on it."""
+        self.clock.advance(seconds)
+        self._fresh()
+
+    def create_session(self, *, keep_alive: bool = True) -> uuid.UUID:
+        """An active agent session, as `POST /sessions` makes it."""
+        with self.store.lock:
+            return uuid.UUID(open_session(self.store, keep_alive=keep_alive)["id"])
+
+    def create_task(
+        self,
+        task: str = "Find the weather in Zurich",
+        *,
+        steps: int = 0,
+        scenario: TaskScenario | None = None,
+        session_id: uuid.UUID | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> uuid.UUID:
+        """A task that is already `started` with `steps` steps done, in a new session
+        (or `session_id`'s); from there it follows `scenario` on the fake clock."""
+        with self.store.lock:
+            refresh(self.store)
+            if session_id is None:
+                session = open_session(self.store, keep_alive=False)
+            else:
+                session = self.store.sessions[session_id]
+            body: JSON = {"task": task, "metadata": metadata or {}}
+            chosen = scenario or self.store.default_scenario
+            row = start_task(self.store, session, body, scenario=chosen, running=True, done=steps)
+            return uuid.UUID(row["id"])
+
+    def add_steps(self, task_id: uuid.UUID, count: int = 1) -> None:
+        """Append `count` agent steps to a task now."""
+        with self.store.lock:
+            plan = self.store.task_plans.get(task_id)
+            cost = (
+                plan.scenario.cost_per_step if plan else self.store.default_scenario.cost_per_step
             )
-        task_id = self.create_task(prompt)
-        task = self.tasks[task_id]
-        return web.json_response({"id": task["id"], "sessionId": task["sessionId"]}, status=202)
+            for _ in range(count):
+                add_step(self.store.tasks[task_id], cost)
 
-    async def _get_task(self, request: web.Request) -> web.Response:
-        return web.json_response(self._task(request))
-
-    async def _update_task(self, request: web.Request) -> web.Response:
-        task = self._task(request)
-        body = await _json_body(request)
-        action = body.get("action")
-        if action not in TASK_ACTIONS:
-            raise _validation_problem(
-                ["body", "action"],
-                "Input should be 'stop' or 'stop_task_and_session'",
-                "enum" if "action" in body else "missing",
-                action,
+    def add_download(self, browser_id: uuid.UUID, path: str, data: bytes) -> None:
+        """A file the browser session downloaded, as `GET /browsers/{id}/downloads` lists it."""
+        with self.store.lock:
+            files = self.store.downloads.setdefault(browser_id, [])
+            self.store.add_blob(
+                "application/octet-stream", data, download_token(browser_id, len(files))
             )
-        if task["status"] not in TERMINAL:
-            task["status"] = "stopped"
-            task["finishedAt"] = _iso(dt.datetime.now(dt.UTC))
-        if action == "stop_task_and_session":
-            self.sessions[uuid.UUID(task["sessionId"])]["status"] = "stopped"
-        return web.json_response(task)
+            row = {
+                "path": path,
+                "size": len(data),
+                "lastModified": iso(self.clock.now()),
+                "url": None,
+            }
+            files.append(row)

@@ -1,0 +1,99 @@
+"""HTTP helpers shared by the fake's routes: problems, calls, replies, paging, lookups."""
+
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+from aiohttp import web
+
+from browser_use_async.testing._state import Store
+
+__all__ = [
+    "JSON",
+    "Call",
+    "HTTPProblem",
+    "Route",
+    "dumps",
+    "invalid",
+    "lookup",
+    "no_content",
+    "page",
+    "reply",
+]
+
+JSON = dict[str, Any]
+
+
+class HTTPProblem(Exception):
+    """Answer with `status` and a FastAPI-shaped `{"detail": ...}` body."""
+
+    def __init__(self, status: int, detail: object) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def invalid(loc: list[str | int], kind: str, msg: str, given: object) -> HTTPProblem:
+    """A 422 with one pydantic-shaped validation item."""
+    return HTTPProblem(422, [{"type": kind, "loc": loc, "msg": msg, "input": given}])
+
+
+@attrs.frozen
+class Call:
+    """A validated API call: path and query parameters typed, body with defaults filled."""
+
+    request: web.Request
+    store: Store
+    params: JSON
+    body: JSON
+
+    @property
+    def origin(self) -> str:
+        """Where the client reached the fake, for URLs that point back at it."""
+        return str(self.request.url.origin())
+
+    def blob_url(self, token: str) -> str:
+        return f"{self.origin}/fake/blobs/{token}"
+
+
+Route = Callable[[Call], web.Response]
+
+
+def dumps(body: object) -> str:
+    return json.dumps(body, separators=(",", ":"))
+
+
+def reply(body: object, status: int = 200) -> web.Response:
+    return web.json_response(body, status=status, dumps=dumps)
+
+
+def no_content() -> web.Response:
+    return web.Response(status=204)
+
+
+def lookup(table: Mapping[uuid.UUID, JSON], key: uuid.UUID, detail: str) -> JSON:
+    """The row at `key`, or a 404 saying `detail`."""
+    row = table.get(key)
+    if row is None:
+        raise HTTPProblem(404, detail)
+    return row
+
+
+def page(
+    call: Call, rows: list[JSON], view: Callable[[JSON], JSON] = dict, newest: str = "createdAt"
+) -> web.Response:
+    """One page of `rows`, newest first by `newest`, shaped like the spec's `*ListResponse`."""
+    size, number = call.params["pageSize"], call.params["pageNumber"]
+    ranked = sorted(enumerate(rows), key=lambda pair: (pair[1][newest], pair[0]), reverse=True)
+    rows = [row for _, row in ranked]  # ties: the last made first
+    chunk = rows[(number - 1) * size : number * size]
+    return reply(
+        {
+            "items": [view(row) for row in chunk],
+            "totalItems": len(rows),
+            "pageNumber": number,
+            "pageSize": size,
+        }
+    )

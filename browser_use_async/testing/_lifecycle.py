@@ -1,0 +1,238 @@
+"""How rows change on their own: tasks run, sessions end, browsers time out, skills build.
+
+Everything is derived from the fake clock when `refresh` runs (before each request and
+whenever a test reads the state), so time only matters through `FakeClock`.
+"""
+
+import datetime as dt
+import decimal
+import json
+import uuid
+from typing import Any
+
+from browser_use_async.testing._clock import iso
+from browser_use_async.testing._http import HTTPProblem, lookup
+from browser_use_async.testing._state import Store, TaskPlan, TaskScenario
+
+__all__ = [
+    "TERMINAL",
+    "check_capacity",
+    "check_credits",
+    "end_task",
+    "open_session",
+    "parse_iso",
+    "refresh",
+    "running_task",
+    "start_task",
+    "stop_session",
+    "use_profile",
+]
+
+JSON = dict[str, Any]
+TERMINAL = frozenset({"finished", "failed", "stopped"})
+TOO_MANY_SESSIONS = (
+    "Too many concurrent active sessions. Please wait for one to finish, kill one, "
+    "or upgrade your plan."
+)
+
+
+def parse_iso(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def use_profile(store: Store, profile_id: str | None) -> None:
+    """Check that a profile exists and mark it used now."""
+    if profile_id is not None:
+        profile = lookup(store.profiles, uuid.UUID(profile_id), "Profile not found")
+        profile["lastUsedAt"] = iso(store.now())
+
+
+def check_capacity(store: Store) -> None:
+    limit = store.max_active_sessions
+    if limit is not None and store.active_sessions() >= limit:
+        raise HTTPProblem(429, TOO_MANY_SESSIONS)
+
+
+def check_credits(store: Store) -> None:
+    if store.balance() <= 0:
+        raise HTTPProblem(402, "Insufficient credits")
+
+
+def open_session(store: Store, *, keep_alive: bool = True, persist_memory: bool = True) -> JSON:
+    """A new active agent session."""
+    session_id = uuid.uuid4()
+    row: JSON = {
+        "id": str(session_id),
+        "status": "active",
+        "liveUrl": f"https://live.example.com/sessions/{session_id}",
+        "recordingUrl": None,
+        "startedAt": iso(store.now()),
+        "finishedAt": None,
+        "persistMemory": persist_memory,
+        "keepAlive": keep_alive,
+        "proxyUsedMb": "0",
+        "proxyCost": "0",
+        "publicShareUrl": None,
+    }
+    store.sessions[session_id] = row
+    return row
+
+
+def running_task(store: Store, session_id: str) -> JSON | None:
+    for task in store.tasks.values():
+        if task["sessionId"] == session_id and task["status"] not in TERMINAL:
+            return task
+    return None
+
+
+def stop_session(store: Store, session: JSON, at: dt.datetime) -> None:
+    """Stop a session and the task running in it; a stopped session stays as it is."""
+    if session["status"] == "stopped":
+        return
+    session.update(status="stopped", finishedAt=iso(at), liveUrl=None)
+    task = running_task(store, session["id"])
+    if task is not None:
+        end_task(store, task, "stopped", at)
+
+
+def start_task(
+    store: Store,
+    session: JSON,
+    body: JSON,
+    *,
+    scenario: TaskScenario,
+    running: bool = False,
+    done: int = 0,
+) -> JSON:
+    """A task in `session`, created now; or `running` already, `done` steps along."""
+    now = store.now()
+    if running:
+        started = now - dt.timedelta(seconds=done * scenario.step_interval)
+        created = started
+    else:
+        started = now + dt.timedelta(seconds=scenario.start_delay)
+        created = now
+    task_id = uuid.uuid4()
+    task: JSON = {
+        "id": str(task_id),
+        "sessionId": session["id"],
+        "llm": body.get("llm", "browser-use-2.0"),
+        "task": body["task"],
+        "status": "created",
+        "createdAt": iso(created),
+        "startedAt": None,
+        "finishedAt": None,
+        "metadata": dict(body.get("metadata") or {}),
+        "steps": [],
+        "output": None,
+        "outputFiles": [],
+        "browserUseVersion": "0.9.0",
+        "isSuccess": None,
+        "judgement": None,
+        "judgeVerdict": None,
+        "cost": "0",
+        "suggestions": None,
+    }
+    store.tasks[task_id] = task
+    steps = max(scenario.steps, done)
+    store.task_plans[task_id] = TaskPlan(scenario, started, steps, bool(body.get("judge")))
+    _advance_task(store, task_id, now)
+    while task["status"] not in TERMINAL and len(task["steps"]) < done:
+        add_step(task, scenario.cost_per_step)
+    return task
+
+
+def add_step(task: JSON, cost_per_step: str) -> None:
+    number = len(task["steps"]) + 1
+    task["steps"].append(
+        {
+            "number": number,
+            "memory": f"Step {number}: working on the task.",
+            "evaluationPreviousGoal": "Success" if number > 1 else "Starting",
+            "nextGoal": f"Carry out part {number + 1} of the task.",
+            "url": f"https://example.com/page/{number}",
+            "actions": [json.dumps({"click_element": {"index": number}})],
+            "screenshotUrl": f"https://screenshots.example.com/{task['id']}/{number}.png",
+            "duration": 1.5,
+        }
+    )
+    task["cost"] = str(decimal.Decimal(cost_per_step) * number)
+
+
+def _advance_task(store: Store, task_id: uuid.UUID, now: dt.datetime) -> None:
+    task, plan = store.tasks.get(task_id), store.task_plans[task_id]
+    if task is None or task["status"] in TERMINAL:
+        del store.task_plans[task_id]
+        return
+    if now < plan.started:
+        return
+    task.update(status="started", startedAt=task["startedAt"] or iso(plan.started))
+    interval = plan.scenario.step_interval
+    elapsed = (now - plan.started).total_seconds()
+    due = plan.steps if interval <= 0 else min(plan.steps, int(elapsed // interval))
+    while len(task["steps"]) < due:
+        add_step(task, plan.scenario.cost_per_step)
+    end = plan.started + dt.timedelta(seconds=(plan.steps + 1) * interval)
+    if now >= end:
+        end_task(store, task, "failed" if plan.scenario.fail else "finished", end)
+
+
+def end_task(store: Store, task: JSON, status: str, at: dt.datetime) -> None:
+    """Move a task to a terminal status and bill it.
+
+    A session that is not kept alive ends with its task's work (finished or failed); a
+    task stopped with the `stop` action leaves its session up, as the API's actions say.
+    """
+    task_id = uuid.UUID(task["id"])
+    plan = store.task_plans.pop(task_id, None)
+    task.update(status=status, finishedAt=iso(at))
+    if plan is not None and status == "finished":
+        task.update(output=plan.scenario.output or f"Done: {task['task']}", isSuccess=True)
+        for name, data in plan.scenario.output_files.items():
+            file_id = str(uuid.uuid4())
+            store.add_blob("application/octet-stream", data, token=file_id)
+            task["outputFiles"].append({"id": file_id, "fileName": name})
+        if plan.judge:
+            verdict = {"verdict": True, "reasoning": "The output answers the task."}
+            task.update(judgement=json.dumps(verdict), judgeVerdict=True)
+    elif plan is not None and status == "failed":
+        task.update(output=plan.scenario.error, isSuccess=False)
+    store.charge(task["cost"] or "0")
+    session = store.sessions.get(uuid.UUID(task["sessionId"]))
+    if session is not None and not session["keepAlive"] and status != "stopped":
+        stop_session(store, session, at)
+
+
+def _finish_skill(store: Store, skill_id: uuid.UUID, at: dt.datetime) -> None:
+    skill = store.skills.get(skill_id)
+    if skill is None or skill["status"] != "generating":
+        return
+    version = (skill["currentVersion"] or 0) + 1
+    skill.update(
+        status="finished",
+        title=skill["title"] or (skill["goal"] or "Skill")[:60],
+        currentVersion=version,
+        currentVersionFinishedAt=iso(at),
+        code=f"# version {version}\nasync def run(query: str) -> dict:\n    return {{}}\n",
+        parameters=[{"name": "query", "type": "string", "required": True}],
+        outputSchema={"type": "object", "properties": {"items": {"type": "array"}}},
+        updatedAt=iso(at),
+    )
+    store.skill_versions.setdefault(skill_id, []).append(dict(skill))
+
+
+def refresh(store: Store) -> None:
+    """Bring every row up to the clock's current time."""
+    with store.lock:
+        now = store.now()
+        for task_id in list(store.task_plans):
+            _advance_task(store, task_id, now)
+        for skill_id, done in list(store.skill_jobs.items()):
+            if now >= done:
+                del store.skill_jobs[skill_id]
+                _finish_skill(store, skill_id, done)
+        for browser in store.browsers.values():
+            timeout = parse_iso(browser["timeoutAt"])
+            if browser["status"] == "active" and now >= timeout:
+                browser.update(status="stopped", finishedAt=iso(timeout), liveUrl=None)

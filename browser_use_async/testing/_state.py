@@ -1,0 +1,151 @@
+"""The fake cloud's in-memory store: wire-shaped rows, the clock, and what tests can tune."""
+
+import datetime as dt
+import decimal
+import secrets
+import threading
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from browser_use_async.testing._clock import FakeClock
+
+__all__ = ["Blob", "Presigned", "Store", "TaskPlan", "TaskScenario", "UploadedFile"]
+
+JSON = dict[str, Any]
+
+
+@attrs.frozen
+class TaskScenario:
+    """How a task runs on the fake clock.
+
+    It is `created`, `started` after `start_delay` seconds, gains a step every
+    `step_interval` seconds, and ends one interval after its last of `steps` steps:
+    `finished` with `output`, `isSuccess` true and `output_files` (name -> bytes), or, with
+    `fail=True`, `failed` with `error` as its output. Each step costs `cost_per_step` USD.
+    """
+
+    steps: int = 3
+    start_delay: float = 1.0
+    step_interval: float = 2.0
+    fail: bool = False
+    output: str | None = None
+    error: str = "The agent could not complete the task."
+    output_files: Mapping[str, bytes] = attrs.field(factory=dict[str, bytes])
+    cost_per_step: str = "0.01"
+
+
+@attrs.frozen
+class TaskPlan:
+    """A task's timeline: it starts at `started` and runs `steps` steps of `scenario`."""
+
+    scenario: TaskScenario
+    started: dt.datetime
+    steps: int
+    judge: bool = False
+
+
+@attrs.frozen
+class UploadedFile:
+    """A file uploaded through a presigned URL: `kind` is "sessions" or "browsers"."""
+
+    kind: str
+    session_id: uuid.UUID
+    file_name: str
+    content_type: str
+    data: bytes
+
+
+@attrs.frozen
+class Presigned:
+    kind: str
+    session_id: uuid.UUID
+    file_name: str
+    content_type: str
+    size: int
+    expires: dt.datetime
+
+
+@attrs.frozen
+class Blob:
+    content_type: str
+    data: bytes
+
+
+def _account() -> JSON:
+    return {
+        "name": "Fake Cloud Account",
+        "totalCreditsBalanceUsd": 100.0,
+        "monthlyCreditsBalanceUsd": 20.0,
+        "additionalCreditsBalanceUsd": 80.0,
+        "rateLimit": 10,
+        "planInfo": {
+            "planName": "Fake",
+            "subscriptionStatus": "active",
+            "subscriptionId": None,
+            "subscriptionCurrentPeriodEnd": None,
+            "subscriptionCanceledAt": None,
+        },
+        "isFreeTier": False,
+        "projectId": str(uuid.uuid4()),
+    }
+
+
+class Store:
+    """Every row the fake serves, keyed by UUID, in the API's own camelCase shapes.
+
+    Handlers run under `lock`, so tests in another thread may read and change rows too.
+    """
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.tasks: dict[uuid.UUID, JSON] = {}
+        self.sessions: dict[uuid.UUID, JSON] = {}
+        self.shares: dict[uuid.UUID, JSON] = {}
+        self.profiles: dict[uuid.UUID, JSON] = {}
+        self.browsers: dict[uuid.UUID, JSON] = {}
+        self.downloads: dict[uuid.UUID, list[JSON]] = {}
+        self.skills: dict[uuid.UUID, JSON] = {}
+        self.skill_versions: dict[uuid.UUID, list[JSON]] = {}
+        self.executions: dict[uuid.UUID, JSON] = {}
+        self.marketplace: dict[uuid.UUID, JSON] = {}
+        self.account: JSON = _account()
+        self.uploads: list[UploadedFile] = []
+        self.presigned: dict[str, Presigned] = {}
+        self.blobs: dict[str, Blob] = {}
+        self.default_scenario = TaskScenario()
+        self.scenarios: dict[str, TaskScenario] = {}
+        self.max_active_sessions: int | None = None
+        self.skill_generation_seconds = 30.0
+        # Timelines that drive rows on the clock; never sent on the wire.
+        self.task_plans: dict[uuid.UUID, TaskPlan] = {}
+        self.skill_jobs: dict[uuid.UUID, dt.datetime] = {}
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def add_blob(self, content_type: str, data: bytes, token: str | None = None) -> str:
+        token = token or secrets.token_urlsafe(16)
+        self.blobs[token] = Blob(content_type, data)
+        return token
+
+    def active_sessions(self) -> int:
+        rows = [*self.sessions.values(), *self.browsers.values()]
+        return sum(row["status"] == "active" for row in rows)
+
+    def balance(self) -> float:
+        return float(self.account["totalCreditsBalanceUsd"])
+
+    def charge(self, usd: decimal.Decimal | str) -> None:
+        """Take `usd` from the monthly credits first, then from the additional ones."""
+        amount = float(usd)
+        monthly = float(self.account["monthlyCreditsBalanceUsd"])
+        from_monthly = min(max(monthly, 0.0), amount)
+        self.account["monthlyCreditsBalanceUsd"] = round(monthly - from_monthly, 6)
+        additional = float(self.account["additionalCreditsBalanceUsd"]) - (amount - from_monthly)
+        self.account["additionalCreditsBalanceUsd"] = round(additional, 6)
+        total = self.account["monthlyCreditsBalanceUsd"] + additional
+        self.account["totalCreditsBalanceUsd"] = round(total, 6)

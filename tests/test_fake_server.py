@@ -1,0 +1,154 @@
+"""The fake as a server: connections, recording, a background thread, a process, the plugin."""
+
+import asyncio
+import json
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+
+import aiohttp
+import pytest
+
+from browser_use_async import AsyncBrowserUse, TaskStatus
+from browser_use_async.testing import FakeBrowserUseCloud
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Give the server's loop a moment (at most 2 s) to notice a closed connection."""
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition did not come true in time")
+
+
+async def test_keep_alive_reuses_one_connection(fake: FakeBrowserUseCloud) -> None:
+    headers = {"X-Browser-Use-API-Key": fake.api_key}
+    async with aiohttp.ClientSession(headers=headers) as session:
+        for _ in range(20):
+            async with session.get(f"{fake.base_url}/billing/account") as response:
+                assert response.status == 200
+        assert fake.total_connections == 1
+        assert fake.open_connections == 1
+    await _until(lambda: fake.open_connections == 0)
+    assert fake.total_connections == 1
+    assert len(fake.requests) == 20
+
+
+async def test_each_closed_connection_is_counted(fake: FakeBrowserUseCloud) -> None:
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        for _ in range(3):
+            async with session.get(f"{fake.base_url}/marketplace/skills") as response:
+                assert response.status == 200
+    await _until(lambda: fake.open_connections == 0)
+    assert fake.total_connections == 3
+
+
+async def test_sdk_client_reuses_its_pool(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse
+) -> None:
+    for task_id in [fake.create_task() for _ in range(5)]:
+        await client.tasks.stop(task_id)
+    assert fake.total_connections == 1
+
+
+async def test_every_request_is_recorded_even_refused_ones(fake: FakeBrowserUseCloud) -> None:
+    async with aiohttp.ClientSession() as session:
+        url = f"{fake.base_url}/tasks"
+        async with session.post(url, data=b'{"task":"x"}', params={"a": "1"}) as response:
+            assert response.status == 401
+        async with session.get(f"{fake.base_url}/nowhere") as response:
+            assert response.status == 404
+    first, second = fake.requests
+    assert (first.method, first.path, first.query, first.body) == (
+        "POST",
+        "/api/v2/tasks",
+        {"a": "1"},
+        b'{"task":"x"}',
+    )
+    assert first.json() == {"task": "x"}
+    assert second.path == "/api/v2/nowhere"
+
+
+async def test_base_url_needs_a_running_fake() -> None:
+    fake = FakeBrowserUseCloud()
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = fake.base_url
+    assert fake.open_connections == 0
+
+
+def _get(url: str, key: str) -> tuple[int, object]:
+    request = urllib.request.Request(url, headers={"X-Browser-Use-API-Key": key})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_background_thread_serves_sync_code() -> None:
+    with FakeBrowserUseCloud(api_key="bu_thread") as fake:
+        task_id = fake.create_task("Sync world", steps=1)
+        status, body = _get(f"{fake.base_url}/tasks/{task_id}", "bu_thread")
+        assert status == 200
+        assert isinstance(body, dict)
+        assert body["task"] == "Sync world"
+        fake.advance(60)
+        status, body = _get(f"{fake.base_url}/tasks/{task_id}/status", "bu_thread")
+        assert (status, body["status"]) == (200, "finished")  # type: ignore[index]
+        assert _get(f"{fake.base_url}/tasks/{task_id}", "bu_wrong")[0] == 401
+        base_url = fake.base_url
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(base_url, timeout=2)  # noqa: S310
+
+
+def test_background_thread_with_the_sdk_on_another_loop() -> None:
+    async def stop(base_url: str, key: str, task_id: uuid.UUID) -> TaskStatus | str:
+        async with AsyncBrowserUse(api_key=key, base_url=base_url) as client:
+            return (await client.tasks.stop(task_id)).status
+
+    with FakeBrowserUseCloud() as fake:
+        task_id = fake.create_task()
+        assert asyncio.run(stop(fake.base_url, fake.api_key, task_id)) is TaskStatus.STOPPED
+        assert fake.tasks[task_id]["status"] == "stopped"
+
+
+def test_a_port_in_use_fails_the_start() -> None:
+    with FakeBrowserUseCloud() as first:
+        port = int(first.base_url.split(":")[2].split("/")[0])
+        second = FakeBrowserUseCloud(port=port)
+        with pytest.raises(OSError, match=r"(?i)address already in use"):
+            second.start_in_thread()
+        assert second.open_connections == 0
+
+
+async def test_process_mode_serves_until_terminated() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "browser_use_async.testing",
+        "--port",
+        "0",
+        "--api-key",
+        "bu_process",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(20):
+            banner = (await process.stdout.readline()).decode()
+            env = [(await process.stdout.readline()).decode() for _ in range(2)]
+        assert banner.startswith("Fake Browser Use Cloud on http://127.0.0.1:")
+        base_url = banner.split()[-1]
+        assert env == [f"BROWSER_USE_BASE_URL={base_url}\n", "BROWSER_USE_API_KEY=bu_process\n"]
+        async with AsyncBrowserUse(api_key="bu_process", base_url=base_url) as client:
+            with pytest.raises(Exception, match="Task not found"):
+                await client.tasks.stop(uuid.uuid4())
+    finally:
+        process.terminate()
+        async with asyncio.timeout(20):
+            code = await process.wait()
+    assert code == 0
