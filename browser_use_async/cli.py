@@ -23,6 +23,7 @@ from browser_use_async._exceptions import (
     TaskFailedError,
     TaskTimeoutError,
 )
+from browser_use_async._retry import RetryPolicy
 from browser_use_async.models.tasks import (
     TaskCreatedResponse,
     TaskEvent,
@@ -84,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--base-url", help="default: $BROWSER_USE_BASE_URL, then production")
     common.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     common.add_argument(
+        "--max-retries", type=int, default=3, help="retries of a failed request (default 3)"
+    )
+    common.add_argument(
         "--fake", action="store_true", help="run against an embedded fake cloud (offline)"
     )
     parser = argparse.ArgumentParser(
@@ -117,9 +121,10 @@ def _parser() -> argparse.ArgumentParser:
 
 @contextlib.asynccontextmanager
 async def _client(args: argparse.Namespace) -> AsyncGenerator[AsyncBrowserUse]:
+    retry = RetryPolicy(max_retries=args.max_retries)
     if not args.fake:
         async with AsyncBrowserUse(
-            args.api_key, base_url=args.base_url, timeout=args.timeout
+            args.api_key, base_url=args.base_url, timeout=args.timeout, retry=retry
         ) as client:
             yield client
         return
@@ -127,7 +132,9 @@ async def _client(args: argparse.Namespace) -> AsyncGenerator[AsyncBrowserUse]:
 
     async with (
         FakeBrowserUseCloud() as fake,
-        AsyncBrowserUse(fake.api_key, base_url=fake.base_url, timeout=args.timeout) as client,
+        AsyncBrowserUse(
+            fake.api_key, base_url=fake.base_url, timeout=args.timeout, retry=retry
+        ) as client,
     ):
         yield client
 

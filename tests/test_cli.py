@@ -46,6 +46,8 @@ def test_plain_create_says_what_it_made(capsys: pytest.CaptureFixture[str]) -> N
                 "k",
                 "--base-url",
                 "http://127.0.0.1:9",
+                "--max-retries",
+                "0",
             ],
             5,
             "could not connect",

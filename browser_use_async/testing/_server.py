@@ -44,7 +44,9 @@ class BackgroundServer:
 
     async def start(self) -> None:
         """Listen in the running event loop; returns once connections are accepted."""
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, shutdown_timeout=0.1
+        )
         await self._runner.setup()
         server = self._runner.server
         assert server is not None
