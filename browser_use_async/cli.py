@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--fake", action="store_true", help="run against an embedded fake cloud (offline)"
     )
+    common.add_argument(
+        "--fake-speed", type=float, default=4.0, help="how fast the fake's clock runs"
+    )
     parser = argparse.ArgumentParser(
         prog="browser-use-async", description="Start, watch and stop Browser Use Cloud tasks."
     )
@@ -128,10 +131,13 @@ async def _client(args: argparse.Namespace) -> AsyncGenerator[AsyncBrowserUse]:
         ) as client:
             yield client
         return
-    from browser_use_async.testing import FakeBrowserUseCloud  # noqa: PLC0415 (aiohttp.web)
+    from browser_use_async.testing import (  # noqa: PLC0415 (aiohttp.web only when asked)
+        FakeBrowserUseCloud,
+        FakeClock,
+    )
 
     async with (
-        FakeBrowserUseCloud() as fake,
+        FakeBrowserUseCloud(clock=FakeClock(speed=args.fake_speed)) as fake,
         AsyncBrowserUse(
             fake.api_key, base_url=fake.base_url, timeout=args.timeout, retry=retry
         ) as client,

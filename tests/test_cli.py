@@ -1,5 +1,6 @@
 """The command-line client, end to end against the fake cloud in a background thread."""
 
+import io
 import json
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import uuid
 import pytest
 
 from browser_use_async.cli import main
+from browser_use_async.testing import FakeBrowserUseCloud
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -63,6 +65,75 @@ def test_errors_give_one_line_and_an_exit_status(
     assert err.count("\n") == 1
     assert err.startswith("error: ")
     assert message in err
+
+
+def test_create_and_wait_shows_each_step_when_piped(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "tasks", "create", "Find flights", "--wait", "--fake", "--fake-speed", "40"
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("created task ")
+    assert [line.split(":")[0] for line in lines if line.startswith("step ")] == [
+        "step 1",
+        "step 2",
+        "step 3",
+    ]
+    assert "status: finished" in lines
+    assert "status    finished" in out
+    assert "\r" not in out
+
+
+def test_create_and_wait_json_is_one_document(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "tasks", "create", "Find", "--wait", "--json", "--fake", "--fake-speed", "40"
+    )
+    assert code == 0
+    task = json.loads(out)
+    assert task["status"] == "finished"
+    assert len(task["steps"]) == 3
+    assert "createdAt" in task
+
+
+def test_wrong_key_exits_3_without_echoing_it(capsys: pytest.CaptureFixture[str]) -> None:
+    with FakeBrowserUseCloud() as fake:
+        code, out, err = run(
+            capsys, "tasks", "list", "--api-key", "bu_wrong_secret", "--base-url", fake.base_url
+        )
+    assert code == 3
+    assert "BROWSER_USE_API_KEY" in err
+    assert "bu_wrong_secret" not in out + err
+
+
+def test_list_reads_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeBrowserUseCloud() as fake:
+        fake.create_task("first task")
+        monkeypatch.setenv("BROWSER_USE_API_KEY", fake.api_key)
+        monkeypatch.setenv("BROWSER_USE_BASE_URL", fake.base_url)
+        code, out, _ = run(capsys, "tasks", "list")
+    assert code == 0
+    assert "first task" in out
+    assert out.strip().endswith("(1 of 1)")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_live_progress_rewrites_one_status_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    code = main(["tasks", "create", "Find", "--wait", "--fake", "--fake-speed", "40"])
+    assert code == 0
+    text = screen.getvalue()
+    assert "\r\x1b[K" in text
+    assert "[finished] 3 steps" in text
+    assert "status: finished" not in text
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
