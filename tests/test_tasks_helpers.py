@@ -20,6 +20,7 @@ from browser_use_async import (
     TaskView,
 )
 from browser_use_async._schema import json_schema
+from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 from tests.conftest import CannedServer, RecordingClock
 from tests.samples import SESSION_ID, TASK_ID, full_task
 
@@ -270,3 +271,50 @@ async def test_create_accepts_a_schema_dict_or_text(
     with pytest.raises(InvalidArgumentError, match="structured_output"):
         await client.tasks.create("x", structured_output="{not json")
     assert len(canned.requests) == 2
+
+
+@pytest.fixture
+async def linked(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> AsyncIterator[AsyncBrowserUse]:
+    """A client whose waits move the fake cloud's clock by as much: no real sleeping."""
+
+    async def advance() -> None:
+        fake.advance(clock.sleeps[-1])
+
+    clock.on_sleep.append(advance)
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, clock=clock) as c:
+        yield c
+
+
+async def test_run_follows_the_fake_lifecycle(
+    fake: FakeBrowserUseCloud, linked: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    fake.default_scenario = TaskScenario(steps=4, output='{"airline": "Swiss", "price": 99}')
+    flight = await linked.tasks.run("Find a flight", output_type=Flight)
+    assert flight == Flight(airline="Swiss", price=99.0)
+    assert sum(clock.sleeps) >= 1.0 + 4 * 2.0
+
+
+async def test_stream_on_the_fake_yields_every_step_once(
+    fake: FakeBrowserUseCloud, linked: AsyncBrowserUse
+) -> None:
+    created = await linked.tasks.create("Find a flight")
+    events = [event async for event in linked.tasks.stream(created.id, poll_interval=1.0)]
+    steps = [e.step.number for e in events if e.step is not None]
+    statuses = [str(e.status) for e in events if e.kind == "status"]
+    assert steps == [1, 2, 3]
+    assert statuses[0] in ("created", "started")
+    assert statuses[-1] == "finished"
+    assert len(statuses) == len(set(statuses))
+
+
+async def test_wait_times_out_then_run_stops_on_the_fake(
+    fake: FakeBrowserUseCloud, linked: AsyncBrowserUse
+) -> None:
+    fake.default_scenario = TaskScenario(steps=100)
+    with pytest.raises(TaskTimeoutError):
+        await linked.tasks.run("Long job", timeout=10.0)
+    [task] = fake.tasks.values()
+    assert task["status"] == "stopped"
+    assert fake.requests[-1].method == "PATCH"
