@@ -1,6 +1,24 @@
 """Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._serde`."""
 
 from browser_use_async.models.sessions import ProxyCountryCode, SessionSettings
+from browser_use_async.models.skills import (
+    CreateSkillRequest,
+    CreateSkillResponse,
+    ExecuteSkillRequest,
+    ExecuteSkillResponse,
+    ParameterSchema,
+    ParameterType,
+    RefineSkillRequest,
+    RefineSkillResponse,
+    SkillCategory,
+    SkillExecutionListResponse,
+    SkillExecutionOutputResponse,
+    SkillExecutionView,
+    SkillListResponse,
+    SkillResponse,
+    SkillsGenerationStatus,
+    UpdateSkillRequest,
+)
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     FileView,
@@ -17,10 +35,25 @@ from browser_use_async.models.tasks import (
 )
 
 __all__ = [
+    "CreateSkillRequest",
+    "CreateSkillResponse",
     "CreateTaskRequest",
+    "ExecuteSkillRequest",
+    "ExecuteSkillResponse",
     "FileView",
+    "ParameterSchema",
+    "ParameterType",
     "ProxyCountryCode",
+    "RefineSkillRequest",
+    "RefineSkillResponse",
     "SessionSettings",
+    "SkillCategory",
+    "SkillExecutionListResponse",
+    "SkillExecutionOutputResponse",
+    "SkillExecutionView",
+    "SkillListResponse",
+    "SkillResponse",
+    "SkillsGenerationStatus",
     "TaskCreatedResponse",
     "TaskItemView",
     "TaskListResponse",
@@ -30,5 +63,6 @@ __all__ = [
     "TaskStepView",
     "TaskUpdateAction",
     "TaskView",
+    "UpdateSkillRequest",
     "UpdateTaskRequest",
 ]
