@@ -15,6 +15,7 @@ from browser_use_async import _protocol
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
+from browser_use_async.resources.marketplace import AsyncMarketplace
 from browser_use_async.resources.skills import AsyncSkills
 from browser_use_async.resources.tasks import AsyncTasks
 
@@ -87,6 +88,7 @@ class AsyncBrowserUse:
 
     tasks: AsyncTasks
     skills: AsyncSkills
+    marketplace: AsyncMarketplace
 
     def __init__(
         self,
@@ -151,6 +153,7 @@ class AsyncBrowserUse:
     def _bind_resources(self) -> None:
         self.tasks = AsyncTasks(self._request)
         self.skills = AsyncSkills(self._request)
+        self.marketplace = AsyncMarketplace(self._request)
 
     @overload
     async def _request(

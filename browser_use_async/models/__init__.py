@@ -1,5 +1,9 @@
 """Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._serde`."""
 
+from browser_use_async.models.marketplace import (
+    MarketplaceSkillListResponse,
+    MarketplaceSkillResponse,
+)
 from browser_use_async.models.sessions import ProxyCountryCode, SessionSettings
 from browser_use_async.models.skills import (
     CreateSkillRequest,
@@ -41,6 +45,8 @@ __all__ = [
     "ExecuteSkillRequest",
     "ExecuteSkillResponse",
     "FileView",
+    "MarketplaceSkillListResponse",
+    "MarketplaceSkillResponse",
     "ParameterSchema",
     "ParameterType",
     "ProxyCountryCode",
