@@ -24,12 +24,14 @@ from browser_use_async._serde import parse_judgement
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async._version import __version__
 from browser_use_async.models import (
+    AccountView,
     CreateTaskRequest,
     ExecuteSkillResponse,
     FileView,
     MarketplaceSkillResponse,
     ParameterSchema,
     ParameterType,
+    PlanInfo,
     ProxyCountryCode,
     SessionSettings,
     SkillCategory,
@@ -50,6 +52,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AccountView",
     "AsyncBrowserUse",
     "AuthenticationError",
     "BadRequestError",
@@ -68,6 +71,7 @@ __all__ = [
     "ParameterSchema",
     "ParameterType",
     "PermissionDeniedError",
+    "PlanInfo",
     "ProxyCountryCode",
     "RateLimitError",
     "RetryPolicy",

@@ -15,6 +15,7 @@ from browser_use_async import _protocol
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
+from browser_use_async.resources.billing import AsyncBilling
 from browser_use_async.resources.marketplace import AsyncMarketplace
 from browser_use_async.resources.skills import AsyncSkills
 from browser_use_async.resources.tasks import AsyncTasks
@@ -89,6 +90,7 @@ class AsyncBrowserUse:
     tasks: AsyncTasks
     skills: AsyncSkills
     marketplace: AsyncMarketplace
+    billing: AsyncBilling
 
     def __init__(
         self,
@@ -154,6 +156,7 @@ class AsyncBrowserUse:
         self.tasks = AsyncTasks(self._request)
         self.skills = AsyncSkills(self._request)
         self.marketplace = AsyncMarketplace(self._request)
+        self.billing = AsyncBilling(self._request)
 
     @overload
     async def _request(

@@ -1,5 +1,6 @@
 """Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._serde`."""
 
+from browser_use_async.models.billing import AccountView, PlanInfo
 from browser_use_async.models.marketplace import (
     MarketplaceSkillListResponse,
     MarketplaceSkillResponse,
@@ -39,6 +40,7 @@ from browser_use_async.models.tasks import (
 )
 
 __all__ = [
+    "AccountView",
     "CreateSkillRequest",
     "CreateSkillResponse",
     "CreateTaskRequest",
@@ -49,6 +51,7 @@ __all__ = [
     "MarketplaceSkillResponse",
     "ParameterSchema",
     "ParameterType",
+    "PlanInfo",
     "ProxyCountryCode",
     "RefineSkillRequest",
     "RefineSkillResponse",
