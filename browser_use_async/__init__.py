@@ -18,6 +18,7 @@ from browser_use_async._exceptions import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._serde import parse_judgement
@@ -43,7 +44,9 @@ from browser_use_async.models import (
     TaskStepView,
     TaskUpdateAction,
     TaskView,
+    WebhookEvent,
 )
+from browser_use_async.webhooks import verify_webhook
 
 __all__ = [
     "NOT_GIVEN",
@@ -86,6 +89,9 @@ __all__ = [
     "TaskUpdateAction",
     "TaskView",
     "UnprocessableEntityError",
+    "WebhookEvent",
+    "WebhookVerificationError",
     "__version__",
     "parse_judgement",
+    "verify_webhook",
 ]

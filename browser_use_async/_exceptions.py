@@ -22,6 +22,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]
 
 
@@ -167,3 +168,12 @@ class InternalServerError(APIStatusError):
 
 class ClientClosedError(BrowserUseError, RuntimeError):
     """The client was used after `close()`, or on an event loop other than its own."""
+
+
+class WebhookVerificationError(BrowserUseError):
+    """A webhook request is not provably from Browser Use, or is too old to trust.
+
+    The message says what was wrong (a missing header, a signature that does not match, a
+    timestamp outside the tolerance, a body that is not JSON); it never contains the secret.
+    Answer such a request with 400 or 401 and do not act on it.
+    """

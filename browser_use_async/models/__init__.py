@@ -38,6 +38,7 @@ from browser_use_async.models.tasks import (
     TaskView,
     UpdateTaskRequest,
 )
+from browser_use_async.models.webhooks import WebhookEvent
 
 __all__ = [
     "AccountView",
@@ -74,4 +75,5 @@ __all__ = [
     "TaskView",
     "UpdateSkillRequest",
     "UpdateTaskRequest",
+    "WebhookEvent",
 ]
