@@ -21,16 +21,27 @@ from browser_use_async._exceptions import (
     TaskFailedError,
     TaskTimeoutError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._serde import parse_judgement
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async._version import __version__
 from browser_use_async.models import (
+    AccountView,
     CreateTaskRequest,
+    ExecuteSkillResponse,
     FileView,
+    MarketplaceSkillResponse,
+    ParameterSchema,
+    ParameterType,
+    PlanInfo,
     ProxyCountryCode,
     SessionSettings,
+    SkillCategory,
+    SkillExecutionView,
+    SkillResponse,
+    SkillsGenerationStatus,
     TaskCreatedResponse,
     TaskEvent,
     TaskOptions,
@@ -38,7 +49,9 @@ from browser_use_async.models import (
     TaskStepView,
     TaskUpdateAction,
     TaskView,
+    WebhookEvent,
 )
+from browser_use_async.webhooks import verify_webhook
 
 __all__ = [
     "NOT_GIVEN",
@@ -47,6 +60,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AccountView",
     "AsyncBrowserUse",
     "AuthenticationError",
     "BadRequestError",
@@ -55,16 +69,25 @@ __all__ = [
     "Clock",
     "ConflictError",
     "CreateTaskRequest",
+    "ExecuteSkillResponse",
     "FileView",
     "InternalServerError",
     "InvalidArgumentError",
+    "MarketplaceSkillResponse",
     "NotFoundError",
     "NotGiven",
+    "ParameterSchema",
+    "ParameterType",
     "PermissionDeniedError",
+    "PlanInfo",
     "ProxyCountryCode",
     "RateLimitError",
     "RetryPolicy",
     "SessionSettings",
+    "SkillCategory",
+    "SkillExecutionView",
+    "SkillResponse",
+    "SkillsGenerationStatus",
     "TaskCreatedResponse",
     "TaskEvent",
     "TaskFailedError",
@@ -75,6 +98,9 @@ __all__ = [
     "TaskUpdateAction",
     "TaskView",
     "UnprocessableEntityError",
+    "WebhookEvent",
+    "WebhookVerificationError",
     "__version__",
     "parse_judgement",
+    "verify_webhook",
 ]

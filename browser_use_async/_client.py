@@ -14,6 +14,9 @@ from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgu
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
 from browser_use_async.models._checks import positive_int, positive_seconds
+from browser_use_async.resources.billing import AsyncBilling
+from browser_use_async.resources.marketplace import AsyncMarketplace
+from browser_use_async.resources.skills import AsyncSkills
 from browser_use_async.resources.tasks import AsyncTasks
 
 T = TypeVar("T")
@@ -43,6 +46,9 @@ class AsyncBrowserUse:
     """
 
     tasks: AsyncTasks
+    skills: AsyncSkills
+    marketplace: AsyncMarketplace
+    billing: AsyncBilling
 
     def __init__(
         self,
@@ -106,6 +112,9 @@ class AsyncBrowserUse:
 
     def _bind_resources(self) -> None:
         self.tasks = AsyncTasks(self._request, self._clock)
+        self.skills = AsyncSkills(self._request)
+        self.marketplace = AsyncMarketplace(self._request)
+        self.billing = AsyncBilling(self._request)
 
     @overload
     async def _request(

@@ -24,6 +24,7 @@ __all__ = [
     "TaskFailedError",
     "TaskTimeoutError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]
 
 
@@ -192,3 +193,12 @@ class TaskFailedError(BrowserUseError):
     def __init__(self, message: str, *, task: object) -> None:
         super().__init__(message)
         self.task = task
+
+
+class WebhookVerificationError(BrowserUseError):
+    """A webhook request is not provably from Browser Use, or is too old to trust.
+
+    The message says what was wrong (a missing header, a signature that does not match, a
+    timestamp outside the tolerance, a body that is not JSON); it never contains the secret.
+    Answer such a request with 400 or 401 and do not act on it.
+    """

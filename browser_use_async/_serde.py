@@ -31,7 +31,15 @@ from browser_use_async._types import NOT_GIVEN
 
 T = TypeVar("T")
 
-__all__ = ["DecodeError", "decode", "decode_json", "dumps_text", "encode", "parse_judgement"]
+__all__ = [
+    "DecodeError",
+    "decode",
+    "decode_json",
+    "dumps_text",
+    "encode",
+    "parse_judgement",
+    "structure",
+]
 
 
 class DecodeError(Exception):
@@ -269,6 +277,11 @@ def decode(data: bytes, cls: type[T]) -> T:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:
         raise DecodeError([f"the body is not valid JSON ({exc})"]) from None
+    return structure(document, cls)
+
+
+def structure(document: object, cls: type[T]) -> T:
+    """Turn an already parsed JSON object into `cls`, or raise `DecodeError` like `decode`."""
     if not isinstance(document, dict):
         raise DecodeError([f"expected a JSON object @ $, got {type(document).__name__}"])
     try:

@@ -1,6 +1,29 @@
 """Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._serde`."""
 
+from browser_use_async.models.billing import AccountView, PlanInfo
+from browser_use_async.models.marketplace import (
+    MarketplaceSkillListResponse,
+    MarketplaceSkillResponse,
+)
 from browser_use_async.models.sessions import ProxyCountryCode, SessionSettings
+from browser_use_async.models.skills import (
+    CreateSkillRequest,
+    CreateSkillResponse,
+    ExecuteSkillRequest,
+    ExecuteSkillResponse,
+    ParameterSchema,
+    ParameterType,
+    RefineSkillRequest,
+    RefineSkillResponse,
+    SkillCategory,
+    SkillExecutionListResponse,
+    SkillExecutionOutputResponse,
+    SkillExecutionView,
+    SkillListResponse,
+    SkillResponse,
+    SkillsGenerationStatus,
+    UpdateSkillRequest,
+)
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     FileView,
@@ -17,12 +40,32 @@ from browser_use_async.models.tasks import (
     TaskView,
     UpdateTaskRequest,
 )
+from browser_use_async.models.webhooks import WebhookEvent
 
 __all__ = [
+    "AccountView",
+    "CreateSkillRequest",
+    "CreateSkillResponse",
     "CreateTaskRequest",
+    "ExecuteSkillRequest",
+    "ExecuteSkillResponse",
     "FileView",
+    "MarketplaceSkillListResponse",
+    "MarketplaceSkillResponse",
+    "ParameterSchema",
+    "ParameterType",
+    "PlanInfo",
     "ProxyCountryCode",
+    "RefineSkillRequest",
+    "RefineSkillResponse",
     "SessionSettings",
+    "SkillCategory",
+    "SkillExecutionListResponse",
+    "SkillExecutionOutputResponse",
+    "SkillExecutionView",
+    "SkillListResponse",
+    "SkillResponse",
+    "SkillsGenerationStatus",
     "TaskCreatedResponse",
     "TaskEvent",
     "TaskItemView",
@@ -34,5 +77,7 @@ __all__ = [
     "TaskStepView",
     "TaskUpdateAction",
     "TaskView",
+    "UpdateSkillRequest",
     "UpdateTaskRequest",
+    "WebhookEvent",
 ]

@@ -1,0 +1,37 @@
+"""Billing models of the v2 API: your account's credits and plan."""
+
+import decimal
+import uuid
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class PlanInfo:
+    """The account's plan and subscription, as the billing provider reports them."""
+
+    plan_name: str
+    subscription_status: str | None
+    subscription_id: str | None
+    subscription_current_period_end: str | None
+    """When the current period ends, as the text the API sends."""
+    subscription_canceled_at: str | None
+    """When the subscription was canceled, as the text the API sends."""
+
+
+@attrs.frozen(kw_only=True)
+class AccountView:
+    """The account behind the API key: credit balances in US dollars, rate limit and plan.
+
+    The balances arrive as JSON numbers and are read as `decimal.Decimal` (by their shortest
+    decimal form), like `TaskView.cost`, so that amounts of money add up exactly.
+    """
+
+    total_credits_balance_usd: decimal.Decimal
+    monthly_credits_balance_usd: decimal.Decimal
+    additional_credits_balance_usd: decimal.Decimal
+    rate_limit: int
+    plan_info: PlanInfo
+    project_id: uuid.UUID
+    name: str | None = None
+    is_free_tier: bool = False

@@ -1,0 +1,100 @@
+"""`client.marketplace`: browse public skills, clone them into your project, run them."""
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from browser_use_async._protocol import slug_segment, uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async.models._checks import check_datetime, check_enum, check_int, check_text
+from browser_use_async.models.marketplace import (
+    MarketplaceSkillListResponse,
+    MarketplaceSkillResponse,
+)
+from browser_use_async.models.skills import (
+    ExecuteSkillRequest,
+    ExecuteSkillResponse,
+    SkillCategory,
+    SkillResponse,
+)
+from browser_use_async.resources._base import AsyncResource
+from browser_use_async.resources._pagination import iterate_pages
+
+
+def _skill_path(skill_id: object) -> str:
+    return f"/marketplace/skills/{uuid_segment(skill_id, 'skill_id')}"
+
+
+class AsyncMarketplace(AsyncResource):
+    """The public skills marketplace."""
+
+    async def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
+        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+    ) -> MarketplaceSkillListResponse:
+        """One page of public skills (`GET /marketplace/skills`); `iter` walks every page.
+
+        `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
+        """
+        params = {
+            "pageSize": check_int(page_size, "page_size", 1, 100),
+            "pageNumber": check_int(page_number, "page_number", 1),
+            "query": check_text(query, "query", 0, 100),
+            "category": check_enum(SkillCategory, category, "category"),
+            "fromDate": check_datetime(from_date, "from_date"),
+            "toDate": check_datetime(to_date, "to_date"),
+        }
+        path = "/marketplace/skills"
+        return await self._request("GET", path, MarketplaceSkillListResponse, params=params)
+
+    async def iter(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
+        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncIterator[MarketplaceSkillResponse]:
+        """Every public skill matching the filters, fetching page after page as you iterate."""
+        pages = iterate_pages(
+            lambda number: self.list(
+                page_size=page_size,
+                page_number=number,
+                query=query,
+                category=category,
+                from_date=from_date,
+                to_date=to_date,
+            )
+        )
+        async for skill in pages:
+            yield skill
+
+    async def get(self, skill_slug: str) -> MarketplaceSkillResponse:
+        """A public skill by its slug (`GET /marketplace/skills/{skill_slug}`)."""
+        path = f"/marketplace/skills/{slug_segment(skill_slug, 'skill_slug')}"
+        return await self._request("GET", path, MarketplaceSkillResponse)
+
+    async def clone(self, skill_id: uuid.UUID | str) -> SkillResponse:
+        """Copy a public skill into your project (`POST /marketplace/skills/{skill_id}/clone`)."""
+        return await self._request("POST", f"{_skill_path(skill_id)}/clone", SkillResponse)
+
+    async def execute(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        parameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+    ) -> ExecuteSkillResponse:
+        """Run a public skill with `parameters` (`POST /marketplace/skills/{skill_id}/execute`);
+        billable. Pass a `session_id` to run in that session and keep its IP address."""
+        body = ExecuteSkillRequest(parameters=parameters, session_id=session_id)
+        path = f"{_skill_path(skill_id)}/execute"
+        return await self._request("POST", path, ExecuteSkillResponse, body)

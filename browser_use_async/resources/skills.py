@@ -1,0 +1,219 @@
+"""`client.skills`: generate, run and manage your project's skills."""
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any
+
+from browser_use_async._protocol import uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async.models._checks import (
+    check_bool,
+    check_datetime,
+    check_enum,
+    check_int,
+    check_text,
+)
+from browser_use_async.models.skills import (
+    CreateSkillRequest,
+    CreateSkillResponse,
+    ExecuteSkillRequest,
+    ExecuteSkillResponse,
+    RefineSkillRequest,
+    RefineSkillResponse,
+    SkillCategory,
+    SkillExecutionListResponse,
+    SkillExecutionOutputResponse,
+    SkillExecutionView,
+    SkillListResponse,
+    SkillResponse,
+    UpdateSkillRequest,
+)
+from browser_use_async.resources._base import AsyncResource
+from browser_use_async.resources._pagination import iterate_pages
+
+
+def _skill_path(skill_id: object) -> str:
+    return f"/skills/{uuid_segment(skill_id, 'skill_id')}"
+
+
+class AsyncSkills(AsyncResource):
+    """Create skills from a goal, execute them, refine them, and read their executions."""
+
+    async def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        is_public: bool | NotGiven | None = NOT_GIVEN,
+        is_enabled: bool | NotGiven | None = NOT_GIVEN,
+        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+    ) -> SkillListResponse:
+        """One page of your project's skills (`GET /skills`); `iter` walks every page.
+
+        `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
+        """
+        params = {
+            "pageSize": check_int(page_size, "page_size", 1, 100),
+            "pageNumber": check_int(page_number, "page_number", 1),
+            "isPublic": check_bool(is_public, "is_public"),
+            "isEnabled": check_bool(is_enabled, "is_enabled"),
+            "category": check_enum(SkillCategory, category, "category"),
+            "query": check_text(query, "query", 0, 100),
+            "fromDate": check_datetime(from_date, "from_date"),
+            "toDate": check_datetime(to_date, "to_date"),
+        }
+        return await self._request("GET", "/skills", SkillListResponse, params=params)
+
+    async def iter(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        is_public: bool | NotGiven | None = NOT_GIVEN,
+        is_enabled: bool | NotGiven | None = NOT_GIVEN,
+        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncIterator[SkillResponse]:
+        """Every skill matching the filters, fetching page after page as you iterate."""
+        pages = iterate_pages(
+            lambda number: self.list(
+                page_size=page_size,
+                page_number=number,
+                is_public=is_public,
+                is_enabled=is_enabled,
+                category=category,
+                query=query,
+                from_date=from_date,
+                to_date=to_date,
+            )
+        )
+        async for skill in pages:
+            yield skill
+
+    async def create(
+        self,
+        *,
+        goal: str,
+        agent_prompt: str,
+        title: str | NotGiven | None = NOT_GIVEN,
+        description: str | NotGiven | None = NOT_GIVEN,
+    ) -> CreateSkillResponse:
+        """Start generating a skill (`POST /skills`); billable. Poll `get` until it is finished.
+
+        `goal` says what the skill does (up to 1000 characters); `agent_prompt` (at least 10)
+        tells the generating agent what to do. A title and description are generated if left out.
+        """
+        body = CreateSkillRequest(
+            goal=goal, agent_prompt=agent_prompt, title=title, description=description
+        )
+        return await self._request("POST", "/skills", CreateSkillResponse, body)
+
+    async def get(self, skill_id: uuid.UUID | str) -> SkillResponse:
+        """A skill of your project (`GET /skills/{skill_id}`)."""
+        return await self._request("GET", _skill_path(skill_id), SkillResponse)
+
+    async def delete(self, skill_id: uuid.UUID | str) -> None:
+        """Delete a skill (`DELETE /skills/{skill_id}`); refused while it is generating."""
+        await self._request("DELETE", _skill_path(skill_id), None)
+
+    async def update(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        title: str | NotGiven | None = NOT_GIVEN,
+        description: str | NotGiven | None = NOT_GIVEN,
+        categories: Iterable[SkillCategory | str] | NotGiven | None = NOT_GIVEN,
+        domains: Iterable[str] | NotGiven | None = NOT_GIVEN,
+        is_enabled: bool | NotGiven | None = NOT_GIVEN,
+    ) -> SkillResponse:
+        """Change a skill's title, description, categories, domains or whether it is enabled
+        (`PATCH /skills/{skill_id}`); arguments left out are not changed."""
+        body = UpdateSkillRequest(
+            title=title,
+            description=description,
+            categories=categories,
+            domains=domains,
+            is_enabled=is_enabled,
+        )
+        return await self._request("PATCH", _skill_path(skill_id), SkillResponse, body)
+
+    async def cancel(self, skill_id: uuid.UUID | str) -> SkillResponse:
+        """Cancel the generation in progress (`POST /skills/{skill_id}/cancel`)."""
+        return await self._request("POST", f"{_skill_path(skill_id)}/cancel", SkillResponse)
+
+    async def rollback(self, skill_id: uuid.UUID | str) -> SkillResponse:
+        """Go back to the skill's previous version (`POST /skills/{skill_id}/rollback`).
+
+        This cannot be undone.
+        """
+        return await self._request("POST", f"{_skill_path(skill_id)}/rollback", SkillResponse)
+
+    async def execute(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        parameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+    ) -> ExecuteSkillResponse:
+        """Run a skill with `parameters` (`POST /skills/{skill_id}/execute`); billable.
+
+        Pass a `session_id` to run in that session and keep its IP address.
+        """
+        body = ExecuteSkillRequest(parameters=parameters, session_id=session_id)
+        path = f"{_skill_path(skill_id)}/execute"
+        return await self._request("POST", path, ExecuteSkillResponse, body)
+
+    async def refine(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        feedback: str,
+        test_output: str | NotGiven | None = NOT_GIVEN,
+        test_logs: str | NotGiven | None = NOT_GIVEN,
+    ) -> RefineSkillResponse:
+        """Generate a new version from `feedback` (`POST /skills/{skill_id}/refine`).
+
+        `feedback` needs at least 10 characters; the last test's output and logs help.
+        """
+        body = RefineSkillRequest(feedback=feedback, test_output=test_output, test_logs=test_logs)
+        path = f"{_skill_path(skill_id)}/refine"
+        return await self._request("POST", path, RefineSkillResponse, body)
+
+    async def executions(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+    ) -> SkillExecutionListResponse:
+        """One page of a skill's executions (`GET /skills/{skill_id}/executions`)."""
+        path = f"{_skill_path(skill_id)}/executions"
+        params = {
+            "pageSize": check_int(page_size, "page_size", 1, 100),
+            "pageNumber": check_int(page_number, "page_number", 1),
+        }
+        return await self._request("GET", path, SkillExecutionListResponse, params=params)
+
+    async def iter_executions(
+        self, skill_id: uuid.UUID | str, *, page_size: int | NotGiven = NOT_GIVEN
+    ) -> AsyncIterator[SkillExecutionView]:
+        """Every execution of a skill, fetching page after page as you iterate."""
+        pages = iterate_pages(
+            lambda number: self.executions(skill_id, page_size=page_size, page_number=number)
+        )
+        async for execution in pages:
+            yield execution
+
+    async def execution_output(
+        self, skill_id: uuid.UUID | str, execution_id: uuid.UUID | str
+    ) -> SkillExecutionOutputResponse:
+        """A URL, valid for 5 minutes, to download an execution's output
+        (`GET /skills/{skill_id}/executions/{execution_id}/output`)."""
+        execution = uuid_segment(execution_id, "execution_id")
+        path = f"{_skill_path(skill_id)}/executions/{execution}/output"
+        return await self._request("GET", path, SkillExecutionOutputResponse)

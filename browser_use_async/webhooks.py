@@ -1,0 +1,196 @@
+"""Verifying the webhooks Browser Use sends: pure functions, no I/O.
+
+Each webhook request carries two headers:
+
+- `X-Browser-Use-Timestamp`: when it was signed, in Unix seconds;
+- `X-Browser-Use-Signature`: the hex HMAC-SHA256, keyed with your webhook secret, of
+  `"{timestamp}.{canonical JSON of the body}"`.
+
+The canonical JSON is the body parsed and written again the way the sender writes it:
+`json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)`. So the signature
+covers what the body means rather than its bytes: whitespace and key order do not matter, and
+any change to a key or value does. `verify_webhook` checks all of that and returns the event.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import math
+import re
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from browser_use_async import _serde
+from browser_use_async._exceptions import InvalidArgumentError, WebhookVerificationError
+from browser_use_async.models.webhooks import WebhookEvent
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
+    "WebhookEvent",
+    "WebhookVerificationError",
+    "canonical_json",
+    "sign_webhook",
+    "verify_webhook",
+]
+
+SIGNATURE_HEADER = "X-Browser-Use-Signature"
+TIMESTAMP_HEADER = "X-Browser-Use-Timestamp"
+DEFAULT_TOLERANCE = 300.0
+"""How far, in seconds, a webhook's timestamp may be from now, in the past or the future."""
+
+_UNIX_SECONDS = re.compile(r"[0-9]{1,15}")
+
+
+def canonical_json(document: Any) -> str:
+    """`document` written the way the sender writes it before signing.
+
+    Keys sorted, no whitespace, non-ASCII characters as `\\uXXXX` escapes; numbers as Python
+    writes them (`1.0`, `1e-07`).
+    """
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _check_secret(secret: object) -> bytes:
+    if not isinstance(secret, str) or not secret:
+        raise InvalidArgumentError("secret must be the webhook secret, a non-empty str")
+    return secret.encode()
+
+
+def _mac(secret: bytes, timestamp: str, canonical: str) -> str:
+    message = f"{timestamp}.{canonical}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json `object_pairs_hook`: a key twice in one object could be read two ways; refuse it."""
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        document[key] = value
+    return document
+
+
+def _parse_body(body: object) -> Any:
+    if isinstance(body, bytes | bytearray):
+        try:
+            text = bytes(body).decode("utf-8")
+        except UnicodeDecodeError:
+            raise WebhookVerificationError("the webhook body is not UTF-8 text") from None
+    elif isinstance(body, str):
+        text = body
+    else:
+        raise InvalidArgumentError(
+            f"body must be the raw request body as bytes or str, got {type(body).__name__}"
+        )
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except (ValueError, RecursionError) as exc:
+        raise WebhookVerificationError(f"the webhook body is not valid JSON: {exc}") from None
+
+
+def sign_webhook(body: bytes | str, *, secret: str, timestamp: int | str) -> str:
+    """The `X-Browser-Use-Signature` Browser Use would send for `body` at `timestamp`.
+
+    For testing your webhook handler. `timestamp` is in Unix seconds.
+    """
+    key = _check_secret(secret)
+    stamp = str(timestamp)
+    if isinstance(timestamp, bool) or not _UNIX_SECONDS.fullmatch(stamp):
+        raise InvalidArgumentError(f"timestamp must be Unix seconds, got {timestamp!r}")
+    try:
+        document = _parse_body(body)
+    except WebhookVerificationError as exc:
+        raise InvalidArgumentError(str(exc)) from None
+    return _mac(key, stamp, canonical_json(document))
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    """The one value of header `name`, whatever the case of its name."""
+    wanted = name.lower()
+    pairs = typing.cast(Iterable[tuple[object, object]], headers.items())
+    values = {
+        value.strip()
+        for key, value in pairs
+        if isinstance(key, str) and key.lower() == wanted and isinstance(value, str)
+    }
+    if len(values) > 1:
+        raise WebhookVerificationError(f"the {name} header was sent more than once")
+    value = values.pop() if values else ""
+    if not value:
+        raise WebhookVerificationError(f"the {name} header is missing or empty")
+    return value
+
+
+def _check_tolerance(tolerance: object) -> float:
+    if (
+        isinstance(tolerance, int | float)
+        and not isinstance(tolerance, bool)
+        and math.isfinite(tolerance)
+        and tolerance >= 0
+    ):
+        return float(tolerance)
+    raise InvalidArgumentError(f"tolerance must be a number of seconds >= 0, got {tolerance!r}")
+
+
+def _now(now: object) -> float:
+    if now is None:
+        return dt.datetime.now(dt.UTC).timestamp()
+    if not isinstance(now, dt.datetime):
+        raise InvalidArgumentError(f"now must be a datetime.datetime, got {now!r}")
+    return (now if now.tzinfo else now.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def verify_webhook(
+    body: bytes | str,
+    headers: Mapping[str, str],
+    secret: str,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    now: dt.datetime | None = None,
+) -> WebhookEvent:
+    """Check that a webhook request comes from Browser Use and is recent; return its event.
+
+    `body` is the raw request body, `headers` the request's headers (any mapping; names are
+    matched whatever their case), `secret` your webhook secret. The timestamp may be at most
+    `tolerance` seconds from `now` (default: the current time; a naive datetime is UTC), either
+    way. Raises `WebhookVerificationError` saying what was wrong; `InvalidArgumentError` for a
+    bad `secret`, `tolerance` or `now`.
+    """
+    key = _check_secret(secret)
+    allowed = _check_tolerance(tolerance)
+    current = _now(now)
+    signature = _header(headers, SIGNATURE_HEADER)
+    timestamp = _header(headers, TIMESTAMP_HEADER)
+    if not _UNIX_SECONDS.fullmatch(timestamp):
+        raise WebhookVerificationError(
+            f"the {TIMESTAMP_HEADER} header is not a time in Unix seconds: {timestamp[:32]!r}"
+        )
+    document = _parse_body(body)
+    expected = _mac(key, timestamp, canonical_json(document))
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
+        raise WebhookVerificationError(
+            f"the {SIGNATURE_HEADER} header does not match the body: check the webhook "
+            "secret, and pass the body exactly as received"
+        )
+    age = current - int(timestamp)
+    if age > allowed:
+        raise WebhookVerificationError(
+            f"the webhook was signed {age:.0f} s ago, more than the {allowed:g} s allowed: "
+            "it may be a replay"
+        )
+    if -age > allowed:
+        raise WebhookVerificationError(
+            f"the webhook's timestamp is {-age:.0f} s in the future, more than the "
+            f"{allowed:g} s allowed: check this machine's clock"
+        )
+    try:
+        return _serde.structure(document, WebhookEvent)
+    except _serde.DecodeError as exc:
+        raise WebhookVerificationError(
+            f"the webhook is signed but is not an event: {'; '.join(exc.errors[:5])}"
+        ) from None
