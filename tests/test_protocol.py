@@ -20,6 +20,7 @@ from browser_use_async import (
     InternalServerError,
     InvalidArgumentError,
     NotFoundError,
+    PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
     TaskView,
@@ -153,6 +154,7 @@ def test_decode_response_invalid_body_names_the_path() -> None:
     [
         (400, BadRequestError),
         (401, AuthenticationError),
+        (402, PaymentRequiredError),
         (403, PermissionDeniedError),
         (404, NotFoundError),
         (409, ConflictError),

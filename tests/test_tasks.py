@@ -16,6 +16,7 @@ from browser_use_async import (
     InternalServerError,
     InvalidArgumentError,
     NotFoundError,
+    PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
     TaskStatus,
@@ -127,6 +128,7 @@ async def test_wrong_key_is_an_authentication_error(fake: FakeBrowserUseCloud) -
     [
         (400, BadRequestError),
         (401, AuthenticationError),
+        (402, PaymentRequiredError),
         (403, PermissionDeniedError),
         (404, NotFoundError),
         (409, ConflictError),

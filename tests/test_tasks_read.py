@@ -152,6 +152,7 @@ async def test_create_sends_only_what_was_given(
     ("kwargs", "message"),
     [
         ({"task": ""}, "task"),
+        ({"task": None}, "task is required"),
         ({"task": "x" * 50001}, "task"),
         ({"task": "x", "max_steps": 0}, "max_steps"),
         ({"task": "x", "session_id": "abc"}, "UUID"),

@@ -153,6 +153,17 @@ def in_range(low: int, high: int | None = None) -> Validator:
     return check
 
 
+def required_text(min_length: int = 0, max_length: int | None = None) -> Validator:
+    """attrs validator: a str within bounds that must be given (not None, not NOT_GIVEN)."""
+
+    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+        if _skipped(value):
+            raise InvalidArgumentError(f"{attribute.name} is required, got {value!r}")
+        check_text(value, attribute.name, min_length, max_length)
+
+    return check
+
+
 def text(min_length: int = 0, max_length: int | None = None) -> Validator:
     """attrs validator: a str whose length is within bounds."""
 

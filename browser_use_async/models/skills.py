@@ -12,7 +12,7 @@ import attrs
 
 from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_enum, text, to_uuid
+from browser_use_async.models._checks import check_enum, required_text, text, to_uuid
 
 
 class SkillCategory(enum.StrEnum):
@@ -114,18 +114,12 @@ class SkillListResponse:
     page_size: int
 
 
-def _given(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    """attrs validator: a required field may be neither None nor NOT_GIVEN."""
-    if value is None or isinstance(value, NotGiven):
-        raise InvalidArgumentError(f"{attribute.name} is required, got {value!r}")
-
-
 @attrs.frozen(kw_only=True)
 class CreateSkillRequest:
     """Body of `POST /skills`. Fields left as `NOT_GIVEN` are not sent; `None` is sent as null."""
 
-    goal: str = attrs.field(validator=[_given, text(0, 1000)])
-    agent_prompt: str = attrs.field(validator=[_given, text(10)])
+    goal: str = attrs.field(validator=required_text(0, 1000))
+    agent_prompt: str = attrs.field(validator=required_text(10))
     title: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(0, 100))
     description: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(0, 1000))
 
@@ -214,7 +208,7 @@ class ExecuteSkillResponse:
 class RefineSkillRequest:
     """Body of `POST /skills/{skill_id}/refine`."""
 
-    feedback: str = attrs.field(validator=[_given, text(10)])
+    feedback: str = attrs.field(validator=required_text(10))
     test_output: str | NotGiven | None = NOT_GIVEN
     test_logs: str | NotGiven | None = NOT_GIVEN
 

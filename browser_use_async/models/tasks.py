@@ -16,6 +16,7 @@ from browser_use_async.models._checks import (
     at_most_items,
     boolean,
     in_range,
+    required_text,
     text,
     to_str_dict,
     to_str_list,
@@ -128,7 +129,7 @@ def _vision(value: bool | Literal["auto"] | NotGiven) -> bool | Literal["auto"] 
 class CreateTaskRequest:
     """Body of `POST /tasks`. Fields left as `NOT_GIVEN` are not sent; `None` is sent as null."""
 
-    task: str = attrs.field(validator=text(1, 50000))
+    task: str = attrs.field(validator=required_text(1, 50000))
     llm: str | NotGiven = attrs.field(default=NOT_GIVEN, validator=text(1))
     start_url: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text())
     max_steps: int | NotGiven = attrs.field(default=NOT_GIVEN, validator=in_range(1, 10000))
