@@ -1,6 +1,42 @@
 """Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._serde`."""
 
-from browser_use_async.models.sessions import ProxyCountryCode, SessionSettings
+from browser_use_async.models.browsers import (
+    BrowserDownloadFile,
+    BrowserDownloadListResponse,
+    BrowserSessionItemView,
+    BrowserSessionListResponse,
+    BrowserSessionStatus,
+    BrowserSessionUpdateAction,
+    BrowserSessionView,
+    CreateBrowserSessionRequest,
+    UpdateBrowserSessionRequest,
+)
+from browser_use_async.models.files import (
+    MAX_UPLOAD_BYTES,
+    TaskOutputFileResponse,
+    UploadContentType,
+    UploadFilePresignedUrlResponse,
+    UploadFileRequest,
+)
+from browser_use_async.models.profiles import (
+    ProfileCreateRequest,
+    ProfileListResponse,
+    ProfileUpdateRequest,
+    ProfileView,
+)
+from browser_use_async.models.sessions import (
+    CreateSessionRequest,
+    CustomProxy,
+    ProxyCountryCode,
+    SessionItemView,
+    SessionListResponse,
+    SessionSettings,
+    SessionStatus,
+    SessionUpdateAction,
+    SessionView,
+    ShareView,
+    UpdateSessionRequest,
+)
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     FileView,
@@ -17,18 +53,45 @@ from browser_use_async.models.tasks import (
 )
 
 __all__ = [
+    "MAX_UPLOAD_BYTES",
+    "BrowserDownloadFile",
+    "BrowserDownloadListResponse",
+    "BrowserSessionItemView",
+    "BrowserSessionListResponse",
+    "BrowserSessionStatus",
+    "BrowserSessionUpdateAction",
+    "BrowserSessionView",
+    "CreateBrowserSessionRequest",
+    "CreateSessionRequest",
     "CreateTaskRequest",
+    "CustomProxy",
     "FileView",
+    "ProfileCreateRequest",
+    "ProfileListResponse",
+    "ProfileUpdateRequest",
+    "ProfileView",
     "ProxyCountryCode",
+    "SessionItemView",
+    "SessionListResponse",
     "SessionSettings",
+    "SessionStatus",
+    "SessionUpdateAction",
+    "SessionView",
+    "ShareView",
     "TaskCreatedResponse",
     "TaskItemView",
     "TaskListResponse",
     "TaskLogFileResponse",
+    "TaskOutputFileResponse",
     "TaskStatus",
     "TaskStatusView",
     "TaskStepView",
     "TaskUpdateAction",
     "TaskView",
+    "UpdateBrowserSessionRequest",
+    "UpdateSessionRequest",
     "UpdateTaskRequest",
+    "UploadContentType",
+    "UploadFilePresignedUrlResponse",
+    "UploadFileRequest",
 ]

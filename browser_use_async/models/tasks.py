@@ -10,7 +10,7 @@ import attrs
 
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models._checks import at_most_items, in_range, text, to_uuid
-from browser_use_async.models.sessions import SessionSettings
+from browser_use_async.models._shared import SessionSettings
 
 
 class TaskStatus(enum.StrEnum):
