@@ -1,5 +1,6 @@
 """Thin groups of API operations; `AsyncBrowserUse` does the sending."""
 
+from browser_use_async.resources.sessions import AsyncSessions
 from browser_use_async.resources.tasks import AsyncTasks
 
-__all__ = ["AsyncTasks"]
+__all__ = ["AsyncSessions", "AsyncTasks"]

@@ -3,6 +3,9 @@
 from collections.abc import Mapping
 from typing import Protocol, TypeVar, overload
 
+from browser_use_async._types import NotGiven
+from browser_use_async.models._checks import check_int
+
 T = TypeVar("T")
 
 
@@ -35,3 +38,11 @@ class AsyncResource:
 
     def __init__(self, request: RequestFn) -> None:
         self._request = request
+
+
+def page_params(page_size: int | NotGiven, page_number: int | NotGiven) -> dict[str, object]:
+    """The query parameters every v2 list endpoint shares, checked: 1 to 100 per page."""
+    return {
+        "pageSize": check_int(page_size, "page_size", 1, 100),
+        "pageNumber": check_int(page_number, "page_number", 1),
+    }
