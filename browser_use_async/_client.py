@@ -15,6 +15,7 @@ from browser_use_async import _protocol
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
+from browser_use_async.resources.profiles import AsyncProfiles
 from browser_use_async.resources.sessions import AsyncSessions
 from browser_use_async.resources.tasks import AsyncTasks
 
@@ -87,6 +88,7 @@ class AsyncBrowserUse:
 
     tasks: AsyncTasks
     sessions: AsyncSessions
+    profiles: AsyncProfiles
 
     def __init__(
         self,
@@ -151,6 +153,7 @@ class AsyncBrowserUse:
     def _bind_resources(self) -> None:
         self.tasks = AsyncTasks(self._request)
         self.sessions = AsyncSessions(self._request)
+        self.profiles = AsyncProfiles(self._request)
 
     @overload
     async def _request(
