@@ -15,6 +15,7 @@ from browser_use_async import _protocol
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
+from browser_use_async.resources.browsers import AsyncBrowsers
 from browser_use_async.resources.profiles import AsyncProfiles
 from browser_use_async.resources.sessions import AsyncSessions
 from browser_use_async.resources.tasks import AsyncTasks
@@ -89,6 +90,7 @@ class AsyncBrowserUse:
     tasks: AsyncTasks
     sessions: AsyncSessions
     profiles: AsyncProfiles
+    browsers: AsyncBrowsers
 
     def __init__(
         self,
@@ -154,6 +156,7 @@ class AsyncBrowserUse:
         self.tasks = AsyncTasks(self._request)
         self.sessions = AsyncSessions(self._request)
         self.profiles = AsyncProfiles(self._request)
+        self.browsers = AsyncBrowsers(self._request)
 
     @overload
     async def _request(
