@@ -16,6 +16,7 @@ from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgu
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Transport
 from browser_use_async.resources.browsers import AsyncBrowsers
+from browser_use_async.resources.files import AsyncFiles
 from browser_use_async.resources.profiles import AsyncProfiles
 from browser_use_async.resources.sessions import AsyncSessions
 from browser_use_async.resources.tasks import AsyncTasks
@@ -91,6 +92,7 @@ class AsyncBrowserUse:
     sessions: AsyncSessions
     profiles: AsyncProfiles
     browsers: AsyncBrowsers
+    files: AsyncFiles
 
     def __init__(
         self,
@@ -157,6 +159,7 @@ class AsyncBrowserUse:
         self.sessions = AsyncSessions(self._request)
         self.profiles = AsyncProfiles(self._request)
         self.browsers = AsyncBrowsers(self._request)
+        self.files = AsyncFiles(self._request)
 
     @overload
     async def _request(
