@@ -1,7 +1,7 @@
 """What every resource shares: the client's request function."""
 
-from collections.abc import Mapping
-from typing import Protocol, TypeVar, overload
+from collections.abc import Awaitable, Callable, Mapping
+from typing import BinaryIO, Protocol, TypeVar, overload
 
 from browser_use_async._types import NotGiven
 from browser_use_async.models._checks import check_int
@@ -31,6 +31,27 @@ class RequestFn(Protocol):
         body: object | None = None,
         params: Mapping[str, object] | None = None,
     ) -> None: ...
+
+
+class Storage(Protocol):
+    """Transfers to and from presigned storage URLs, which are on another host: they never
+    carry the API key and are sent once, without retries."""
+
+    async def upload(
+        self,
+        url: str,
+        fields: Mapping[str, str],
+        file: bytes | BinaryIO,
+        *,
+        file_name: str,
+        content_type: str,
+    ) -> None:
+        """POST `fields`, then `file`, as multipart/form-data to `url`."""
+        ...
+
+    async def download(self, url: str, sink: Callable[[bytes], Awaitable[object]]) -> None:
+        """GET `url` and pass the body to `sink` chunk by chunk."""
+        ...
 
 
 class AsyncResource:
