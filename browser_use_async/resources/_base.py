@@ -1,4 +1,4 @@
-"""What every resource shares: the client's request function."""
+"""What resources share: the request function, storage transfers, the paging parameters."""
 
 from collections.abc import Awaitable, Callable, Mapping
 from typing import BinaryIO, Protocol, TypeVar, overload
