@@ -6,16 +6,20 @@ import os
 import random
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Self, TypeVar, overload
+from typing import BinaryIO, Protocol, Self, TypeVar, overload
 
 from browser_use_async import _protocol
 from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
 from browser_use_async._retry import RetryPolicy, next_delay
-from browser_use_async._transport import ClientSession, Transport
+from browser_use_async._transport import ClientSession, Sink, Transport
 from browser_use_async.models._checks import positive_int, positive_seconds
 from browser_use_async.resources.billing import AsyncBilling
+from browser_use_async.resources.browsers import AsyncBrowsers
+from browser_use_async.resources.files import AsyncFiles
 from browser_use_async.resources.marketplace import AsyncMarketplace
+from browser_use_async.resources.profiles import AsyncProfiles
+from browser_use_async.resources.sessions import AsyncSessions
 from browser_use_async.resources.skills import AsyncSkills
 from browser_use_async.resources.tasks import AsyncTasks
 
@@ -34,6 +38,48 @@ def _retry_policy(value: object) -> RetryPolicy:
     raise InvalidArgumentError(f"retry must be a RetryPolicy, got {value!r}")
 
 
+class _Storage:
+    """Uploads to and downloads from presigned storage URLs: without the API key, no retries.
+
+    A non-2xx answer raises the matching `APIStatusError` with the storage host's body.
+    """
+
+    def __init__(self, transport: Transport, timeout: float) -> None:
+        self._transport = transport
+        self._timeout = timeout
+
+    async def upload(
+        self,
+        url: str,
+        fields: Mapping[str, str],
+        file: bytes | BinaryIO,
+        *,
+        file_name: str,
+        content_type: str,
+    ) -> None:
+        request = _protocol.storage_request("POST", url)
+        logger.debug("POST %s (upload of %s)", url.partition("?")[0], file_name)
+        response = await self._transport.upload(
+            request,
+            fields,
+            file,
+            file_name=file_name,
+            content_type=content_type,
+            timeout=self._timeout,
+        )
+        self._check(request, response)
+
+    async def download(self, url: str, sink: Sink) -> None:
+        request = _protocol.storage_request("GET", url)
+        logger.debug("GET %s (download)", url.partition("?")[0])
+        self._check(request, await self._transport.download(request, sink, self._timeout))
+
+    @staticmethod
+    def _check(request: _protocol.Request, response: _protocol.Response) -> None:
+        if not 200 <= response.status < 300:
+            raise _protocol.status_error(request, response, hints=False)
+
+
 class AsyncBrowserUse:
     """Asynchronous client for the Browser Use Cloud API v2.
 
@@ -46,6 +92,10 @@ class AsyncBrowserUse:
     """
 
     tasks: AsyncTasks
+    sessions: AsyncSessions
+    profiles: AsyncProfiles
+    browsers: AsyncBrowsers
+    files: AsyncFiles
     skills: AsyncSkills
     marketplace: AsyncMarketplace
     billing: AsyncBilling
@@ -115,6 +165,10 @@ class AsyncBrowserUse:
         self.skills = AsyncSkills(self._request)
         self.marketplace = AsyncMarketplace(self._request)
         self.billing = AsyncBilling(self._request)
+        self.sessions = AsyncSessions(self._request)
+        self.profiles = AsyncProfiles(self._request)
+        self.browsers = AsyncBrowsers(self._request)
+        self.files = AsyncFiles(self._request, _Storage(self._transport, self._timeout))
 
     @overload
     async def _request(

@@ -152,6 +152,11 @@ def build_request(
     return Request(method=method, url=base_url + path + query, headers=headers, body=data)
 
 
+def storage_request(method: str, url: str) -> Request:
+    """A request to a presigned storage URL: another host, so it never carries the API key."""
+    return Request(method=method, url=url, headers={"User-Agent": USER_AGENT})
+
+
 @overload
 def decode_response(request: Request, response: Response, cls: type[T]) -> T: ...
 @overload
@@ -201,8 +206,11 @@ _STATUS_ERRORS: dict[int, tuple[type[APIStatusError], str]] = {
 }
 
 
-def status_error(request: Request, response: Response) -> APIStatusError:
-    """The `APIStatusError` subclass for a non-2xx response, with a readable message."""
+def status_error(request: Request, response: Response, *, hints: bool = True) -> APIStatusError:
+    """The `APIStatusError` subclass for a non-2xx response, with a readable message.
+
+    `hints=False` leaves out the advice about API keys and ids, for answers of other hosts.
+    """
     try:
         body: Any = _serde.decode_json(response.body)
     except ValueError:
@@ -218,7 +226,7 @@ def status_error(request: Request, response: Response) -> APIStatusError:
     if detail:
         parts.append(f": {detail}")
     parts.append(".")
-    if hint:
+    if hint and hints:
         parts.append(f" {hint}")
     if retry_after is not None:
         parts.append(f" The server asked to retry after {retry_after:g} s.")

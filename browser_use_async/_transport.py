@@ -1,6 +1,8 @@
 """The only module that imports aiohttp: the session, its pool and error translation."""
 
 import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from typing import BinaryIO
 
 import aiohttp
 from yarl import URL
@@ -13,8 +15,13 @@ from browser_use_async._exceptions import (
 from browser_use_async._protocol import Request, Response
 
 ClientSession = aiohttp.ClientSession
+Sink = Callable[[bytes], Awaitable[object]]
+"""Where a download's body goes, chunk by chunk."""
 
-__all__ = ["ClientSession", "Transport"]
+CHUNK_SIZE = 256 * 1024
+"""The most a download hands to its sink at once."""
+
+__all__ = ["CHUNK_SIZE", "ClientSession", "Sink", "Transport"]
 
 
 class Transport:
@@ -50,18 +57,69 @@ class Transport:
 
     async def send(self, request: Request, timeout: float) -> Response:
         """Send once and read the whole body; network failures become `APIConnectionError`."""
+        return await self._exchange(request, request.body, timeout, idle=False)
+
+    async def upload(
+        self,
+        request: Request,
+        fields: Mapping[str, str],
+        file: bytes | BinaryIO,
+        *,
+        file_name: str,
+        content_type: str,
+        timeout: float,
+    ) -> Response:
+        """POST `fields` in order, then `file`, as multipart/form-data; a file object is
+        streamed from where it stands. `timeout` bounds connecting and each wait for the
+        server, not the whole transfer."""
+        form = aiohttp.FormData()
+        for name, value in fields.items():
+            form.add_field(name, value)
+        form.add_field("file", file, filename=file_name, content_type=content_type)
+        return await self._exchange(request, form, timeout, idle=True)
+
+    async def download(self, request: Request, sink: Sink, timeout: float) -> Response:
+        """Send, and pass a 2xx body to `sink` chunk by chunk (the returned body is then
+        empty); other answers are read whole. `timeout` bounds connecting and each wait for
+        data, not the whole transfer. What `sink` raises propagates as it is."""
+        return await self._exchange(request, None, timeout, idle=True, sink=sink)
+
+    async def _exchange(
+        self,
+        request: Request,
+        data: bytes | aiohttp.FormData | None,
+        timeout: float,
+        *,
+        idle: bool,
+        sink: Sink | None = None,
+    ) -> Response:
         session = self._session_for_this_loop()
+        limits = (
+            aiohttp.ClientTimeout(connect=timeout, sock_read=timeout)
+            if idle
+            else aiohttp.ClientTimeout(total=timeout)
+        )
+        sink_error: Exception | None = None
         try:
             async with session.request(
                 request.method,
                 URL(request.url, encoded=True),
                 headers=request.headers,
-                data=request.body,
-                timeout=aiohttp.ClientTimeout(total=timeout),
+                data=data,
+                timeout=limits,
                 allow_redirects=False,
             ) as response:
-                body = await response.read()
-                return Response(status=response.status, headers=response.headers, body=body)
+                body = b""
+                if sink is None or not 200 <= response.status < 300:
+                    body = await response.read()
+                else:
+                    async for chunk in response.content.iter_chunked(CHUNK_SIZE):
+                        try:
+                            await sink(chunk)
+                        except Exception as exc:  # not a network failure: re-raised below
+                            sink_error = exc
+                            break
+                result = Response(status=response.status, headers=response.headers, body=body)
         except aiohttp.ConnectionTimeoutError:
             raise APITimeoutError(
                 f"{request.method} {request.url}: could not connect within {timeout:g} s.",
@@ -70,8 +128,9 @@ class Transport:
                 reached_server=False,
             ) from None
         except TimeoutError:
+            waited = "no data came for" if idle else "no complete response within"
             raise APITimeoutError(
-                f"{request.method} {request.url}: no complete response within {timeout:g} s; "
+                f"{request.method} {request.url}: {waited} {timeout:g} s; "
                 "raise `timeout` if the server is slow.",
                 method=request.method,
                 url=request.url,
@@ -91,6 +150,9 @@ class Transport:
                 method=request.method,
                 url=request.url,
             ) from exc
+        if sink_error is not None:
+            raise sink_error
+        return result
 
     async def close(self) -> None:
         """Close the session if this transport created it. Idempotent."""

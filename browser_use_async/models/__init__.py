@@ -1,11 +1,47 @@
 """Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._serde`."""
 
 from browser_use_async.models.billing import AccountView, PlanInfo
+from browser_use_async.models.browsers import (
+    BrowserDownloadFile,
+    BrowserDownloadListResponse,
+    BrowserSessionItemView,
+    BrowserSessionListResponse,
+    BrowserSessionStatus,
+    BrowserSessionUpdateAction,
+    BrowserSessionView,
+    CreateBrowserSessionRequest,
+    UpdateBrowserSessionRequest,
+)
+from browser_use_async.models.files import (
+    MAX_UPLOAD_BYTES,
+    TaskOutputFileResponse,
+    UploadContentType,
+    UploadFilePresignedUrlResponse,
+    UploadFileRequest,
+)
 from browser_use_async.models.marketplace import (
     MarketplaceSkillListResponse,
     MarketplaceSkillResponse,
 )
-from browser_use_async.models.sessions import ProxyCountryCode, SessionSettings
+from browser_use_async.models.profiles import (
+    ProfileCreateRequest,
+    ProfileListResponse,
+    ProfileUpdateRequest,
+    ProfileView,
+)
+from browser_use_async.models.sessions import (
+    CreateSessionRequest,
+    CustomProxy,
+    ProxyCountryCode,
+    SessionItemView,
+    SessionListResponse,
+    SessionSettings,
+    SessionStatus,
+    SessionUpdateAction,
+    SessionView,
+    ShareView,
+    UpdateSessionRequest,
+)
 from browser_use_async.models.skills import (
     CreateSkillRequest,
     CreateSkillResponse,
@@ -43,10 +79,21 @@ from browser_use_async.models.tasks import (
 from browser_use_async.models.webhooks import WebhookEvent
 
 __all__ = [
+    "MAX_UPLOAD_BYTES",
     "AccountView",
+    "BrowserDownloadFile",
+    "BrowserDownloadListResponse",
+    "BrowserSessionItemView",
+    "BrowserSessionListResponse",
+    "BrowserSessionStatus",
+    "BrowserSessionUpdateAction",
+    "BrowserSessionView",
+    "CreateBrowserSessionRequest",
+    "CreateSessionRequest",
     "CreateSkillRequest",
     "CreateSkillResponse",
     "CreateTaskRequest",
+    "CustomProxy",
     "ExecuteSkillRequest",
     "ExecuteSkillResponse",
     "FileView",
@@ -55,10 +102,20 @@ __all__ = [
     "ParameterSchema",
     "ParameterType",
     "PlanInfo",
+    "ProfileCreateRequest",
+    "ProfileListResponse",
+    "ProfileUpdateRequest",
+    "ProfileView",
     "ProxyCountryCode",
     "RefineSkillRequest",
     "RefineSkillResponse",
+    "SessionItemView",
+    "SessionListResponse",
     "SessionSettings",
+    "SessionStatus",
+    "SessionUpdateAction",
+    "SessionView",
+    "ShareView",
     "SkillCategory",
     "SkillExecutionListResponse",
     "SkillExecutionOutputResponse",
@@ -72,12 +129,18 @@ __all__ = [
     "TaskListResponse",
     "TaskLogFileResponse",
     "TaskOptions",
+    "TaskOutputFileResponse",
     "TaskStatus",
     "TaskStatusView",
     "TaskStepView",
     "TaskUpdateAction",
     "TaskView",
+    "UpdateBrowserSessionRequest",
+    "UpdateSessionRequest",
     "UpdateSkillRequest",
     "UpdateTaskRequest",
+    "UploadContentType",
+    "UploadFilePresignedUrlResponse",
+    "UploadFileRequest",
     "WebhookEvent",
 ]

@@ -112,6 +112,14 @@ def check_enum(
         raise InvalidArgumentError(f"{name} must be one of {choices}; got {value!r}") from None
 
 
+def check_member(members: type[E], value: E | str | NotGiven | None, name: str) -> E:
+    """A required enum argument: like `check_enum`, but NOT_GIVEN and None are refused too."""
+    member = check_enum(members, value, name)
+    if member is None or isinstance(member, NotGiven):
+        raise InvalidArgumentError(f"{name} is required: pass a {members.__name__}")
+    return member
+
+
 def check_bool(value: V, name: str) -> V:
     """True or False."""
     if not _skipped(value) and not isinstance(value, bool):
@@ -173,9 +181,25 @@ def text(min_length: int = 0, max_length: int | None = None) -> Validator:
     return check
 
 
-def boolean(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+def boolean() -> Validator:
     """attrs validator: True or False."""
-    check_bool(value, attribute.name)
+
+    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+        check_bool(value, attribute.name)
+
+    return check
+
+
+def instance_of(cls: type) -> Validator:
+    """attrs validator: an instance of `cls` (such as a nested request model)."""
+
+    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+        if not _skipped(value) and not isinstance(value, cls):
+            raise InvalidArgumentError(
+                f"{attribute.name} must be a {cls.__name__}, got {type(value).__name__}"
+            )
+
+    return check
 
 
 def at_most_items(limit: int) -> Validator:

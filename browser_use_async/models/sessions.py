@@ -1,287 +1,168 @@
-"""Session settings shared by tasks and sessions."""
+"""Session models of the v2 API: agent sessions, their public shares, custom proxies.
 
+`ProxyCountryCode` and `SessionSettings` live in `models._shared` and are re-exported here.
+"""
+
+import datetime as dt
+import decimal
 import enum
 import uuid
 
 import attrs
 
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_enum, in_range, to_uuid
+from browser_use_async.models._checks import (
+    boolean,
+    check_member,
+    in_range,
+    instance_of,
+    text,
+    to_uuid,
+)
+from browser_use_async.models._shared import (
+    ProxyCountryCode,
+    SessionSettings,
+    to_proxy_country_code,
+)
+from browser_use_async.models.tasks import TaskItemView
+
+__all__ = [
+    "CreateSessionRequest",
+    "CustomProxy",
+    "ProxyCountryCode",
+    "SessionItemView",
+    "SessionListResponse",
+    "SessionSettings",
+    "SessionStatus",
+    "SessionUpdateAction",
+    "SessionView",
+    "ShareView",
+    "UpdateSessionRequest",
+]
 
 
-class ProxyCountryCode(enum.StrEnum):
-    """Countries a session's proxy can exit from (ISO 3166-1 alpha-2, lower case)."""
+class SessionStatus(enum.StrEnum):
+    """Whether an agent session is running. Statuses this SDK does not know arrive as `str`."""
 
-    AD = "ad"
-    AE = "ae"
-    AF = "af"
-    AG = "ag"
-    AI = "ai"
-    AL = "al"
-    AM = "am"
-    AN = "an"
-    AO = "ao"
-    AQ = "aq"
-    AR = "ar"
-    AS = "as"
-    AT = "at"
-    AU = "au"
-    AW = "aw"
-    AZ = "az"
-    BA = "ba"
-    BB = "bb"
-    BD = "bd"
-    BE = "be"
-    BF = "bf"
-    BG = "bg"
-    BH = "bh"
-    BI = "bi"
-    BJ = "bj"
-    BL = "bl"
-    BM = "bm"
-    BN = "bn"
-    BO = "bo"
-    BQ = "bq"
-    BR = "br"
-    BS = "bs"
-    BT = "bt"
-    BV = "bv"
-    BW = "bw"
-    BY = "by"
-    BZ = "bz"
-    CA = "ca"
-    CC = "cc"
-    CD = "cd"
-    CF = "cf"
-    CG = "cg"
-    CH = "ch"
-    CK = "ck"
-    CL = "cl"
-    CM = "cm"
-    CO = "co"
-    CR = "cr"
-    CS = "cs"
-    CU = "cu"
-    CV = "cv"
-    CW = "cw"
-    CX = "cx"
-    CY = "cy"
-    CZ = "cz"
-    DE = "de"
-    DJ = "dj"
-    DK = "dk"
-    DM = "dm"
-    DO = "do"
-    DZ = "dz"
-    EC = "ec"
-    EE = "ee"
-    EG = "eg"
-    EH = "eh"
-    ER = "er"
-    ES = "es"
-    ET = "et"
-    FI = "fi"
-    FJ = "fj"
-    FK = "fk"
-    FM = "fm"
-    FO = "fo"
-    FR = "fr"
-    GA = "ga"
-    GD = "gd"
-    GE = "ge"
-    GF = "gf"
-    GG = "gg"
-    GH = "gh"
-    GI = "gi"
-    GL = "gl"
-    GM = "gm"
-    GN = "gn"
-    GP = "gp"
-    GQ = "gq"
-    GR = "gr"
-    GS = "gs"
-    GT = "gt"
-    GU = "gu"
-    GW = "gw"
-    GY = "gy"
-    HK = "hk"
-    HM = "hm"
-    HN = "hn"
-    HR = "hr"
-    HT = "ht"
-    HU = "hu"
-    ID = "id"
-    IE = "ie"
-    IL = "il"
-    IM = "im"
-    IN = "in"
-    IQ = "iq"
-    IR = "ir"
-    IS = "is"
-    IT = "it"
-    JE = "je"
-    JM = "jm"
-    JO = "jo"
-    JP = "jp"
-    KE = "ke"
-    KG = "kg"
-    KH = "kh"
-    KI = "ki"
-    KM = "km"
-    KN = "kn"
-    KP = "kp"
-    KR = "kr"
-    KW = "kw"
-    KY = "ky"
-    KZ = "kz"
-    LA = "la"
-    LB = "lb"
-    LC = "lc"
-    LI = "li"
-    LK = "lk"
-    LR = "lr"
-    LS = "ls"
-    LT = "lt"
-    LU = "lu"
-    LV = "lv"
-    LY = "ly"
-    MA = "ma"
-    MC = "mc"
-    MD = "md"
-    ME = "me"
-    MF = "mf"
-    MG = "mg"
-    MH = "mh"
-    MK = "mk"
-    ML = "ml"
-    MM = "mm"
-    MN = "mn"
-    MO = "mo"
-    MP = "mp"
-    MQ = "mq"
-    MR = "mr"
-    MS = "ms"
-    MT = "mt"
-    MU = "mu"
-    MV = "mv"
-    MW = "mw"
-    MX = "mx"
-    MY = "my"
-    MZ = "mz"
-    NA = "na"
-    NC = "nc"
-    NE = "ne"
-    NF = "nf"
-    NG = "ng"
-    NI = "ni"
-    NL = "nl"
-    NO = "no"
-    NP = "np"
-    NR = "nr"
-    NU = "nu"
-    NZ = "nz"
-    OM = "om"
-    PA = "pa"
-    PE = "pe"
-    PF = "pf"
-    PG = "pg"
-    PH = "ph"
-    PK = "pk"
-    PL = "pl"
-    PM = "pm"
-    PN = "pn"
-    PR = "pr"
-    PS = "ps"
-    PT = "pt"
-    PW = "pw"
-    PY = "py"
-    QA = "qa"
-    RE = "re"
-    RO = "ro"
-    RS = "rs"
-    RU = "ru"
-    RW = "rw"
-    SA = "sa"
-    SB = "sb"
-    SC = "sc"
-    SD = "sd"
-    SE = "se"
-    SG = "sg"
-    SH = "sh"
-    SI = "si"
-    SJ = "sj"
-    SK = "sk"
-    SL = "sl"
-    SM = "sm"
-    SN = "sn"
-    SO = "so"
-    SR = "sr"
-    SS = "ss"
-    ST = "st"
-    SV = "sv"
-    SX = "sx"
-    SY = "sy"
-    SZ = "sz"
-    TC = "tc"
-    TD = "td"
-    TF = "tf"
-    TG = "tg"
-    TH = "th"
-    TJ = "tj"
-    TK = "tk"
-    TL = "tl"
-    TM = "tm"
-    TN = "tn"
-    TO = "to"
-    TR = "tr"
-    TT = "tt"
-    TV = "tv"
-    TW = "tw"
-    TZ = "tz"
-    UA = "ua"
-    UG = "ug"
-    UK = "uk"
-    US = "us"
-    UY = "uy"
-    UZ = "uz"
-    VA = "va"
-    VC = "vc"
-    VE = "ve"
-    VG = "vg"
-    VI = "vi"
-    VN = "vn"
-    VU = "vu"
-    WF = "wf"
-    WS = "ws"
-    XK = "xk"
-    YE = "ye"
-    YT = "yt"
-    ZA = "za"
-    ZM = "zm"
-    ZW = "zw"
+    ACTIVE = "active"
+    STOPPED = "stopped"
 
 
-def _proxy_country_code(
-    value: ProxyCountryCode | str | NotGiven | None,
-) -> ProxyCountryCode | NotGiven | None:
-    return check_enum(ProxyCountryCode, value, "proxy_country_code")
+class SessionUpdateAction(enum.StrEnum):
+    """What `PATCH /sessions/{session_id}` can do to a session."""
+
+    STOP = "stop"
+
+
+def _session_action(value: SessionUpdateAction | str) -> SessionUpdateAction:
+    return check_member(SessionUpdateAction, value, "action")
+
+
+def _hidden(value: object) -> str:
+    return repr(value) if value is None or isinstance(value, NotGiven) else "'<redacted>'"
 
 
 @attrs.frozen(kw_only=True)
-class SessionSettings:
-    """Settings of the session a task creates for itself when no `session_id` is given.
+class CustomProxy:
+    """Your own proxy for a session or browser, instead of Browser Use's.
+
+    Its repr never shows the password.
+    """
+
+    host: str = attrs.field(validator=text(1, 255))
+    port: int = attrs.field(validator=in_range(1, 65535))
+    username: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(1, 255))
+    password: str | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=text(1, 255), repr=_hidden
+    )
+    ignore_cert_errors: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+
+
+@attrs.frozen(kw_only=True)
+class SessionItemView:
+    """An agent session as listed by `GET /sessions` and returned by `POST /sessions`.
+
+    `proxy_used_mb` is megabytes; `proxy_cost` is US dollars.
+    """
+
+    id: uuid.UUID
+    status: SessionStatus | str
+    started_at: dt.datetime
+    persist_memory: bool
+    keep_alive: bool
+    live_url: str | None = None
+    recording_url: str | None = None
+    finished_at: dt.datetime | None = None
+    proxy_used_mb: decimal.Decimal = decimal.Decimal(0)
+    proxy_cost: decimal.Decimal = decimal.Decimal(0)
+
+
+@attrs.frozen(kw_only=True)
+class SessionView:
+    """An agent session with its tasks (`GET /sessions/{session_id}`)."""
+
+    id: uuid.UUID
+    status: SessionStatus | str
+    started_at: dt.datetime
+    tasks: list[TaskItemView]
+    live_url: str | None = None
+    recording_url: str | None = None
+    finished_at: dt.datetime | None = None
+    public_share_url: str | None = None
+    persist_memory: bool = True
+    keep_alive: bool = True
+    proxy_used_mb: decimal.Decimal = decimal.Decimal(0)
+    proxy_cost: decimal.Decimal = decimal.Decimal(0)
+
+
+@attrs.frozen(kw_only=True)
+class SessionListResponse:
+    """One page of agent sessions."""
+
+    items: list[SessionItemView]
+    total_items: int
+    page_number: int
+    page_size: int
+
+
+@attrs.frozen(kw_only=True)
+class CreateSessionRequest:
+    """Body of `POST /sessions`. Fields left as `NOT_GIVEN` are not sent; `None` is sent as null.
 
     `proxy_country_code=None` turns the proxy off; left out, the API uses a US proxy.
     """
 
     profile_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
     proxy_country_code: ProxyCountryCode | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=_proxy_country_code
+        default=NOT_GIVEN, converter=to_proxy_country_code
     )
+    start_url: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text())
     browser_screen_width: int | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=in_range(320, 6144)
     )
     browser_screen_height: int | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=in_range(320, 3456)
     )
-    enable_recording: bool | NotGiven = NOT_GIVEN
+    persist_memory: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    keep_alive: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    custom_proxy: CustomProxy | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=instance_of(CustomProxy)
+    )
+    enable_recording: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+
+
+@attrs.frozen(kw_only=True)
+class UpdateSessionRequest:
+    """Body of `PATCH /sessions/{session_id}`."""
+
+    action: SessionUpdateAction = attrs.field(converter=_session_action)
+
+
+@attrs.frozen(kw_only=True)
+class ShareView:
+    """A session's public share: a link anyone can open to watch it, and its view count."""
+
+    share_token: str
+    share_url: str
+    view_count: int
+    last_viewed_at: dt.datetime | None = None

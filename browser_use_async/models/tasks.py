@@ -16,13 +16,14 @@ from browser_use_async.models._checks import (
     at_most_items,
     boolean,
     in_range,
+    instance_of,
     required_text,
     text,
     to_str_dict,
     to_str_list,
     to_uuid,
 )
-from browser_use_async.models.sessions import SessionSettings
+from browser_use_async.models._shared import SessionSettings
 
 
 class TaskStatus(enum.StrEnum):
@@ -149,16 +150,16 @@ class CreateTaskRequest:
     op_vault_id: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text())
     session_settings: SessionSettings | NotGiven | None = attrs.field(
         default=NOT_GIVEN,
-        validator=attrs.validators.instance_of((SessionSettings, NotGiven, type(None))),
+        validator=instance_of(SessionSettings),
     )
-    highlight_elements: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean)
-    flash_mode: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean)
-    thinking: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean)
+    highlight_elements: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    flash_mode: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    thinking: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     vision: bool | Literal["auto"] | NotGiven = attrs.field(default=NOT_GIVEN, converter=_vision)
     system_prompt_extension: str | NotGiven = attrs.field(
         default=NOT_GIVEN, validator=text(0, 10000)
     )
-    judge: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean)
+    judge: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     judge_ground_truth: str | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=text(0, 10000)
     )

@@ -1,7 +1,10 @@
-"""What every resource shares: the client's request function."""
+"""What resources share: the request function, storage transfers, the paging parameters."""
 
-from collections.abc import Mapping
-from typing import Protocol, TypeVar, overload
+from collections.abc import Awaitable, Callable, Mapping
+from typing import BinaryIO, Protocol, TypeVar, overload
+
+from browser_use_async._types import NotGiven
+from browser_use_async.models._checks import check_int
 
 T = TypeVar("T")
 
@@ -30,8 +33,37 @@ class RequestFn(Protocol):
     ) -> None: ...
 
 
+class Storage(Protocol):
+    """Transfers to and from presigned storage URLs, which are on another host: they never
+    carry the API key and are sent once, without retries."""
+
+    async def upload(
+        self,
+        url: str,
+        fields: Mapping[str, str],
+        file: bytes | BinaryIO,
+        *,
+        file_name: str,
+        content_type: str,
+    ) -> None:
+        """POST `fields`, then `file`, as multipart/form-data to `url`."""
+        ...
+
+    async def download(self, url: str, sink: Callable[[bytes], Awaitable[object]]) -> None:
+        """GET `url` and pass the body to `sink` chunk by chunk."""
+        ...
+
+
 class AsyncResource:
     """A group of API operations: it builds paths and bodies, the client sends them."""
 
     def __init__(self, request: RequestFn) -> None:
         self._request = request
+
+
+def page_params(page_size: int | NotGiven, page_number: int | NotGiven) -> dict[str, object]:
+    """The query parameters every v2 list endpoint shares, checked: 1 to 100 per page."""
+    return {
+        "pageSize": check_int(page_size, "page_size", 1, 100),
+        "pageNumber": check_int(page_number, "page_number", 1),
+    }

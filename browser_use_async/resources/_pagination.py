@@ -30,3 +30,35 @@ async def iterate_pages(fetch: Callable[[int], Awaitable[Page[T]]]) -> AsyncIter
         if not page.items or page.page_number * page.page_size >= page.total_items:
             return
         number = page.page_number + 1
+
+
+class CursorPage(Protocol):
+    """What cursor-paged responses share."""
+
+    @property
+    def next_cursor(self) -> str | None: ...
+    @property
+    def has_more(self) -> bool: ...
+
+
+P = TypeVar("P", bound=CursorPage)
+
+
+async def iterate_cursor(
+    fetch: Callable[[str | None], Awaitable[P]], items: Callable[[P], Sequence[T]]
+) -> AsyncIterator[T]:
+    """Yield `items(page)` of each page, passing each page's `next_cursor` to the next fetch.
+
+    Stops when `has_more` is false, when there is no cursor, or when a cursor comes back a
+    second time (a server bug that would otherwise loop forever).
+    """
+    cursor: str | None = None
+    seen: set[str] = set()
+    while True:
+        page = await fetch(cursor)
+        for item in items(page):
+            yield item
+        cursor = page.next_cursor
+        if not page.has_more or not cursor or cursor in seen:
+            return
+        seen.add(cursor)

@@ -1,0 +1,139 @@
+"""`client.browsers`: the browser session operations of the v2 API."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+from browser_use_async._protocol import uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async.models._checks import check_bool, check_enum, check_int, check_text
+from browser_use_async.models.browsers import (
+    BrowserDownloadFile,
+    BrowserDownloadListResponse,
+    BrowserSessionItemView,
+    BrowserSessionListResponse,
+    BrowserSessionStatus,
+    BrowserSessionUpdateAction,
+    BrowserSessionView,
+    CreateBrowserSessionRequest,
+    UpdateBrowserSessionRequest,
+)
+from browser_use_async.models.sessions import CustomProxy, ProxyCountryCode
+from browser_use_async.resources._base import AsyncResource, page_params
+from browser_use_async.resources._pagination import iterate_cursor, iterate_pages
+
+
+def _browser_path(session_id: object) -> str:
+    return f"/browsers/{uuid_segment(session_id, 'session_id')}"
+
+
+class AsyncBrowsers(AsyncResource):
+    """Browser sessions: cloud browsers you drive yourself over CDP, billed by the minute."""
+
+    async def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+    ) -> BrowserSessionListResponse:
+        """One page of browser sessions (`GET /browsers`); `iter` walks every page."""
+        params = {
+            **page_params(page_size, page_number),
+            "filterBy": check_enum(BrowserSessionStatus, filter_by, "filter_by"),
+        }
+        return await self._request("GET", "/browsers", BrowserSessionListResponse, params=params)
+
+    async def iter(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncIterator[BrowserSessionItemView]:
+        """Every browser session matching the filter, fetching page after page."""
+        pages = iterate_pages(
+            lambda number: self.list(page_size=page_size, page_number=number, filter_by=filter_by)
+        )
+        async for browser in pages:
+            yield browser
+
+    async def create(
+        self,
+        *,
+        profile_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        proxy_country_code: ProxyCountryCode | str | NotGiven | None = NOT_GIVEN,
+        timeout: int | NotGiven = NOT_GIVEN,
+        browser_screen_width: int | NotGiven | None = NOT_GIVEN,
+        browser_screen_height: int | NotGiven | None = NOT_GIVEN,
+        allow_resizing: bool | NotGiven = NOT_GIVEN,
+        custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
+        enable_recording: bool | NotGiven = NOT_GIVEN,
+    ) -> BrowserSessionItemView:
+        """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
+
+        `timeout` is the browser's lifetime in minutes (1 to 240; the API's default is 60),
+        not a network timeout. `proxy_country_code=None` turns the proxy off.
+        """
+        body = CreateBrowserSessionRequest(
+            profile_id=profile_id,
+            proxy_country_code=proxy_country_code,
+            timeout=timeout,
+            browser_screen_width=browser_screen_width,
+            browser_screen_height=browser_screen_height,
+            allow_resizing=allow_resizing,
+            custom_proxy=custom_proxy,
+            enable_recording=enable_recording,
+        )
+        return await self._request("POST", "/browsers", BrowserSessionItemView, body)
+
+    async def get(self, session_id: uuid.UUID | str) -> BrowserSessionView:
+        """A browser session with its URLs and costs (`GET /browsers/{session_id}`)."""
+        return await self._request("GET", _browser_path(session_id), BrowserSessionView)
+
+    async def update(
+        self, session_id: uuid.UUID | str, *, action: BrowserSessionUpdateAction | str
+    ) -> BrowserSessionView:
+        """Apply `action` to a browser session (`PATCH /browsers/{session_id}`)."""
+        body = UpdateBrowserSessionRequest(action=action)
+        return await self._request("PATCH", _browser_path(session_id), BrowserSessionView, body)
+
+    async def stop(self, session_id: uuid.UUID | str) -> BrowserSessionView:
+        """Stop a browser; unused time is refunded. This cannot be undone."""
+        return await self.update(session_id, action=BrowserSessionUpdateAction.STOP)
+
+    async def downloads(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        include_urls: bool | NotGiven = NOT_GIVEN,
+    ) -> BrowserDownloadListResponse:
+        """One page of the files the browser downloaded (`GET /browsers/{session_id}/downloads`).
+
+        `limit` is 1 to 100 (the API's default is 50); pass the page's `next_cursor` as `cursor`
+        for the next one, or use `iter_downloads`. `include_urls=True` adds presigned links.
+        """
+        path = f"{_browser_path(session_id)}/downloads"
+        params = {
+            "limit": check_int(limit, "limit", 1, 100),
+            "cursor": check_text(cursor, "cursor"),
+            "includeUrls": check_bool(include_urls, "include_urls"),
+        }
+        return await self._request("GET", path, BrowserDownloadListResponse, params=params)
+
+    async def iter_downloads(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        include_urls: bool | NotGiven = NOT_GIVEN,
+    ) -> AsyncIterator[BrowserDownloadFile]:
+        """Every file the browser downloaded, following the cursor as you iterate."""
+        files = iterate_cursor(
+            lambda cursor: self.downloads(
+                session_id, limit=limit, cursor=cursor, include_urls=include_urls
+            ),
+            lambda page: page.files,
+        )
+        async for file in files:
+            yield file

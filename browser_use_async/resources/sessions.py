@@ -1,0 +1,126 @@
+"""`client.sessions`: the agent session operations of the v2 API."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+from browser_use_async._protocol import uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async.models._checks import check_enum
+from browser_use_async.models.sessions import (
+    CreateSessionRequest,
+    CustomProxy,
+    ProxyCountryCode,
+    SessionItemView,
+    SessionListResponse,
+    SessionStatus,
+    SessionUpdateAction,
+    SessionView,
+    ShareView,
+    UpdateSessionRequest,
+)
+from browser_use_async.resources._base import AsyncResource, page_params
+from browser_use_async.resources._pagination import iterate_pages
+
+
+def _session_path(session_id: object) -> str:
+    return f"/sessions/{uuid_segment(session_id, 'session_id')}"
+
+
+class AsyncSessions(AsyncResource):
+    """Agent sessions: a browser that runs one task after another, keeping its state."""
+
+    async def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
+    ) -> SessionListResponse:
+        """One page of sessions (`GET /sessions`); `iter` walks every page.
+
+        `page_size` is 1 to 100 (the API's default is 10).
+        """
+        params = {
+            **page_params(page_size, page_number),
+            "filterBy": check_enum(SessionStatus, filter_by, "filter_by"),
+        }
+        return await self._request("GET", "/sessions", SessionListResponse, params=params)
+
+    async def iter(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncIterator[SessionItemView]:
+        """Every session matching the filter, fetching page after page as you iterate."""
+        pages = iterate_pages(
+            lambda number: self.list(page_size=page_size, page_number=number, filter_by=filter_by)
+        )
+        async for session in pages:
+            yield session
+
+    async def create(
+        self,
+        *,
+        profile_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        proxy_country_code: ProxyCountryCode | str | NotGiven | None = NOT_GIVEN,
+        start_url: str | NotGiven | None = NOT_GIVEN,
+        browser_screen_width: int | NotGiven | None = NOT_GIVEN,
+        browser_screen_height: int | NotGiven | None = NOT_GIVEN,
+        persist_memory: bool | NotGiven = NOT_GIVEN,
+        keep_alive: bool | NotGiven = NOT_GIVEN,
+        custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
+        enable_recording: bool | NotGiven = NOT_GIVEN,
+    ) -> SessionItemView:
+        """Start a session (`POST /sessions`); run tasks in it with `tasks.create(session_id=...)`.
+
+        `proxy_country_code=None` turns the proxy off (left out: a US proxy). Billable: never
+        retried once the request may have reached the server.
+        """
+        body = CreateSessionRequest(
+            profile_id=profile_id,
+            proxy_country_code=proxy_country_code,
+            start_url=start_url,
+            browser_screen_width=browser_screen_width,
+            browser_screen_height=browser_screen_height,
+            persist_memory=persist_memory,
+            keep_alive=keep_alive,
+            custom_proxy=custom_proxy,
+            enable_recording=enable_recording,
+        )
+        return await self._request("POST", "/sessions", SessionItemView, body)
+
+    async def get(self, session_id: uuid.UUID | str) -> SessionView:
+        """A session with its tasks and live URL (`GET /sessions/{session_id}`)."""
+        return await self._request("GET", _session_path(session_id), SessionView)
+
+    async def update(
+        self, session_id: uuid.UUID | str, *, action: SessionUpdateAction | str
+    ) -> SessionView:
+        """Apply `action` to a session (`PATCH /sessions/{session_id}`) and return it."""
+        body = UpdateSessionRequest(action=action)
+        return await self._request("PATCH", _session_path(session_id), SessionView, body)
+
+    async def stop(self, session_id: uuid.UUID | str) -> SessionView:
+        """Stop a session and every task running in it; this cannot be undone."""
+        return await self.update(session_id, action=SessionUpdateAction.STOP)
+
+    async def delete(self, session_id: uuid.UUID | str) -> None:
+        """Delete a session and all its tasks (`DELETE /sessions/{session_id}`)."""
+        await self._request("DELETE", _session_path(session_id), None)
+
+    async def purge(self, session_id: uuid.UUID | str) -> None:
+        """Erase a session's data now: files, screenshots, logs (`POST .../purge`; ZDR only)."""
+        await self._request("POST", f"{_session_path(session_id)}/purge", None)
+
+    async def get_share(self, session_id: uuid.UUID | str) -> ShareView:
+        """The session's public share link and view count (`GET .../public-share`)."""
+        return await self._request("GET", f"{_session_path(session_id)}/public-share", ShareView)
+
+    async def create_share(self, session_id: uuid.UUID | str) -> ShareView:
+        """Share the session publicly, or return the existing share (`POST .../public-share`)."""
+        return await self._request("POST", f"{_session_path(session_id)}/public-share", ShareView)
+
+    async def delete_share(self, session_id: uuid.UUID | str) -> None:
+        """Remove the session's public share (`DELETE .../public-share`)."""
+        await self._request("DELETE", f"{_session_path(session_id)}/public-share", None)
