@@ -6,7 +6,7 @@ import os
 import random
 from collections.abc import Mapping
 from types import TracebackType
-from typing import BinaryIO, Protocol, Self, TypeVar, overload
+from typing import BinaryIO, Self, TypeVar, overload
 
 from browser_use_async import _protocol
 from browser_use_async._clock import Clock, MonotonicClock

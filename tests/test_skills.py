@@ -21,15 +21,11 @@ from browser_use_async import (
     SkillsGenerationStatus,
 )
 from browser_use_async.models import (
-    CreateSkillRequest,
     CreateSkillResponse,
-    ExecuteSkillRequest,
-    RefineSkillRequest,
     RefineSkillResponse,
     SkillExecutionListResponse,
     SkillExecutionOutputResponse,
     SkillListResponse,
-    UpdateSkillRequest,
 )
 from tests.conftest import CannedServer
 from tests.samples import SESSION_ID
@@ -43,39 +39,8 @@ from tests.skill_samples import (
     page_bytes,
     skill_bytes,
 )
-from tests.spec_models import check_enum, check_model
 
 SKILL_PATH = f"/api/v2/skills/{SKILL_ID}"
-
-
-@pytest.mark.parametrize(
-    "cls",
-    [
-        ParameterSchema,
-        SkillResponse,
-        SkillListResponse,
-        CreateSkillResponse,
-        ExecuteSkillResponse,
-        RefineSkillResponse,
-        SkillExecutionView,
-        SkillExecutionListResponse,
-        SkillExecutionOutputResponse,
-    ],
-)
-def test_response_models_match_the_spec(cls: type) -> None:
-    check_model(cls)
-
-
-@pytest.mark.parametrize(
-    "cls", [CreateSkillRequest, UpdateSkillRequest, ExecuteSkillRequest, RefineSkillRequest]
-)
-def test_request_models_match_the_spec(cls: type) -> None:
-    check_model(cls, request=True)
-
-
-@pytest.mark.parametrize("cls", [SkillCategory, SkillsGenerationStatus, ParameterType])
-def test_enums_match_the_spec(cls: Any) -> None:
-    check_enum(cls)
 
 
 async def test_get_parses_every_field(canned: CannedServer, canned_client: AsyncBrowserUse) -> None:

@@ -15,6 +15,7 @@ from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models._checks import (
     at_most_items,
     boolean,
+    check_member,
     in_range,
     instance_of,
     required_text,
@@ -103,11 +104,15 @@ class TaskView:
     suggestions: list[dict[str, Any]] | None = None
 
 
+def _task_action(value: TaskUpdateAction | str) -> TaskUpdateAction:
+    return check_member(TaskUpdateAction, value, "action")
+
+
 @attrs.frozen(kw_only=True)
 class UpdateTaskRequest:
     """Body of `PATCH /tasks/{task_id}`."""
 
-    action: TaskUpdateAction
+    action: TaskUpdateAction = attrs.field(converter=_task_action)
 
 
 StructuredOutput = str | Mapping[str, Any] | type

@@ -10,7 +10,6 @@ from typing import TypeVar, Unpack, overload
 from browser_use_async._clock import Clock
 from browser_use_async._exceptions import (
     BrowserUseError,
-    InvalidArgumentError,
     TaskFailedError,
     TaskTimeoutError,
 )
@@ -20,7 +19,6 @@ from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models._checks import (
     check_datetime,
     check_enum,
-    check_int,
     check_uuid,
     positive_seconds,
 )
@@ -38,22 +36,12 @@ from browser_use_async.models.tasks import (
     TaskView,
     UpdateTaskRequest,
 )
-from browser_use_async.resources._base import AsyncResource, RequestFn
+from browser_use_async.resources._base import AsyncResource, RequestFn, page_params
 from browser_use_async.resources._pagination import iterate_pages
 
 T = TypeVar("T")
 
 logger = logging.getLogger("browser_use_async")
-
-
-def _check_action(action: object) -> TaskUpdateAction:
-    if isinstance(action, str):
-        try:
-            return TaskUpdateAction(action)
-        except ValueError:
-            pass
-    choices = ", ".join(f"TaskUpdateAction.{a.name}" for a in TaskUpdateAction)
-    raise InvalidArgumentError(f"action must be one of {choices}; got {action!r}")
 
 
 def _task_path(task_id: object) -> str:
@@ -103,8 +91,7 @@ class AsyncTasks(AsyncResource):
         creation time; a naive datetime is taken as UTC.
         """
         params = {
-            "pageSize": check_int(page_size, "page_size", 1, 100),
-            "pageNumber": check_int(page_number, "page_number", 1),
+            **page_params(page_size, page_number),
             "sessionId": check_uuid(session_id, "session_id"),
             "filterBy": check_enum(TaskStatus, filter_by, "filter_by"),
             "after": check_datetime(after, "after"),
@@ -288,9 +275,9 @@ class AsyncTasks(AsyncResource):
             await self._clock.sleep(interval)
             interval = min(interval * 1.5, interval_cap)
 
-    async def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction) -> TaskView:
+    async def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction | str) -> TaskView:
         """Apply `action` to a task (`PATCH /tasks/{task_id}`) and return the task."""
-        body = UpdateTaskRequest(action=_check_action(action))
+        body = UpdateTaskRequest(action=action)
         return await self._request("PATCH", _task_path(task_id), TaskView, body)
 
     async def stop(self, task_id: uuid.UUID | str) -> TaskView:
