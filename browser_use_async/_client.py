@@ -4,6 +4,7 @@ import copy
 import logging
 import os
 import random
+import ssl
 from collections.abc import Mapping
 from types import TracebackType
 from typing import BinaryIO, Self, TypeVar, overload
@@ -13,7 +14,7 @@ from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Sink, Transport
-from browser_use_async.models._checks import positive_int, positive_seconds
+from browser_use_async.models._checks import check_bool, positive_int, positive_seconds
 from browser_use_async.resources.billing import AsyncBilling
 from browser_use_async.resources.browsers import AsyncBrowsers
 from browser_use_async.resources.files import AsyncFiles
@@ -86,9 +87,13 @@ class AsyncBrowserUse:
     `api_key` defaults to the environment variable BROWSER_USE_API_KEY and `base_url`
     to BROWSER_USE_BASE_URL, then to the production API. `timeout` bounds each
     attempt in seconds; `retry` says which failures are repeated and how long to wait
-    (see `RetryPolicy`). At most `max_connections` connections are open at once. The
-    aiohttp session is created on first use, on the running loop, and closed by
-    `close()` or `async with`; a `session` you pass in is used and left open for you.
+    (see `RetryPolicy`). At most `max_connections` connections are open at once; a
+    response body larger than `max_response_bytes` raises `ResponseTooLargeError`.
+    TLS certificates are verified (`verify_tls=False` turns that off; an `ssl.SSLContext`
+    sets your own trust); plain http is refused except to this machine unless
+    `allow_insecure_http=True`. The aiohttp session is created on first use, on the
+    running loop, and closed by `close()` or `async with`; a `session` you pass in is
+    used as it is (its TLS settings apply) and left open for you.
     """
 
     tasks: AsyncTasks
@@ -108,6 +113,9 @@ class AsyncBrowserUse:
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         max_connections: int = 100,
+        max_response_bytes: int = 32 * 1024 * 1024,
+        verify_tls: bool | ssl.SSLContext = True,
+        allow_insecure_http: bool = False,
         session: ClientSession | None = None,
         clock: Clock | None = None,
     ) -> None:
@@ -115,13 +123,21 @@ class AsyncBrowserUse:
             api_key if api_key is not None else os.environ.get("BROWSER_USE_API_KEY", "")
         )
         self._base_url = _protocol.check_base_url(
-            base_url or os.environ.get("BROWSER_USE_BASE_URL") or _protocol.DEFAULT_BASE_URL
+            base_url or os.environ.get("BROWSER_USE_BASE_URL") or _protocol.DEFAULT_BASE_URL,
+            allow_insecure_http=check_bool(allow_insecure_http, "allow_insecure_http"),
         )
         self._timeout = positive_seconds(timeout, "timeout")
         self._retry = _retry_policy(retry)
         self._clock: Clock = clock or MonotonicClock()
+        if not isinstance(verify_tls, bool | ssl.SSLContext):
+            raise InvalidArgumentError(
+                f"verify_tls must be True, False or an ssl.SSLContext, got {verify_tls!r}"
+            )
         self._transport = Transport(
-            max_connections=positive_int(max_connections, "max_connections"), session=session
+            max_connections=positive_int(max_connections, "max_connections"),
+            max_response_bytes=positive_int(max_response_bytes, "max_response_bytes"),
+            verify_tls=verify_tls,
+            session=session,
         )
         self._owns_transport = True
         self._bind_resources()

@@ -22,6 +22,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "TaskFailedError",
     "TaskTimeoutError",
     "UnprocessableEntityError",
@@ -78,6 +79,10 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """No complete response arrived within the timeout."""
+
+
+class ResponseTooLargeError(APIError):
+    """The response body is larger than the client's `max_response_bytes`; it was not read."""
 
 
 class APIResponseValidationError(APIError):

@@ -6,6 +6,7 @@ those bytes mean for the API lives here.
 
 import datetime as dt
 import email.utils
+import ipaddress
 import math
 import platform
 import re
@@ -73,7 +74,17 @@ class Response:
     body: bytes
 
 
-def check_api_key(api_key: object) -> str:
+class SecretStr(str):
+    """A str whose repr never shows it: an API key that lands in a dict or a traceback's
+    locals prints as '<redacted>'."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<redacted>'"
+
+
+def check_api_key(api_key: object) -> SecretStr:
     """Reject keys that cannot be sent as a header value, without echoing them."""
     if not isinstance(api_key, str) or not api_key:
         raise InvalidArgumentError(
@@ -84,18 +95,39 @@ def check_api_key(api_key: object) -> str:
             "The API key contains whitespace, control or non-ASCII characters; "
             "check BROWSER_USE_API_KEY for a stray newline or quote."
         )
-    return api_key
+    return SecretStr(api_key)
 
 
-def check_base_url(base_url: str) -> str:
-    """An http(s) URL with a host, returned without its trailing slash."""
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: traffic that never leaves the machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
+    """An http(s) URL with a host, returned without its trailing slash.
+
+    Plain http is refused for anything but this machine unless `allow_insecure_http`:
+    the API key would cross the network in the clear.
+    """
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidArgumentError(
             f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {base_url!r}"
         )
-    if parts.query or parts.fragment:
-        raise InvalidArgumentError(f"base_url must not have a query or fragment: {base_url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise InvalidArgumentError(
+            f"base_url must not have a query, fragment or credentials: {base_url!r}"
+        )
+    if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname):
+        raise InvalidArgumentError(
+            f"base_url {base_url!r} is plain http to another machine: the API key would travel "
+            "unencrypted. Use https, or pass allow_insecure_http=True if you mean it."
+        )
     return base_url.rstrip("/")
 
 
@@ -140,7 +172,7 @@ def build_request(
 ) -> Request:
     """Headers and body bytes for `method base_url+path?params`; `body` is an attrs model."""
     headers = {
-        API_KEY_HEADER: api_key,
+        API_KEY_HEADER: api_key if isinstance(api_key, SecretStr) else SecretStr(api_key),
         "Accept": "application/json",
         "User-Agent": USER_AGENT,
     }

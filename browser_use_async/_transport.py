@@ -1,6 +1,7 @@
 """The only module that imports aiohttp: the session, its pool and error translation."""
 
 import asyncio
+import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from typing import BinaryIO
 
@@ -11,6 +12,7 @@ from browser_use_async._exceptions import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
+    ResponseTooLargeError,
 )
 from browser_use_async._protocol import Request, Response
 
@@ -30,8 +32,17 @@ class Transport:
     A caller-provided session is used as it is and never closed here.
     """
 
-    def __init__(self, *, max_connections: int, session: ClientSession | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_connections: int,
+        max_response_bytes: int,
+        verify_tls: bool | ssl.SSLContext = True,
+        session: ClientSession | None = None,
+    ) -> None:
         self._max_connections = max_connections
+        self._max_response_bytes = max_response_bytes
+        self._verify_tls = verify_tls
         self._session = session
         self._owns_session = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -50,7 +61,7 @@ class Transport:
             )
         if self._session is None:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._max_connections),
+                connector=aiohttp.TCPConnector(limit=self._max_connections, ssl=self._verify_tls),
                 auto_decompress=True,
             )
         return self._session
@@ -111,7 +122,7 @@ class Transport:
             ) as response:
                 body = b""
                 if sink is None or not 200 <= response.status < 300:
-                    body = await response.read()
+                    body = await self._read_body(request, response)
                 else:
                     async for chunk in response.content.iter_chunked(CHUNK_SIZE):
                         try:
@@ -154,9 +165,33 @@ class Transport:
             raise sink_error
         return result
 
+    async def _read_body(self, request: Request, response: aiohttp.ClientResponse) -> bytes:
+        """The whole body, unless it is larger than allowed: then nothing more is read."""
+        limit = self._max_response_bytes
+        length = response.content_length
+        if length is not None and length > limit:
+            raise _too_large(request, limit)
+        if length is not None and "Content-Encoding" not in response.headers:
+            return await response.read()
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(CHUNK_SIZE):
+            body += chunk
+            if len(body) > limit:
+                raise _too_large(request, limit)
+        return bytes(body)
+
     async def close(self) -> None:
         """Close the session if this transport created it. Idempotent."""
         self._closed = True
         if self._owns_session and self._session is not None:
             session, self._session = self._session, None
             await session.close()
+
+
+def _too_large(request: Request, limit: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"{request.method} {request.url}: the response is larger than max_response_bytes "
+        f"({limit} bytes) and was not read; raise the limit if you expect such answers.",
+        method=request.method,
+        url=request.url,
+    )
