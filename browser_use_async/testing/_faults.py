@@ -64,6 +64,10 @@ class FaultScript:
             raise ValueError(f"rate must be in (0, 1], got {rate}")
         self._rules.append(_Rule(method.upper(), path or "*", fault, times, rate))
 
+    def reseed(self, seed: int) -> None:
+        """Make the `rate=` draws repeatable from here on."""
+        self._random.seed(seed)
+
     def clear(self) -> None:
         self._rules.clear()
 

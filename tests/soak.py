@@ -1,0 +1,197 @@
+"""Soak: thousands of mixed calls through the fake cloud with faults injected.
+
+`make soak` runs it large and prints the figures; tests/test_soak.py runs it small in
+`make test`. About 10% of answers are 503, 3% of connections are dropped and 2% of
+answers come slower than the timeout. The fake cloud runs here and counts what reached
+it (so a create sent twice shows); the client load runs in a child process, which
+reports its own memory and whatever it left behind (connections, file descriptors,
+threads, tasks), so that the fake's own state does not blur those figures.
+"""
+
+import argparse
+import asyncio
+import collections
+import json
+import os
+import random
+import sys
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import attrs
+
+from browser_use_async import AsyncBrowserUse, BrowserUseError, RetryPolicy
+from browser_use_async.testing import FakeBrowserUseCloud, Fault
+
+POLICY = RetryPolicy(initial_delay=0.005, max_delay=0.05, max_retries=4)
+TIMEOUT = 0.25
+
+
+@attrs.define
+class SoakReport:
+    """What the client saw (from the child) and what the server saw (from the fake)."""
+
+    calls: int = 0
+    succeeded: int = 0
+    failed_after_retries: int = 0
+    unexpected: list[str] = attrs.field(factory=lambda: [])
+    outcomes: dict[str, int] = attrs.field(factory=lambda: {})
+    leaked_fds: int = 0
+    leaked_threads: int = 0
+    leaked_tasks: int = 0
+    rss_after_warmup_kib: int = 0
+    rss_after_kib: int = 0
+    faults_injected: int = 0
+    requests_seen: int = 0
+    creates: int = 0
+    duplicate_creates: int = 0
+    open_connections_after: int = 0
+
+    @property
+    def retries(self) -> int:
+        return self.requests_seen - self.calls
+
+    def lines(self) -> list[str]:
+        growth = self.rss_after_kib - self.rss_after_warmup_kib
+        return [
+            f"calls {self.calls}: {self.succeeded} succeeded, "
+            f"{self.failed_after_retries} failed after their retries, "
+            f"{len(self.unexpected)} unexpected",
+            f"faults injected {self.faults_injected}; requests seen {self.requests_seen} "
+            f"(retries {self.retries})",
+            f"creates reaching the server {self.creates}, duplicates {self.duplicate_creates}",
+            f"left behind: connections {self.open_connections_after}, fds {self.leaked_fds}, "
+            f"threads {self.leaked_threads}, tasks {self.leaked_tasks}",
+            f"client RSS after warm-up {self.rss_after_warmup_kib} KiB, at the end "
+            f"{self.rss_after_kib} KiB ({growth:+d} KiB)",
+            "by call: " + ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items())),
+        ]
+
+
+def rss_kib() -> int:
+    """The resident set size now (not the peak), from /proc."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+async def load(config: dict[str, Any]) -> dict[str, Any]:
+    """The client side, run in the child: mixed calls, then what is left behind."""
+    rng = random.Random(config["seed"])  # noqa: S311 (a test workload)
+    task_ids: list[str] = config["task_ids"]
+    base_fds, base_threads = open_fds(), threading.active_count()
+    client = AsyncBrowserUse(
+        api_key=config["api_key"], base_url=config["base_url"], timeout=TIMEOUT, retry=POLICY
+    )
+    kinds: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
+        ("stop", lambda n: client.tasks.stop(rng.choice(task_ids))),
+        ("get", lambda n: client.tasks.get(rng.choice(task_ids))),
+        ("status", lambda n: client.tasks.status(rng.choice(task_ids))),
+        ("list", lambda n: client.tasks.list(page_size=5)),
+        ("create", lambda n: client.tasks.create(f"soak {n}")),
+    ]
+    outcomes: collections.Counter[str] = collections.Counter()
+    unexpected: list[str] = []
+
+    async def worker(numbers: Iterator[int]) -> None:
+        for number in numbers:
+            kind, call = kinds[number % len(kinds)]
+            try:
+                await call(number)
+                outcomes[f"{kind} ok"] += 1
+            except BrowserUseError as error:
+                outcomes[f"{kind} {type(error).__name__}"] += 1
+            except Exception as error:  # reported, and fails the soak
+                unexpected.append(f"{kind}: {error!r}")
+
+    async def run(numbers: range) -> None:
+        shared = iter(numbers)
+        await asyncio.gather(*(worker(shared) for _ in range(config["concurrency"])))
+
+    calls = config["calls"]
+    warmup = min(calls // 5, 1000)
+    await run(range(warmup))
+    rss_after_warmup = rss_kib()
+    await run(range(warmup, calls))
+    await client.close()
+    await asyncio.sleep(0.05)
+    return {
+        "calls": calls,
+        "succeeded": sum(v for k, v in outcomes.items() if k.endswith(" ok")),
+        "failed_after_retries": sum(v for k, v in outcomes.items() if not k.endswith(" ok")),
+        "unexpected": unexpected,
+        "outcomes": dict(outcomes),
+        "leaked_fds": max(0, open_fds() - base_fds),
+        "leaked_threads": max(0, threading.active_count() - base_threads),
+        "leaked_tasks": len(asyncio.all_tasks()) - 1,
+        "rss_after_warmup_kib": rss_after_warmup,
+        "rss_after_kib": rss_kib(),
+    }
+
+
+async def soak(calls: int, concurrency: int, seed: int = 7) -> SoakReport:
+    """Serve the fake with faults here, drive it from a child process, and report."""
+    async with FakeBrowserUseCloud() as fake:
+        task_ids = [str(fake.create_task(f"seed {n}", steps=2)) for n in range(20)]
+        fake.faults.reseed(seed)
+        fake.faults.add("*", Fault(status=503, headers={"Retry-After": "0"}), times=None, rate=0.1)
+        fake.faults.add("*", Fault(disconnect="before_response"), times=None, rate=0.033)
+        fake.faults.add("*", Fault(delay=TIMEOUT * 2), times=None, rate=0.022)
+        config = {
+            "base_url": fake.base_url,
+            "api_key": fake.api_key,
+            "task_ids": task_ids,
+            "calls": calls,
+            "concurrency": concurrency,
+            "seed": seed,
+        }
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.soak",
+            "--client",
+            json.dumps(config),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        output, _ = await child.communicate()
+        if child.returncode != 0:
+            raise RuntimeError(f"the soak client failed with exit status {child.returncode}")
+        report = SoakReport(**json.loads(output))
+        for _ in range(100):  # handlers still sleeping on a slow fault hold their connection
+            if fake.open_connections == 0:
+                break
+            await asyncio.sleep(0.02)
+        report.open_connections_after = fake.open_connections
+        report.faults_injected = fake.faults.injected
+        report.requests_seen = sum(1 for r in fake.requests if r.path.startswith("/api/v2/"))
+        prompts = collections.Counter(
+            r.json()["task"] for r in fake.requests if r.method == "POST" and r.body
+        )
+        report.creates = sum(prompts.values())
+        report.duplicate_creates = sum(count - 1 for count in prompts.values())
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--client", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.client:
+        print(json.dumps(asyncio.run(load(json.loads(args.client)))))  # noqa: T201 (to the parent)
+        return
+    report = asyncio.run(soak(args.calls, args.concurrency))
+    print("\n".join(report.lines()))  # noqa: T201 (a command's output)
+    bad = report.unexpected or report.duplicate_creates or report.open_connections_after
+    if bad or report.leaked_fds or report.leaked_threads or report.leaked_tasks:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

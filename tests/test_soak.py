@@ -1,0 +1,19 @@
+"""A small soak in every test run; `make soak` runs the large one."""
+
+from tests.soak import soak
+
+
+async def test_soak_loses_nothing_and_leaves_nothing_behind() -> None:
+    report = await soak(calls=1500, concurrency=32)
+    assert report.unexpected == []
+    assert report.calls == report.succeeded + report.failed_after_retries
+    assert report.faults_injected > 20
+    assert report.retries > 0
+    assert report.succeeded > 0.9 * report.calls
+    assert report.creates > 0
+    assert report.duplicate_creates == 0
+    assert report.open_connections_after == 0
+    assert report.leaked_fds == 0
+    assert report.leaked_threads == 0
+    assert report.leaked_tasks == 0
+    assert report.rss_after_kib - report.rss_after_warmup_kib < 4 * 1024
