@@ -65,21 +65,8 @@ class BrowserSessionItemView:
 
 
 @attrs.frozen(kw_only=True)
-class BrowserSessionView:
-    """A browser session (`GET /browsers/{session_id}`)."""
-
-    id: uuid.UUID
-    status: BrowserSessionStatus | str
-    timeout_at: dt.datetime
-    started_at: dt.datetime
-    live_url: str | None = None
-    cdp_url: str | None = None
-    finished_at: dt.datetime | None = None
-    proxy_used_mb: decimal.Decimal = decimal.Decimal(0)
-    proxy_cost: decimal.Decimal = decimal.Decimal(0)
-    browser_cost: decimal.Decimal = decimal.Decimal(0)
-    agent_session_id: uuid.UUID | None = None
-    recording_url: str | None = None
+class BrowserSessionView(BrowserSessionItemView):
+    """A browser session (`GET /browsers/{session_id}`): the same fields as in the list."""
 
 
 @attrs.frozen(kw_only=True)

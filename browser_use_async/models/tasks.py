@@ -76,13 +76,8 @@ class TaskStepView:
 
 
 @attrs.frozen(kw_only=True)
-class TaskView:
-    """A task with its execution details.
-
-    `status` is a `TaskStatus`, or the raw string for a status newer than this SDK.
-    `judgement` is the judge's report as the raw JSON string; `parse_judgement(task.judgement)`
-    decodes it. Datetimes are timezone-aware UTC; `cost` is US dollars.
-    """
+class TaskItemView:
+    """A task as listed by `GET /tasks`: a `TaskView` without steps and output files."""
 
     id: uuid.UUID
     session_id: uuid.UUID
@@ -90,8 +85,6 @@ class TaskView:
     task: str
     status: TaskStatus | str
     created_at: dt.datetime
-    steps: list[TaskStepView]
-    output_files: list[FileView]
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     metadata: dict[str, Any] = attrs.field(factory=lambda: {})
@@ -102,6 +95,19 @@ class TaskView:
     judge_verdict: bool | None = None
     cost: decimal.Decimal | None = None
     suggestions: list[dict[str, Any]] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TaskView(TaskItemView):
+    """A task with its execution details: a `TaskItemView` with its steps and output files.
+
+    `status` is a `TaskStatus`, or the raw string for a status newer than this SDK.
+    `judgement` is the judge's report as the raw JSON string; `parse_judgement(task.judgement)`
+    decodes it. Datetimes are timezone-aware UTC; `cost` is US dollars.
+    """
+
+    steps: list[TaskStepView]
+    output_files: list[FileView]
 
 
 def _task_action(value: TaskUpdateAction | str) -> TaskUpdateAction:
@@ -202,28 +208,6 @@ class TaskCreatedResponse:
 
     id: uuid.UUID
     session_id: uuid.UUID
-
-
-@attrs.frozen(kw_only=True)
-class TaskItemView:
-    """A task as listed by `GET /tasks`: a `TaskView` without steps and output files."""
-
-    id: uuid.UUID
-    session_id: uuid.UUID
-    llm: str
-    task: str
-    status: TaskStatus | str
-    created_at: dt.datetime
-    started_at: dt.datetime | None = None
-    finished_at: dt.datetime | None = None
-    metadata: dict[str, Any] = attrs.field(factory=lambda: {})
-    output: str | None = None
-    browser_use_version: str | None = None
-    is_success: bool | None = None
-    judgement: str | None = None
-    judge_verdict: bool | None = None
-    cost: decimal.Decimal | None = None
-    suggestions: list[dict[str, Any]] | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -82,12 +82,7 @@ class AsyncFiles(AsyncResource):
 
         `POST /files/sessions/{session_id}/presigned-url`; `size_bytes` is 1 to 10 MiB.
         """
-        session = uuid_segment(session_id, "session_id")
-        body = UploadFileRequest(
-            file_name=file_name, content_type=content_type, size_bytes=size_bytes
-        )
-        path = f"/files/sessions/{session}/presigned-url"
-        return await self._request("POST", path, UploadFilePresignedUrlResponse, body)
+        return await self._presigned("sessions", session_id, file_name, content_type, size_bytes)
 
     async def browser_url(
         self,
@@ -101,11 +96,21 @@ class AsyncFiles(AsyncResource):
 
         `POST /files/browsers/{session_id}/presigned-url`; `size_bytes` is 1 to 10 MiB.
         """
+        return await self._presigned("browsers", session_id, file_name, content_type, size_bytes)
+
+    async def _presigned(
+        self,
+        kind: str,
+        session_id: object,
+        file_name: str,
+        content_type: UploadContentType | str,
+        size_bytes: int,
+    ) -> UploadFilePresignedUrlResponse:
         session = uuid_segment(session_id, "session_id")
         body = UploadFileRequest(
             file_name=file_name, content_type=content_type, size_bytes=size_bytes
         )
-        path = f"/files/browsers/{session}/presigned-url"
+        path = f"/files/{kind}/{session}/presigned-url"
         return await self._request("POST", path, UploadFilePresignedUrlResponse, body)
 
     async def task_output(

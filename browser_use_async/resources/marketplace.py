@@ -7,7 +7,7 @@ from typing import Any
 
 from browser_use_async._protocol import slug_segment, uuid_segment
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_datetime, check_enum, check_int, check_text
+from browser_use_async.models._checks import check_datetime, check_enum, check_text
 from browser_use_async.models.marketplace import (
     MarketplaceSkillListResponse,
     MarketplaceSkillResponse,
@@ -18,7 +18,7 @@ from browser_use_async.models.skills import (
     SkillCategory,
     SkillResponse,
 )
-from browser_use_async.resources._base import AsyncResource
+from browser_use_async.resources._base import AsyncResource, page_params
 from browser_use_async.resources._pagination import iterate_pages
 
 
@@ -44,8 +44,7 @@ class AsyncMarketplace(AsyncResource):
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
         params = {
-            "pageSize": check_int(page_size, "page_size", 1, 100),
-            "pageNumber": check_int(page_number, "page_number", 1),
+            **page_params(page_size, page_number),
             "query": check_text(query, "query", 0, 100),
             "category": check_enum(SkillCategory, category, "category"),
             "fromDate": check_datetime(from_date, "from_date"),

@@ -11,7 +11,6 @@ from browser_use_async.models._checks import (
     check_bool,
     check_datetime,
     check_enum,
-    check_int,
     check_text,
 )
 from browser_use_async.models.skills import (
@@ -29,7 +28,7 @@ from browser_use_async.models.skills import (
     SkillResponse,
     UpdateSkillRequest,
 )
-from browser_use_async.resources._base import AsyncResource
+from browser_use_async.resources._base import AsyncResource, page_params
 from browser_use_async.resources._pagination import iterate_pages
 
 
@@ -57,8 +56,7 @@ class AsyncSkills(AsyncResource):
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
         params = {
-            "pageSize": check_int(page_size, "page_size", 1, 100),
-            "pageNumber": check_int(page_number, "page_number", 1),
+            **page_params(page_size, page_number),
             "isPublic": check_bool(is_public, "is_public"),
             "isEnabled": check_bool(is_enabled, "is_enabled"),
             "category": check_enum(SkillCategory, category, "category"),
@@ -194,8 +192,7 @@ class AsyncSkills(AsyncResource):
         """One page of a skill's executions (`GET /skills/{skill_id}/executions`)."""
         path = f"{_skill_path(skill_id)}/executions"
         params = {
-            "pageSize": check_int(page_size, "page_size", 1, 100),
-            "pageNumber": check_int(page_number, "page_number", 1),
+            **page_params(page_size, page_number),
         }
         return await self._request("GET", path, SkillExecutionListResponse, params=params)
 
