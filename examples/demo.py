@@ -1,36 +1,29 @@
-"""The main job, offline: start a task on an embedded fake cloud and stop it."""
+"""The main job, offline: start tasks on an embedded fake cloud, watch them, stop them."""
 
 import asyncio
 
-from browser_use_async import AsyncBrowserUse, TaskView
-from browser_use_async.testing import FakeBrowserUseCloud
-
-
-def describe(task: TaskView) -> str:
-    """A task as a few readable lines."""
-    finished = task.finished_at.isoformat(timespec="seconds") if task.finished_at else "-"
-    started = task.started_at.isoformat(timespec="seconds") if task.started_at else "-"
-    lines = [
-        f"task     {task.id}",
-        f"prompt   {task.task}",
-        f"status   {task.status}",
-        f"created  {task.created_at.isoformat(timespec='seconds')}",
-        f"started  {started}",
-        f"finished {finished}",
-        f"cost     ${task.cost if task.cost is not None else '-'}",
-        f"steps    {len(task.steps)}",
-    ]
-    lines += [f"  {step.number:>3}. {step.next_goal}  ({step.url})" for step in task.steps]
-    return "\n".join(lines)
+from browser_use_async import AsyncBrowserUse
+from browser_use_async.cli import format_task
+from browser_use_async.testing import FakeBrowserUseCloud, FakeClock, TaskScenario
 
 
 async def main() -> None:
-    async with FakeBrowserUseCloud() as fake:
-        task_id = fake.create_task("Find the cheapest flight from Zurich to Lisbon", steps=3)
-        print(f"Fake Browser Use Cloud on {fake.base_url}; task {task_id} is running.\n")
-        async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
-            task = await client.tasks.stop(task_id)
-        print(describe(task))
+    # The fake's clock runs ten times as fast as real time, so steps appear every 0.2 s.
+    fake = FakeBrowserUseCloud(clock=FakeClock(speed=10.0))
+    fake.default_scenario = TaskScenario(steps=20, start_delay=1.0, step_interval=2.0)
+    async with fake, AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        print(f"Fake Browser Use Cloud on {fake.base_url}\n")
+        created = await client.tasks.create("Find the cheapest flight from Zurich to Lisbon")
+        print(f"Created task {created.id}; watching it...")
+        async for event in client.tasks.stream(created.id, poll_interval=0.3):
+            if event.step is not None:
+                print(f"  step {event.step.number}: {event.step.next_goal}")
+            else:
+                print(f"  status: {event.status}")
+            if len(event.task.steps) >= 3:
+                break
+        print("\nStopping it with the async client:\n")
+        print(format_task(await client.tasks.stop(created.id)))
 
 
 if __name__ == "__main__":
