@@ -17,6 +17,7 @@ from browser_use_async._exceptions import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ReentrantCallError,
     UnprocessableEntityError,
 )
 from browser_use_async._serde import parse_judgement
@@ -47,6 +48,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReentrantCallError",
     "TaskStatus",
     "TaskStepView",
     "TaskUpdateAction",

@@ -21,6 +21,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReentrantCallError",
     "UnprocessableEntityError",
 ]
 
@@ -167,3 +168,10 @@ class InternalServerError(APIStatusError):
 
 class ClientClosedError(BrowserUseError, RuntimeError):
     """The client was used after `close()`, or on an event loop other than its own."""
+
+
+class ReentrantCallError(BrowserUseError, RuntimeError):
+    """A blocking `BrowserUse` call was made on that client's own event-loop thread.
+
+    It would wait for itself forever; code running on that loop must use the async client.
+    """
