@@ -21,6 +21,7 @@ from browser_use_async._exceptions import (
     UnprocessableEntityError,
 )
 from browser_use_async._serde import parse_judgement
+from browser_use_async._sync import BrowserUse
 from browser_use_async._version import __version__
 from browser_use_async.models import (
     FileView,
@@ -39,6 +40,7 @@ __all__ = [
     "AsyncBrowserUse",
     "AuthenticationError",
     "BadRequestError",
+    "BrowserUse",
     "BrowserUseError",
     "ClientClosedError",
     "ConflictError",
