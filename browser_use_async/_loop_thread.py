@@ -96,9 +96,9 @@ class _Call(Generic[T]):
 
     # -- on the waiting thread ----------------------------------------------------------
 
-    def wait(self) -> None:
+    def wait(self, timeout: float | None = None) -> bool:
         """Block until the call is over. Interruptible: Ctrl-C raises KeyboardInterrupt here."""
-        self._done.wait()
+        return self._done.wait(timeout)
 
     def outcome(self, *, closing: bool) -> T:
         exc, self._exception = self._exception, None
@@ -211,29 +211,36 @@ class LoopThread:
         except ReentrantCallError:
             call.discard()
             raise
-        loop: asyncio.AbstractEventLoop | None = None
+        handed_to: asyncio.AbstractEventLoop | None = None
         try:
             with self._lock:
                 if self._closing:
                     raise ClientClosedError(_CLOSED_MESSAGE)
-                loop = self._start_locked()
-                loop.call_soon_threadsafe(call.start)
+                handed_to = self._start_locked()
+                # From here on an interrupt must cancel, even before `start` is queued:
+                # `cancel` runs after `start` when both are queued, or alone otherwise.
+                handed_to.call_soon_threadsafe(call.start)
             call.wait()
         except BaseException:
-            # One region, so that an interrupt landing anywhere after the loop exists
-            # still cancels: `cancel` is queued after `start` if `start` was queued at all.
-            loop = loop or self._loop
-            if loop is None:
-                call.discard()
-                raise
-            try:
-                loop.call_soon_threadsafe(call.cancel)
-            except RuntimeError:  # the loop is already closed: nothing runs any more
-                call.discard()
-                raise
-            call.wait()
+            self._abandon(call, handed_to)
             raise
         return call.outcome(closing=self._closing)
+
+    def _abandon(self, call: _Call[Any], loop: asyncio.AbstractEventLoop | None) -> None:
+        """The caller stops waiting (interrupt, error): cancel the call, wait for its end."""
+        if loop is None:
+            call.discard()  # never handed to the loop
+            return
+        try:
+            loop.call_soon_threadsafe(call.cancel)
+        except RuntimeError:  # the loop is closed: nothing of the call runs any more
+            call.discard()
+            return
+        thread = self._thread
+        while not call.wait(0.1):  # a second Ctrl-C here stops the wait
+            if thread is None or not thread.is_alive():  # the loop ended before cancelling
+                call.discard()
+                return
 
     def iterate(self, source: AsyncIterable[T]) -> Iterator[T]:
         """Iterate `source` on the loop, one blocking step per item."""

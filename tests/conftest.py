@@ -5,6 +5,7 @@ so `ServerThread` runs an event loop in a daemon thread for them.
 """
 
 import asyncio
+import signal
 import threading
 from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping
 from typing import Any, TypeVar
@@ -158,3 +159,26 @@ def threaded_canned(server_thread: ServerThread) -> CannedServer:
     server = CannedServer()
     server.runner = server_thread.start(web.AppRunner(server.app, access_log=None))
     return server
+
+
+@pytest.fixture
+def sigint_raises_keyboard_interrupt() -> Iterator[None]:
+    """Ctrl-C in this (main) thread raises KeyboardInterrupt, as in a plain script."""
+    assert threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def ctrl_c_once(started: threading.Event) -> threading.Thread:
+    """Send SIGINT to the main thread once `started` is set, as a user's Ctrl-C would."""
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def press() -> None:
+        if started.wait(10):
+            signal.pthread_kill(main, signal.SIGINT)
+
+    presser = threading.Thread(target=press, name="ctrl-c")
+    presser.start()
+    return presser

@@ -1,7 +1,6 @@
 """`LoopThread`, the private loop of the blocking client, on its own."""
 
 import asyncio
-import signal
 import threading
 from collections.abc import AsyncIterator, Iterator
 
@@ -9,6 +8,7 @@ import pytest
 
 from browser_use_async import ClientClosedError, ReentrantCallError
 from browser_use_async._loop_thread import LoopThread
+from tests.conftest import ctrl_c_once
 
 
 @pytest.fixture
@@ -16,29 +16,6 @@ def portal() -> Iterator[LoopThread]:
     loop_thread = LoopThread(name="test")
     yield loop_thread
     loop_thread.close()
-
-
-@pytest.fixture
-def sigint_raises_keyboard_interrupt() -> Iterator[None]:
-    """Ctrl-C in this (main) thread raises KeyboardInterrupt, as in a plain script."""
-    assert threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
-
-
-def ctrl_c_once(started: threading.Event) -> threading.Thread:
-    """Send SIGINT to the main thread once `started` is set, as a user's Ctrl-C would."""
-    main = threading.main_thread().ident
-    assert main is not None
-
-    def press() -> None:
-        if started.wait(10):
-            signal.pthread_kill(main, signal.SIGINT)
-
-    presser = threading.Thread(target=press, name="ctrl-c")
-    presser.start()
-    return presser
 
 
 async def where_am_i() -> str:
