@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest sync clean
+.PHONY: demo test lint typecheck pytest sync bench-sync clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
@@ -32,6 +32,10 @@ test: lint typecheck pytest
 # Regenerate browser_use_async/_sync.py from the async client (pytest fails when it is stale).
 sync: $(STAMP)
 	$(BIN)/python scripts/generate_sync.py
+
+# Per-call cost of BrowserUse over AsyncBrowserUse (results: benchmarks/README.md).
+bench-sync: $(STAMP)
+	$(BIN)/python benchmarks/sync_overhead.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
