@@ -13,6 +13,7 @@ broken `_sync.py` cannot get in the way). Each `AsyncX` becomes a class `X` that
   methods and properties are delegated as they are.
 - Public attributes must be annotated with a listed async class; they are wrapped once.
 - `close`/`__aenter__`/`__aexit__` of the client become `close`/`__enter__`/`__exit__`.
+- `@overload` stubs become sync stubs, translated like their implementation.
 - Parameters (names, kinds, annotations, defaults) and docstrings are copied verbatim.
 
 Anything else (a decorator, an unknown `Async*` type, an awaitable parameter, an async
@@ -28,7 +29,7 @@ import builtins
 import difflib
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,6 +105,7 @@ ASYNC_ONLY = ASYNC_ITERATORS | {
     "AbstractAsyncContextManager",
 }
 NEUTRAL_BASES = frozenset({"object", "Generic"})
+OVERLOAD = (["overload"], ["typing.overload"])
 
 
 class GenerationError(Exception):
@@ -137,6 +139,9 @@ class Binding:
 SYNC_WRAPPER = Binding("browser_use_async._sync_base", "SyncWrapper", "SyncWrapper")
 LOOP_THREAD = Binding("browser_use_async._loop_thread", "LoopThread", "LoopThread")
 ITERATOR = Binding("collections.abc", "Iterator", "Iterator")
+ASYNC_ITERABLE = Binding("collections.abc", "AsyncIterable", "AsyncIterable")
+COROUTINE = Binding("collections.abc", "Coroutine", "Coroutine")
+ANY = Binding("typing", "Any", "Any")
 
 
 def read_package_source(module: str) -> Source:
@@ -396,59 +401,91 @@ class Generator:
         forward += [f"**{a.kwarg.arg}"] if a.kwarg else []
         return ast.unparse(new), ", ".join(forward)
 
-    def method(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, where: str, module: Module) -> str:
+    def method(
+        self,
+        fn: ast.FunctionDef | ast.AsyncFunctionDef,
+        where: str,
+        module: Module,
+        implementation: ast.FunctionDef | ast.AsyncFunctionDef | None = None,
+        *,
+        overloaded: bool = False,
+    ) -> str:
+        """A sync method; an `@overload` stub of `implementation` when that is given.
+
+        The implementation of an overloaded method (`overloaded`) calls an overloaded async
+        method with union-typed arguments; mypy cannot infer the portal's result type from
+        the union of coroutines it gets back, so the call is first pinned to a typed local.
+        """
         params, forward = self.signature(fn, where, module)
         doc = module.docstring_literal(fn)
         if fn.returns is None:
             raise GenerationError(f"{where}: no return annotation")
-        is_async = isinstance(fn, ast.AsyncFunctionDef)
+        shape = implementation or fn  # a stub is an async generator if its implementation is
+        is_async = isinstance(shape, ast.AsyncFunctionDef)
+        if is_async != isinstance(fn, ast.AsyncFunctionDef):
+            raise GenerationError(f"{where}: an overload and its implementation differ in async")
         call = f"self._async.{fn.name}({forward})"
         item = self.async_item_type(fn.returns, where)
-        if is_async and has_own_yield(fn) and item is None:
+        if is_async and has_own_yield(shape) and item is None:
             raise GenerationError(
                 f"{where}: an async generator must be annotated AsyncIterator[T], "
                 "AsyncIterable[T] or AsyncGenerator[T, None]"
             )
         if item is not None:
-            if is_async and not has_own_yield(fn):
+            if is_async and not has_own_yield(shape):
                 raise GenerationError(
                     f"{where}: a coroutine returning an async iterator is not supported; "
                     "make it an async generator or a plain def"
                 )
-            returns = f"Iterator[{ast.unparse(self.translate_type(item, where, module))}]"
-            self.add_import(ITERATOR, where)
-            body = f"return self._portal.iterate({call})"
+            returns, body = self.iterator_return(item, call, where, module, overloaded)
         else:
             value = f"self._portal.run({call})" if is_async else call
-            wrapper = self.wrapper_for(fn.returns)
-            if wrapper == "Self":
-                self.require_names(fn.returns, module, where)
-                returns, body = "Self", f"return self._rewrap({value})"
-            elif wrapper is not None:
-                returns, body = wrapper, f"return {wrapper}._from_async({value}, self._portal)"
-            elif isinstance(fn.returns, ast.Constant) and fn.returns.value is None:
-                returns, body = "None", value
-            else:
-                returns = ast.unparse(self.translate_type(fn.returns, where, module))
-                body = f"return {value}"
+            returns, body = self.value_return(fn.returns, value, where, module)
+            if overloaded and is_async and returns not in ("None", "Self"):
+                self.add_import(COROUTINE, where)
+                self.add_import(ANY, where)
+                body = f"call: Coroutine[Any, Any, {returns}] = {call}\n"
+                body += "    return self._portal.run(call)"
+        if implementation is not None:
+            overload = fn.decorator_list[0]
+            self.require_names(overload, module, where)
+            return f"@{ast.unparse(overload)}\ndef {fn.name}({params}) -> {returns}: ...\n"
         return f"def {fn.name}({params}) -> {returns}:\n{_doc_line(doc)}    {body}\n"
+
+    def iterator_return(
+        self, item: ast.expr, call: str, where: str, module: Module, overloaded: bool
+    ) -> tuple[str, str]:
+        """The return annotation and body of a method that iterates `call`'s items."""
+        item_text = ast.unparse(self.translate_type(item, where, module))
+        self.add_import(ITERATOR, where)
+        if not overloaded:
+            return f"Iterator[{item_text}]", f"return self._portal.iterate({call})"
+        self.add_import(ASYNC_ITERABLE, where)
+        body = f"source: AsyncIterable[{item_text}] = {call}\n"
+        return f"Iterator[{item_text}]", body + "    return self._portal.iterate(source)"
+
+    def value_return(
+        self, annotation: ast.expr, value: str, where: str, module: Module
+    ) -> tuple[str, str]:
+        """The return annotation and body of a method returning `value`, wrapped if need be."""
+        wrapper = self.wrapper_for(annotation)
+        if wrapper == "Self":
+            self.require_names(annotation, module, where)
+            return "Self", f"return self._rewrap({value})"
+        if wrapper is not None:
+            return wrapper, f"return {wrapper}._from_async({value}, self._portal)"
+        if isinstance(annotation, ast.Constant) and annotation.value is None:
+            return "None", value
+        return ast.unparse(self.translate_type(annotation, where, module)), f"return {value}"
 
     def prop(self, fn: ast.FunctionDef, where: str, module: Module) -> str:
         if len(fn.args.args) != 1 or fn.args.kwonlyargs or fn.args.vararg or fn.args.kwarg:
             raise GenerationError(f"{where}: a property takes only `self`")
         if fn.returns is None:
             raise GenerationError(f"{where}: no return annotation")
-        value = f"self._async.{fn.name}"
-        wrapper = self.wrapper_for(fn.returns)
-        if wrapper == "Self":
-            self.require_names(fn.returns, module, where)
-            returns, body = "Self", f"self._rewrap({value})"
-        elif wrapper is not None:
-            returns, body = wrapper, f"{wrapper}._from_async({value}, self._portal)"
-        else:
-            returns, body = ast.unparse(self.translate_type(fn.returns, where, module)), value
+        returns, body = self.value_return(fn.returns, f"self._async.{fn.name}", where, module)
         doc = module.docstring_literal(fn)
-        return f"@property\ndef {fn.name}(self) -> {returns}:\n{_doc_line(doc)}    return {body}\n"
+        return f"@property\ndef {fn.name}(self) -> {returns}:\n{_doc_line(doc)}    {body}\n"
 
     def check_bases(self, cls: ast.ClassDef, module: Module, where: str) -> None:
         """Public members of base classes would be missed: refuse them."""
@@ -498,10 +535,13 @@ class Generator:
         members: list[str] = []
         functions = [s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
         own = {f.name: f for f in functions}
+        overloaded = {
+            f.name for f in functions if [ast.unparse(d) for d in f.decorator_list] in OVERLOAD
+        }
         body = cls.body[1:] if ast.get_docstring(cls, clean=False) is not None else cls.body
         for stmt in body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                members += self.member(stmt, spec, own, module)
+                members += self.member(stmt, spec, own, module, overloaded)
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 self.attribute(
                     stmt.target.id, stmt.annotation, f"{where}.{stmt.target.id}", attributes
@@ -593,6 +633,7 @@ class Generator:
         spec: ClassSpec,
         own: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
         module: Module,
+        overloaded: Set[str],
     ) -> list[str]:
         where = f"{spec.module}.{spec.name}.{fn.name}"
         decorators = [ast.unparse(d) for d in fn.decorator_list]
@@ -603,13 +644,18 @@ class Generator:
             return []  # SyncWrapper.__repr__ shows the async repr under the sync name
         if decorators == ["property"] and isinstance(fn, ast.FunctionDef):
             return [self.prop(fn, where, module)]
+        if decorators in OVERLOAD and not name.startswith("__"):
+            implementation = own[name]  # the last def of that name
+            if implementation is fn or implementation.decorator_list:
+                raise GenerationError(f"{where}: an overload without an implementation")
+            return [self.method(fn, where, module, implementation)]
         if decorators:
             raise GenerationError(f"{where}: decorators {decorators} are not supported")
         if spec.constructible and name in {"close", "__aenter__", "__aexit__"}:
             return [self.lifecycle(fn, where, own, module)]
         if name.startswith("__"):
             raise GenerationError(f"{where}: no sync translation for `{name}`")
-        return [self.method(fn, where, module)]
+        return [self.method(fn, where, module, overloaded=name in overloaded)]
 
     def lifecycle(
         self,

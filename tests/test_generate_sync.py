@@ -88,11 +88,13 @@ WIDGETS = '''"""Widgets: a made-up async client shaped like the real one."""
 
 from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar, overload
 
 from pkg._base import AsyncResource
 from pkg._retry import RetryPolicy
 from pkg.models import Widget, WidgetKind
+
+T = TypeVar("T")
 
 
 class AsyncWidgets(AsyncResource):
@@ -110,6 +112,16 @@ class AsyncWidgets(AsyncResource):
     def stream(self, widget_id: str) -> AsyncIterator[Widget]:
         """Updates of one widget, as they happen."""
         return self._updates(widget_id)
+
+    @overload
+    async def build(self, spec: str, *, output_type: None = None) -> Widget: ...
+
+    @overload
+    async def build(self, spec: str, *, output_type: type[T]) -> T: ...
+
+    async def build(self, spec: str, *, output_type: type[T] | None = None) -> Widget | T:
+        """Build a widget, or structure it into `output_type`."""
+        return await self._request(spec, output_type)
 
 
 class AsyncWidgetCloud:
@@ -165,13 +177,13 @@ Each call runs the async twin on the client's private event loop (`_loop_thread`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, overload
 
 from pkg._retry import RetryPolicy
 from pkg.models import Widget, WidgetKind
-from pkg.widgets import AsyncWidgetCloud, AsyncWidgets
+from pkg.widgets import AsyncWidgetCloud, AsyncWidgets, T
 
 from browser_use_async._loop_thread import LoopThread
 from browser_use_async._sync_base import SyncWrapper
@@ -193,6 +205,17 @@ class Widgets(SyncWrapper[AsyncWidgets]):
     def stream(self, widget_id: str) -> Iterator[Widget]:
         """Updates of one widget, as they happen."""
         return self._portal.iterate(self._async.stream(widget_id))
+
+    @overload
+    def build(self, spec: str, *, output_type: None = None) -> Widget: ...
+
+    @overload
+    def build(self, spec: str, *, output_type: type[T]) -> T: ...
+
+    def build(self, spec: str, *, output_type: type[T] | None = None) -> Widget | T:
+        """Build a widget, or structure it into `output_type`."""
+        call: Coroutine[Any, Any, Widget | T] = self._async.build(spec, output_type=output_type)
+        return self._portal.run(call)
 
 
 class WidgetCloud(SyncWrapper[AsyncWidgetCloud]):
@@ -257,6 +280,7 @@ def test_translation_of_a_made_up_client() -> None:
 HEADER = """
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 import functools
+from typing import overload
 
 from pkg._base import AsyncResource
 from pkg.models import Widget
@@ -289,6 +313,7 @@ class AsyncThings(AsyncResource):
         ),
         ("@functools.cache\ndef cached(self) -> int: ...", "decorators ['functools.cache']"),
         ("async def __aiter__(self) -> AsyncIterator[int]: ...", "no sync translation for"),
+        ("@overload\nasync def get(self) -> int: ...", "an overload without an implementation"),
         ("async def untyped(self): ...", "no return annotation"),
         ("async def get(self, widget_id) -> Widget: ...", "parameter `widget_id` has no annot"),
         ("async def get(self) -> Gadget: ...", "cannot tell where `Gadget` comes from"),
@@ -327,6 +352,7 @@ PAIRS = [
     for spec in CLASSES
 ]
 SYNC_OF = dict(PAIRS)
+CONSTRUCTIBLE = {spec.name for spec in CLASSES if spec.constructible}
 TWINS = {"__aenter__": "__enter__", "__aexit__": "__exit__", "__init__": "__init__"}
 # The one documented gap: a caller's aiohttp session is bound to the caller's event loop
 # and cannot serve the sync client's private loop (see SESSION_EXCLUSION in the generator).
@@ -345,8 +371,11 @@ def sync_annotation(annotation: Any) -> Any:
 
 
 def twin_names(cls: type) -> dict[str, str]:
+    """Public async members and their sync names; a resource's `__init__` is internal."""
     names = {name: name for name in dir(cls) if not name.startswith("_")}
     names |= {a: s for a, s in TWINS.items() if a in vars(cls)}
+    if cls.__name__ not in CONSTRUCTIBLE:
+        names.pop("__init__", None)
     return names
 
 
