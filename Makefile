@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest soak clean
+.PHONY: demo test lint typecheck pytest soak sync bench-sync clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
@@ -31,6 +31,14 @@ test: lint typecheck pytest
 
 soak: $(STAMP)
 	$(BIN)/python -m tests.soak --calls 20000 --concurrency 64
+
+# Regenerate browser_use_async/_sync.py from the async client (pytest fails when it is stale).
+sync: $(STAMP)
+	$(BIN)/python scripts/generate_sync.py
+
+# Per-call cost of BrowserUse over AsyncBrowserUse (results: benchmarks/README.md).
+bench-sync: $(STAMP)
+	$(BIN)/python benchmarks/sync_overhead.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis

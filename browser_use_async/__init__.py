@@ -19,6 +19,7 @@ from browser_use_async._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    ReentrantCallError,
     ResponseTooLargeError,
     TaskFailedError,
     TaskTimeoutError,
@@ -27,6 +28,7 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._serde import parse_judgement
+from browser_use_async._sync import BrowserUse
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async._version import __version__
 from browser_use_async.models import (
@@ -85,6 +87,7 @@ __all__ = [
     "BrowserSessionStatus",
     "BrowserSessionUpdateAction",
     "BrowserSessionView",
+    "BrowserUse",
     "BrowserUseError",
     "ClientClosedError",
     "Clock",
@@ -106,6 +109,7 @@ __all__ = [
     "ProfileView",
     "ProxyCountryCode",
     "RateLimitError",
+    "ReentrantCallError",
     "ResponseTooLargeError",
     "RetryPolicy",
     "SessionItemView",

@@ -22,6 +22,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReentrantCallError",
     "ResponseTooLargeError",
     "TaskFailedError",
     "TaskTimeoutError",
@@ -211,4 +212,11 @@ class WebhookVerificationError(BrowserUseError):
     The message says what was wrong (a missing header, a signature that does not match, a
     timestamp outside the tolerance, a body that is not JSON); it never contains the secret.
     Answer such a request with 400 or 401 and do not act on it.
+    """
+
+
+class ReentrantCallError(BrowserUseError, RuntimeError):
+    """A blocking `BrowserUse` call was made on that client's own event-loop thread.
+
+    It would wait for itself forever; code running on that loop must use the async client.
     """

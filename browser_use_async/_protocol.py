@@ -317,8 +317,13 @@ def parse_retry_after(headers: Mapping[str, str], now: dt.datetime | None = None
     return max(0.0, (when - now).total_seconds())
 
 
+_DECIMAL_SECONDS = re.compile(r"[ \t]*([0-9]+(?:\.[0-9]+)?)[ \t]*")
+
+
 def _non_negative_number(value: str | None) -> float | None:
-    if value is None or not re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+    """Delta-seconds as HTTP writes them: ASCII digits, optionally a fraction, blanks around."""
+    match = _DECIMAL_SECONDS.fullmatch(value) if value is not None else None
+    if match is None:
         return None
-    number = float(value)
+    number = float(match[1])
     return number if math.isfinite(number) else None

@@ -1,6 +1,7 @@
 """The only module that imports aiohttp: the session, its pool and error translation."""
 
 import asyncio
+import os
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from typing import BinaryIO
@@ -25,6 +26,12 @@ CHUNK_SIZE = 256 * 1024
 
 __all__ = ["CHUNK_SIZE", "ClientSession", "Sink", "Transport"]
 
+# Sessions a fork child inherited from its parent. Their sockets are shared with the
+# parent, so the child must neither use nor close them (closing a TLS connection would
+# send close_notify on the parent's behalf); keeping them here also spares their
+# "unclosed" warnings.
+_inherited_sessions: list[ClientSession] = []
+
 
 class Transport:
     """Sends `Request`s over one aiohttp session, created lazily on the running loop.
@@ -47,10 +54,22 @@ class Transport:
         self._owns_session = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        self._pid = os.getpid()
+
+    def _forget_parent_pool(self) -> None:
+        """In a fork child: leave the parent's pool and loop alone and start a new pool."""
+        self._pid = os.getpid()
+        if self._owns_session:
+            if self._session is not None:
+                _inherited_sessions.append(self._session)
+            self._session = None
+            self._loop = None
 
     def _session_for_this_loop(self) -> ClientSession:
         if self._closed:
             raise ClientClosedError("This client is closed; create a new one.")
+        if self._pid != os.getpid():
+            self._forget_parent_pool()
         loop = asyncio.get_running_loop()
         if self._loop is None:
             self._loop = loop
@@ -183,6 +202,8 @@ class Transport:
     async def close(self) -> None:
         """Close the session if this transport created it. Idempotent."""
         self._closed = True
+        if self._pid != os.getpid():
+            self._forget_parent_pool()
         if self._owns_session and self._session is not None:
             session, self._session = self._session, None
             await session.close()

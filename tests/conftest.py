@@ -1,7 +1,14 @@
-"""Shared fixtures: the fake cloud, a client on it, and a canned-response server."""
+"""Shared fixtures: the fake cloud, a client on it, and a canned-response server.
+
+The sync client's tests need their servers on another thread (the test thread blocks),
+so `ServerThread` runs an event loop in a daemon thread for them.
+"""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import signal
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -9,6 +16,8 @@ from aiohttp import web
 
 from browser_use_async import AsyncBrowserUse, RetryPolicy
 from browser_use_async.testing import FakeBrowserUseCloud
+
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -132,3 +141,90 @@ class RecordingClock:
 @pytest.fixture
 def clock() -> RecordingClock:
     return RecordingClock()
+
+
+class ServerThread:
+    """An event loop in a daemon thread that serves aiohttp apps to blocking tests."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._runners: list[web.AppRunner] = []
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, name="test-server", daemon=True
+        )
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run `coro` on the server's loop and wait (at most 10 s) for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=10)
+
+    def start(self, runner: web.AppRunner) -> web.AppRunner:
+        """Serve `runner` on 127.0.0.1 until `stop()`."""
+        self.run(_start(runner))
+        self._runners.append(runner)
+        return runner
+
+    def serve(self, app: web.Application, *, handler_cancellation: bool = False) -> str:
+        """Serve `app` and return its base URL (`.../api/v2`)."""
+        runner = web.AppRunner(app, access_log=None, handler_cancellation=handler_cancellation)
+        host, port = self.start(runner).addresses[0][:2]
+        return f"http://{host}:{port}/api/v2"
+
+    def stop(self) -> None:
+        for runner in reversed(self._runners):
+            self.run(runner.cleanup())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
+        self.loop.close()
+
+
+async def _start(runner: web.AppRunner) -> None:
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+
+
+@pytest.fixture
+def server_thread() -> Iterator[ServerThread]:
+    server = ServerThread()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def threaded_fake(server_thread: ServerThread) -> Iterator[FakeBrowserUseCloud]:
+    """The fake cloud, served from its own thread for blocking clients."""
+    cloud = FakeBrowserUseCloud()
+    server_thread.run(cloud.start())
+    yield cloud
+    server_thread.run(cloud.close())
+
+
+@pytest.fixture
+def threaded_canned(server_thread: ServerThread) -> CannedServer:
+    """A canned-response server, served from its own thread for blocking clients."""
+    server = CannedServer()
+    server.runner = server_thread.start(web.AppRunner(server.app, access_log=None))
+    return server
+
+
+@pytest.fixture
+def sigint_raises_keyboard_interrupt() -> Iterator[None]:
+    """Ctrl-C in this (main) thread raises KeyboardInterrupt, as in a plain script."""
+    assert threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def ctrl_c_once(started: threading.Event) -> threading.Thread:
+    """Send SIGINT to the main thread once `started` is set, as a user's Ctrl-C would."""
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def press() -> None:
+        if started.wait(10):
+            signal.pthread_kill(main, signal.SIGINT)
+
+    presser = threading.Thread(target=press, name="ctrl-c")
+    presser.start()
+    return presser

@@ -247,6 +247,8 @@ NOW = dt.datetime(2026, 1, 1, 12, 0, 0, tzinfo=dt.UTC)
         ({"Retry-After": "soon"}, None),
         ({"Retry-After": "inf"}, None),
         ({"Retry-After": ""}, None),
+        ({"Retry-After": "0\x1f"}, None),
+        ({"Retry-After": "\u0663"}, None),
     ],
 )
 def test_parse_retry_after(values: dict[str, str], expected: float | None) -> None:

@@ -1,0 +1,145 @@
+"""`LoopThread`, the private loop of the blocking client, on its own."""
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from browser_use_async import ClientClosedError, ReentrantCallError
+from browser_use_async._loop_thread import LoopThread
+from tests.conftest import ctrl_c_once
+
+
+@pytest.fixture
+def portal() -> Iterator[LoopThread]:
+    loop_thread = LoopThread(name="test")
+    yield loop_thread
+    loop_thread.close()
+
+
+async def where_am_i() -> str:
+    return threading.current_thread().name
+
+
+def test_runs_coroutines_on_its_own_thread_started_lazily(portal: LoopThread) -> None:
+    before = threading.active_count()  # the fixture built the portal: no thread yet
+    assert portal.run(where_am_i()).startswith("test-loop-")
+    assert threading.active_count() == before + 1
+    assert portal.run(where_am_i()) == portal.run(where_am_i())
+    portal.close()
+    assert threading.active_count() == before
+
+
+def test_the_same_exception_object_comes_back(portal: LoopThread) -> None:
+    error = LookupError("no such thing")
+
+    async def fail() -> None:
+        raise error
+
+    with pytest.raises(LookupError) as info:
+        portal.run(fail())
+    assert info.value is error
+
+
+def test_a_blocking_call_from_the_loop_thread_is_refused(portal: LoopThread) -> None:
+    async def inner() -> int:
+        return 1
+
+    async def outer() -> int:
+        return portal.run(inner())  # would wait for itself forever
+
+    with pytest.raises(ReentrantCallError, match="own event-loop thread"):
+        portal.run(outer())
+
+    async def close_from_inside() -> None:
+        portal.close()
+
+    with pytest.raises(ReentrantCallError):
+        portal.run(close_from_inside())
+    assert portal.run(inner()) == 1  # still usable
+
+
+def test_iterate_walks_an_async_generator_and_closes_it_early(portal: LoopThread) -> None:
+    events: list[str] = []
+
+    async def numbers() -> AsyncIterator[int]:
+        try:
+            for n in range(1, 4):
+                events.append(await where_am_i())
+                yield n
+        finally:
+            events.append("closed")
+
+    assert list(portal.iterate(numbers())) == [1, 2, 3]
+    assert events[-1] == "closed"
+    assert all(name.startswith("test-loop-") for name in events[:-1])
+
+    events.clear()
+    for n in portal.iterate(numbers()):
+        if n == 2:
+            break
+    assert events[-1] == "closed"  # aclose ran on the loop before the loop statement ended
+
+
+def test_close_cancels_calls_in_flight_and_awaits_on_close() -> None:
+    closed_on: list[str] = []
+
+    async def on_close() -> None:
+        closed_on.append(await where_am_i())
+
+    portal = LoopThread(on_close, name="test")
+    started = threading.Event()
+    outcome: list[BaseException] = []
+
+    async def forever() -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    def call() -> None:
+        try:
+            portal.run(forever())
+        except BaseException as exc:  # recorded for the assertion below
+            outcome.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    assert started.wait(10)
+    portal.close()
+    caller.join(10)
+    assert [type(e) for e in outcome] == [ClientClosedError]
+    assert "closed while this call was in flight" in str(outcome[0])
+    assert len(closed_on) == 1
+    assert closed_on[0].startswith("test-loop-")
+    portal.close()  # idempotent
+    assert len(closed_on) == 1
+
+
+def test_a_closed_portal_refuses_work_without_starting_a_thread() -> None:
+    before = threading.active_count()
+    portal = LoopThread(name="test")
+    portal.close()
+    with pytest.raises(ClientClosedError, match="closed"):
+        portal.run(where_am_i())  # the coroutine is closed, not left "never awaited"
+    assert threading.active_count() == before
+
+
+@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
+def test_ctrl_c_cancels_the_call_and_waits_for_its_cleanup(portal: LoopThread) -> None:
+    started = threading.Event()
+    cleanup: list[str] = []
+
+    async def slow() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            await asyncio.sleep(0)  # cleanup that itself awaits
+            cleanup.append("done")
+
+    presser = ctrl_c_once(started)
+    with pytest.raises(KeyboardInterrupt):
+        portal.run(slow())
+    presser.join()
+    assert cleanup == ["done"]  # finished before KeyboardInterrupt reached us
+    assert portal.run(where_am_i()).startswith("test-loop-")  # the loop is fine
