@@ -1,7 +1,8 @@
 """Soak: thousands of mixed calls through the fake cloud with faults injected.
 
 `make soak` runs it large and prints the figures; tests/test_soak.py runs it small in
-`make test`. About 10% of answers are 503, 3% of connections are dropped and 2% of
+`make test`. The calls come from the async client, then from the sync client shared by
+8 threads. About 10% of answers are 503, 3% of connections are dropped and 2% of
 answers come slower than the timeout. The fake cloud runs here and counts what reached
 it (so a create sent twice shows); the client load runs in a child process, which
 reports its own memory and whatever it left behind (connections, file descriptors,
@@ -16,12 +17,12 @@ import os
 import random
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
 
-from browser_use_async import AsyncBrowserUse, BrowserUseError, RetryPolicy
+from browser_use_async import AsyncBrowserUse, BrowserUse, BrowserUseError, RetryPolicy
 from browser_use_async.testing import FakeBrowserUseCloud, Fault
 
 POLICY = RetryPolicy(initial_delay=0.005, max_delay=0.05, max_retries=4)
@@ -80,34 +81,79 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-async def load(config: dict[str, Any]) -> dict[str, Any]:
-    """The client side, run in the child: mixed calls, then what is left behind."""
-    rng = random.Random(config["seed"])  # noqa: S311 (a test workload)
-    task_ids: list[str] = config["task_ids"]
-    base_fds, base_threads = open_fds(), threading.active_count()
-    client = AsyncBrowserUse(
-        api_key=config["api_key"], base_url=config["base_url"], timeout=TIMEOUT, retry=POLICY
-    )
-    kinds: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
+class Tally:
+    """Outcomes by call kind; anything but a result or a BrowserUseError is unexpected."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.outcomes: collections.Counter[str] = collections.Counter()
+        self.unexpected: list[str] = []
+        self._lock = threading.Lock()
+
+    def record(self, kind: str, error: BaseException | None) -> None:
+        with self._lock:
+            if error is None:
+                self.outcomes[f"{self.prefix}{kind} ok"] += 1
+            elif isinstance(error, BrowserUseError):
+                self.outcomes[f"{self.prefix}{kind} {type(error).__name__}"] += 1
+            else:
+                self.unexpected.append(f"{self.prefix}{kind}: {error!r}")
+
+
+def _calls(
+    client: Any, rng: random.Random, task_ids: list[str]
+) -> list[tuple[str, Callable[[int], Any]]]:
+    """The mix, for either client: `client.tasks` methods are awaitable or blocking alike."""
+    return [
         ("stop", lambda n: client.tasks.stop(rng.choice(task_ids))),
         ("get", lambda n: client.tasks.get(rng.choice(task_ids))),
         ("status", lambda n: client.tasks.status(rng.choice(task_ids))),
         ("list", lambda n: client.tasks.list(page_size=5)),
         ("create", lambda n: client.tasks.create(f"soak {n}")),
     ]
-    outcomes: collections.Counter[str] = collections.Counter()
-    unexpected: list[str] = []
+
+
+def load_sync(config: dict[str, Any], tally: Tally) -> None:
+    """Blocking calls: one BrowserUse shared by 8 threads."""
+    rng = random.Random(config["seed"] + 1)  # noqa: S311 (a test workload)
+    with BrowserUse(
+        api_key=config["api_key"], base_url=config["base_url"], timeout=TIMEOUT, retry=POLICY
+    ) as client:
+        kinds = _calls(client, rng, config["task_ids"])
+        shared = iter(range(config["calls"], config["calls"] + config["sync_calls"]))
+
+        def worker() -> None:
+            for number in shared:
+                kind, call = kinds[number % len(kinds)]
+                try:
+                    call(number)
+                    tally.record(kind, None)
+                except Exception as error:
+                    tally.record(kind, error)
+
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+
+async def load(config: dict[str, Any], tally: Tally) -> int:
+    """Awaited calls, `concurrency` at a time; returns the RSS after warm-up, in KiB."""
+    rng = random.Random(config["seed"])  # noqa: S311 (a test workload)
+    client = AsyncBrowserUse(
+        api_key=config["api_key"], base_url=config["base_url"], timeout=TIMEOUT, retry=POLICY
+    )
+    kinds = _calls(client, rng, config["task_ids"])
 
     async def worker(numbers: Iterator[int]) -> None:
         for number in numbers:
             kind, call = kinds[number % len(kinds)]
             try:
                 await call(number)
-                outcomes[f"{kind} ok"] += 1
-            except BrowserUseError as error:
-                outcomes[f"{kind} {type(error).__name__}"] += 1
-            except Exception as error:  # reported, and fails the soak
-                unexpected.append(f"{kind}: {error!r}")
+                tally.record(kind, None)
+            except Exception as error:
+                tally.record(kind, error)
 
     async def run(numbers: range) -> None:
         shared = iter(numbers)
@@ -120,21 +166,39 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
     await run(range(warmup, calls))
     await client.close()
     await asyncio.sleep(0.05)
+    return rss_after_warmup
+
+
+def client_side(config: dict[str, Any]) -> dict[str, Any]:
+    """The child's whole run: async, then sync; then what is left behind."""
+    base_fds, base_threads = open_fds(), threading.active_count()
+    tally = Tally("")
+    leaked_tasks = 0
+
+    async def run_async() -> int:
+        nonlocal leaked_tasks
+        rss = await load(config, tally)
+        leaked_tasks = len(asyncio.all_tasks()) - 1
+        return rss
+
+    rss_after_warmup = asyncio.run(run_async())
+    load_sync(config, tally_sync := Tally("sync "))
+    outcomes = tally.outcomes + tally_sync.outcomes
     return {
-        "calls": calls,
+        "calls": config["calls"] + config["sync_calls"],
         "succeeded": sum(v for k, v in outcomes.items() if k.endswith(" ok")),
         "failed_after_retries": sum(v for k, v in outcomes.items() if not k.endswith(" ok")),
-        "unexpected": unexpected,
+        "unexpected": tally.unexpected + tally_sync.unexpected,
         "outcomes": dict(outcomes),
         "leaked_fds": max(0, open_fds() - base_fds),
         "leaked_threads": max(0, threading.active_count() - base_threads),
-        "leaked_tasks": len(asyncio.all_tasks()) - 1,
+        "leaked_tasks": leaked_tasks,
         "rss_after_warmup_kib": rss_after_warmup,
         "rss_after_kib": rss_kib(),
     }
 
 
-async def soak(calls: int, concurrency: int, seed: int = 7) -> SoakReport:
+async def soak(calls: int, concurrency: int, sync_calls: int, seed: int = 7) -> SoakReport:
     """Serve the fake with faults here, drive it from a child process, and report."""
     async with FakeBrowserUseCloud() as fake:
         task_ids = [str(fake.create_task(f"seed {n}", steps=2)) for n in range(20)]
@@ -148,6 +212,7 @@ async def soak(calls: int, concurrency: int, seed: int = 7) -> SoakReport:
             "task_ids": task_ids,
             "calls": calls,
             "concurrency": concurrency,
+            "sync_calls": sync_calls,
             "seed": seed,
         }
         child = await asyncio.create_subprocess_exec(
@@ -181,12 +246,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--sync-calls", type=int, default=2000, help="from 8 threads")
     parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        print(json.dumps(asyncio.run(load(json.loads(args.client)))))  # noqa: T201 (to the parent)
+        print(json.dumps(client_side(json.loads(args.client))))  # noqa: T201 (to the parent)
         return
-    report = asyncio.run(soak(args.calls, args.concurrency))
+    report = asyncio.run(soak(args.calls, args.concurrency, args.sync_calls))
     print("\n".join(report.lines()))  # noqa: T201 (a command's output)
     bad = report.unexpected or report.duplicate_creates or report.open_connections_after
     if bad or report.leaked_fds or report.leaked_threads or report.leaked_tasks:

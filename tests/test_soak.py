@@ -4,12 +4,13 @@ from tests.soak import soak
 
 
 async def test_soak_loses_nothing_and_leaves_nothing_behind() -> None:
-    report = await soak(calls=1500, concurrency=32)
+    report = await soak(calls=1500, concurrency=32, sync_calls=400)
     assert report.unexpected == []
     assert report.calls == report.succeeded + report.failed_after_retries
     assert report.faults_injected > 20
     assert report.retries > 0
     assert report.succeeded > 0.9 * report.calls
+    assert report.outcomes["sync stop ok"] > 0
     assert report.creates > 0
     assert report.duplicate_creates == 0
     assert report.open_connections_after == 0

@@ -8,6 +8,7 @@ parameters and body fields.
 
 import datetime as dt
 import enum
+import inspect
 import json
 import re
 import types
@@ -20,7 +21,7 @@ import aiohttp
 import attrs
 import pytest
 
-from browser_use_async import AsyncBrowserUse, models
+from browser_use_async import AsyncBrowserUse, BrowserUse, models
 from browser_use_async._serde import to_camel
 from browser_use_async._types import NotGiven
 from browser_use_async.testing import FakeBrowserUseCloud
@@ -441,3 +442,13 @@ async def test_method_sends_only_what_the_spec_has(method: str, path: str) -> No
     else:
         assert type(result).__name__ == expected
         assert returns.__name__ == expected
+
+
+def test_every_operation_has_a_sync_method_with_the_same_signature() -> None:
+    with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as sync:
+        async_client = AsyncBrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2")
+        for dotted, _ in CALLS.values():
+            blocking, awaitable = _method(sync, dotted), _method(async_client, dotted)
+            assert not inspect.iscoroutinefunction(blocking), dotted
+            signatures = [inspect.signature(f, eval_str=True) for f in (blocking, awaitable)]
+            assert signatures[0] == signatures[1], dotted
