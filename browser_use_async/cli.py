@@ -30,6 +30,7 @@ from browser_use_async.models.tasks import (
     TaskItemView,
     TaskListResponse,
     TaskOptions,
+    TaskStatus,
     TaskView,
 )
 
@@ -47,7 +48,8 @@ EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (APIError, 7),
     (BrowserUseError, 1),
 ]
-"""Exit status by error class, first match wins; 0 is success, 130 an interrupt."""
+"""Exit status by error class, first match wins; 0 is success, 130 an interrupt, and 8
+also when a task followed with --wait (or `tasks wait`) ended failed."""
 
 
 def format_task(task: TaskView) -> str:
@@ -242,4 +244,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
     print(_render(result, args.json))
-    return 0
+    failed = isinstance(result, TaskView) and result.status == TaskStatus.FAILED
+    return 8 if failed and args.command in ("create", "wait") else 0

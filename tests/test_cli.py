@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from browser_use_async.cli import main
-from browser_use_async.testing import FakeBrowserUseCloud
+from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -152,3 +152,22 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "sessionId" in json.loads(result.stdout)
+
+
+def test_following_a_failed_task_exits_8(capsys: pytest.CaptureFixture[str]) -> None:
+    with FakeBrowserUseCloud() as fake:
+        task_id = fake.create_task("Break the site", scenario=TaskScenario(fail=True, steps=1))
+        fake.advance(60)
+        code, out, _ = run(
+            capsys,
+            "tasks",
+            "wait",
+            str(task_id),
+            "--api-key",
+            fake.api_key,
+            "--base-url",
+            fake.base_url,
+            "--json",
+        )
+    assert code == 8
+    assert json.loads(out)["status"] == "failed"
