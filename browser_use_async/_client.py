@@ -119,9 +119,10 @@ class AsyncBrowserUse:
         session: ClientSession | None = None,
         clock: Clock | None = None,
     ) -> None:
-        self._api_key = _protocol.check_api_key(
-            api_key if api_key is not None else os.environ.get("BROWSER_USE_API_KEY", "")
-        )
+        if api_key is None:
+            api_key = os.environ.get("BROWSER_USE_API_KEY", "")
+        api_key = _protocol.redacted(api_key)  # from here on, even frame locals hide it
+        self._api_key = _protocol.check_api_key(api_key)
         self._base_url = _protocol.check_base_url(
             base_url or os.environ.get("BROWSER_USE_BASE_URL") or _protocol.DEFAULT_BASE_URL,
             allow_insecure_http=check_bool(allow_insecure_http, "allow_insecure_http"),
@@ -158,7 +159,7 @@ class AsyncBrowserUse:
         return self._retry
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._base_url!r})"
+        return f"{type(self).__name__}(base_url={getattr(self, '_base_url', None)!r})"
 
     def with_options(
         self, *, timeout: float | None = None, retry: RetryPolicy | None = None

@@ -84,6 +84,13 @@ class SecretStr(str):
         return "'<redacted>'"
 
 
+def redacted(value: T) -> T:
+    """A str becomes a `SecretStr` (same text, hidden repr); anything else is left as it is."""
+    if isinstance(value, str) and not isinstance(value, SecretStr):
+        return typing.cast(T, SecretStr(value))
+    return value
+
+
 def check_api_key(api_key: object) -> SecretStr:
     """Reject keys that cannot be sent as a header value, without echoing them."""
     if not isinstance(api_key, str) or not api_key:
@@ -114,15 +121,20 @@ def check_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
     Plain http is refused for anything but this machine unless `allow_insecure_http`:
     the API key would cross the network in the clear.
     """
+    if not isinstance(base_url, str) or not _VISIBLE_ASCII.fullmatch(base_url):
+        raise InvalidArgumentError(
+            "base_url must be an http(s) URL of visible ASCII characters, such as "
+            f"{DEFAULT_BASE_URL!r}"
+        )
     parts = urlsplit(base_url)
+    if parts.username is not None or parts.password is not None:
+        raise InvalidArgumentError("base_url must not contain a user name or password")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidArgumentError(
             f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {base_url!r}"
         )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise InvalidArgumentError(
-            f"base_url must not have a query, fragment or credentials: {base_url!r}"
-        )
+    if "?" in base_url or "#" in base_url:
+        raise InvalidArgumentError(f"base_url must not have a query or fragment: {base_url!r}")
     if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname):
         raise InvalidArgumentError(
             f"base_url {base_url!r} is plain http to another machine: the API key would travel "

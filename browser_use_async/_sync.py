@@ -19,6 +19,7 @@ from typing import Any, Self, Unpack, overload
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._clock import Clock
 from browser_use_async._loop_thread import LoopThread
+from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._sync_base import SyncWrapper
 from browser_use_async._types import NOT_GIVEN, NotGiven
@@ -889,6 +890,7 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
         allow_insecure_http: bool = False,
         clock: Clock | None = None,
     ) -> None:
+        api_key = redacted(api_key)
         impl = AsyncBrowserUse(
             api_key,
             base_url=base_url,
@@ -901,6 +903,7 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
             clock=clock,
         )
         self._bind(impl, LoopThread(impl.close, name="BrowserUse"))
+        self._owns_portal = True
 
     def _bind(self, impl: AsyncBrowserUse, portal: LoopThread) -> None:
         super()._bind(impl, portal)
@@ -939,7 +942,7 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
 
     def close(self) -> None:
         """Close the connection pool (unless it was passed in, or this is a copy). Idempotent."""
-        self._portal.close()
+        self._close_portal()
 
     def __enter__(self) -> Self:
         return self

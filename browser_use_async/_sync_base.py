@@ -18,6 +18,8 @@ class SyncWrapper(Generic[A]):
 
     _async: A
     _portal: LoopThread
+    _owns_portal = False
+    """Only the client that started the loop thread stops it; `with_options` copies do not."""
 
     def __init__(self) -> None:
         raise TypeError(
@@ -40,9 +42,13 @@ class SyncWrapper(Generic[A]):
         """A wrapper of this type around `impl` (a copy of `_async`), on the same portal."""
         return type(self)._from_async(impl, self._portal)
 
+    def _close_portal(self) -> None:
+        if self._owns_portal:
+            self._portal.close()
+
     def __repr__(self) -> str:
-        inner = repr(self._async)
-        prefix = type(self._async).__name__
+        inner = repr(getattr(self, "_async", None))
+        prefix = type(getattr(self, "_async", None)).__name__
         if inner.startswith(prefix):
             return type(self).__name__ + inner[len(prefix) :]
         return f"<{type(self).__name__} wrapping {inner}>"

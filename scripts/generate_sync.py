@@ -57,7 +57,8 @@ class ClassSpec:
     `constructible` classes get a mirrored `__init__` and own the loop thread; the others
     are only reached through attributes. `doc` replaces the class docstring (indented as
     in a class body, without quotes). `excluded` names `__init__` parameters the sync twin
-    leaves out, each with the reason.
+    leaves out, each with the reason. `secret` names an `__init__` parameter that is
+    redacted first thing, so that even a failed construction's frame locals hide it.
     """
 
     module: str
@@ -65,6 +66,7 @@ class ClassSpec:
     constructible: bool = False
     doc: str | None = None
     excluded: Mapping[str, str] = field(default_factory=dict[str, str])
+    secret: str | None = None
 
 
 CLIENT_DOC = """Blocking client for the Browser Use Cloud API v2, generated from `AsyncBrowserUse`.
@@ -99,6 +101,7 @@ CLASSES: tuple[ClassSpec, ...] = (
         constructible=True,
         doc=CLIENT_DOC,
         excluded={"session": SESSION_EXCLUSION},
+        secret="api_key",  # noqa: S106 (the name of the parameter to redact)
     ),
 )
 
@@ -145,6 +148,7 @@ class Binding:
 
 SYNC_WRAPPER = Binding("browser_use_async._sync_base", "SyncWrapper", "SyncWrapper")
 LOOP_THREAD = Binding("browser_use_async._loop_thread", "LoopThread", "LoopThread")
+REDACTED = Binding("browser_use_async._protocol", "redacted", "redacted")
 ITERATOR = Binding("collections.abc", "Iterator", "Iterator")
 ASYNC_ITERABLE = Binding("collections.abc", "AsyncIterable", "AsyncIterable")
 COROUTINE = Binding("collections.abc", "Coroutine", "Coroutine")
@@ -680,7 +684,7 @@ class Generator:
             params, _ = self.signature(fn, where, module)
             if params != "self" or not _returns_none(fn):
                 raise GenerationError(f"{where}: expected `async def close(self) -> None`")
-            return f"def close(self) -> None:\n{_doc_line(doc)}    self._portal.close()\n"
+            return f"def close(self) -> None:\n{_doc_line(doc)}    self._close_portal()\n"
         if fn.name == "__aenter__":
             wrapper = None if fn.returns is None else self.wrapper_for(fn.returns)
             if code != ["return self"] or wrapper is None:
@@ -703,11 +707,17 @@ class Generator:
         self.add_import(LOOP_THREAD, where)
         doc = module.docstring_literal(fn)
         sync = self.sync_names[spec.name]
+        hide = ""
+        if spec.secret is not None:
+            self.add_import(REDACTED, where)
+            hide = f"    {spec.secret} = redacted({spec.secret})\n"
         return (
             f"def __init__({params}) -> None:\n"
             + _doc_line(doc)
+            + hide
             + f"    impl = {spec.name}({forward})\n"
             + f'    self._bind(impl, LoopThread(impl.close, name="{sync}"))\n'
+            + "    self._owns_portal = True\n"
         )
 
     # -- the module ----------------------------------------------------------------------

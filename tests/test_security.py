@@ -111,9 +111,37 @@ def test_plain_http_to_this_machine_is_fine(url: str) -> None:
     assert AsyncBrowserUse(SECRET, base_url=url).base_url == url.rstrip("/")
 
 
-def test_credentials_in_the_base_url_are_refused() -> None:
-    with pytest.raises(InvalidArgumentError, match="credentials"):
-        AsyncBrowserUse(SECRET, base_url="https://user:pw@api.example.com/api/v2")
+def test_credentials_in_the_base_url_are_refused_without_echoing_them() -> None:
+    with pytest.raises(InvalidArgumentError, match="user name or password") as info:
+        AsyncBrowserUse(SECRET, base_url="https://user:hunter2@api.example.com/api/v2")
+    assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/api\r\nX-Evil: 1",
+        "http://127.0.0.1/api/v2?",
+        "http://127.0.0.1/api/v2#",
+        "https://exa mple.com/api/v2",
+        "https://api.example.com/api/v2\t",
+    ],
+)
+def test_base_urls_that_would_be_sent_otherwise_are_refused(url: str) -> None:
+    with pytest.raises(InvalidArgumentError, match="base_url"):
+        AsyncBrowserUse(SECRET, base_url=url)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"timeout": -1}, {"base_url": "ftp://x"}, {"max_connections": 0}]
+)
+def test_a_failed_construction_keeps_the_key_out_of_its_traceback(
+    kwargs: dict[str, object],
+) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        AsyncBrowserUse(SECRET, **kwargs)  # type: ignore[arg-type]
+    exception = traceback.TracebackException.from_exception(info.value, capture_locals=True)
+    assert SECRET not in "".join(exception.format())
 
 
 @pytest.fixture(scope="module")

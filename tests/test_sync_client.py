@@ -1,6 +1,8 @@
-"""The generated client walks pages and streams with plain iterators."""
+"""The generated client: plain iterators over pages, and copies made by with_options."""
 
-from browser_use_async import BrowserUse, TaskItemView
+import pytest
+
+from browser_use_async import BrowserUse, ClientClosedError, TaskItemView
 from browser_use_async.testing import FakeBrowserUseCloud
 
 
@@ -26,3 +28,16 @@ def test_breaking_out_of_a_sync_iterator_stops_fetching(
         assert client.tasks.get(next(iter(threaded_fake.tasks))).id
     pages = [r for r in threaded_fake.requests if r.path == "/api/v2/tasks"]
     assert len(pages) == 2
+
+
+def test_closing_a_with_options_copy_leaves_the_client_open(
+    threaded_fake: FakeBrowserUseCloud,
+) -> None:
+    task_id = threaded_fake.create_task()
+    with BrowserUse(api_key=threaded_fake.api_key, base_url=threaded_fake.base_url) as client:
+        with client.with_options(timeout=5) as quick:
+            assert quick.timeout == 5
+            assert quick.tasks.get(task_id).id == task_id
+        assert client.tasks.stop(task_id).status == "stopped"
+    with pytest.raises(ClientClosedError):
+        client.tasks.get(task_id)
