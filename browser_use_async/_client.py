@@ -59,7 +59,7 @@ class _Storage:
         content_type: str,
     ) -> None:
         request = _protocol.storage_request("POST", url)
-        logger.debug("POST %s (upload of %s)", url.partition("?")[0], file_name)
+        logger.debug("POST %s (upload of %s)", request.shown, file_name)
         response = await self._transport.upload(
             request,
             fields,
@@ -72,7 +72,7 @@ class _Storage:
 
     async def download(self, url: str, sink: Sink) -> None:
         request = _protocol.storage_request("GET", url)
-        logger.debug("GET %s (download)", url.partition("?")[0])
+        logger.debug("GET %s (download)", request.shown)
         self._check(request, await self._transport.download(request, sink, self._timeout))
 
     @staticmethod
@@ -241,7 +241,7 @@ class AsyncBrowserUse:
                 logger.info(
                     "Retrying %s %s in %.2f s: attempt %d of %d failed: %s",
                     method,
-                    request.url,
+                    request.shown,
                     delay,
                     attempts,
                     policy.max_retries + 1,
@@ -257,7 +257,7 @@ class AsyncBrowserUse:
         attempt: int,
     ) -> T | None:
         """Send once, within `timeout` and what is left of the policy's deadline."""
-        logger.debug("%s %s (attempt %d)", request.method, request.url, attempt)
+        logger.debug("%s %s (attempt %d)", request.method, request.shown, attempt)
         deadline = self._retry.deadline
         if deadline is None:
             response = await self._transport.send(request, self._timeout)

@@ -276,7 +276,8 @@ class LoopThread:
     def close(self, *, join_timeout: float | None = None) -> None:
         """Cancel calls in flight, await `on_close`, stop the loop and join its thread.
 
-        Idempotent; a LoopThread that never started has nothing to stop.
+        Idempotent; a LoopThread that never started has nothing to stop. `join_timeout`
+        bounds each of the two waits (for the shutdown, then for the thread).
         """
         self._check_thread()
         shutdown: _Call[None] | None = None
@@ -288,8 +289,7 @@ class LoopThread:
                 if loop is not None and not already_closing:
                     shutdown = _Call(self._shutdown(), None)
                     loop.call_soon_threadsafe(shutdown.start)
-            if shutdown is not None:
-                shutdown.wait()
+            if shutdown is not None and shutdown.wait(join_timeout):
                 shutdown.outcome(closing=False)
         finally:
             # Even after an interrupt the shutdown goes on (it stops the loop at its end):

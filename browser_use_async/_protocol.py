@@ -63,6 +63,8 @@ class Request:
     url: str
     headers: Mapping[str, str] = attrs.field(repr=_redact)
     body: bytes | None = None
+    shown: str = attrs.field(default=attrs.Factory(lambda self: self.url, takes_self=True))
+    """The URL as messages, logs and errors show it (a presigned URL without its signature)."""
 
 
 @attrs.frozen
@@ -198,7 +200,8 @@ def build_request(
 
 def storage_request(method: str, url: str) -> Request:
     """A request to a presigned storage URL: another host, so it never carries the API key."""
-    return Request(method=method, url=url, headers={"User-Agent": USER_AGENT})
+    shown = url.partition("?")[0] + ("?<signature>" if "?" in url else "")
+    return Request(method=method, url=url, headers={"User-Agent": USER_AGENT}, shown=shown)
 
 
 @overload
@@ -215,11 +218,11 @@ def decode_response(request: Request, response: Response, cls: type[T] | None) -
         return _serde.decode(response.body, cls)
     except _serde.DecodeError as exc:
         raise APIResponseValidationError(
-            f"{request.method} {request.url} returned {response.status} with a body that is not "
+            f"{request.method} {request.shown} returned {response.status} with a body that is not "
             f"a valid {cls.__name__}: {'; '.join(exc.errors[:5])}. The API may have changed: "
             "upgrade browser-use-async, or report this with the body (`error.body`).",
             method=request.method,
-            url=request.url,
+            url=request.shown,
             status_code=response.status,
             body=response.body,
             errors=exc.errors,
@@ -229,9 +232,9 @@ def decode_response(request: Request, response: Response, cls: type[T] | None) -
 def deadline_error(request: Request, deadline: float | None) -> APITimeoutError:
     """The call's deadline passed before another attempt could start."""
     return APITimeoutError(
-        f"{request.method} {request.url}: the deadline of {deadline:g} s passed.",
+        f"{request.method} {request.shown}: the deadline of {deadline:g} s passed.",
         method=request.method,
-        url=request.url,
+        url=request.shown,
     )
 
 
@@ -265,7 +268,7 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
     else:
         cls, hint = _STATUS_ERRORS.get(response.status, (APIStatusError, ""))
     retry_after = parse_retry_after(response.headers)
-    parts = [f"{request.method} {request.url} failed with HTTP {response.status}"]
+    parts = [f"{request.method} {request.shown} failed with HTTP {response.status}"]
     detail = _describe_detail(body)
     if detail:
         parts.append(f": {detail}")
@@ -277,7 +280,7 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
     return cls(
         "".join(parts),
         method=request.method,
-        url=request.url,
+        url=request.shown,
         status_code=response.status,
         body=body,
         headers=response.headers,

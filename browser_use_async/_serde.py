@@ -100,6 +100,10 @@ def _structure_datetime(value: object, _: type) -> dt.datetime:
     return parse_datetime(_structure_str(value, str))
 
 
+def _structure_date(value: object, _: type) -> dt.date:
+    return dt.date.fromisoformat(_structure_str(value, str))
+
+
 def _structure_decimal(value: object, _: type) -> decimal.Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _type_error(value, "a decimal string")
@@ -188,22 +192,30 @@ _STRICT_HOOKS: list[tuple[type, Callable[[Any, Any], Any]]] = [
     (float, _structure_float),
     (uuid.UUID, _structure_uuid),
     (dt.datetime, _structure_datetime),
+    (dt.date, _structure_date),
     (decimal.Decimal, _structure_decimal),
 ]
 
 
-def _make_converter() -> cattrs.Converter:
+def _strict_converter() -> cattrs.Converter:
+    """Strict scalars and containers; unknown fields ignored. Both converters start here."""
     conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
     for tp, hook in _STRICT_HOOKS:
         conv.register_structure_hook(tp, hook)
-    conv.register_unstructure_hook(uuid.UUID, str)
-    conv.register_unstructure_hook(decimal.Decimal, str)
-    conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
-    conv.register_structure_hook_factory(_is_open_enum, _open_enum_hook)
     conv.register_structure_hook_factory(_is_list, _strict_container(list_structure_factory, list))
     conv.register_structure_hook_factory(
         _is_dict, _strict_container(typing.cast(HookFactory, mapping_structure_factory), dict)
     )
+    return conv
+
+
+def _make_converter() -> cattrs.Converter:
+    """The API's models: camelCase on the wire, open enums, request bodies without NOT_GIVEN."""
+    conv = _strict_converter()
+    conv.register_unstructure_hook(uuid.UUID, str)
+    conv.register_unstructure_hook(decimal.Decimal, str)
+    conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    conv.register_structure_hook_factory(_is_open_enum, _open_enum_hook)
     conv.register_structure_hook_factory(
         attrs.has,
         lambda cls, c: make_dict_structure_fn(cls, c, **_camel_overrides(cls)),
@@ -215,19 +227,8 @@ def _make_converter() -> cattrs.Converter:
 _converter = _make_converter()
 
 
-def _make_output_converter() -> cattrs.Converter:
-    """For users' own output types: their field names as they are, the same strict types."""
-    conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=True)
-    for tp, hook in _STRICT_HOOKS:
-        conv.register_structure_hook(tp, hook)
-    conv.register_structure_hook_factory(_is_list, _strict_container(list_structure_factory, list))
-    conv.register_structure_hook_factory(
-        _is_dict, _strict_container(typing.cast(HookFactory, mapping_structure_factory), dict)
-    )
-    return conv
-
-
-_output_converter = _make_output_converter()
+_output_converter = _strict_converter()
+"""For users' own output types: their field names as they are, the same strict types."""
 
 
 def decode_output(text: str, cls: type[T]) -> T:
@@ -240,7 +241,7 @@ def decode_output(text: str, cls: type[T]) -> T:
         return _output_converter.structure(document, cls)
     except cattrs.BaseValidationError as exc:
         raise DecodeError(cattrs.transform_error(exc, path="$")) from None
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (cattrs.errors.CattrsError, TypeError, ValueError, AttributeError) as exc:
         raise DecodeError([f"{exc} @ $"]) from None
 
 

@@ -189,7 +189,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
         """Each new step and each status change of a task, as they happen, until it ends.
 
         Polls the cheap status endpoint and downloads the task only when its status or
-        cost moved, so steps are not fetched again while nothing happens.
+        cost moved (each step adds to the cost), so steps are not fetched again while
+        nothing happens. A status change is yielded before the steps that came with it.
         """
         return self._portal.iterate(
             self._async.stream(task_id, timeout=timeout, poll_interval=poll_interval)

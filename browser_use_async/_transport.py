@@ -152,33 +152,33 @@ class Transport:
                 result = Response(status=response.status, headers=response.headers, body=body)
         except aiohttp.ConnectionTimeoutError:
             raise APITimeoutError(
-                f"{request.method} {request.url}: could not connect within {timeout:g} s.",
+                f"{request.method} {request.shown}: could not connect within {timeout:g} s.",
                 method=request.method,
-                url=request.url,
+                url=request.shown,
                 reached_server=False,
             ) from None
         except TimeoutError:
             waited = "no data came for" if idle else "no complete response within"
             raise APITimeoutError(
-                f"{request.method} {request.url}: {waited} {timeout:g} s; "
+                f"{request.method} {request.shown}: {waited} {timeout:g} s; "
                 "raise `timeout` if the server is slow.",
                 method=request.method,
-                url=request.url,
+                url=request.shown,
             ) from None
         except aiohttp.ClientConnectorError as exc:
             raise APIConnectionError(
-                f"{request.method} {request.url}: could not connect ({exc.os_error}). "
+                f"{request.method} {request.shown}: could not connect ({exc.os_error}). "
                 "Check base_url and the network.",
                 method=request.method,
-                url=request.url,
+                url=request.shown,
                 reached_server=False,
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
             raise APIConnectionError(
-                f"{request.method} {request.url}: the connection failed before a full response "
+                f"{request.method} {request.shown}: the connection failed before a full response "
                 f"({type(exc).__name__}: {exc}).",
                 method=request.method,
-                url=request.url,
+                url=request.shown,
             ) from exc
         if sink_error is not None:
             raise sink_error
@@ -211,8 +211,8 @@ class Transport:
 
 def _too_large(request: Request, limit: int) -> ResponseTooLargeError:
     return ResponseTooLargeError(
-        f"{request.method} {request.url}: the response is larger than max_response_bytes "
+        f"{request.method} {request.shown}: the response is larger than max_response_bytes "
         f"({limit} bytes) and was not read; raise the limit if you expect such answers.",
         method=request.method,
-        url=request.url,
+        url=request.shown,
     )

@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import AsyncGenerator, Sequence
 from typing import TextIO
@@ -237,12 +238,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         result = asyncio.run(_run(args))
+        print(_render(result, args.json))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrowserUseError as error:
         print(f"error: {error}", file=sys.stderr)
         return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
-    print(_render(result, args.json))
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     failed = isinstance(result, TaskView) and result.status == TaskStatus.FAILED
     return 8 if failed and args.command in ("create", "wait") else 0

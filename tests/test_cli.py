@@ -171,3 +171,18 @@ def test_following_a_failed_task_exits_8(capsys: pytest.CaptureFixture[str]) -> 
         )
     assert code == 8
     assert json.loads(out)["status"] == "failed"
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    command = [sys.executable, "-m", "browser_use_async", "tasks", "create", "x", "--wait"]
+    with subprocess.Popen(
+        [*command, "--fake", "--fake-speed", "40"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as child:
+        assert child.stdout is not None
+        child.stdout.read(10)
+        child.stdout.close()
+        _, err = child.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert child.returncode in (0, 141)

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from browser_use_async import AsyncBrowserUse, TaskStatus
-from browser_use_async.testing import FakeBrowserUseCloud
+from browser_use_async.testing import FakeBrowserUseCloud, Fault, FaultScript
 
 
 async def _until(condition: Callable[[], bool]) -> None:
@@ -152,3 +152,22 @@ async def test_process_mode_serves_until_terminated() -> None:
         async with asyncio.timeout(20):
             code = await process.wait()
     assert code == 0
+
+
+def test_a_fault_rate_applies_to_a_fraction_of_all_calls() -> None:
+    script = FaultScript(seed=3)
+    script.add("GET /tasks", Fault(status=503), rate=0.05)
+    hits = sum(script.take("GET", "/tasks") is not None for _ in range(10_000))
+    assert 400 < hits < 600
+
+
+def test_a_certain_fault_applies_once_unless_told_otherwise() -> None:
+    script = FaultScript()
+    script.add("GET /tasks", Fault(status=503))
+    script.add("POST /tasks", Fault(status=500), times=3)
+    script.add("PATCH /tasks/{task_id}", Fault(status=502), times=None)
+    assert [script.take("GET", "/tasks") is not None for _ in range(3)] == [True, False, False]
+    assert sum(script.take("POST", "/tasks") is not None for _ in range(10)) == 3
+    assert all(script.take("PATCH", "/tasks/{task_id}") for _ in range(50))
+    assert script.take("GET", "/sessions") is None
+    assert script.injected == 1 + 3 + 50

@@ -420,12 +420,14 @@ async def test_download_output_to_a_file_object(
 async def test_a_failed_download_raises_and_leaves_no_file(
     canned: CannedServer, canned_client: AsyncBrowserUse, storage: StorageServer, tmp_path: Path
 ) -> None:
-    canned.respond(200, output_file(storage.url("/objects/x?sig=1")))
+    canned.respond(200, output_file(storage.url("/objects/x?X-Amz-Signature=s3cr3t")))
     storage.failure = (404, b"<Error><Code>NoSuchKey</Code></Error>")
     with pytest.raises(NotFoundError) as info:
         await canned_client.files.download_output(TASK_ID, FILE_ID, tmp_path / "out.bin")
     assert info.value.body == "<Error><Code>NoSuchKey</Code></Error>"
     assert "check the id" not in str(info.value).lower()
+    assert "s3cr3t" not in str(info.value) + info.value.url
+    assert info.value.url.endswith("/objects/x?<signature>")
     assert listing(tmp_path) == []
 
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import datetime as dt
 import enum
 import json
 from collections.abc import AsyncIterator
@@ -20,6 +21,7 @@ from browser_use_async import (
     TaskView,
 )
 from browser_use_async._schema import json_schema
+from browser_use_async._serde import decode_output
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 from tests.conftest import CannedServer, RecordingClock
 from tests.samples import SESSION_ID, TASK_ID, full_task
@@ -91,8 +93,9 @@ async def test_wait_times_out_on_the_clock(
         await client.tasks.wait(TASK_ID, timeout=3.0, poll_interval=1.0)
     assert info.value.status == "started"
     assert "still started" in str(info.value)
-    assert sum(clock.sleeps) <= 3.0
-    assert clock.sleeps == [0.5, 0.75, 1.0]
+    assert clock.sleeps == [0.5, 0.75, 1.0, 0.75]
+    assert sum(clock.sleeps) == 3.0
+    assert len(canned.requests) == 5
 
 
 async def test_wait_checks_arguments(canned: CannedServer, client: AsyncBrowserUse) -> None:
@@ -116,8 +119,8 @@ async def test_stream_yields_each_step_once_and_status_changes(
     events = [event async for event in client.tasks.stream(TASK_ID)]
     described = [(e.kind, e.step.number if e.step else None, str(e.status)) for e in events]
     assert described == [
-        ("step", 1, "started"),
         ("status", None, "started"),
+        ("step", 1, "started"),
         ("step", 2, "started"),
         ("step", 3, "started"),
         ("status", None, "finished"),
@@ -160,6 +163,21 @@ def test_schema_from_attrs_and_dataclasses() -> None:
         "stops": {"type": "integer"},
     }
     assert flight["required"] == ["airline", "price"]
+
+
+@attrs.frozen
+class Departure:
+    day: dt.date
+    at: dt.datetime
+
+
+def test_dates_and_datetimes_round_trip_through_the_schema() -> None:
+    schema = json_schema(Departure)
+    assert schema["properties"]["day"] == {"type": "string", "format": "date"}
+    output = '{"day": "2025-03-04", "at": "2025-03-04T05:06:07Z"}'
+    assert decode_output(output, Departure) == Departure(
+        day=dt.date(2025, 3, 4), at=dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    )
 
 
 def test_schema_refuses_what_it_cannot_describe() -> None:

@@ -158,6 +158,8 @@ async def test_create_sends_only_what_was_given(
         ({"task": "x", "session_id": "abc"}, "UUID"),
         ({"task": "x", "metadata": {str(i): "v" for i in range(11)}}, "metadata"),
         ({"task": "x", "allowed_domains": "example.com"}, "list of strings"),
+        ({"task": "x", "vision": 1}, "vision must be True, False or 'auto'"),
+        ({"task": "x", "secrets": {"github": "hunter2", "n": 5}}, "secrets must map str to str"),
     ],
 )
 async def test_create_checks_arguments_before_sending(
@@ -166,3 +168,18 @@ async def test_create_checks_arguments_before_sending(
     with pytest.raises(InvalidArgumentError, match=message):
         await canned_client.tasks.create(**kwargs)  # type: ignore[arg-type]
     assert canned.requests == []
+
+
+async def test_a_bad_secret_is_named_but_never_shown(canned_client: AsyncBrowserUse) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        await canned_client.tasks.create("x", secrets={"github": "hunter2-SECRET", "n": 5})  # type: ignore[dict-item]
+    assert "hunter2" not in str(info.value)
+
+
+async def test_iter_stops_when_the_server_ignores_the_page_number(
+    canned: CannedServer, canned_client: AsyncBrowserUse
+) -> None:
+    canned.respond(200, page(range(1, 3), 1, 2, 50))
+    titles = [task.task async for task in canned_client.tasks.iter(page_size=2)]
+    assert titles == ["task 1", "task 2"]
+    assert len(canned.requests) == 2

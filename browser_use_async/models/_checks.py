@@ -8,6 +8,7 @@ wrap them for request models.
 import datetime as dt
 import enum
 import math
+import typing
 import uuid
 from collections.abc import Callable, Mapping, Sequence, Sized
 from typing import Any, TypeVar
@@ -133,14 +134,31 @@ def to_uuid(value: uuid.UUID | str | NotGiven | None) -> uuid.UUID | NotGiven | 
 
 
 def to_str_dict(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
-    """attrs converter: a mapping of strings, copied into a dict."""
+    """attrs converter: a mapping copied into a dict (`str_values` checks what is in it)."""
     if value is None or isinstance(value, NotGiven):
         return value
     if not isinstance(value, Mapping):
-        raise InvalidArgumentError(f"expected a mapping of strings, got {value!r}")
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InvalidArgumentError(f"expected str keys and str values, got {dict(value)!r}")
+        raise InvalidArgumentError(
+            f"expected a mapping of str to str, got a {type(value).__name__}"
+        )
     return dict(value)
+
+
+def str_values(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    """attrs validator: str keys and str values; the message names them, never the values
+    (they may be secrets)."""
+    if not isinstance(value, dict):
+        return
+    pairs = typing.cast(dict[object, object], value).items()
+    wrong = [
+        str(k) if isinstance(k, str) else repr(type(k))
+        for k, v in pairs
+        if not (isinstance(k, str) and isinstance(v, str))
+    ]
+    if wrong:
+        raise InvalidArgumentError(
+            f"{attribute.name} must map str to str; not so for the keys {', '.join(wrong[:5])}"
+        )
 
 
 def to_str_list(value: Sequence[str] | NotGiven | None) -> list[str] | NotGiven | None:

@@ -19,6 +19,7 @@ from browser_use_async.models._checks import (
     in_range,
     instance_of,
     required_text,
+    str_values,
     text,
     to_str_dict,
     to_str_list,
@@ -43,6 +44,11 @@ class TaskStatus(enum.StrEnum):
 
 
 _TERMINAL = frozenset({TaskStatus.FINISHED, TaskStatus.FAILED, TaskStatus.STOPPED})
+
+
+def is_final(status: TaskStatus | str) -> bool:
+    """True for finished, failed and stopped; False for the rest, and for unknown statuses."""
+    return status in _TERMINAL
 
 
 class TaskUpdateAction(enum.StrEnum):
@@ -132,7 +138,7 @@ def _structured_output(value: StructuredOutput | NotGiven | None) -> str | NotGi
 
 
 def _vision(value: bool | Literal["auto"] | NotGiven) -> bool | Literal["auto"] | NotGiven:
-    if value not in (True, False, "auto") and not isinstance(value, NotGiven):
+    if not (value is True or value is False or value == "auto" or isinstance(value, NotGiven)):
         raise InvalidArgumentError(f"vision must be True, False or 'auto', got {value!r}")
     return value
 
@@ -150,10 +156,10 @@ class CreateTaskRequest:
     )
     session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
     metadata: dict[str, str] | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_str_dict, validator=at_most_items(10)
+        default=NOT_GIVEN, converter=to_str_dict, validator=[str_values, at_most_items(10)]
     )
     secrets: dict[str, str] | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_str_dict
+        default=NOT_GIVEN, converter=to_str_dict, validator=str_values
     )
     allowed_domains: list[str] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=to_str_list

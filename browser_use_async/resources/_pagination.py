@@ -21,15 +21,21 @@ class Page(Protocol[T_co]):
 
 
 async def iterate_pages(fetch: Callable[[int], Awaitable[Page[T]]]) -> AsyncIterator[T]:
-    """Yield the items of page 1, 2, ... until the total is reached or a page is empty."""
+    """Yield the items of page 1, 2, ... until the total is reached or a page is empty.
+
+    A server that answers another page than the one asked for (ignoring `pageNumber`)
+    ends the walk rather than sending it round in circles.
+    """
     number = 1
     while True:
         page = await fetch(number)
+        if page.page_number != number:
+            return
         for item in page.items:
             yield item
         if not page.items or page.page_number * page.page_size >= page.total_items:
             return
-        number = page.page_number + 1
+        number += 1
 
 
 class CursorPage(Protocol):

@@ -35,6 +35,7 @@ from browser_use_async.models.tasks import (
     TaskUpdateAction,
     TaskView,
     UpdateTaskRequest,
+    is_final,
 )
 from browser_use_async.resources._base import AsyncResource, RequestFn, page_params
 from browser_use_async.resources._pagination import iterate_pages
@@ -46,9 +47,6 @@ logger = logging.getLogger("browser_use_async")
 
 def _task_path(task_id: object) -> str:
     return f"/tasks/{uuid_segment(task_id, 'task_id')}"
-
-
-_FINAL = frozenset(TaskStatus) - {TaskStatus.CREATED, TaskStatus.STARTED}
 
 
 def _structured_result(task: TaskView, output_type: type[T]) -> T:
@@ -173,20 +171,21 @@ class AsyncTasks(AsyncResource):
         """Each new step and each status change of a task, as they happen, until it ends.
 
         Polls the cheap status endpoint and downloads the task only when its status or
-        cost moved, so steps are not fetched again while nothing happens.
+        cost moved (each step adds to the cost), so steps are not fetched again while
+        nothing happens. A status change is yielded before the steps that came with it.
         """
         seen_steps = 0
         last_status: str | None = None
         last_cost: object = None
         async for status in self._poll(task_id, timeout=timeout, poll_interval=poll_interval):
-            if status.status == last_status and status.cost == last_cost and seen_steps:
+            if status.status == last_status and status.cost == last_cost:
                 continue
             task = await self.get(task_id)
+            if task.status != last_status:
+                yield TaskEvent(kind="status", status=task.status, task=task)
             for step in task.steps[seen_steps:]:
                 yield TaskEvent(kind="step", status=task.status, task=task, step=step)
             seen_steps = max(seen_steps, len(task.steps))
-            if task.status != last_status:
-                yield TaskEvent(kind="status", status=task.status, task=task)
             last_status, last_cost = task.status, status.cost
 
     @overload
@@ -262,17 +261,17 @@ class AsyncTasks(AsyncResource):
         while True:
             status = await self.status(task_id)
             yield status
-            if status.status in _FINAL:
+            if is_final(status.status):
                 return
             waited = self._clock.time() - started
-            if limit is not None and waited + interval > limit:
+            if limit is not None and waited >= limit:
                 raise TaskTimeoutError(
                     f"Task {task_id} is still {status.status} after {waited:.1f} s "
                     f"(timeout {limit:g} s); it keeps running on the server.",
                     task_id=task_id,
                     status=status.status,
                 )
-            await self._clock.sleep(interval)
+            await self._clock.sleep(interval if limit is None else min(interval, limit - waited))
             interval = min(interval * 1.5, interval_cap)
 
     async def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction | str) -> TaskView:

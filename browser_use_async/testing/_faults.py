@@ -10,6 +10,8 @@ import attrs
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from browser_use_async._types import NOT_GIVEN, NotGiven
+
 __all__ = ["Fault", "FaultScript"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -57,11 +59,22 @@ class FaultScript:
         self._random = random.Random(seed)  # noqa: S311 (test faults, not cryptography)
         self.injected = 0
 
-    def add(self, route: str, fault: Fault, *, times: int | None = 1, rate: float = 1.0) -> None:
-        """Inject `fault` on calls to `route`: the next `times` (None: all), each with `rate`."""
+    def add(
+        self,
+        route: str,
+        fault: Fault,
+        *,
+        times: int | NotGiven | None = NOT_GIVEN,
+        rate: float = 1.0,
+    ) -> None:
+        """Inject `fault` on calls to `route`, each time with probability `rate`, `times`
+        times at most (None: no limit). Left out, `times` is 1 for a certain fault and
+        unlimited for one with a `rate` below 1: `rate=0.05` faults about 5% of calls."""
         method, _, path = route.partition(" ") if " " in route else ("*", "", route)
         if not 0.0 < rate <= 1.0:
             raise ValueError(f"rate must be in (0, 1], got {rate}")
+        if isinstance(times, NotGiven):
+            times = 1 if rate == 1.0 else None
         self._rules.append(_Rule(method.upper(), path or "*", fault, times, rate))
 
     def reseed(self, seed: int) -> None:
