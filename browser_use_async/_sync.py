@@ -904,7 +904,7 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
             clock=clock,
         )
         self._bind(impl, LoopThread(impl.close, name="BrowserUse"))
-        self._owns_portal = True
+        self._own_portal()
 
     def _bind(self, impl: AsyncBrowserUse, portal: LoopThread) -> None:
         super()._bind(impl, portal)

@@ -4,6 +4,8 @@ A blocking object wraps its async twin (`_async`) and the client's `LoopThread`
 (`_portal`); every generated method hands the async call to the portal.
 """
 
+import contextlib
+import weakref
 from typing import Generic, Self, TypeVar
 
 from browser_use_async._loop_thread import LoopThread
@@ -11,6 +13,11 @@ from browser_use_async._loop_thread import LoopThread
 A = TypeVar("A")
 
 __all__ = ["SyncWrapper"]
+
+
+def _close_quietly(portal: LoopThread) -> None:
+    with contextlib.suppress(Exception):
+        portal.close(join_timeout=5.0)
 
 
 class SyncWrapper(Generic[A]):
@@ -41,6 +48,12 @@ class SyncWrapper(Generic[A]):
     def _rewrap(self, impl: A) -> Self:
         """A wrapper of this type around `impl` (a copy of `_async`), on the same portal."""
         return type(self)._from_async(impl, self._portal)
+
+    def _own_portal(self) -> None:
+        """This object started the loop thread: it stops it on `close()`, or when it is
+        garbage-collected without having been closed."""
+        self._owns_portal = True
+        weakref.finalize(self, _close_quietly, self._portal)
 
     def _close_portal(self) -> None:
         if self._owns_portal:

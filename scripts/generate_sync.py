@@ -717,7 +717,7 @@ class Generator:
             + hide
             + f"    impl = {spec.name}({forward})\n"
             + f'    self._bind(impl, LoopThread(impl.close, name="{sync}"))\n'
-            + "    self._owns_portal = True\n"
+            + "    self._own_portal()\n"
         )
 
     # -- the module ----------------------------------------------------------------------

@@ -229,7 +229,7 @@ class WidgetCloud(SyncWrapper[AsyncWidgetCloud]):
     def __init__(self, api_key: str | None = None, *, retry: RetryPolicy | None = None) -> None:
         impl = AsyncWidgetCloud(api_key, retry=retry)
         self._bind(impl, LoopThread(impl.close, name="WidgetCloud"))
-        self._owns_portal = True
+        self._own_portal()
 
     def _bind(self, impl: AsyncWidgetCloud, portal: LoopThread) -> None:
         super()._bind(impl, portal)

@@ -1,5 +1,8 @@
 """The generated client: plain iterators over pages, and copies made by with_options."""
 
+import gc
+import threading
+
 import pytest
 
 from browser_use_async import BrowserUse, ClientClosedError, TaskItemView
@@ -41,3 +44,15 @@ def test_closing_a_with_options_copy_leaves_the_client_open(
         assert client.tasks.stop(task_id).status == "stopped"
     with pytest.raises(ClientClosedError):
         client.tasks.get(task_id)
+
+
+def test_a_client_dropped_without_close_stops_its_thread(
+    threaded_fake: FakeBrowserUseCloud,
+) -> None:
+    before = threading.active_count()
+    client = BrowserUse(api_key=threaded_fake.api_key, base_url=threaded_fake.base_url)
+    client.tasks.get(threaded_fake.create_task())
+    assert threading.active_count() == before + 1
+    del client
+    gc.collect()
+    assert threading.active_count() == before
