@@ -165,6 +165,48 @@ def _is_dict(tp: Any) -> bool:
     return typing.get_origin(tp) is dict
 
 
+def _is_optional(tp: Any) -> bool:
+    """`T | None` for a single T."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return False
+    args = typing.get_args(tp)
+    return len(args) == 2 and type(None) in args
+
+
+def _optional_hook(tp: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+    """What cattrs does for `T | None`, with T's hook looked up once rather than per value."""
+    inner_type = next(arg for arg in typing.get_args(tp) if arg is not type(None))
+    inner = conv.get_structure_hook(inner_type)
+
+    def structure(value: Any, _: Any) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return structure
+
+
+def _is_scalar_list(tp: Any) -> bool:
+    return _is_list(tp) and typing.get_args(tp) in ((str,), (int,), (bool,))
+
+
+def _scalar_list_hook(tp: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+    """`list[str]` (or of int or bool) in one pass: a list whose items all have exactly that
+    type is copied; anything else goes through the item-by-item hook, which names the item."""
+    (item_type,) = typing.get_args(tp)
+    item_by_item = _strict_container(list_structure_factory, list)(tp, conv)
+
+    def structure(value: Any, target: Any) -> Any:
+        if type(value) is list:
+            items = typing.cast(list[object], value)
+            for item in items:
+                if type(item) is not item_type:
+                    break
+            else:
+                return list(items)
+        return item_by_item(value, target)
+
+    return structure
+
+
 def _camel_overrides(cls: type) -> dict[str, Any]:
     return {a.name: override(rename=to_camel(a.name)) for a in attrs.fields(cls)}
 
@@ -204,6 +246,10 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(
         _is_dict, _strict_container(typing.cast(HookFactory, mapping_structure_factory), dict)
     )
+    # Speed only: the two factories below give the same results as the general ones (cattrs
+    # tries the factories registered last first).
+    conv.register_structure_hook_factory(_is_optional, _optional_hook)
+    conv.register_structure_hook_factory(_is_scalar_list, _scalar_list_hook)
     conv.register_structure_hook_factory(
         attrs.has,
         lambda cls, c: make_dict_structure_fn(cls, c, **_camel_overrides(cls)),

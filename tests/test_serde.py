@@ -195,3 +195,32 @@ def test_parse_judgement() -> None:
         parse_judgement("{")
     with pytest.raises(InvalidArgumentError, match="not an object"):
         parse_judgement("[1]")
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ({"actions": ["click", 1]}, "@ $.steps[0].actions[1]"),
+        ({"actions": [True]}, "@ $.steps[0].actions[0]"),
+        ({"actions": "click"}, "@ $.steps[0].actions"),
+        ({"screenshotUrl": 5}, "@ $.steps[0].screenshotUrl"),
+        ({"duration": "2.5"}, "@ $.steps[0].duration"),
+        ({"duration": True}, "@ $.steps[0].duration"),
+    ],
+)
+def test_wrong_items_and_optional_values_name_their_path(
+    step: dict[str, object], expected: str
+) -> None:
+    steps = [{**full_task()["steps"][0], **step}]
+    with pytest.raises(DecodeError) as info:
+        decode(task_bytes(steps=steps), TaskView)
+    assert any(expected in error for error in info.value.errors), info.value.errors
+
+
+def test_optional_values_and_string_lists_are_read_as_they_are() -> None:
+    steps = [{**full_task()["steps"][0], "duration": 3, "actions": ["a", "b"]}]
+    task = decode(task_bytes(steps=steps), TaskView)
+    assert task.steps[0].duration == 3.0
+    assert type(task.steps[0].duration) is float
+    assert task.steps[0].actions == ["a", "b"]
+    assert task.steps[0].screenshot_url == "https://shots.example.com/1.png"
