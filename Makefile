@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable . --group dev
 	touch $@
 
-# The benchmarks also need the `bench` group: the official SDK, and orjson for the floor.
+# The benchmarks also need the `bench` group: the official SDK to measure against.
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --editable . --group dev --group bench
 	touch $@

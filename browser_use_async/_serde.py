@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+import orjson
 from cattrs.cols import (
     list_structure_factory,
     mapping_structure_factory,  # pyright: ignore[reportUnknownVariableType]
@@ -48,6 +49,23 @@ class DecodeError(Exception):
     def __init__(self, errors: list[str]) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
+
+
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+_LONG_NUMBER = b"0" * 19
+"""19 digits in a row: maybe an integer beyond 64 bits, which orjson would read as a float."""
+
+
+def _loads(data: bytes) -> Any:
+    """`json.loads(data)`, three times faster for API bodies: orjson reads them when it is
+    sure to read them alike, and json decides the rest (NaN, UTF-16, lone surrogates, very
+    long integers, and what to say about invalid JSON)."""
+    if _LONG_NUMBER not in data.translate(_DIGITS_AS_ZEROS):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
 
 
 def to_camel(name: str) -> str:
@@ -320,7 +338,7 @@ def _wire_path(error: str) -> str:
 def decode(data: bytes, cls: type[T]) -> T:
     """Turn a JSON response body into `cls`, or raise `DecodeError` naming what is wrong."""
     try:
-        document = json.loads(data)
+        document = _loads(data)
     except (ValueError, RecursionError) as exc:
         raise DecodeError([f"the body is not valid JSON ({exc})"]) from None
     return structure(document, cls)
@@ -341,7 +359,7 @@ def structure(document: object, cls: type[T]) -> T:
 def decode_json(data: bytes) -> Any:
     """Parse any JSON body; raises `ValueError` when it is not JSON."""
     try:
-        return json.loads(data)
+        return _loads(data)
     except RecursionError:
         raise ValueError("the body is nested too deeply") from None
 
