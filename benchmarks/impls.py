@@ -6,8 +6,9 @@ start, memory) loads nothing but the client it measures. Every client answers
 steps so the harness can check that each one really parsed the response.
 """
 
+import contextlib
 import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, cast
 
@@ -36,6 +37,10 @@ class Implementation:
     """What a program writes to get this client, timed in fresh processes."""
     missing: Callable[[], str | None] = lambda: None
     """Why this client cannot be measured (None when it can)."""
+    context: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext
+    """Entered around each of its measurements."""
+    diagnostic: bool = False
+    """Measured in this process only (CPU and latency), to explain the other figures."""
 
     @property
     def available(self) -> bool:
@@ -76,6 +81,22 @@ class _OursSync:
 
     def close(self) -> None:
         self._client.close()
+
+
+@contextlib.contextmanager
+def _untyped_bodies() -> Generator[None]:
+    """Our client with its response decoding swapped for `orjson.loads`, as the floor reads
+    bodies: what is left is the cost of everything but building the typed TaskView."""
+    import orjson
+
+    from browser_use_async import _serde
+
+    decode = _serde.decode
+    _serde.decode = lambda body, cls: orjson.loads(body)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        _serde.decode = decode
 
 
 # --- the floor: hand-written aiohttp + orjson, no typing, no retries ----------------------
@@ -144,6 +165,15 @@ IMPLEMENTATIONS: list[Implementation] = [
         _OursSync,
         "from browser_use_async import BrowserUse",
         missing=_ours_sync_missing,
+    ),
+    Implementation(
+        "ours_untyped",
+        "diagnostic: `AsyncBrowserUse` with bodies left untyped",
+        "async",
+        _OursAsync,
+        "from browser_use_async import AsyncBrowserUse",
+        context=_untyped_bodies,
+        diagnostic=True,
     ),
     Implementation(
         "floor",

@@ -110,17 +110,22 @@ class Driver:
     def cpu(self, step_count: int, calls: int, concurrency: int) -> float:
         """Client CPU seconds for `calls` stops, after a warm-up at the same concurrency
         (which also reopens connections a pool may have let go meanwhile)."""
-        self._drive(step_count, 2 * concurrency, concurrency)
-        gc.collect()
-        started = time.process_time()
-        result = self._drive(step_count, calls, concurrency)
-        spent = time.process_time() - started
+        with self.impl.context():
+            self._drive(step_count, 2 * concurrency, concurrency)
+            gc.collect()
+            started = time.process_time()
+            result = self._drive(step_count, calls, concurrency)
+            spent = time.process_time() - started
         if steps(result) != step_count:
             raise RuntimeError(f"{self.impl.key} returned {steps(result)} steps")
         return spent
 
     def latencies(self, step_count: int, calls: int) -> list[float]:
         """Seconds each of `calls` sequential stops took, end to end."""
+        with self.impl.context():
+            return self._latencies(step_count, calls)
+
+    def _latencies(self, step_count: int, calls: int) -> list[float]:
         stop = self._clients[step_count].stop
         self._drive(step_count, 10, 1)
         gc.collect()
@@ -250,14 +255,20 @@ def measure(settings: Settings) -> dict[str, Any]:
     results: dict[str, Any] = {
         "settings": settings.__dict__,
         "implementations": {
-            impl.key: {"label": impl.label, "kind": impl.kind, "missing": impl.missing()}
+            impl.key: {
+                "label": impl.label,
+                "kind": impl.kind,
+                "missing": impl.missing(),
+                "diagnostic": impl.diagnostic,
+            }
             for impl in IMPLEMENTATIONS
         },
     }
     with canned_server(settings.step_counts) as urls:
         results.update(_in_process(settings, impls, urls))
         log("fresh processes: import time, cold start, memory")
-        results.update(_fresh_processes(settings, impls, urls))
+        measured = [impl for impl in impls if not impl.diagnostic]
+        results.update(_fresh_processes(settings, measured, urls))
     return results
 
 
