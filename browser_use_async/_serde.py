@@ -97,7 +97,8 @@ def _structure_int(value: object, _: type) -> int:
 
 
 def _structure_float(value: object, _: type) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    # A tuple, not `int | float`: the union would be built anew on every call.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     raise _type_error(value, "a number")
 
