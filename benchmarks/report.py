@@ -320,6 +320,14 @@ def render(results: dict[str, Any], command: str) -> str:
         ("growth over one stop (MiB)", lambda key: figures.single("memory", key, "growth_mib")),
     ]
     lines += _client_table(figures, columns, 1, 1, diagnostic=False)
+    failures: dict[str, list[str]] = results.get("failures", {})
+    if failures:
+        lines += ["", "### Errors during this run", ""]
+        lines += [
+            f"- {figures.label(key)}: {len(errors)} measurement(s) raised and were measured "
+            f"again: {'; '.join(sorted(set(errors)))}"
+            for key, errors in failures.items()
+        ]
     lines += ["", END]
     return "\n".join(lines)
 

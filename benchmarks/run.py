@@ -17,7 +17,7 @@ import timeit
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from benchmarks.drive import run_async, run_sync
 from benchmarks.impls import IMPLEMENTATIONS, Implementation, steps
@@ -36,7 +36,7 @@ class Settings:
     latency_calls: int = 1000
     parse_loops: int = 200
     """Parses per timing (of a 100-step TaskView; ten times as many of 10 steps)."""
-    process_runs: int = 7
+    process_runs: int = 9
     """Fresh processes per client for import time and cold start."""
     memory_concurrency: int = 256
     memory_calls: int = 1024
@@ -157,6 +157,29 @@ class Driver:
             self._runner.close()
 
 
+T = TypeVar("T")
+
+
+def retried(
+    failures: dict[str, list[str]],
+    impl: Implementation,
+    measure: Callable[..., T],
+    *args: int,
+    tries: int = 3,
+) -> T:
+    """`measure(*args)`, measured again (at most `tries` times in all) if a call in it
+    raised; what was raised is kept in `failures` and shown under the tables."""
+    for attempt in range(1, tries + 1):
+        try:
+            return measure(*args)
+        except Exception as exc:
+            failures.setdefault(impl.key, []).append(f"{type(exc).__module__}.{exc!r}")
+            log(f"{impl.key}: {exc!r}" + (", measuring again" if attempt < tries else ""))
+            if attempt == tries:
+                raise
+    raise AssertionError("unreachable")
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -184,9 +207,12 @@ def parsers() -> dict[str, Callable[[bytes], Any]]:
 
 
 def parse_seconds(parse: Callable[[bytes], Any], body: bytes, loops: int) -> float:
+    """Seconds per parse: the best of five timings of `loops // 5` parses each, so that a
+    burst of other work on the machine does not count."""
     parse(body)
     gc.collect()
-    return timeit.timeit(lambda: parse(body), number=loops) / loops
+    timings = timeit.repeat(lambda: parse(body), number=max(1, loops // 5), repeat=5)
+    return min(timings) / max(1, loops // 5)
 
 
 # --- fresh processes ----------------------------------------------------------------------
@@ -279,13 +305,14 @@ def _in_process(
     cpu: dict[str, list[float]] = {}
     latency: dict[str, dict[str, list[float]]] = {}
     parse: dict[str, list[float]] = {}
+    failures: dict[str, list[str]] = {}
     bodies = {n: task_view_bytes(n) for n in settings.step_counts}
     parse_fns = parsers()
     drivers = {impl.key: Driver(impl, urls) for impl in impls}
     try:
         for impl in impls:  # warm-up: imports, pools, caches, code paths
             for n in settings.step_counts:
-                drivers[impl.key].cpu(n, 200, 16)
+                retried(failures, impl, drivers[impl.key].cpu, n, 200, 16)
         # Every client's modules live in this process: freezing them keeps each full
         # collection from scanning the other libraries' objects on a client's behalf.
         gc.collect()
@@ -296,11 +323,15 @@ def _in_process(
             for n in settings.step_counts:
                 for c in settings.concurrencies:
                     for impl in order:
-                        seconds = drivers[impl.key].cpu(n, settings.calls, c)
+                        seconds = retried(
+                            failures, impl, drivers[impl.key].cpu, n, settings.calls, c
+                        )
                         per_1000 = seconds * 1000 / settings.calls
                         cpu.setdefault(f"{impl.key}/{n}/{c}", []).append(per_1000)
                 for impl in order:
-                    times = drivers[impl.key].latencies(n, settings.latency_calls)
+                    times = retried(
+                        failures, impl, drivers[impl.key].latencies, n, settings.latency_calls
+                    )
                     figures = latency.setdefault(f"{impl.key}/{n}", {})
                     figures.setdefault("p50", []).append(percentile(times, 0.5))
                     figures.setdefault("p99", []).append(percentile(times, 0.99))
@@ -312,7 +343,7 @@ def _in_process(
         for driver in drivers.values():
             driver.close()
         gc.unfreeze()
-    return {"cpu": cpu, "latency": latency, "parse": parse}
+    return {"cpu": cpu, "latency": latency, "parse": parse, "failures": failures}
 
 
 def _fresh_processes(
