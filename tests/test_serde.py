@@ -18,7 +18,7 @@ from browser_use_async import (
     TaskView,
     parse_judgement,
 )
-from browser_use_async._serde import DecodeError, decode, encode, parse_datetime
+from browser_use_async._serde import DecodeError, decode, decode_json, encode, parse_datetime
 from browser_use_async.models import UpdateTaskRequest
 from tests.samples import FILE_ID, SESSION_ID, TASK_ID, full_task, task_bytes
 
@@ -195,3 +195,71 @@ def test_parse_judgement() -> None:
         parse_judgement("{")
     with pytest.raises(InvalidArgumentError, match="not an object"):
         parse_judgement("[1]")
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ({"actions": ["click", 1]}, "@ $.steps[0].actions[1]"),
+        ({"actions": [True]}, "@ $.steps[0].actions[0]"),
+        ({"actions": "click"}, "@ $.steps[0].actions"),
+        ({"screenshotUrl": 5}, "@ $.steps[0].screenshotUrl"),
+        ({"duration": "2.5"}, "@ $.steps[0].duration"),
+        ({"duration": True}, "@ $.steps[0].duration"),
+    ],
+)
+def test_wrong_items_and_optional_values_name_their_path(
+    step: dict[str, object], expected: str
+) -> None:
+    steps = [{**full_task()["steps"][0], **step}]
+    with pytest.raises(DecodeError) as info:
+        decode(task_bytes(steps=steps), TaskView)
+    assert any(expected in error for error in info.value.errors), info.value.errors
+
+
+def test_optional_values_and_string_lists_are_read_as_they_are() -> None:
+    steps = [{**full_task()["steps"][0], "duration": 3, "actions": ["a", "b"]}]
+    task = decode(task_bytes(steps=steps), TaskView)
+    assert task.steps[0].duration == 3.0
+    assert type(task.steps[0].duration) is float
+    assert task.steps[0].actions == ["a", "b"]
+    assert task.steps[0].screenshot_url == "https://shots.example.com/1.png"
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats()
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES, st.booleans())
+def test_bodies_are_read_exactly_as_json_loads_reads_them(value: object, ascii: bool) -> None:
+    body = json.dumps(value, ensure_ascii=ascii).encode()
+    # json.dumps tells int from float, NaN from null and keeps the order of keys.
+    assert json.dumps(decode_json(body)) == json.dumps(json.loads(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"n": 123456789012345678901234567890, "m": -9223372036854775809}',
+        b'{"x": NaN, "y": -Infinity, "z": 1e400}',
+        b'{"s": "\\ud800"}',
+        '{"s": "Zürich"}'.encode("utf-16"),
+        b'\xef\xbb\xbf{"bom": 1}',
+    ],
+)
+def test_what_orjson_reads_otherwise_is_left_to_json(body: bytes) -> None:
+    assert json.dumps(decode_json(body)) == json.dumps(json.loads(body))
+
+
+def test_a_very_long_integer_in_metadata_stays_exact() -> None:
+    task = decode(task_bytes(metadata={"big": 2**70, "neg": -(2**63) - 1}), TaskView)
+    assert task.metadata == {"big": 2**70, "neg": -(2**63) - 1}
+    assert type(task.metadata["big"]) is int

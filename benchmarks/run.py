@@ -1,0 +1,367 @@
+"""The measurements. Everything is interleaved: each repeat measures every client once, in
+an order rotated per repeat, and the figures are medians over the repeats.
+
+Client CPU is `time.process_time()` in this process only; the canned server runs in
+another process. Import time, cold start and memory are measured in fresh processes.
+"""
+
+import asyncio
+import gc
+import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+import timeit
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from benchmarks.drive import run_async, run_sync
+from benchmarks.impls import IMPLEMENTATIONS, Implementation, steps
+from benchmarks.payload import TASK_ID, task_view_bytes
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@dataclass(frozen=True)
+class Settings:
+    repeats: int = 5
+    calls: int = 1000
+    """Stops per CPU measurement."""
+    concurrencies: tuple[int, ...] = (1, 16, 64)
+    step_counts: tuple[int, ...] = (10, 100)
+    latency_calls: int = 1000
+    parse_loops: int = 200
+    """Parses per timing (of a 100-step TaskView; ten times as many of 10 steps)."""
+    process_runs: int = 9
+    """Fresh processes per client for import time and cold start."""
+    memory_concurrency: int = 256
+    memory_calls: int = 1024
+    memory_runs: int = 3
+
+
+QUICK = Settings(
+    repeats=1,
+    calls=100,
+    latency_calls=100,
+    parse_loops=20,
+    process_runs=1,
+    memory_calls=256,
+    memory_runs=1,
+)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def canned_server(step_counts: tuple[int, ...]) -> Generator[dict[int, str]]:
+    """The canned server in its own process; yields the base URL for each step count."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.server", *map(str, step_counts)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        words = process.stdout.readline().split()
+        if not words or words[0] != "ready":
+            raise RuntimeError("the canned server did not start")
+        ports = dict(word.split("=") for word in words[1:])
+        yield {steps: f"http://127.0.0.1:{ports[str(steps)]}/api/v2" for steps in step_counts}
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Driver:
+    """One client per server port, kept for the whole run; async ones on their own loop."""
+
+    def __init__(self, impl: Implementation, urls: dict[int, str]) -> None:
+        self.impl = impl
+        self._runner = asyncio.Runner() if impl.kind == "async" else None
+        self._clients = {n: self._make(url) for n, url in urls.items()}
+
+    async def _make_async(self, url: str) -> Any:
+        return self.impl.make(url)
+
+    def _make(self, url: str) -> Any:
+        if self._runner is not None:
+            return self._runner.run(self._make_async(url))
+        return self.impl.make(url)
+
+    def _drive(self, step_count: int, calls: int, concurrency: int) -> Any:
+        stop = self._clients[step_count].stop
+        if self._runner is not None:
+            return self._runner.run(run_async(stop, calls, concurrency))
+        return run_sync(stop, calls, concurrency)
+
+    def cpu(self, step_count: int, calls: int, concurrency: int) -> float:
+        """Client CPU seconds for `calls` stops, after a warm-up at the same concurrency
+        (which also reopens connections a pool may have let go meanwhile)."""
+        with self.impl.context():
+            self._drive(step_count, 2 * concurrency, concurrency)
+            gc.collect()
+            started = time.process_time()
+            result = self._drive(step_count, calls, concurrency)
+            spent = time.process_time() - started
+        if steps(result) != step_count:
+            raise RuntimeError(f"{self.impl.key} returned {steps(result)} steps")
+        return spent
+
+    def latencies(self, step_count: int, calls: int) -> list[float]:
+        """Seconds each of `calls` sequential stops took, end to end."""
+        with self.impl.context():
+            return self._latencies(step_count, calls)
+
+    def _latencies(self, step_count: int, calls: int) -> list[float]:
+        stop = self._clients[step_count].stop
+        self._drive(step_count, 10, 1)
+        gc.collect()
+        if self._runner is not None:
+
+            async def timed() -> list[float]:
+                times: list[float] = []
+                for _ in range(calls):
+                    started = time.perf_counter()
+                    await stop(TASK_ID)
+                    times.append(time.perf_counter() - started)
+                return times
+
+            return self._runner.run(timed())
+        times: list[float] = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            stop(TASK_ID)
+            times.append(time.perf_counter() - started)
+        return times
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            if self._runner is not None:
+                self._runner.run(client.close())
+            else:
+                client.close()
+        if self._runner is not None:
+            self._runner.close()
+
+
+T = TypeVar("T")
+
+
+def retried(
+    failures: dict[str, list[str]],
+    impl: Implementation,
+    measure: Callable[..., T],
+    *args: int,
+    tries: int = 3,
+) -> T:
+    """`measure(*args)`, measured again (at most `tries` times in all) if a call in it
+    raised; what was raised is kept in `failures` and shown under the tables."""
+    for attempt in range(1, tries + 1):
+        try:
+            return measure(*args)
+        except Exception as exc:
+            failures.setdefault(impl.key, []).append(f"{type(exc).__module__}.{exc!r}")
+            log(f"{impl.key}: {exc!r}" + (", measuring again" if attempt < tries else ""))
+            if attempt == tries:
+                raise
+    raise AssertionError("unreachable")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+# --- parsing: the bytes of a TaskView into what each library returns --------------------
+
+
+def parsers() -> dict[str, Callable[[bytes], Any]]:
+    """How each library turns a response body into its result, as its stop call does."""
+    import json as stdlib_json
+
+    import orjson
+
+    from browser_use_async import TaskView
+    from browser_use_async._serde import decode
+
+    official: Any = importlib.import_module("browser_use_sdk").TaskView
+    return {
+        "ours": lambda body: decode(body, TaskView),
+        "floor": orjson.loads,
+        "official": lambda body: official.model_validate(stdlib_json.loads(body)),
+        "official_json": official.model_validate_json,
+    }
+
+
+def parse_seconds(parse: Callable[[bytes], Any], body: bytes, loops: int) -> float:
+    """Seconds per parse: the best of five timings of `loops // 5` parses each, so that a
+    burst of other work on the machine does not count."""
+    parse(body)
+    gc.collect()
+    timings = timeit.repeat(lambda: parse(body), number=max(1, loops // 5), repeat=5)
+    return min(timings) / max(1, loops // 5)
+
+
+# --- fresh processes ----------------------------------------------------------------------
+
+
+def _python(*args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+    return done.stdout
+
+
+def import_seconds(statement: str) -> float:
+    """How long `statement` takes in a fresh interpreter (bytecode already cached)."""
+    code = f"import time\nt = time.perf_counter()\n{statement}\nprint(time.perf_counter() - t)"
+    return float(_python("-c", code))
+
+
+def cold_start_seconds(impl: Implementation, url: str, step_count: int) -> float:
+    """From just before spawning a fresh process to its first completed stop."""
+    started = time.monotonic()
+    report = json.loads(_python("-m", "benchmarks.child", "cold", impl.key, url))
+    if report["steps"] != step_count:
+        raise RuntimeError(f"{impl.key} cold start returned {report['steps']} steps")
+    return float(report["done"]) - started
+
+
+def peak_memory(impl: Implementation, url: str, settings: Settings) -> dict[str, float]:
+    """Max RSS in MiB after the calls at `memory_concurrency`, and its growth over the
+    RSS after one warm-up call."""
+    report = json.loads(
+        _python(
+            "-m",
+            "benchmarks.child",
+            "memory",
+            impl.key,
+            url,
+            str(settings.memory_concurrency),
+            str(settings.memory_calls),
+        )
+    )
+    return {
+        "peak_mib": report["after_kib"] / 1024,
+        "growth_mib": (report["after_kib"] - report["before_kib"]) / 1024,
+    }
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def rotated(items: list[Implementation], by: int) -> list[Implementation]:
+    by %= len(items)
+    return items[by:] + items[:by]
+
+
+def measure(settings: Settings) -> dict[str, Any]:
+    """Every figure, raw: lists of per-repeat values (medians are taken by the report)."""
+    impls = [impl for impl in IMPLEMENTATIONS if impl.available]
+    results: dict[str, Any] = {
+        "settings": settings.__dict__,
+        "implementations": {
+            impl.key: {
+                "label": impl.label,
+                "kind": impl.kind,
+                "missing": impl.missing(),
+                "diagnostic": impl.diagnostic,
+            }
+            for impl in IMPLEMENTATIONS
+        },
+    }
+    with canned_server(settings.step_counts) as urls:
+        results.update(_in_process(settings, impls, urls))
+        log("fresh processes: import time, cold start, memory")
+        measured = [impl for impl in impls if not impl.diagnostic]
+        results.update(_fresh_processes(settings, measured, urls))
+    return results
+
+
+def _in_process(
+    settings: Settings, impls: list[Implementation], urls: dict[int, str]
+) -> dict[str, Any]:
+    """CPU per call, latency and parse cost, each client measured once per repeat."""
+    cpu: dict[str, list[float]] = {}
+    latency: dict[str, dict[str, list[float]]] = {}
+    parse: dict[str, list[float]] = {}
+    failures: dict[str, list[str]] = {}
+    bodies = {n: task_view_bytes(n) for n in settings.step_counts}
+    parse_fns = parsers()
+    drivers = {impl.key: Driver(impl, urls) for impl in impls}
+    try:
+        for impl in impls:  # warm-up: imports, pools, caches, code paths
+            for n in settings.step_counts:
+                retried(failures, impl, drivers[impl.key].cpu, n, 200, 16)
+        # Every client's modules live in this process: freezing them keeps each full
+        # collection from scanning the other libraries' objects on a client's behalf.
+        gc.collect()
+        gc.freeze()
+        for repeat in range(settings.repeats):
+            log(f"repeat {repeat + 1} of {settings.repeats}")
+            order = rotated(impls, repeat)
+            for n in settings.step_counts:
+                for c in settings.concurrencies:
+                    for impl in order:
+                        seconds = retried(
+                            failures, impl, drivers[impl.key].cpu, n, settings.calls, c
+                        )
+                        per_1000 = seconds * 1000 / settings.calls
+                        cpu.setdefault(f"{impl.key}/{n}/{c}", []).append(per_1000)
+                for impl in order:
+                    times = retried(
+                        failures, impl, drivers[impl.key].latencies, n, settings.latency_calls
+                    )
+                    figures = latency.setdefault(f"{impl.key}/{n}", {})
+                    figures.setdefault("p50", []).append(percentile(times, 0.5))
+                    figures.setdefault("p99", []).append(percentile(times, 0.99))
+                loops = settings.parse_loops * (1000 // n)
+                for name, parse_fn in parse_fns.items():
+                    seconds = parse_seconds(parse_fn, bodies[n], loops)
+                    parse.setdefault(f"{name}/{n}", []).append(seconds)
+    finally:
+        for driver in drivers.values():
+            driver.close()
+        gc.unfreeze()
+    return {"cpu": cpu, "latency": latency, "parse": parse, "failures": failures}
+
+
+def _fresh_processes(
+    settings: Settings, impls: list[Implementation], urls: dict[int, str]
+) -> dict[str, Any]:
+    """Import time, cold start and peak memory, each in a new interpreter."""
+    imports: dict[str, list[float]] = {}
+    cold: dict[str, list[float]] = {}
+    memory: dict[str, dict[str, list[float]]] = {}
+    fewest = min(settings.step_counts)
+    for run in range(settings.process_runs):
+        for impl in rotated(impls, run):
+            imports.setdefault(impl.key, []).append(import_seconds(impl.import_statement))
+            seconds = cold_start_seconds(impl, urls[fewest], fewest)
+            cold.setdefault(impl.key, []).append(seconds)
+    for run in range(settings.memory_runs):
+        for impl in rotated(impls, run):
+            figures = peak_memory(impl, urls[max(settings.step_counts)], settings)
+            for name, value in figures.items():
+                memory.setdefault(impl.key, {}).setdefault(name, []).append(value)
+    return {"import": imports, "cold_start": cold, "memory": memory}
