@@ -7,7 +7,6 @@ from typing import Any
 
 from browser_use_async._protocol import slug_segment, uuid_segment
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_datetime, check_enum, check_text
 from browser_use_async.models.marketplace import (
     MarketplaceSkillListResponse,
     MarketplaceSkillResponse,
@@ -20,6 +19,7 @@ from browser_use_async.models.skills import (
 )
 from browser_use_async.resources._base import AsyncResource, page_params
 from browser_use_async.resources._pagination import iterate_pages
+from browser_use_async.resources.skills import skill_filters
 
 
 def _skill_path(skill_id: object) -> str:
@@ -45,10 +45,7 @@ class AsyncMarketplace(AsyncResource):
         """
         params = {
             **page_params(page_size, page_number),
-            "query": check_text(query, "query", 0, 100),
-            "category": check_enum(SkillCategory, category, "category"),
-            "fromDate": check_datetime(from_date, "from_date"),
-            "toDate": check_datetime(to_date, "to_date"),
+            **skill_filters(category, query, from_date, to_date),
         }
         path = "/marketplace/skills"
         return await self._request("GET", path, MarketplaceSkillListResponse, params=params)

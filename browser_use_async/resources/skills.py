@@ -36,6 +36,21 @@ def _skill_path(skill_id: object) -> str:
     return f"/skills/{uuid_segment(skill_id, 'skill_id')}"
 
 
+def skill_filters(
+    category: SkillCategory | str | NotGiven | None,
+    query: str | NotGiven | None,
+    from_date: dt.datetime | NotGiven | None,
+    to_date: dt.datetime | NotGiven | None,
+) -> dict[str, object]:
+    """The filters `GET /skills` and `GET /marketplace/skills` share, checked."""
+    return {
+        "category": check_enum(SkillCategory, category, "category"),
+        "query": check_text(query, "query", 0, 100),
+        "fromDate": check_datetime(from_date, "from_date"),
+        "toDate": check_datetime(to_date, "to_date"),
+    }
+
+
 class AsyncSkills(AsyncResource):
     """Create skills from a goal, execute them, refine them, and read their executions."""
 
@@ -59,10 +74,7 @@ class AsyncSkills(AsyncResource):
             **page_params(page_size, page_number),
             "isPublic": check_bool(is_public, "is_public"),
             "isEnabled": check_bool(is_enabled, "is_enabled"),
-            "category": check_enum(SkillCategory, category, "category"),
-            "query": check_text(query, "query", 0, 100),
-            "fromDate": check_datetime(from_date, "from_date"),
-            "toDate": check_datetime(to_date, "to_date"),
+            **skill_filters(category, query, from_date, to_date),
         }
         return await self._request("GET", "/skills", SkillListResponse, params=params)
 
