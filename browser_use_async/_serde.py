@@ -27,6 +27,7 @@ from cattrs.cols import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._fast_structure import Structurer, compile_structurer
 from browser_use_async._schema import json_schema
 from browser_use_async._types import NOT_GIVEN
 
@@ -346,10 +347,36 @@ def decode(data: bytes, cls: type[T]) -> T:
     return structure(document, cls)
 
 
+_fast_structurers: dict[type, Structurer | None] = {}
+
+
+def fast_structurer(cls: type) -> Structurer | None:
+    """The generated fast path for attrs model `cls` (see `_fast_structure`), compiled on first
+    use; None for other types."""
+    if cls not in _fast_structurers:
+        _fast_structurers[cls] = (
+            compile_structurer(cls, _converter.get_structure_hook, to_camel)
+            if attrs.has(cls)
+            else None
+        )
+    return _fast_structurers[cls]
+
+
 def structure(document: object, cls: type[T]) -> T:
     """Turn an already parsed JSON object into `cls`, or raise `DecodeError` like `decode`."""
     if not isinstance(document, dict):
         raise DecodeError([f"expected a JSON object @ $, got {type(document).__name__}"])
+    fast = fast_structurer(cls)
+    if fast is not None:
+        try:
+            return typing.cast(T, fast(document))
+        except Exception:  # noqa: S110 (checked_structure gives the answer or names the error)
+            pass
+    return checked_structure(typing.cast(dict[str, object], document), cls)
+
+
+def checked_structure(document: object, cls: type[T]) -> T:
+    """cattrs' structuring, whose errors name each field: what the fast path must agree with."""
     try:
         return _converter.structure(document, cls)
     except cattrs.BaseValidationError as exc:

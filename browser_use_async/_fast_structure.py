@@ -1,0 +1,152 @@
+"""Generated structuring of well-formed answers; cattrs decides everything else.
+
+For an attrs model, `compile_structurer` writes one function that reads each field with an
+inline `type(value) is T` check and builds the instance. Anything it does not expect (a
+missing key, another type, a value a hook refuses) raises, and `_serde` hands the document to
+cattrs, which either gives the same result or an error naming the field. So the generated
+code decides nothing: it reaches cattrs' answer faster for input cattrs accepts, and
+`tests/test_fast_structure.py` checks that the two agree.
+"""
+
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+Hook = Callable[[Any, Any], Any]
+Structurer = Callable[[Any], Any]
+
+_EXACT = (str, int, bool)
+"""Types a JSON value must have exactly (a bool is not an int here)."""
+
+_FACTORY = typing.cast(type, attrs.Factory)
+"""A class at run time (the stubs describe a function)."""
+
+
+class Defer(Exception):
+    """Raised by generated code for input it leaves to cattrs."""
+
+
+class _Writer:
+    """The source and the globals of the generated functions."""
+
+    def __init__(self, hook_for: Callable[[Any], Hook], wire_name: Callable[[str], str]) -> None:
+        self.hook_for = hook_for
+        self.wire_name = wire_name
+        self.globals: dict[str, Any] = {"Defer": Defer, "MISSING": object()}
+        self.lines: list[str] = []
+        self.compiled: dict[type, str] = {}
+
+    def constant(self, value: object) -> str:
+        name = f"_c{len(self.globals)}"
+        self.globals[name] = value
+        return name
+
+    def function_for(self, cls: type) -> str:
+        """The name of the generated function for attrs class `cls`, written on first use."""
+        if cls not in self.compiled:
+            self.compiled[cls] = f"structure_{len(self.compiled)}_{cls.__name__}"
+            self._write_function(cls)
+        return self.compiled[cls]
+
+    def _write_function(self, cls: type) -> None:
+        body = ["if type(d) is not dict:", "    raise Defer"]
+        arguments: list[str] = []
+        for field in attrs.fields(cls):
+            if not field.init:
+                continue
+            var = f"f_{field.name}"
+            wire = repr(self.wire_name(field.name))
+            if field.default is attrs.NOTHING:
+                body.append(f"{var} = d[{wire}]")
+                body += self._check(var, field.type)
+            else:
+                body.append(f"{var} = d.get({wire}, MISSING)")
+                body.append(f"if {var} is MISSING:")
+                body.append(f"    {var} = {self._default(field)}")
+                check = self._check(var, field.type)
+                body += ["else:", *_indent(check)] if check else []
+            arguments.append(f"{field.alias}={var}")
+        self.lines.append(f"def {self.compiled[cls]}(d):")
+        self.lines += _indent(body)
+        self.lines.append(f"    return {self.constant(cls)}({', '.join(arguments)})")
+
+    def _default(self, field: "attrs.Attribute[Any]") -> str:
+        if not isinstance(field.default, _FACTORY):
+            return self.constant(field.default)
+        factory: Any = field.default
+        if factory.takes_self:
+            raise TypeError(f"{field.name}: a default that takes self is not supported")
+        return f"{self.constant(factory.factory)}()"
+
+    def _check(self, var: str, tp: Any) -> list[str]:
+        """Lines that check `var` against `tp`, replacing it with its structured value."""
+        args = typing.get_args(tp)
+        if tp is Any:
+            return []
+        if tp in _EXACT:
+            return [f"if type({var}) is not {tp.__name__}:", "    raise Defer"]
+        if tp is float:
+            return [
+                f"if type({var}) is int:",
+                f"    {var} = float({var})",
+                f"elif type({var}) is not float:",
+                "    raise Defer",
+            ]
+        if attrs.has(tp):
+            return [f"{var} = {self.function_for(tp)}({var})"]
+        if typing.get_origin(tp) in (typing.Union, types.UnionType) and _is_optional(args):
+            inner = next(arg for arg in args if arg is not type(None))
+            return [f"if {var} is not None:", *_indent(self._check(var, inner))]
+        if typing.get_origin(tp) is list:
+            return [f"if type({var}) is not list:", "    raise Defer", *self._items(var, args[0])]
+        if typing.get_origin(tp) is dict and args[0] is str:
+            value = f"{var}_value"
+            lines = [f"if type({var}) is not dict:", "    raise Defer", f"{var} = dict({var})"]
+            keys = ["    if type(key) is not str:", "        raise Defer"]
+            check = self._check(value, args[1])
+            if not check:
+                return [*lines, f"for key in {var}:", *keys]
+            loop = [f"for key, {value} in {var}.items():", *keys, *_indent(check)]
+            return [*lines, *loop, f"    {var}[key] = {value}"]
+        return [f"{var} = {self.constant(self.hook_for(tp))}({var}, {self.constant(tp)})"]
+
+    def _items(self, var: str, tp: Any) -> list[str]:
+        """Lines that structure the items of list `var` into a new list."""
+        item = f"{var}_item"
+        if attrs.has(tp):
+            return [f"{var} = [{self.function_for(tp)}({item}) for {item} in {var}]"]
+        lines = [f"{var} = list({var})"]
+        check = self._check(item, tp)
+        if not check:
+            return lines
+        if tp in _EXACT:
+            return [f"for {item} in {var}:", *_indent(check), *lines]
+        return [
+            *lines,
+            f"for i, {item} in enumerate({var}):",
+            *_indent(check),
+            f"    {var}[i] = {item}",
+        ]
+
+
+def _is_optional(args: tuple[Any, ...]) -> bool:
+    return len(args) == 2 and type(None) in args
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+def compile_structurer(
+    cls: type, hook_for: Callable[[Any], Hook], wire_name: Callable[[str], str]
+) -> Structurer:
+    """The generated fast path for attrs class `cls`: it returns the instance or raises."""
+    writer = _Writer(hook_for, wire_name)
+    name = writer.function_for(cls)
+    source = "\n".join(writer.lines)
+    namespace = writer.globals
+    exec(compile(source, f"<fast structure {cls.__qualname__}>", "exec"), namespace)  # noqa: S102 (our own generated source)
+    return typing.cast(Structurer, namespace[name])

@@ -1,0 +1,162 @@
+"""The generated fast path gives cattrs' answer or defers to it, for every response model."""
+
+import datetime as dt
+import decimal
+import enum
+import types
+import typing
+import uuid
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from browser_use_async import _serde, models
+from browser_use_async.models import TaskStepView, TaskView
+from tests.samples import full_task
+
+
+def _is_response_model(cls: object) -> bool:
+    """An attrs model the API answers with (not a request body, nor one of its parts)."""
+    return (
+        isinstance(cls, type)
+        and attrs.has(cls)
+        and not cls.__name__.endswith("Request")
+        and not any("NotGiven" in repr(field.type) for field in attrs.fields(cls))
+    )
+
+
+RESPONSE_MODELS = sorted(
+    (cls for cls in vars(models).values() if _is_response_model(cls)),
+    key=lambda cls: cls.__name__,
+)
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+"""Any JSON value: what a field holds when the server gets it wrong."""
+
+
+def _valid(tp: Any, noise: bool) -> st.SearchStrategy[Any]:
+    """Wire values of type `tp` as the API sends them (with `noise`, some of them wrong)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    scalars: dict[Any, st.SearchStrategy[Any]] = {
+        str: st.text(max_size=8),
+        int: st.integers(-(2**64), 2**64),
+        bool: st.booleans(),
+        float: st.floats(allow_nan=False, allow_infinity=False) | st.integers(-100, 100),
+        Any: JSON_VALUES,
+        decimal.Decimal: st.decimals(allow_nan=False, allow_infinity=False).map(str),
+        dt.datetime: st.datetimes(timezones=st.sampled_from([dt.UTC, None])).map(
+            dt.datetime.isoformat
+        ),
+        uuid.UUID: st.uuids().map(str),
+    }
+    if tp in scalars:
+        return scalars[tp]
+    if attrs.has(tp):
+        return documents(tp, noise)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        members: list[enum.Enum] = list(tp)
+        return st.sampled_from([typing.cast(object, member.value) for member in members])
+    if origin is typing.Literal:
+        return st.sampled_from(args)
+    if origin in (typing.Union, types.UnionType):
+        return st.one_of([_valid(arg, noise) for arg in args])
+    if origin is list:
+        return st.lists(_value(args[0], noise), max_size=3)
+    if origin is dict:
+        return st.dictionaries(st.text(max_size=4), _value(args[1], noise), max_size=3)
+    if tp is type(None):
+        return st.none()
+    raise AssertionError(f"no strategy for {tp!r}")
+
+
+def _value(tp: Any, noise: bool) -> st.SearchStrategy[Any]:
+    valid = st.deferred(lambda: _valid(tp, noise))
+    return valid | JSON_VALUES if noise else valid
+
+
+@st.composite
+def documents(draw: st.DrawFn, cls: type, noise: bool) -> dict[str, Any]:
+    """Wire documents for model `cls`; with `noise`, some values wrong and some keys missing."""
+    document: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        required = field.default is attrs.NOTHING
+        if required and noise and draw(st.integers(0, 30)) == 0:
+            continue
+        if not required and draw(st.booleans()):
+            continue
+        document[_serde.to_camel(field.name)] = draw(_value(field.type, noise))
+    return document
+
+
+FAILED = object()
+
+
+def _outcome(structure: typing.Callable[[], object]) -> object:
+    try:
+        return structure()
+    except Exception:  # which error is cattrs' business; here only success counts
+        return FAILED
+
+
+def _fast(cls: type) -> typing.Callable[[Any], Any]:
+    fast = _serde.fast_structurer(cls)
+    assert fast is not None
+    return fast
+
+
+@pytest.mark.parametrize("cls", RESPONSE_MODELS, ids=lambda cls: cls.__name__)
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_path_agrees_with_cattrs(cls: type[object], data: st.DataObject) -> None:
+    fast = _fast(cls)
+    valid = data.draw(documents(cls, noise=False))
+    reference: object = _serde.checked_structure(valid, cls)
+    # repr tells 1 from 1.0 and True from 1, which == would not.
+    assert repr(fast(valid)) == repr(reference)
+    noisy = data.draw(documents(cls, noise=True))
+    outcome = _outcome(lambda: fast(noisy))
+    if outcome is not FAILED:
+        reference = _serde.checked_structure(noisy, cls)
+        assert repr(outcome) == repr(reference)
+
+
+def test_the_property_test_covers_the_response_models() -> None:
+    names = {cls.__name__ for cls in RESPONSE_MODELS}
+    assert {"TaskView", "TaskStepView", "SessionView", "SkillResponse", "AccountView"} <= names
+    assert len(names) >= 30
+
+
+def test_a_well_formed_task_takes_the_fast_path() -> None:
+    document = full_task()
+    task = _fast(TaskView)(document)
+    assert isinstance(task, TaskView)
+    assert task == _serde.checked_structure(document, TaskView)
+    assert [type(step) for step in task.steps] == [TaskStepView] * 2
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"llm": 5}, "invalid value for type, expected str @ $.llm"),
+        ({"steps": {}}, "invalid value for type, expected list @ $.steps"),
+        ({"isSuccess": 1}, "invalid value for type, expected bool | None @ $.isSuccess"),
+    ],
+)
+def test_a_refused_document_still_gets_cattrs_error(change: dict[str, Any], error: str) -> None:
+    document = {**full_task(), **change}
+    with pytest.raises(_serde.DecodeError) as caught:
+        _serde.structure(document, TaskView)
+    assert str(caught.value) == error
