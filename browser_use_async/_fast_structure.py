@@ -6,6 +6,10 @@ missing key, another type, a value a hook refuses) raises, and `_serde` hands th
 cattrs, which either gives the same result or an error naming the field. So the generated
 code decides nothing: it reaches cattrs' answer faster for input cattrs accepts, and
 `tests/test_fast_structure.py` checks that the two agree.
+
+It reads what orjson parsed, which differs from `json.loads` in one way that matters here:
+an integer beyond 64 bits becomes a float. So the generated code lets no float of magnitude
+2**63 or more through; cattrs decides those, from `json.loads`' reading.
 """
 
 import types
@@ -18,11 +22,26 @@ import attrs
 Hook = Callable[[Any, Any], Any]
 Structurer = Callable[[Any], Any]
 
-_EXACT = (str, int, bool)
+_EXACT_TYPES = (str, int, bool)
 """Types a JSON value must have exactly (a bool is not an int here)."""
 
 _FACTORY = typing.cast(type, attrs.Factory)
 """A class at run time (the stubs describe a function)."""
+
+
+FLOAT_LIMIT = 2.0**63
+"""Floats of this magnitude or more are left to the exact reading (see above)."""
+
+
+def exact_numbers(value: object) -> bool:
+    """False when `value` is or holds a float of magnitude `FLOAT_LIMIT` or more."""
+    if type(value) is float:
+        return -FLOAT_LIMIT < value < FLOAT_LIMIT
+    if type(value) is list:
+        return all(exact_numbers(item) for item in typing.cast(list[object], value))
+    if type(value) is dict:
+        return all(exact_numbers(item) for item in typing.cast(dict[str, object], value).values())
+    return True
 
 
 class Defer(Exception):
@@ -35,7 +54,12 @@ class _Writer:
     def __init__(self, hook_for: Callable[[Any], Hook], wire_name: Callable[[str], str]) -> None:
         self.hook_for = hook_for
         self.wire_name = wire_name
-        self.globals: dict[str, Any] = {"Defer": Defer, "MISSING": object()}
+        self.globals: dict[str, Any] = {
+            "Defer": Defer,
+            "MISSING": object(),
+            "LIMIT": FLOAT_LIMIT,
+            "exact": exact_numbers,
+        }
         self.lines: list[str] = []
         self.compiled: dict[type, str] = {}
 
@@ -85,14 +109,14 @@ class _Writer:
         """Lines that check `var` against `tp`, replacing it with its structured value."""
         args = typing.get_args(tp)
         if tp is Any:
-            return []
-        if tp in _EXACT:
+            return [f"if not exact({var}):", "    raise Defer"]
+        if tp in _EXACT_TYPES:
             return [f"if type({var}) is not {tp.__name__}:", "    raise Defer"]
         if tp is float:
             return [
                 f"if type({var}) is int:",
                 f"    {var} = float({var})",
-                f"elif type({var}) is not float:",
+                f"elif type({var}) is not float or not -LIMIT < {var} < LIMIT:",
                 "    raise Defer",
             ]
         if attrs.has(tp):
@@ -106,12 +130,16 @@ class _Writer:
             value = f"{var}_value"
             lines = [f"if type({var}) is not dict:", "    raise Defer", f"{var} = dict({var})"]
             keys = ["    if type(key) is not str:", "        raise Defer"]
+            if args[1] is Any:
+                return [*lines, f"for key in {var}:", *keys, *self._check(var, Any)]
             check = self._check(value, args[1])
-            if not check:
-                return [*lines, f"for key in {var}:", *keys]
             loop = [f"for key, {value} in {var}.items():", *keys, *_indent(check)]
             return [*lines, *loop, f"    {var}[key] = {value}"]
-        return [f"{var} = {self.constant(self.hook_for(tp))}({var}, {self.constant(tp)})"]
+        return [
+            f"if type({var}) is not str and not exact({var}):",
+            "    raise Defer",
+            f"{var} = {self.constant(self.hook_for(tp))}({var}, {self.constant(tp)})",
+        ]
 
     def _items(self, var: str, tp: Any) -> list[str]:
         """Lines that structure the items of list `var` into a new list."""
@@ -119,10 +147,10 @@ class _Writer:
         if attrs.has(tp):
             return [f"{var} = [{self.function_for(tp)}({item}) for {item} in {var}]"]
         lines = [f"{var} = list({var})"]
+        if tp is Any:
+            return [*self._check(var, Any), *lines]
         check = self._check(item, tp)
-        if not check:
-            return lines
-        if tp in _EXACT:
+        if tp in _EXACT_TYPES:
             return [f"for {item} in {var}:", *_indent(check), *lines]
         return [
             *lines,

@@ -340,6 +340,12 @@ def _wire_path(error: str) -> str:
 
 def decode(data: bytes, cls: type[T]) -> T:
     """Turn a JSON response body into `cls`, or raise `DecodeError` naming what is wrong."""
+    fast = fast_structurer(cls)
+    if fast is not None:
+        try:
+            return typing.cast(T, fast(orjson.loads(data)))
+        except Exception:  # noqa: S110 (read exactly below, then checked)
+            pass
     try:
         document = _loads(data)
     except (ValueError, RecursionError) as exc:
