@@ -57,7 +57,9 @@ class _Call(Generic[T]):
     def __init__(self, coro: Coroutine[Any, Any, T], tracked: set[asyncio.Task[Any]] | None):
         self._coro: Coroutine[Any, Any, T] | None = coro
         self._tracked = tracked
-        self._done = threading.Event()
+        # Held until the call is over; a bare lock is cheaper to wait on than an Event.
+        self._done = threading.Lock()
+        self._done.acquire()
         self._task: asyncio.Task[T] | None = None
         self._result: T | None = None
         self._exception: BaseException | None = None
@@ -81,7 +83,7 @@ class _Call(Generic[T]):
             self._coro.close()
             self._coro = None
             self._exception = asyncio.CancelledError()
-            self._done.set()
+            self._done.release()
 
     def _finish(self, task: asyncio.Task[T]) -> None:
         if self._tracked is not None:
@@ -92,13 +94,16 @@ class _Call(Generic[T]):
             self._exception = exc
         else:
             self._result = task.result()
-        self._done.set()
+        self._done.release()
 
     # -- on the waiting thread ----------------------------------------------------------
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the call is over. Interruptible: Ctrl-C raises KeyboardInterrupt here."""
-        return self._done.wait(timeout)
+        if not self._done.acquire(timeout=-1 if timeout is None else timeout):
+            return False
+        self._done.release()  # over for good: later waits return at once
+        return True
 
     def outcome(self, *, closing: bool) -> T:
         exc, self._exception = self._exception, None
