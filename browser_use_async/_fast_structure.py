@@ -78,7 +78,7 @@ class _Writer:
     def _write_function(self, cls: type) -> None:
         body = ["if type(d) is not dict:", "    raise Defer"]
         arguments: list[str] = []
-        for field in attrs.fields(cls):
+        for field in attrs.fields(attrs.resolve_types(cls)):
             if not field.init:
                 continue
             var = f"f_{field.name}"
@@ -124,17 +124,17 @@ class _Writer:
         if typing.get_origin(tp) in (typing.Union, types.UnionType) and _is_optional(args):
             inner = next(arg for arg in args if arg is not type(None))
             return [f"if {var} is not None:", *_indent(self._check(var, inner))]
-        if typing.get_origin(tp) is list:
+        if typing.get_origin(tp) is list and args:
             return [f"if type({var}) is not list:", "    raise Defer", *self._items(var, args[0])]
-        if typing.get_origin(tp) is dict and args[0] is str:
-            value = f"{var}_value"
+        if typing.get_origin(tp) is dict and args and args[0] is str:
+            key, value = f"{var}_key", f"{var}_value"
             lines = [f"if type({var}) is not dict:", "    raise Defer", f"{var} = dict({var})"]
-            keys = ["    if type(key) is not str:", "        raise Defer"]
+            keys = [f"    if type({key}) is not str:", "        raise Defer"]
             if args[1] is Any:
-                return [*lines, f"for key in {var}:", *keys, *self._check(var, Any)]
+                return [*lines, f"for {key} in {var}:", *keys, *self._check(var, Any)]
             check = self._check(value, args[1])
-            loop = [f"for key, {value} in {var}.items():", *keys, *_indent(check)]
-            return [*lines, *loop, f"    {var}[key] = {value}"]
+            loop = [f"for {key}, {value} in {var}.items():", *keys, *_indent(check)]
+            return [*lines, *loop, f"    {var}[{key}] = {value}"]
         return [
             f"if type({var}) is not str and not exact({var}):",
             "    raise Defer",
@@ -152,11 +152,12 @@ class _Writer:
         check = self._check(item, tp)
         if tp in _EXACT_TYPES:
             return [f"for {item} in {var}:", *_indent(check), *lines]
+        index = f"{var}_index"
         return [
             *lines,
-            f"for i, {item} in enumerate({var}):",
+            f"for {index}, {item} in enumerate({var}):",
             *_indent(check),
-            f"    {var}[i] = {item}",
+            f"    {var}[{index}] = {item}",
         ]
 
 
