@@ -28,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     impl = BY_KEY[args.impl]
     profiler = cProfile.Profile()
-    with canned_server((args.steps,)) as urls:
+    with canned_server((args.steps,)) as urls, impl.context():
         url = urls[args.steps]
         if impl.kind == "async":
 
