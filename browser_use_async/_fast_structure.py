@@ -9,7 +9,9 @@ code decides nothing: it reaches cattrs' answer faster for input cattrs accepts,
 
 It reads what orjson parsed, which differs from `json.loads` in one way that matters here:
 an integer beyond 64 bits becomes a float. So the generated code lets no float of magnitude
-2**63 or more through; cattrs decides those, from `json.loads`' reading.
+2**63 or more through; cattrs decides those, from `json.loads`' reading. (The other
+difference is depth: orjson reads up to 1024 levels, where `json.loads` may stop sooner,
+depending on the stack; such a body decodes rather than failing.)
 """
 
 import types
@@ -62,6 +64,12 @@ class _Writer:
         }
         self.lines: list[str] = []
         self.compiled: dict[type, str] = {}
+        self.temporaries = 0
+
+    def temporary(self, kind: str) -> str:
+        """A fresh local name: fields' values are `f_<name>`, so this cannot be one of them."""
+        self.temporaries += 1
+        return f"{kind}{self.temporaries}"
 
     def constant(self, value: object) -> str:
         name = f"_c{len(self.globals)}"
@@ -127,7 +135,7 @@ class _Writer:
         if typing.get_origin(tp) is list and args:
             return [f"if type({var}) is not list:", "    raise Defer", *self._items(var, args[0])]
         if typing.get_origin(tp) is dict and args and args[0] is str:
-            key, value = f"{var}_key", f"{var}_value"
+            key, value = self.temporary("key"), self.temporary("value")
             lines = [f"if type({var}) is not dict:", "    raise Defer", f"{var} = dict({var})"]
             keys = [f"    if type({key}) is not str:", "        raise Defer"]
             if args[1] is Any:
@@ -143,7 +151,7 @@ class _Writer:
 
     def _items(self, var: str, tp: Any) -> list[str]:
         """Lines that structure the items of list `var` into a new list."""
-        item = f"{var}_item"
+        item = self.temporary("item")
         if attrs.has(tp):
             return [f"{var} = [{self.function_for(tp)}({item}) for {item} in {var}]"]
         lines = [f"{var} = list({var})"]
@@ -152,7 +160,7 @@ class _Writer:
         check = self._check(item, tp)
         if tp in _EXACT_TYPES:
             return [f"for {item} in {var}:", *_indent(check), *lines]
-        index = f"{var}_index"
+        index = self.temporary("index")
         return [
             *lines,
             f"for {index}, {item} in enumerate({var}):",

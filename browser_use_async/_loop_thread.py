@@ -52,12 +52,14 @@ _left_by_parent: list[object] = []
 class _Call(Generic[T]):
     """One coroutine handed to the loop, and the thread waiting for its outcome."""
 
-    __slots__ = ("_coro", "_done", "_exception", "_result", "_task", "_tracked")
+    __slots__ = ("_coro", "_done", "_exception", "_over", "_result", "_task", "_tracked")
 
     def __init__(self, coro: Coroutine[Any, Any, T], tracked: set[asyncio.Task[Any]] | None):
         self._coro: Coroutine[Any, Any, T] | None = coro
         self._tracked = tracked
-        # Held until the call is over; a bare lock is cheaper to wait on than an Event.
+        # `_over` says the call is over; `_done`, held until then, is what the waiting thread
+        # blocks on (a bare lock is cheaper to wait on than an Event).
+        self._over = False
         self._done = threading.Lock()
         self._done.acquire()
         self._task: asyncio.Task[T] | None = None
@@ -83,7 +85,7 @@ class _Call(Generic[T]):
             self._coro.close()
             self._coro = None
             self._exception = asyncio.CancelledError()
-            self._done.release()
+            self._end()
 
     def _finish(self, task: asyncio.Task[T]) -> None:
         if self._tracked is not None:
@@ -94,16 +96,21 @@ class _Call(Generic[T]):
             self._exception = exc
         else:
             self._result = task.result()
+        self._end()
+
+    def _end(self) -> None:
+        self._over = True
         self._done.release()
 
     # -- on the waiting thread ----------------------------------------------------------
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the call is over. Interruptible: Ctrl-C raises KeyboardInterrupt here."""
-        if not self._done.acquire(timeout=-1 if timeout is None else timeout):
-            return False
-        self._done.release()  # over for good: later waits return at once
-        return True
+        if not self._over:
+            # Never released again: an interrupt may leave this thread holding the lock,
+            # which is why later waits read `_over` instead.
+            self._done.acquire(timeout=-1 if timeout is None else timeout)
+        return self._over
 
     def outcome(self, *, closing: bool) -> T:
         exc, self._exception = self._exception, None

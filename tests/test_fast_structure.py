@@ -116,9 +116,12 @@ FAILED = object()
 
 
 def _outcome(structure: typing.Callable[[], object]) -> object:
+    """The result, or FAILED when it defers or refuses; a bug in generated code propagates."""
     try:
         return structure()
-    except Exception:  # which error is cattrs' business; here only success counts
+    except (NameError, AttributeError, IndexError, AssertionError):
+        raise
+    except Exception:  # Defer, a missing key, a hook's refusal: which is cattrs' business
         return FAILED
 
 
@@ -252,3 +255,30 @@ def test_nested_containers_and_recursion_take_the_fast_path() -> None:
     node = _fast(Node)(tree)
     assert node == _serde.checked_structure(tree, Node)
     assert node.children[0].children[0] == Node(name="deep")
+
+
+@attrs.frozen(kw_only=True)
+class LookAlikes:
+    """Field names like the generated code's own locals."""
+
+    tags_item: str
+    tags: list[str]
+    values_key: str = "k"
+    values: dict[str, float] = attrs.field(factory=lambda: {})
+    d: int = 0
+    item1: str = ""
+    key2: str = ""
+
+
+def test_field_names_do_not_clash_with_the_generated_code() -> None:
+    document = {
+        "tagsItem": "mine",
+        "tags": ["a", "b"],
+        "valuesKey": "own",
+        "values": {"x": 1},
+        "d": 7,
+        "item1": "i",
+        "key2": "k",
+    }
+    assert _fast(LookAlikes)(document) == _serde.checked_structure(document, LookAlikes)
+    assert _fast(LookAlikes)(document).tags_item == "mine"

@@ -1,7 +1,9 @@
 """`LoopThread`, the private loop of the blocking client, on its own."""
 
 import asyncio
+import signal
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -125,6 +127,34 @@ def test_a_closed_portal_refuses_work_without_starting_a_thread() -> None:
 
 
 @pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
+def test_ctrl_c_seen_only_as_the_call_ends_does_not_hang(portal: LoopThread) -> None:
+    """SIGINT delivered to another thread (as macOS may do, or Linux when the main thread
+    has one pending): the main thread runs the handler only when its wait is already over."""
+
+    async def ident() -> int:
+        return threading.get_ident()
+
+    async def short() -> str:
+        await asyncio.sleep(0.2)
+        return "done"
+
+    loop_thread = portal.run(ident())
+    main = threading.main_thread().ident
+    assert main is not None
+    press = threading.Timer(0.05, signal.pthread_kill, (loop_thread, signal.SIGINT))
+    rescue = threading.Timer(5, signal.pthread_kill, (main, signal.SIGINT))  # a second Ctrl-C
+    press.start()
+    rescue.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            portal.run(short())
+    finally:
+        rescue.cancel()
+    assert time.monotonic() - started < 3  # not stuck until the second Ctrl-C
+    assert portal.run(short()) == "done"
+
+
 def test_ctrl_c_cancels_the_call_and_waits_for_its_cleanup(portal: LoopThread) -> None:
     started = threading.Event()
     cleanup: list[str] = []
