@@ -342,16 +342,20 @@ def _wire_path(error: str) -> str:
 def decode(data: bytes, cls: type[T]) -> T:
     """Turn a JSON response body into `cls`, or raise `DecodeError` naming what is wrong."""
     fast = fast_structurer(cls)
-    if fast is not None:
-        try:
-            return typing.cast(T, fast(orjson.loads(data)))
-        except Exception:  # noqa: S110 (read exactly below, then checked)
-            pass
+    if fast is None:
+        return structure(_read(data, _loads), cls)
     try:
-        document = _loads(data)
+        return typing.cast(T, fast(orjson.loads(data)))
+    except Exception:  # noqa: S110 (the fast path deferred: read exactly, let cattrs decide)
+        pass
+    return checked_structure(_read(data, json.loads), cls)
+
+
+def _read(data: bytes, loads: Callable[[bytes], Any]) -> Any:
+    try:
+        return loads(data)
     except (ValueError, RecursionError) as exc:
         raise DecodeError([f"the body is not valid JSON ({exc})"]) from None
-    return structure(document, cls)
 
 
 _fast_structurers: dict[type, Structurer | None] = {}
@@ -373,19 +377,19 @@ def fast_structurer(cls: type) -> Structurer | None:
 
 def structure(document: object, cls: type[T]) -> T:
     """Turn an already parsed JSON object into `cls`, or raise `DecodeError` like `decode`."""
-    if not isinstance(document, dict):
-        raise DecodeError([f"expected a JSON object @ $, got {type(document).__name__}"])
     fast = fast_structurer(cls)
     if fast is not None:
         try:
             return typing.cast(T, fast(document))
         except Exception:  # noqa: S110 (checked_structure gives the answer or names the error)
             pass
-    return checked_structure(typing.cast(dict[str, object], document), cls)
+    return checked_structure(document, cls)
 
 
 def checked_structure(document: object, cls: type[T]) -> T:
     """cattrs' structuring, whose errors name each field: what the fast path must agree with."""
+    if not isinstance(document, dict):
+        raise DecodeError([f"expected a JSON object @ $, got {type(document).__name__}"])
     try:
         return _converter.structure(document, cls)
     except cattrs.BaseValidationError as exc:
