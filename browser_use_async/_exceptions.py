@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,7 +33,32 @@ __all__ = [
 
 
 class BrowserUseError(Exception):
-    """Base class of every error raised by browser-use-async."""
+    """Base class of every error raised by browser-use-async.
+
+    Every one pickles (process pools, Celery, multiprocessing): it is rebuilt from its args
+    and attributes without calling `__init__`, so subclasses' keyword-only fields need no code
+    of their own. `__cause__` goes along when it pickles itself.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = dict(self.__dict__)
+        if self.__cause__ is not None and _pickles(self.__cause__):
+            state["__cause__"] = self.__cause__
+        return (_rebuild, (type(self), self.args), state)
+
+
+def _rebuild(cls: type[BrowserUseError], args: tuple[Any, ...]) -> BrowserUseError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+def _pickles(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
 
 
 class InvalidArgumentError(BrowserUseError, ValueError):
@@ -130,8 +156,17 @@ class APIStatusError(APIError):
         super().__init__(message, method=method, url=url, attempts=attempts)
         self.status_code = status_code
         self.body = body
-        self.headers = headers
+        self.headers = _plain_headers(headers)
         self.retry_after = retry_after
+
+
+def _plain_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Header names in lowercase (as HTTP/2 writes them), repeated ones joined with ", "."""
+    plain: dict[str, str] = {}
+    for name, value in headers.items():
+        key = name.lower()
+        plain[key] = f"{plain[key]}, {value}" if key in plain else value
+    return plain
 
 
 class BadRequestError(APIStatusError):
