@@ -10,7 +10,8 @@ import enum
 import math
 import typing
 import uuid
-from collections.abc import Callable, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Mapping, Sized
+from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar
 
 import attrs
@@ -161,13 +162,25 @@ def str_values(instance: Any, attribute: "attrs.Attribute[Any]", value: object) 
         )
 
 
-def to_str_list(value: Sequence[str] | NotGiven | None) -> list[str] | NotGiven | None:
-    """attrs converter: a sequence of strings (not one string), copied into a list."""
+def strings(value: object, name: str) -> list[str]:
+    """The strings of any iterable (a list, tuple, generator, `map`...), read once into a list;
+    a set's in sorted order, so the request is the same every run. A str, bytes or mapping is
+    refused: it is an iterable too, but of characters or keys."""
+    if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(f"{name} must be a list of strings, got {value!r}")
+    items = list(typing.cast(Iterable[object], value))
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidArgumentError(f"{name} must be a list of strings, got an item {item!r}")
+    texts = typing.cast(list[str], items)
+    return sorted(texts) if isinstance(value, AbstractSet) else texts
+
+
+def str_list(value: Iterable[str] | NotGiven | None, name: str) -> list[str] | NotGiven | None:
+    """`strings`, letting NOT_GIVEN and None through (for the models' converters)."""
     if value is None or isinstance(value, NotGiven):
         return value
-    if isinstance(value, str) or not all(isinstance(item, str) for item in value):
-        raise InvalidArgumentError(f"expected a list of strings, got {value!r}")
-    return list(value)
+    return strings(value, name)
 
 
 def in_range(low: int, high: int | None = None) -> Validator:

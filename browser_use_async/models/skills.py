@@ -12,7 +12,14 @@ import attrs
 
 from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_enum, required_text, text, to_uuid
+from browser_use_async.models._checks import (
+    check_enum,
+    required_text,
+    str_list,
+    strings,
+    text,
+    to_uuid,
+)
 
 
 class SkillCategory(enum.StrEnum):
@@ -131,17 +138,6 @@ class CreateSkillResponse:
     id: uuid.UUID
 
 
-def _strings(value: object, name: str) -> list[str]:
-    """A list of the strings in `value`, which must be an iterable other than a string."""
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise InvalidArgumentError(f"{name} must be a list of strings, got {value!r}")
-    items = list(typing.cast(Iterable[object], value))
-    for item in items:
-        if not isinstance(item, str):
-            raise InvalidArgumentError(f"{name} must be a list of strings, got an item {item!r}")
-    return typing.cast(list[str], items)
-
-
 def _categories(
     value: Iterable[SkillCategory | str] | NotGiven | None,
 ) -> list[SkillCategory] | NotGiven | None:
@@ -149,14 +145,12 @@ def _categories(
         return value
     return [
         typing.cast(SkillCategory, check_enum(SkillCategory, item, "categories"))
-        for item in _strings(value, "categories")
+        for item in strings(value, "categories")
     ]
 
 
 def _domains(value: Iterable[str] | NotGiven | None) -> list[str] | NotGiven | None:
-    if value is None or isinstance(value, NotGiven):
-        return value
-    return _strings(value, "domains")
+    return str_list(value, "domains")
 
 
 @attrs.frozen(kw_only=True)

@@ -4,7 +4,7 @@ import datetime as dt
 import decimal
 import enum
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypedDict
 
 import attrs
@@ -19,10 +19,10 @@ from browser_use_async.models._checks import (
     in_range,
     instance_of,
     required_text,
+    str_list,
     str_values,
     text,
     to_str_dict,
-    to_str_list,
     to_uuid,
 )
 from browser_use_async.models._shared import SessionSettings
@@ -143,6 +143,14 @@ def _vision(value: bool | Literal["auto"] | NotGiven) -> bool | Literal["auto"] 
     return value
 
 
+def _allowed_domains(value: Iterable[str] | NotGiven | None) -> list[str] | NotGiven | None:
+    return str_list(value, "allowed_domains")
+
+
+def _skill_ids(value: Iterable[str] | NotGiven | None) -> list[str] | NotGiven | None:
+    return str_list(value, "skill_ids")
+
+
 @attrs.frozen(kw_only=True)
 class CreateTaskRequest:
     """Body of `POST /tasks`. Fields left as `NOT_GIVEN` are not sent; `None` is sent as null."""
@@ -162,7 +170,7 @@ class CreateTaskRequest:
         default=NOT_GIVEN, converter=to_str_dict, validator=str_values
     )
     allowed_domains: list[str] | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_str_list
+        default=NOT_GIVEN, converter=_allowed_domains
     )
     op_vault_id: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text())
     session_settings: SessionSettings | NotGiven | None = attrs.field(
@@ -181,7 +189,7 @@ class CreateTaskRequest:
         default=NOT_GIVEN, validator=text(0, 10000)
     )
     judge_llm: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(1))
-    skill_ids: list[str] | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_str_list)
+    skill_ids: list[str] | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=_skill_ids)
 
 
 class TaskOptions(TypedDict, total=False):
@@ -194,7 +202,7 @@ class TaskOptions(TypedDict, total=False):
     session_id: uuid.UUID | str | None
     metadata: Mapping[str, str] | None
     secrets: Mapping[str, str] | None
-    allowed_domains: Sequence[str] | None
+    allowed_domains: Iterable[str] | None
     op_vault_id: str | None
     session_settings: SessionSettings | None
     highlight_elements: bool
@@ -205,7 +213,7 @@ class TaskOptions(TypedDict, total=False):
     judge: bool
     judge_ground_truth: str | None
     judge_llm: str | None
-    skill_ids: Sequence[str] | None
+    skill_ids: Iterable[str] | None
 
 
 @attrs.frozen(kw_only=True)
