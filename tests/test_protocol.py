@@ -115,10 +115,11 @@ def test_uuid_segment_accepts_uuid_and_strings() -> None:
     value = uuid.UUID(TASK_ID)
     assert uuid_segment(value, "task_id") == TASK_ID
     assert uuid_segment(TASK_ID.upper(), "task_id") == TASK_ID
-    assert uuid_segment(TASK_ID.replace("-", ""), "task_id") == TASK_ID
 
 
-@pytest.mark.parametrize("bad", ["", "123", "../sessions", f"{TASK_ID}/../x", None, 5, b"x"])
+@pytest.mark.parametrize(
+    "bad", ["", "123", "../sessions", f"{TASK_ID}/../x", TASK_ID.replace("-", ""), None, 5, b"x"]
+)
 def test_uuid_segment_rejects_everything_else(bad: object) -> None:
     with pytest.raises(InvalidArgumentError, match="task_id must be a UUID"):
         uuid_segment(bad, "task_id")

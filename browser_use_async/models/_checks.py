@@ -8,6 +8,7 @@ wrap them for request models.
 import datetime as dt
 import enum
 import math
+import re
 import typing
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sized
@@ -28,15 +29,18 @@ def _skipped(value: object) -> bool:
     return value is None or isinstance(value, NotGiven)
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
 def parse_uuid(value: object, name: str) -> uuid.UUID:
-    """A `uuid.UUID`, or a string in any form `uuid.UUID` reads."""
+    """A `uuid.UUID`, or a string in the canonical 8-4-4-4-12 hex form (any case).
+
+    `uuid.UUID` alone would also read braces, `urn:uuid:`, no hyphens, and `_` or `+` inside
+    the hex (they reach `int(..., 16)`), so a mistyped id could name another task."""
     if isinstance(value, uuid.UUID):
         return value
-    if isinstance(value, str):
-        try:
-            return uuid.UUID(value)
-        except ValueError:
-            pass
+    if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
+        return uuid.UUID(value)
     raise InvalidArgumentError(
         f"{name} must be a UUID (a uuid.UUID or a string such as "
         f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got {value!r}"
