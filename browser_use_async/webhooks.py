@@ -19,7 +19,7 @@ import json
 import math
 import re
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 from typing import Any
 
 from browser_use_async import _serde
@@ -109,15 +109,41 @@ def sign_webhook(body: bytes | str, *, secret: str, timestamp: int | str) -> str
     return _mac(key, stamp, canonical_json(document))
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
+def _pairs(headers: object) -> list[tuple[str, str]]:
+    """(name, value) pairs from a mapping or multidict (anything with `.items()`), or from a
+    list of pairs such as ASGI's raw `(bytes, bytes)` headers; bytes are read as Latin-1, as
+    HTTP does. Names or values of other types are left out."""
+    wrong = WebhookVerificationError(
+        "headers must be the request's headers: a mapping, a multidict or a list of "
+        f"(name, value) pairs, got {type(headers).__name__}"
+    )
+    if isinstance(headers, str | bytes | bytearray):
+        raise wrong
+    try:
+        items = getattr(headers, "items", None)
+        pairs = list(typing.cast(Iterable[object], items() if callable(items) else headers))
+    except Exception:
+        raise wrong from None
+    texts: list[tuple[str, str]] = []
+    for pair in pairs:
+        if not isinstance(pair, tuple | list) or len(typing.cast(Sized, pair)) != 2:
+            raise wrong
+        name, value = (_latin1(part) for part in typing.cast(tuple[object, object], pair))
+        if name is not None and value is not None:
+            texts.append((name, value))
+    return texts
+
+
+def _latin1(part: object) -> str | None:
+    if isinstance(part, bytes | bytearray):
+        return bytes(part).decode("latin-1")
+    return part if isinstance(part, str) else None
+
+
+def _header(pairs: list[tuple[str, str]], name: str) -> str:
     """The one value of header `name`, whatever the case of its name."""
     wanted = name.lower()
-    pairs = typing.cast(Iterable[tuple[object, object]], headers.items())
-    values = {
-        value.strip()
-        for key, value in pairs
-        if isinstance(key, str) and key.lower() == wanted and isinstance(value, str)
-    }
+    values = {value.strip() for key, value in pairs if key.lower() == wanted}
     if len(values) > 1:
         raise WebhookVerificationError(f"the {name} header was sent more than once")
     value = values.pop() if values else ""
@@ -147,7 +173,7 @@ def _now(now: object) -> float:
 
 def verify_webhook(
     body: bytes | str,
-    headers: Mapping[str, str],
+    headers: Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]],
     secret: str,
     *,
     tolerance: float = DEFAULT_TOLERANCE,
@@ -155,17 +181,19 @@ def verify_webhook(
 ) -> WebhookEvent:
     """Check that a webhook request comes from Browser Use and is recent; return its event.
 
-    `body` is the raw request body, `headers` the request's headers (any mapping; names are
-    matched whatever their case), `secret` your webhook secret. The timestamp may be at most
-    `tolerance` seconds from `now` (default: the current time; a naive datetime is UTC), either
-    way. Raises `WebhookVerificationError` saying what was wrong; `InvalidArgumentError` for a
-    bad `secret`, `tolerance` or `now`.
+    `body` is the raw request body, `headers` the request's headers (any mapping or multidict,
+    or a list of (name, value) pairs, str or bytes; names are matched whatever their case),
+    `secret` your webhook secret. The timestamp may be at most `tolerance` seconds from `now`
+    (default: the current time; a naive datetime is UTC), either way. Raises
+    `WebhookVerificationError` saying what was wrong; `InvalidArgumentError` for a bad `secret`,
+    `tolerance` or `now`.
     """
     key = _check_secret(secret)
     allowed = _check_tolerance(tolerance)
     current = _now(now)
-    signature = _header(headers, SIGNATURE_HEADER)
-    timestamp = _header(headers, TIMESTAMP_HEADER)
+    pairs = _pairs(headers)
+    signature = _header(pairs, SIGNATURE_HEADER)
+    timestamp = _header(pairs, TIMESTAMP_HEADER)
     if not _UNIX_SECONDS.fullmatch(timestamp):
         raise WebhookVerificationError(
             f"the {TIMESTAMP_HEADER} header is not a time in Unix seconds: {timestamp[:32]!r}"

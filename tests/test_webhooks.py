@@ -1,11 +1,12 @@
 """Webhook verification: the spec's vectors, tampering, time, headers, and properties."""
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import json
 import pathlib
-from collections.abc import Mapping
+import typing
 from typing import Any
 
 import pytest
@@ -72,7 +73,7 @@ NESTED = VECTORS["vectors"][2]
 
 def verify(
     body: str | bytes,
-    headers: Mapping[str, str],
+    headers: Any,
     *,
     now: dt.datetime = NOW,
     tolerance: float = 300,
@@ -369,3 +370,91 @@ def test_a_single_byte_change_in_a_header_fails(body: str, data: st.DataObject) 
     headers[name] = value[:position] + char + value[position + 1 :]
     with pytest.raises(WebhookVerificationError):
         verify(body, headers)
+
+
+class StarletteLikeHeaders:
+    """Not a Mapping: `.items()` over the raw pairs, as Starlette's and Werkzeug's do."""
+
+    def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
+        self.raw = raw
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.raw]
+
+
+def _containers(signature: str) -> list[object]:
+    pairs = [("X-Browser-Use-Signature", signature), ("X-Browser-Use-Timestamp", str(SIGNED_AT))]
+    raw = [(k.lower().encode(), v.encode()) for k, v in pairs]
+    mixed: dict[object, object] = {**dict(pairs), "X-Other": 3, b"X-Raw": None}
+    return [
+        pairs,
+        [list(pair) for pair in pairs],
+        tuple(pairs),
+        iter(pairs),
+        raw,
+        dict(raw),
+        CIMultiDict(pairs),
+        StarletteLikeHeaders(raw),
+        mixed,
+    ]
+
+
+@pytest.mark.parametrize("index", range(len(_containers(""))))
+def test_common_header_containers_verify(index: int) -> None:
+    headers = _containers(ASCII["signature"])[index]
+    assert verify(ASCII["body"], headers).type == "session.status.update"
+
+
+class NoItems:
+    pass
+
+
+class BrokenItems:
+    def items(self) -> object:
+        raise RuntimeError("not today")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        None,
+        "X-Browser-Use-Signature: abc",
+        b"raw",
+        3,
+        NoItems(),
+        BrokenItems(),
+        [("X-Browser-Use-Signature",)],
+        [("X-Browser-Use-Signature", "a", "b")],
+        ["ab", "cd"],
+        [None],
+        {"X-Browser-Use-Signature": ["abc"], "X-Browser-Use-Timestamp": SIGNED_AT},
+        {b"X-Browser-Use-Signature": 1},
+    ],
+    ids=repr,
+)
+def test_odd_header_containers_fail_as_verification_errors(headers: Any) -> None:
+    with pytest.raises(WebhookVerificationError):
+        verify(ASCII["body"], headers)
+
+
+PARTS = st.one_of(st.none(), st.text(max_size=8), st.binary(max_size=8), st.integers(), st.floats())
+
+
+@settings(max_examples=1000)
+@given(
+    st.one_of(
+        PARTS,
+        st.lists(st.one_of(st.tuples(PARTS, PARTS), st.tuples(PARTS), st.lists(PARTS), PARTS)),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.binary(max_size=8)), PARTS),
+    ),
+    st.booleans(),
+)
+def test_any_header_container_verifies_or_raises_a_verification_error(
+    junk: Any, add_real: bool
+) -> None:
+    headers = junk
+    if add_real and isinstance(junk, list):
+        real = typing.cast(list[object], _containers(ASCII["signature"])[0])
+        headers = [*typing.cast(list[object], junk), *real]
+    with contextlib.suppress(WebhookVerificationError):  # anything else fails the test
+        verify(ASCII["body"], headers)
