@@ -75,9 +75,10 @@ async def _body(
     elif _is_json(request.headers.get("Content-Type")):
         try:
             given = json.loads(raw)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
+            # FastAPI would answer 500 to JSON nested too deeply; a 422 is what it means.
             position = getattr(error, "pos", 0)
-            reason = getattr(error, "msg", str(error))
+            reason = getattr(error, "msg", "nested too deeply")
             issues.append(
                 {
                     "type": "json_invalid",
@@ -90,7 +91,10 @@ async def _body(
             return {}
     else:
         given = raw.decode("utf-8", "replace")
-    value, found = validator().check(schema, given, ("body",))
+    try:
+        value, found = validator().check(schema, given, ("body",))
+    except RecursionError:
+        value, found = {}, [{"type": "json_invalid", "loc": ["body"], "msg": "Nested too deeply"}]
     issues.extend(found)
     return typing.cast(JSON, value) if isinstance(value, dict) else {}
 
