@@ -117,8 +117,43 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_AUTHORITY = re.compile(r"(?:\[([0-9A-Fa-f:.]+)\]|[A-Za-z0-9._~-]+)(?::([0-9]{1,5}))?")
+"""host[:port] as the transport reads it: a name or an IPv4 or bracketed IPv6 address."""
+
+
+def url_problem(url: str) -> str | None:
+    """What makes `url` unusable as an http(s) request target, said after "it", or None.
+
+    Stricter than `urlsplit`, which reads a port only when asked (and then raises) and lets
+    through brackets the transport refuses: what passes here the transport sends as it is."""
+    if not _VISIBLE_ASCII.fullmatch(url):
+        return "contains spaces, control or non-ASCII characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"is not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "is not an http(s) URL"
+    authority = _AUTHORITY.fullmatch(parts.netloc)
+    if authority is None:
+        return "has no valid host[:port] (a name, an IPv4 or a bracketed IPv6 address)"
+    address, port = authority.groups()
+    if address is not None:
+        try:
+            ipaddress.IPv6Address(address)
+        except ValueError:
+            return f"has an invalid IPv6 address [{address}]"
+    if port is not None and not 1 <= int(port) <= 65535:
+        return f"has a port out of range: {port}"
+    return None
+
+
+_AUTHORITY_PART = re.compile(r"[^:/?#]*://([^/?#]*)")
+
+
 def check_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
-    """An http(s) URL with a host, returned without its trailing slash.
+    """An http(s) URL with a host (and a port from 1 to 65535, if any), returned without its
+    trailing slash.
 
     Plain http is refused for anything but this machine unless `allow_insecure_http`:
     the API key would cross the network in the clear.
@@ -128,16 +163,18 @@ def check_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
             "base_url must be an http(s) URL of visible ASCII characters, such as "
             f"{DEFAULT_BASE_URL!r}"
         )
-    parts = urlsplit(base_url)
-    if parts.username is not None or parts.password is not None:
+    authority = _AUTHORITY_PART.match(base_url)
+    if authority is not None and "@" in authority[1]:
         raise InvalidArgumentError("base_url must not contain a user name or password")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    problem = url_problem(base_url)
+    if problem is not None:
         raise InvalidArgumentError(
-            f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {base_url!r}"
+            f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}; {base_url!r} {problem}"
         )
     if "?" in base_url or "#" in base_url:
         raise InvalidArgumentError(f"base_url must not have a query or fragment: {base_url!r}")
-    if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname):
+    host = urlsplit(base_url).hostname or ""
+    if base_url.startswith("http:") and not allow_insecure_http and not is_loopback(host):
         raise InvalidArgumentError(
             f"base_url {base_url!r} is plain http to another machine: the API key would travel "
             "unencrypted. Use https, or pass allow_insecure_http=True if you mean it."
@@ -154,7 +191,16 @@ def slug_segment(value: object, name: str) -> str:
     """A non-UUID path parameter, percent-encoded so that it stays one path segment."""
     if not isinstance(value, str) or not value.strip() or value in (".", ".."):
         raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}")
-    return quote(value, safe="")
+    return quote(_utf8(value, name), safe="")
+
+
+def _utf8(text: str, name: str) -> bytes:
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(
+            f"{name} contains a lone surrogate (such as '\\ud800'), which UTF-8 cannot carry"
+        ) from None
 
 
 def _query_value(value: object) -> str:
@@ -168,7 +214,7 @@ def _query_value(value: object) -> str:
 def encode_query(params: Mapping[str, object]) -> str:
     """`?a=1&b=x` from wire-named parameters; `NOT_GIVEN` and `None` are left out."""
     pairs = [
-        (key, _query_value(value))
+        (key, _utf8(_query_value(value), key))
         for key, value in params.items()
         if value is not None and not isinstance(value, NotGiven)
     ]
@@ -198,8 +244,22 @@ def build_request(
     return Request(method=method, url=base_url + path + query, headers=headers, body=data)
 
 
-def storage_request(method: str, url: str) -> Request:
-    """A request to a presigned storage URL: another host, so it never carries the API key."""
+def storage_request(method: str, url: object) -> Request:
+    """A request to a presigned storage URL: another host, so it never carries the API key.
+
+    A URL from the API that cannot be sent as it is (see `url_problem`) raises
+    `APIResponseValidationError` and nothing is sent."""
+    problem = url_problem(url) if isinstance(url, str) else "is not a string"
+    if problem is not None or not isinstance(url, str):
+        raise APIResponseValidationError(
+            f"The API gave a storage URL for {method} that {problem}; nothing was sent to it. "
+            "Report this to Browser Use (the URL is not shown: it may carry a signature).",
+            method=method,
+            url="<storage URL>",
+            status_code=200,
+            body=b"",
+            errors=[f"the storage URL {problem}"],
+        )
     shown = url.partition("?")[0] + ("?<signature>" if "?" in url else "")
     return Request(method=method, url=url, headers={"User-Agent": USER_AGENT}, shown=shown)
 

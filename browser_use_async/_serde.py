@@ -317,13 +317,16 @@ def schema_text(value: object) -> str:
     if isinstance(value, str):
         try:
             json.loads(value)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise InvalidArgumentError(f"structured_output is not valid JSON: {exc}") from None
         return value
-    if isinstance(value, type):
-        return dumps_text(json_schema(value))
-    if isinstance(value, dict):
-        return dumps_text(value)
+    if isinstance(value, type | dict):
+        try:
+            return _strict_json(
+                json_schema(value) if isinstance(value, type) else typing.cast(object, value)
+            )
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise InvalidArgumentError(f"structured_output is not JSON: {exc}") from None
     raise InvalidArgumentError(
         "structured_output must be a JSON schema (a dict or a JSON string) or an attrs "
         f"class or dataclass, got {value!r}"
@@ -425,9 +428,26 @@ def dumps_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+def _strict_json(value: object) -> str:
+    """Compact JSON that any parser reads: NaN and infinities are refused (ValueError)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def encode(obj: object) -> bytes:
-    """An attrs model to compact JSON bytes with camelCase keys."""
-    return dumps_text(_converter.unstructure(obj)).encode()
+    """An attrs model to compact JSON bytes with camelCase keys.
+
+    What JSON cannot carry (objects, sets, bytes, NaN, cycles, nesting deeper than Python's
+    recursion limit, lone surrogates) is an `InvalidArgumentError`; the message names the
+    problem, never the value, which may be a secret."""
+    try:
+        return _strict_json(_converter.unstructure(obj)).encode()
+    except UnicodeEncodeError:
+        problem = "a text contains a lone surrogate (such as '\\ud800'), which UTF-8 cannot carry"
+    except RecursionError:
+        problem = "it is nested too deeply"
+    except (TypeError, ValueError) as exc:
+        problem = str(exc)
+    raise InvalidArgumentError(f"The request body cannot be sent as JSON: {problem}.")
 
 
 def parse_judgement(judgement: str | None) -> dict[str, Any] | None:

@@ -1,18 +1,30 @@
 """Odd but plausible arguments: what reaches the wire, and what is refused before sending."""
 
+import asyncio
+import io
 import json
+import pathlib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yarl import URL
 
-from browser_use_async import AsyncBrowserUse, InvalidArgumentError
-from browser_use_async._protocol import uuid_segment
+from browser_use_async import APIResponseValidationError, AsyncBrowserUse, InvalidArgumentError
+from browser_use_async._protocol import (
+    DEFAULT_BASE_URL,
+    build_request,
+    storage_request,
+    uuid_segment,
+)
+from browser_use_async.models import CreateTaskRequest
 from browser_use_async.testing import FakeBrowserUseCloud
 from tests.conftest import CannedServer
+from tests.samples import FILE_ID, SESSION_ID, TASK_ID
 from tests.skill_samples import SKILL_ID, skill_bytes
 
 DOMAINS = ["a.example.com", "b.example.com", "c.example.com"]
@@ -122,3 +134,256 @@ def test_an_accepted_id_is_always_the_id_written(text: str) -> None:
 @given(st.uuids())
 def test_every_uuid_is_accepted_in_both_cases(value: uuid.UUID) -> None:
     assert uuid_segment(str(value).upper(), "id") == uuid_segment(value, "id") == str(value)
+
+
+# --- Only BrowserUseErrors escape -------------------------------------------------------
+
+BAD_BASE_URLS = [
+    "",
+    "https://h:99999",
+    "https://h:0",
+    "https://h:x",
+    "https://h:-1",
+    "https://h:+80",
+    "https://h: 80",
+    "https://[::1",
+    "https://h]",
+    "https://[::1]x/",
+    "https://[v1.x]/",
+    "https://[12345::1]/",
+    "https://h%zz/",
+    "https://:80/",
+]
+
+
+@pytest.mark.parametrize("base_url", BAD_BASE_URLS)
+def test_a_broken_base_url_is_refused_at_construction(base_url: str) -> None:
+    with pytest.raises(InvalidArgumentError, match="base_url"):
+        AsyncBrowserUse("bu_key", base_url=base_url)
+
+
+def test_an_empty_base_url_variable_means_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_USE_BASE_URL", "")
+    assert AsyncBrowserUse("bu_key").base_url == DEFAULT_BASE_URL
+    monkeypatch.setenv("BROWSER_USE_BASE_URL", "https://h:99999")
+    with pytest.raises(InvalidArgumentError, match="port out of range"):
+        AsyncBrowserUse("bu_key")
+
+
+URL_CHARACTERS = st.sampled_from(
+    [*"abcxyz019:/[]@?#%._-~+ ", "::1", "127.0.0.1", ":80", ":65536", ":0", "\x00", "\r\n", "\xe9"]
+)
+URLS = st.tuples(
+    st.sampled_from(["https://", "http://", "ftp://", "https:", ""]),
+    st.lists(URL_CHARACTERS, max_size=12).map("".join),
+).map("".join)
+
+
+def _agrees_with_the_transport(url: str) -> None:
+    """What `url_problem` passes, yarl (what aiohttp sends) reads as the same host and port."""
+    parsed = URL(url, encoded=True)
+    parts = urlsplit(url)
+    assert parsed.host is not None
+    assert parsed.host == (parts.hostname or "").lower() or "::" in parsed.host
+    assert parsed.port == (parts.port or {"http": 80, "https": 443}[parts.scheme])
+    assert parsed.port is not None
+    assert 1 <= parsed.port <= 65535
+
+
+@settings(max_examples=3000)
+@given(URLS)
+def test_any_base_url_is_refused_or_sendable(url: str) -> None:
+    try:
+        checked = AsyncBrowserUse("bu_key", base_url=url, allow_insecure_http=True).base_url
+    except InvalidArgumentError:
+        return
+    _agrees_with_the_transport(checked + "/tasks")
+
+
+@settings(max_examples=3000)
+@given(URLS)
+def test_any_storage_url_is_refused_or_sendable(url: str) -> None:
+    try:
+        request = storage_request("GET", url)
+    except APIResponseValidationError:
+        return
+    _agrees_with_the_transport(request.url)
+
+
+BAD_STORAGE_URLS = [
+    "https://h:99999/file",
+    "https://h:x/file",
+    "https://[::1/file",
+    "https://h]/file",
+    "{base}/a b.csv?sig=1",
+    "{base}/a.csv\r\nX-Injected: 1",
+    "{base}/a.csv?sig=\x00",
+    "{base}/\xe9.csv",
+    "{base}/\ud800.csv",
+    "ftp://h/file",
+    "/relative/file",
+    "",
+]
+
+
+@pytest.mark.parametrize("url", BAD_STORAGE_URLS)
+async def test_a_broken_download_url_from_the_api_sends_nothing(
+    canned: CannedServer, canned_client: AsyncBrowserUse, url: str, tmp_path: pathlib.Path
+) -> None:
+    url = url.format(base=canned.base_url)
+    output = {"id": FILE_ID, "fileName": "a.csv", "downloadUrl": url}
+    canned.respond(200, json.dumps(output).encode())
+    async with asyncio.timeout(10):
+        with pytest.raises(APIResponseValidationError, match="storage URL"):
+            await canned_client.files.download_output(TASK_ID, FILE_ID, io.BytesIO())
+        with pytest.raises(APIResponseValidationError, match="storage URL"):
+            await canned_client.files.download_output(TASK_ID, FILE_ID, tmp_path)
+    assert [r.path for r in canned.requests] == [
+        f"/api/v2/files/tasks/{TASK_ID}/output-files/{FILE_ID}"
+    ] * 2
+    assert await asyncio.to_thread(lambda: list(tmp_path.iterdir())) == []
+
+
+@pytest.mark.parametrize("url", BAD_STORAGE_URLS)
+async def test_a_broken_upload_url_from_the_api_sends_nothing(
+    canned: CannedServer, canned_client: AsyncBrowserUse, url: str
+) -> None:
+    url = url.format(base=canned.base_url)
+    presigned: dict[str, Any] = {
+        "url": url,
+        "method": "POST",
+        "fields": {},
+        "fileName": "a.csv",
+        "expiresIn": 60,
+    }
+    canned.respond(200, json.dumps(presigned).encode())
+    async with asyncio.timeout(10):
+        with pytest.raises(APIResponseValidationError, match="storage URL"):
+            await canned_client.files.upload(SESSION_ID, b"a,b\n", file_name="a.csv")
+    assert len(canned.requests) == 1
+    assert canned.requests[0].path.endswith("/presigned-url")
+
+
+SURROGATE = "\ud800"
+
+
+def _surrogate_calls(client: AsyncBrowserUse) -> list[Coroutine[Any, Any, object]]:
+    return [
+        client.tasks.create(f"Find {SURROGATE}"),
+        client.tasks.create("Find it", metadata={"k": SURROGATE}),
+        client.tasks.create("Find it", secrets={"k": f"hunter2{SURROGATE}"}),
+        client.tasks.create("Find it", allowed_domains=[SURROGATE]),
+        client.tasks.create("Find it", structured_output=f'"{SURROGATE}"'),
+        client.tasks.create("Find it", structured_output={"title": SURROGATE}),
+        client.marketplace.get(f"slug{SURROGATE}"),
+        client.skills.execute(SKILL_ID, parameters={SURROGATE: 1}),
+    ]
+
+
+async def test_lone_surrogates_are_refused_before_sending(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse
+) -> None:
+    calls = _surrogate_calls(client)
+    for call in calls:
+        with pytest.raises(InvalidArgumentError, match="surrogate") as info:
+            await call
+        assert "hunter2" not in str(info.value)
+    assert len(calls) == 8
+    assert fake.requests == []
+
+
+def _self_referencing() -> dict[str, Any]:
+    loop: dict[str, Any] = {"type": "object"}
+    loop["properties"] = loop
+    return loop
+
+
+def _deep(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+UNSENDABLE = [
+    {"type": "object", "x": object()},
+    {"type": "object", "x": {1, 2}},
+    {"type": "object", "x": b"bytes"},
+    {"type": "object", "x": float("nan")},
+    {"type": "object", 1j: 1},
+    _self_referencing(),
+    {"type": "object", "x": _deep(10_000)},
+    "[" * 100_000 + "]" * 100_000,
+]
+
+
+@pytest.mark.parametrize("schema", UNSENDABLE, ids=range(len(UNSENDABLE)))
+async def test_unsendable_structured_output_is_refused(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse, schema: Any
+) -> None:
+    with pytest.raises(InvalidArgumentError, match="structured_output"):
+        await client.tasks.create("Find it", structured_output=schema)
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    "parameters", [{"x": object()}, {"x": _deep(10_000)}, _self_referencing(), {"x": {1}}]
+)
+async def test_unsendable_skill_parameters_are_refused(
+    canned: CannedServer, canned_client: AsyncBrowserUse, parameters: Any
+) -> None:
+    with pytest.raises(InvalidArgumentError):
+        await canned_client.skills.execute(SKILL_ID, parameters=parameters)
+    assert canned.requests == []
+
+
+@pytest.mark.parametrize("metadata", [{"k": object()}, {"k": {"nested": "x"}}, {1: "x"}])
+async def test_metadata_that_is_not_str_to_str_is_refused(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse, metadata: Any
+) -> None:
+    with pytest.raises(InvalidArgumentError, match="metadata"):
+        await client.tasks.create("Find it", metadata=metadata)
+    assert fake.requests == []
+
+
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=20)
+
+
+@settings(max_examples=2000)
+@given(ANY_TEXT, ANY_TEXT, ANY_TEXT)
+def test_any_text_is_sent_exactly_or_refused(task: str, key: str, value: str) -> None:
+    try:
+        body = CreateTaskRequest(task=task or "x", metadata={key: value}, secrets={key: value})
+        request = build_request("POST", "https://h", "/tasks", "bu_key", body=body)
+    except InvalidArgumentError:
+        assert any("\ud800" <= c <= "\udfff" for c in task + key + value) or not task.strip()
+        return
+    assert request.body is not None
+    sent = json.loads(request.body)
+    assert (sent["task"], sent["metadata"], sent["secrets"]) == (
+        task or "x",
+        {key: value},
+        {key: value},
+    )
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 30_000), st.sampled_from(["list", "dict"]))
+def test_any_nesting_is_sent_exactly_or_refused(depth: int, kind: str) -> None:
+    inner: Any = 1
+    for _ in range(depth):
+        inner = [inner] if kind == "list" else {"a": inner}
+    schema = {"type": "object", "x": inner}
+    try:
+        request = build_request(
+            "POST",
+            "https://h",
+            "/tasks",
+            "bu_key",
+            body=CreateTaskRequest(task="x", structured_output=schema),
+        )
+    except InvalidArgumentError:
+        assert depth > 500
+        return
+    assert request.body is not None
+    assert json.loads(json.loads(request.body)["structuredOutput"]) == schema
