@@ -46,6 +46,7 @@ USER_AGENT = (
     f"{platform.python_implementation()}/{platform.python_version()}"
 )
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+REDACTED = "<redacted>"
 
 
 def _redact(headers: Mapping[str, str]) -> str:
@@ -55,25 +56,39 @@ def _redact(headers: Mapping[str, str]) -> str:
     return repr(shown)
 
 
+class SecretBytes(bytes):
+    """Bytes whose repr shows only their length: a request body that may carry task secrets
+    or a proxy password prints as `<123 bytes>`, also in traceback locals."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} bytes>"
+
+
 @attrs.frozen
 class Request:
-    """One HTTP request, ready to send. Its repr never shows the API key."""
+    """One HTTP request, ready to send. Its repr shows neither the API key, nor the body, nor
+    a presigned URL's signature."""
 
     method: str
-    url: str
+    url: str = attrs.field(repr=False)  # `shown` is: no presigned URL's signature
     headers: Mapping[str, str] = attrs.field(repr=_redact)
-    body: bytes | None = None
+    body: bytes | None = attrs.field(
+        default=None, repr=lambda b: "None" if b is None else f"<{len(b)} bytes>"
+    )
     shown: str = attrs.field(default=attrs.Factory(lambda self: self.url, takes_self=True))
     """The URL as messages, logs and errors show it (a presigned URL without its signature)."""
 
 
 @attrs.frozen
 class Response:
-    """One HTTP response as read off the wire."""
+    """One HTTP response as read off the wire. Its repr leaves out what a server may have
+    echoed of the request (the API key, task secrets)."""
 
     status: int
-    headers: Mapping[str, str]
-    body: bytes
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>")
 
 
 class SecretStr(str):
@@ -239,7 +254,7 @@ def build_request(
     data = None
     if body is not None:
         headers["Content-Type"] = "application/json"
-        data = _serde.encode(body)
+        data = SecretBytes(_serde.encode(body))
     query = encode_query(params) if params else ""
     return Request(method=method, url=base_url + path + query, headers=headers, body=data)
 
@@ -284,9 +299,14 @@ def decode_response(request: Request, response: Response, cls: type[T] | None) -
             method=request.method,
             url=request.shown,
             status_code=response.status,
-            body=response.body,
+            body=_bytes_without_key(request, response.body),
             errors=exc.errors,
         ) from None
+
+
+def _bytes_without_key(request: Request, body: bytes) -> bytes:
+    key = request.headers.get(API_KEY_HEADER)
+    return body.replace(key.encode(), REDACTED.encode()) if key else body
 
 
 def deadline_error(request: Request, deadline: float | None) -> APITimeoutError:
@@ -322,6 +342,14 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
         body: Any = _serde.decode_json(response.body)
     except ValueError:
         body = response.body.decode("utf-8", "replace")
+    headers: Mapping[str, str] = response.headers
+    key = request.headers.get(API_KEY_HEADER)
+    if key:  # a server that echoes the key must not put it into errors and logs
+        headers = {name: value.replace(key, REDACTED) for name, value in headers.items()}
+        try:
+            body = _without(body, key)
+        except RecursionError:
+            body = "<the body is nested too deeply to show>"
     cls: type[APIStatusError]
     if response.status >= 500:
         cls, hint = InternalServerError, "The server failed; trying again later may work."
@@ -343,9 +371,21 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
         url=request.shown,
         status_code=response.status,
         body=body,
-        headers=response.headers,
+        headers=headers,
         retry_after=retry_after,
     )
+
+
+def _without(value: object, key: str) -> Any:
+    """`value` (parsed JSON or text) with every occurrence of `key` in its strings redacted."""
+    if isinstance(value, str):
+        return value.replace(key, REDACTED)
+    if isinstance(value, list):
+        return [_without(item, key) for item in typing.cast(list[object], value)]
+    if isinstance(value, dict):
+        pairs = typing.cast(dict[str, object], value).items()
+        return {_without(name, key): _without(item, key) for name, item in pairs}
+    return value
 
 
 def _describe_detail(body: object, limit: int = 300) -> str:

@@ -47,6 +47,11 @@ def parse_uuid(value: object, name: str) -> uuid.UUID:
     )
 
 
+def hidden(value: object) -> str:
+    """attrs repr of a secret field: whether it is set, never what it is."""
+    return repr(value) if _skipped(value) else "'<redacted>'"
+
+
 def positive_seconds(value: object, name: str) -> float:
     """A finite number of seconds above zero."""
     if (

@@ -14,6 +14,7 @@ from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models._checks import (
     boolean,
     check_member,
+    hidden,
     in_range,
     instance_of,
     text,
@@ -58,10 +59,6 @@ def _session_action(value: SessionUpdateAction | str) -> SessionUpdateAction:
     return check_member(SessionUpdateAction, value, "action")
 
 
-def _hidden(value: object) -> str:
-    return repr(value) if value is None or isinstance(value, NotGiven) else "'<redacted>'"
-
-
 @attrs.frozen(kw_only=True)
 class CustomProxy:
     """Your own proxy for a session or browser, instead of Browser Use's.
@@ -73,7 +70,7 @@ class CustomProxy:
     port: int = attrs.field(validator=in_range(1, 65535))
     username: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(1, 255))
     password: str | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=text(1, 255), repr=_hidden
+        default=NOT_GIVEN, validator=text(1, 255), repr=hidden
     )
     ignore_cert_errors: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
 

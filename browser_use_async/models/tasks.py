@@ -16,6 +16,7 @@ from browser_use_async.models._checks import (
     at_most_items,
     boolean,
     check_member,
+    hidden,
     in_range,
     instance_of,
     required_text,
@@ -167,7 +168,7 @@ class CreateTaskRequest:
         default=NOT_GIVEN, converter=to_str_dict, validator=[str_values, at_most_items(10)]
     )
     secrets: dict[str, str] | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_str_dict, validator=str_values
+        default=NOT_GIVEN, converter=to_str_dict, validator=str_values, repr=hidden
     )
     allowed_domains: list[str] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=_allowed_domains

@@ -142,6 +142,7 @@ class AsyncTasks(AsyncResource):
         may have reached the server.
         """
         body = CreateTaskRequest(task=task, **options)
+        del options  # its secrets would show in traceback locals; `body` hides them
         return await self._request("POST", "/tasks", TaskCreatedResponse, body)
 
     async def wait(
