@@ -456,7 +456,7 @@ def parse_judgement(judgement: str | None) -> dict[str, Any] | None:
         return None
     try:
         report = json.loads(judgement)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise InvalidArgumentError(f"the judgement is not valid JSON: {exc}") from None
     if not isinstance(report, dict):
         raise InvalidArgumentError("the judgement is JSON but not an object")

@@ -14,13 +14,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from yarl import URL
 
-from browser_use_async import APIResponseValidationError, AsyncBrowserUse, InvalidArgumentError
+from browser_use_async import (
+    APIResponseValidationError,
+    AsyncBrowserUse,
+    BrowserUse,
+    InvalidArgumentError,
+)
 from browser_use_async._protocol import (
     DEFAULT_BASE_URL,
     build_request,
     storage_request,
     uuid_segment,
 )
+from browser_use_async._serde import parse_judgement
 from browser_use_async.models import CreateTaskRequest
 from browser_use_async.testing import FakeBrowserUseCloud
 from tests.conftest import CannedServer
@@ -387,3 +393,21 @@ def test_any_nesting_is_sent_exactly_or_refused(depth: int, kind: str) -> None:
         return
     assert request.body is not None
     assert json.loads(json.loads(request.body)["structuredOutput"]) == schema
+
+
+@settings(max_examples=200)
+@given(st.integers(1, 200_000))
+def test_a_judgement_nested_at_any_depth_is_read_or_refused(depth: int) -> None:
+    try:
+        report = parse_judgement('{"a":' + "[" * depth + "]" * depth + "}")
+    except InvalidArgumentError:
+        assert depth > 500
+        return
+    assert report is not None
+    assert list(report) == ["a"]
+    assert isinstance(report["a"], list)
+
+
+def test_no_client_repr_shows_the_key() -> None:
+    for client in (AsyncBrowserUse("bu_hidden_key"), BrowserUse("bu_hidden_key")):
+        assert "bu_hidden_key" not in repr(client) + repr(vars(client))
