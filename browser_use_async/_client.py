@@ -11,7 +11,7 @@ from typing import BinaryIO, Self, TypeVar, overload
 
 from browser_use_async import _protocol
 from browser_use_async._clock import Clock, MonotonicClock
-from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError
+from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError, shown
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Sink, Transport
 from browser_use_async.models._checks import check_bool, positive_int, positive_seconds
@@ -36,7 +36,7 @@ def _retry_policy(value: object) -> RetryPolicy:
         return RetryPolicy()
     if isinstance(value, RetryPolicy):
         return value
-    raise InvalidArgumentError(f"retry must be a RetryPolicy, got {value!r}")
+    raise InvalidArgumentError(f"retry must be a RetryPolicy, got {shown(value)}")
 
 
 class _Storage:
@@ -134,7 +134,7 @@ class AsyncBrowserUse:
         self._clock: Clock = clock or MonotonicClock()
         if not isinstance(verify_tls, bool | ssl.SSLContext):
             raise InvalidArgumentError(
-                f"verify_tls must be True, False or an ssl.SSLContext, got {verify_tls!r}"
+                f"verify_tls must be True, False or an ssl.SSLContext, got {shown(verify_tls)}"
             )
         self._transport = Transport(
             max_connections=positive_int(max_connections, "max_connections"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import reprlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,16 @@ __all__ = [
     "UnprocessableEntityError",
     "WebhookVerificationError",
 ]
+
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = 80
+
+
+def shown(value: object) -> str:
+    """`repr(value)` for a message: shortened, and safe for values nested too deeply to repr
+    or that contain themselves."""
+    return _SHOWN.repr(value)
 
 
 class BrowserUseError(Exception):

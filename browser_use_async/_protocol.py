@@ -32,6 +32,7 @@ from browser_use_async._exceptions import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
+    shown,
 )
 from browser_use_async._types import NotGiven
 from browser_use_async._version import __version__
@@ -205,7 +206,7 @@ def uuid_segment(value: object, name: str) -> str:
 def slug_segment(value: object, name: str) -> str:
     """A non-UUID path parameter, percent-encoded so that it stays one path segment."""
     if not isinstance(value, str) or not value.strip() or value in (".", ".."):
-        raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a non-empty string, got {shown(value)}")
     return quote(_utf8(value, name), safe="")
 
 

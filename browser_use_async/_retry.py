@@ -11,6 +11,7 @@ from browser_use_async._exceptions import (
     APIError,
     APIStatusError,
     InvalidArgumentError,
+    shown,
 )
 
 __all__ = ["IDEMPOTENT_METHODS", "NEVER_RETRIED_STATUSES", "RetryPolicy", "next_delay"]
@@ -31,7 +32,7 @@ def _number(low: float, high: float = math.inf, *, optional: bool = False) -> _V
         if not (is_number and math.isfinite(value) and low <= value <= high):
             bounds = f"from {low:g} to {high:g}" if math.isfinite(high) else f">= {low:g}"
             raise InvalidArgumentError(
-                f"RetryPolicy.{attribute.name} must be a number {bounds}, got {value!r}"
+                f"RetryPolicy.{attribute.name} must be a number {bounds}, got {shown(value)}"
             )
 
     return check
@@ -39,7 +40,9 @@ def _number(low: float, high: float = math.inf, *, optional: bool = False) -> _V
 
 def _check_max_retries(instance: object, attribute: object, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidArgumentError(f"RetryPolicy.max_retries must be an int >= 0, got {value!r}")
+        raise InvalidArgumentError(
+            f"RetryPolicy.max_retries must be an int >= 0, got {shown(value)}"
+        )
 
 
 def _check_statuses(instance: object, attribute: object, value: frozenset[int]) -> None:

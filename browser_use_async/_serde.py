@@ -27,7 +27,7 @@ from cattrs.cols import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._fast_structure import Structurer, compile_structurer
 from browser_use_async._schema import json_schema
 from browser_use_async._types import NOT_GIVEN
@@ -329,7 +329,7 @@ def schema_text(value: object) -> str:
             raise InvalidArgumentError(f"structured_output is not JSON: {exc}") from None
     raise InvalidArgumentError(
         "structured_output must be a JSON schema (a dict or a JSON string) or an attrs "
-        f"class or dataclass, got {value!r}"
+        f"class or dataclass, got {shown(value)}"
     )
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sized
 from typing import Any
 
 from browser_use_async import _serde
-from browser_use_async._exceptions import InvalidArgumentError, WebhookVerificationError
+from browser_use_async._exceptions import InvalidArgumentError, WebhookVerificationError, shown
 from browser_use_async.models.webhooks import WebhookEvent
 
 __all__ = [
@@ -101,7 +101,7 @@ def sign_webhook(body: bytes | str, *, secret: str, timestamp: int | str) -> str
     key = _check_secret(secret)
     stamp = str(timestamp)
     if isinstance(timestamp, bool) or not _UNIX_SECONDS.fullmatch(stamp):
-        raise InvalidArgumentError(f"timestamp must be Unix seconds, got {timestamp!r}")
+        raise InvalidArgumentError(f"timestamp must be Unix seconds, got {shown(timestamp)}")
     try:
         document = _parse_body(body)
     except WebhookVerificationError as exc:
@@ -160,14 +160,16 @@ def _check_tolerance(tolerance: object) -> float:
         and tolerance >= 0
     ):
         return float(tolerance)
-    raise InvalidArgumentError(f"tolerance must be a number of seconds >= 0, got {tolerance!r}")
+    raise InvalidArgumentError(
+        f"tolerance must be a number of seconds >= 0, got {shown(tolerance)}"
+    )
 
 
 def _now(now: object) -> float:
     if now is None:
         return dt.datetime.now(dt.UTC).timestamp()
     if not isinstance(now, dt.datetime):
-        raise InvalidArgumentError(f"now must be a datetime.datetime, got {now!r}")
+        raise InvalidArgumentError(f"now must be a datetime.datetime, got {shown(now)}")
     return (now if now.tzinfo else now.replace(tzinfo=dt.UTC)).timestamp()
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._types import NotGiven
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -43,7 +43,7 @@ def parse_uuid(value: object, name: str) -> uuid.UUID:
         return uuid.UUID(value)
     raise InvalidArgumentError(
         f"{name} must be a UUID (a uuid.UUID or a string such as "
-        f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got {value!r}"
+        f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got {shown(value)}"
     )
 
 
@@ -61,14 +61,14 @@ def positive_seconds(value: object, name: str) -> float:
         and value > 0
     ):
         return float(value)
-    raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {value!r}")
+    raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {shown(value)}")
 
 
 def positive_int(value: object, name: str) -> int:
     """A whole number of at least one."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    raise InvalidArgumentError(f"{name} must be a whole number of at least 1, got {value!r}")
+    raise InvalidArgumentError(f"{name} must be a whole number of at least 1, got {shown(value)}")
 
 
 def check_uuid(value: object, name: str) -> uuid.UUID | NotGiven | None:
@@ -81,7 +81,7 @@ def check_uuid(value: object, name: str) -> uuid.UUID | NotGiven | None:
 def check_datetime(value: V, name: str) -> V:
     """A `datetime.datetime` (naive ones are taken as UTC by the API)."""
     if not _skipped(value) and not isinstance(value, dt.datetime):
-        raise InvalidArgumentError(f"{name} must be a datetime.datetime, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a datetime.datetime, got {shown(value)}")
     return value
 
 
@@ -92,7 +92,7 @@ def check_int(value: V, name: str, low: int, high: int | None = None) -> V:
     in_bounds = isinstance(value, int) and low <= value and (high is None or value <= high)
     if isinstance(value, bool) or not in_bounds:
         bounds = f"from {low} to {high}" if high is not None else f">= {low}"
-        raise InvalidArgumentError(f"{name} must be an int {bounds}, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be an int {bounds}, got {shown(value)}")
     return value
 
 
@@ -101,7 +101,7 @@ def check_text(value: V, name: str, min_length: int = 0, max_length: int | None 
     if _skipped(value):
         return value
     if not isinstance(value, str):
-        raise InvalidArgumentError(f"{name} must be a str, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a str, got {shown(value)}")
     if len(value) < min_length or (max_length is not None and len(value) > max_length):
         limit = f"{min_length} to {max_length}" if max_length else f"at least {min_length}"
         raise InvalidArgumentError(f"{name} must have {limit} characters, got {len(value)}")
@@ -115,12 +115,14 @@ def check_enum(
     if value is None or isinstance(value, NotGiven):
         return value
     try:
+        if not isinstance(value, str):  # Enum's own error would repr any value, however deep
+            raise ValueError
         return members(value)
     except ValueError:
         choices = (
             ", ".join(m.value for m in members) if len(members) <= 12 else f"a {members.__name__}"
         )
-        raise InvalidArgumentError(f"{name} must be one of {choices}; got {value!r}") from None
+        raise InvalidArgumentError(f"{name} must be one of {choices}; got {shown(value)}") from None
 
 
 def check_member(members: type[E], value: E | str | NotGiven | None, name: str) -> E:
@@ -134,7 +136,7 @@ def check_member(members: type[E], value: E | str | NotGiven | None, name: str) 
 def check_bool(value: V, name: str) -> V:
     """True or False."""
     if not _skipped(value) and not isinstance(value, bool):
-        raise InvalidArgumentError(f"{name} must be True or False, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be True or False, got {shown(value)}")
     return value
 
 
@@ -176,11 +178,13 @@ def strings(value: object, name: str) -> list[str]:
     a set's in sorted order, so the request is the same every run. A str, bytes or mapping is
     refused: it is an iterable too, but of characters or keys."""
     if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
-        raise InvalidArgumentError(f"{name} must be a list of strings, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a list of strings, got {shown(value)}")  # pyright: ignore[reportUnknownArgumentType]
     items = list(typing.cast(Iterable[object], value))
     for item in items:
         if not isinstance(item, str):
-            raise InvalidArgumentError(f"{name} must be a list of strings, got an item {item!r}")
+            raise InvalidArgumentError(
+                f"{name} must be a list of strings, got an item {shown(item)}"
+            )
     texts = typing.cast(list[str], items)
     return sorted(texts) if isinstance(value, AbstractSet) else texts
 
@@ -206,7 +210,7 @@ def required_text(min_length: int = 0, max_length: int | None = None) -> Validat
 
     def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
         if _skipped(value):
-            raise InvalidArgumentError(f"{attribute.name} is required, got {value!r}")
+            raise InvalidArgumentError(f"{attribute.name} is required, got {shown(value)}")
         check_text(value, attribute.name, min_length, max_length)
 
     return check

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models._checks import (
     check_enum,
@@ -172,7 +172,7 @@ def _json_object(value: object, name: str) -> dict[str, Any]:
         mapping = typing.cast(Mapping[object, Any], value)
         if all(isinstance(key, str) for key in mapping):
             return {str(key): item for key, item in mapping.items()}
-    raise InvalidArgumentError(f"{name} must be a mapping with string keys, got {value!r}")
+    raise InvalidArgumentError(f"{name} must be a mapping with string keys, got {shown(value)}")  # pyright: ignore[reportUnknownArgumentType]
 
 
 def _parameters(value: Mapping[str, Any] | NotGiven) -> dict[str, Any] | NotGiven:

@@ -9,7 +9,7 @@ from typing import Any, Literal, TypedDict
 
 import attrs
 
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._serde import schema_text
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models._checks import (
@@ -140,7 +140,7 @@ def _structured_output(value: StructuredOutput | NotGiven | None) -> str | NotGi
 
 def _vision(value: bool | Literal["auto"] | NotGiven) -> bool | Literal["auto"] | NotGiven:
     if not (value is True or value is False or value == "auto" or isinstance(value, NotGiven)):
-        raise InvalidArgumentError(f"vision must be True, False or 'auto', got {value!r}")
+        raise InvalidArgumentError(f"vision must be True, False or 'auto', got {shown(value)}")
     return value
 
 
