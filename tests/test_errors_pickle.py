@@ -163,3 +163,23 @@ async def test_failing_calls_come_back_through_a_process_pool() -> None:
     assert "bu_wrong_key" not in str(wrong_key)
     assert unreachable.reached_server is False
     assert unreachable.method == "GET"
+
+
+class StoppedTimeout(_exceptions.TaskTimeoutError):
+    """A subclass with a keyword-only field of its own, as helpers add them."""
+
+    def __init__(self, message: str, *, task_id: object, status: str, stopped: bool | None) -> None:
+        super().__init__(message, task_id=task_id, status=status)
+        self.stopped = stopped
+
+
+def test_fields_added_by_subclasses_need_no_code_of_their_own() -> None:
+    error = StoppedTimeout(
+        "timed out; the stop failed", task_id="t", status="started", stopped=False
+    )
+    error.__cause__ = _exceptions.APIConnectionError("stop failed", method="PATCH", url="u")
+    copy = _round_trip(error)
+    _same(copy, error)
+    assert isinstance(copy, TimeoutError)
+    assert isinstance(copy.__cause__, _exceptions.APIConnectionError)
+    assert copy.__cause__.method == "PATCH"
