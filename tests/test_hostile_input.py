@@ -127,7 +127,7 @@ def _near_uuids(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=1000)
+@settings(max_examples=1000, deadline=None)
 @given(_near_uuids())
 def test_an_accepted_id_is_always_the_id_written(text: str) -> None:
     try:
@@ -196,7 +196,7 @@ def _agrees_with_the_transport(url: str) -> None:
     assert 1 <= parsed.port <= 65535
 
 
-@settings(max_examples=3000)
+@settings(max_examples=1500, deadline=None)
 @given(URLS)
 def test_any_base_url_is_refused_or_sendable(url: str) -> None:
     try:
@@ -206,7 +206,7 @@ def test_any_base_url_is_refused_or_sendable(url: str) -> None:
     _agrees_with_the_transport(checked + "/tasks")
 
 
-@settings(max_examples=3000)
+@settings(max_examples=1500, deadline=None)
 @given(URLS)
 def test_any_storage_url_is_refused_or_sendable(url: str) -> None:
     try:
@@ -355,7 +355,7 @@ async def test_metadata_that_is_not_str_to_str_is_refused(
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=20)
 
 
-@settings(max_examples=2000)
+@settings(max_examples=2000, deadline=None)
 @given(ANY_TEXT, ANY_TEXT, ANY_TEXT)
 def test_any_text_is_sent_exactly_or_refused(task: str, key: str, value: str) -> None:
     try:
@@ -373,7 +373,7 @@ def test_any_text_is_sent_exactly_or_refused(task: str, key: str, value: str) ->
     )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.integers(1, 30_000), st.sampled_from(["list", "dict"]))
 def test_any_nesting_is_sent_exactly_or_refused(depth: int, kind: str) -> None:
     inner: Any = 1
@@ -395,7 +395,7 @@ def test_any_nesting_is_sent_exactly_or_refused(depth: int, kind: str) -> None:
     assert json.loads(json.loads(request.body)["structuredOutput"]) == schema
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(1, 200_000))
 def test_a_judgement_nested_at_any_depth_is_read_or_refused(depth: int) -> None:
     try:

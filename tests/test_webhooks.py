@@ -440,7 +440,7 @@ def test_odd_header_containers_fail_as_verification_errors(headers: Any) -> None
 PARTS = st.one_of(st.none(), st.text(max_size=8), st.binary(max_size=8), st.integers(), st.floats())
 
 
-@settings(max_examples=1000)
+@settings(max_examples=1000, deadline=None)
 @given(
     st.one_of(
         PARTS,
