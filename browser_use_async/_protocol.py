@@ -189,8 +189,8 @@ def check_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
         )
     if "?" in base_url or "#" in base_url:
         raise InvalidArgumentError(f"base_url must not have a query or fragment: {base_url!r}")
-    host = urlsplit(base_url).hostname or ""
-    if base_url.startswith("http:") and not allow_insecure_http and not is_loopback(host):
+    parts = urlsplit(base_url)
+    if parts.scheme == "http" and not allow_insecure_http and not is_loopback(parts.hostname or ""):
         raise InvalidArgumentError(
             f"base_url {base_url!r} is plain http to another machine: the API key would travel "
             "unencrypted. Use https, or pass allow_insecure_http=True if you mean it."

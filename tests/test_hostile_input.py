@@ -168,6 +168,12 @@ def test_a_broken_base_url_is_refused_at_construction(base_url: str) -> None:
         AsyncBrowserUse("bu_key", base_url=base_url)
 
 
+@pytest.mark.parametrize("url", ["HTTP://10.0.0.5/api/v2", "Http://api.example.com"])
+def test_plain_http_in_any_case_is_refused(url: str) -> None:
+    with pytest.raises(InvalidArgumentError, match="allow_insecure_http"):
+        AsyncBrowserUse("bu_key", base_url=url)
+
+
 def test_an_empty_base_url_variable_means_production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROWSER_USE_BASE_URL", "")
     assert AsyncBrowserUse("bu_key").base_url == DEFAULT_BASE_URL
