@@ -121,12 +121,12 @@ class AsyncBrowserUse:
     ) -> None:
         if api_key is None:
             api_key = os.environ.get("BROWSER_USE_API_KEY", "")
-        if base_url is None:
-            base_url = os.environ.get("BROWSER_USE_BASE_URL") or None  # set but empty: unset
         api_key = _protocol.redacted(api_key)  # from here on, even frame locals hide it
         self._api_key = _protocol.check_api_key(api_key)
         self._base_url = _protocol.check_base_url(
-            _protocol.DEFAULT_BASE_URL if base_url is None else base_url,
+            base_url
+            if base_url is not None
+            else os.environ.get("BROWSER_USE_BASE_URL") or _protocol.DEFAULT_BASE_URL,
             allow_insecure_http=check_bool(allow_insecure_http, "allow_insecure_http"),
         )
         self._timeout = positive_seconds(timeout, "timeout")
