@@ -55,9 +55,12 @@ def canonical_json(document: Any) -> str:
 
 
 def _check_secret(secret: object) -> bytes:
-    if not isinstance(secret, str) or not secret:
-        raise InvalidArgumentError("secret must be the webhook secret, a non-empty str")
-    return secret.encode()
+    try:
+        if isinstance(secret, str) and secret:
+            return secret.encode()
+    except UnicodeEncodeError:
+        pass
+    raise InvalidArgumentError("secret must be the webhook secret, a non-empty str")
 
 
 def _mac(secret: bytes, timestamp: str, canonical: str) -> str:
@@ -99,7 +102,7 @@ def sign_webhook(body: bytes | str, *, secret: str, timestamp: int | str) -> str
     For testing your webhook handler. `timestamp` is in Unix seconds.
     """
     key = _check_secret(secret)
-    stamp = str(timestamp)
+    stamp = str(timestamp) if isinstance(timestamp, int | str) else ""
     if isinstance(timestamp, bool) or not _UNIX_SECONDS.fullmatch(stamp):
         raise InvalidArgumentError(f"timestamp must be Unix seconds, got {shown(timestamp)}")
     try:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from browser_use_async import AsyncBrowserUse, BrowserUseError, RetryPolicy
+from browser_use_async import AsyncBrowserUse, BrowserUseError, RetryPolicy, webhooks
 from browser_use_async.models import TaskOptions
 from browser_use_async.testing import FakeBrowserUseCloud
 
@@ -170,3 +170,35 @@ async def test_hostile_arguments_raise_only_browser_use_errors(
 def test_the_sweep_covers_every_method() -> None:
     assert len(POINTS) >= 150
     assert len(POINTS) * len(_hostile()) >= 5000
+
+
+WEBHOOK_ARGUMENTS: dict[str, dict[str, object]] = {
+    "verify_webhook": {
+        "body": '{"type": "t", "timestamp": "2026-09-09T12:00:00Z", "payload": {}}',
+        "headers": {"X-Browser-Use-Signature": "00", "X-Browser-Use-Timestamp": "1"},
+        "secret": "whsec",
+        "tolerance": 300,
+        "now": None,
+    },
+    "sign_webhook": {"body": "{}", "secret": "whsec", "timestamp": 1},
+}
+
+
+@pytest.mark.parametrize(
+    ("function", "argument"),
+    [(function, argument) for function, args in WEBHOOK_ARGUMENTS.items() for argument in args],
+)
+def test_hostile_webhook_arguments_raise_only_browser_use_errors(
+    function: str, argument: str
+) -> None:
+    call = getattr(webhooks, function)
+    escaped: list[str] = []
+    for value in _hostile():
+        arguments = {**WEBHOOK_ARGUMENTS[function], argument: value}
+        try:
+            call(**arguments)
+        except BrowserUseError:
+            pass
+        except Exception as error:  # collected and reported below
+            escaped.append(f"{reprlib.repr(value)}: {reprlib.repr(error)}")
+    assert escaped == []

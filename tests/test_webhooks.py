@@ -458,3 +458,18 @@ def test_any_header_container_verifies_or_raises_a_verification_error(
         headers = [*typing.cast(list[object], junk), *real]
     with contextlib.suppress(WebhookVerificationError):  # anything else fails the test
         verify(ASCII["body"], headers)
+
+
+def _deep_list(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "timestamp", [_deep_list(10_000), object(), 1.5, b"1", -1, "1e3", " 1", True, None]
+)
+def test_sign_webhook_refuses_any_other_timestamp(timestamp: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match="timestamp must be Unix seconds"):
+        sign_webhook(ASCII["body"], secret=SECRET, timestamp=timestamp)
