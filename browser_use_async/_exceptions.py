@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -167,17 +167,38 @@ class APIStatusError(APIError):
         super().__init__(message, method=method, url=url, attempts=attempts)
         self.status_code = status_code
         self.body = body
-        self.headers = _plain_headers(headers)
+        self.headers = Headers(headers)
         self.retry_after = retry_after
 
 
-def _plain_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Header names in lowercase (as HTTP/2 writes them), repeated ones joined with ", "."""
-    plain: dict[str, str] = {}
-    for name, value in headers.items():
-        key = name.lower()
-        plain[key] = f"{plain[key]}, {value}" if key in plain else value
-    return plain
+class Headers(Mapping[str, str]):
+    """An answer's headers: read-only, names matched in any case as HTTP wants, repeated
+    ones joined with ", "; unlike aiohttp's multidict proxy, it pickles."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self._items: dict[str, tuple[str, str]] = {}  # lowercase name -> (name, value)
+        for name, value in headers.items():
+            key = name.lower()
+            if key in self._items:
+                first, joined = self._items[key]
+                self._items[key] = (first, f"{joined}, {value}")
+            else:
+                self._items[key] = (name, value)
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Headers({dict(self.items())!r})"
 
 
 class BadRequestError(APIStatusError):

@@ -96,15 +96,22 @@ def test_a_cause_that_does_not_pickle_is_left_behind() -> None:
     assert copy.__cause__ is None
 
 
-def test_multidict_headers_become_a_plain_lowercase_dict() -> None:
+def test_multidict_headers_become_a_picklable_case_insensitive_mapping() -> None:
     from multidict import CIMultiDict, CIMultiDictProxy  # noqa: PLC0415
 
     raw = CIMultiDict([("X-Request-Id", "req-1"), ("Set-Cookie", "a=1"), ("set-cookie", "b=2")])
     error = _exceptions.NotFoundError(
         "gone", method="GET", url="u", status_code=404, body=None, headers=CIMultiDictProxy(raw)
     )
-    assert error.headers == {"x-request-id": "req-1", "set-cookie": "a=1, b=2"}
-    _same(_round_trip(error), error)
+    assert error.headers == {"X-Request-Id": "req-1", "Set-Cookie": "a=1, b=2"}
+    assert error.headers["x-request-id"] == error.headers["X-REQUEST-ID"] == "req-1"
+    assert "set-COOKIE" in error.headers
+    assert object() not in error.headers
+    assert list(error.headers) == ["X-Request-Id", "Set-Cookie"]
+    copy = _round_trip(error)
+    _same(copy, error)
+    assert isinstance(copy, _exceptions.NotFoundError)
+    assert copy.headers["SET-COOKIE"] == "a=1, b=2"
 
 
 def _fail(base_url: str, api_key: str, what: str) -> None:
@@ -156,7 +163,7 @@ async def test_failing_calls_come_back_through_a_process_pool() -> None:
     server_error, not_found, wrong_key, _, unreachable = errors
     assert server_error.status_code == 503
     assert server_error.retry_after == 7.0
-    assert server_error.headers["retry-after"] == "7"
+    assert server_error.headers["Retry-After"] == server_error.headers["retry-after"] == "7"
     assert "HTTP 503" in str(server_error)
     assert not_found.status_code == 404
     assert wrong_key.status_code == 401
