@@ -5,10 +5,12 @@ every generated method hands the async call to the portal.
 """
 
 import contextlib
+import threading
 import weakref
 from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Generic, Self, TypeVar
 
+from browser_use_async._exceptions import ReentrantCallError
 from browser_use_async._loop_thread import LoopThread
 
 A = TypeVar("A")
@@ -18,8 +20,13 @@ __all__ = ["Portal", "SyncWrapper"]
 
 
 def _close_quietly(loop_thread: LoopThread) -> None:
-    with contextlib.suppress(Exception):
+    try:
         loop_thread.close(join_timeout=5.0)
+    except ReentrantCallError:  # collected on the loop's own thread: close from another one
+        with contextlib.suppress(RuntimeError):  # no new threads at interpreter exit
+            threading.Thread(target=_close_quietly, args=(loop_thread,), daemon=True).start()
+    except Exception:  # noqa: S110 (a finalizer has no one to report to)
+        pass
 
 
 class Portal:

@@ -1,14 +1,19 @@
 """The generated client: plain iterators over pages, and copies made by with_options."""
 
+import asyncio
 import gc
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
+from aiohttp import web
 
 from browser_use_async import BrowserUse, ClientClosedError, TaskItemView
 from browser_use_async.testing import FakeBrowserUseCloud
+from tests.conftest import ServerThread
+from tests.samples import TASK_ID
 
 
 def test_iter_walks_every_page_from_blocking_code(threaded_fake: FakeBrowserUseCloud) -> None:
@@ -169,3 +174,63 @@ def test_one_liners_survive_garbage_collection_at_every_allocation(
     gc.collect()
     assert loop_threads() == before
     assert len(threaded_fake.requests) == 40
+
+
+def test_a_client_collected_on_its_own_loop_thread_still_stops(
+    threaded_fake: FakeBrowserUseCloud,
+) -> None:
+    """Cyclic garbage is collected on whichever thread allocates: here the loop's own."""
+    task_id = threaded_fake.create_task()
+    client = BrowserUse(api_key=threaded_fake.api_key, base_url=threaded_fake.base_url)
+    client.tasks.get(task_id)
+    before = loop_threads()
+    loop_thread = client._portal._loop_thread  # pyright: ignore[reportPrivateUsage]
+    cycle: list[object] = [client]
+    cycle.append(cycle)
+    del client, cycle
+
+    async def collect() -> int:
+        return gc.collect()
+
+    gc.disable()
+    try:
+        assert loop_thread.run(collect()) > 0
+    finally:
+        gc.enable()
+    for _ in range(500):
+        if len(loop_threads()) < len(before):
+            break
+        time.sleep(0.01)
+    assert len(loop_threads()) == len(before) - 1
+
+
+def test_close_while_threads_wait_for_the_pool(server_thread: ServerThread) -> None:
+    """max_connections=1 and a slow server: the threads waiting for the connection, and the
+    one using it, all get ClientClosedError when another thread closes the client."""
+    started = threading.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        started.set()
+        await asyncio.sleep(30)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", slow)
+    url = server_thread.serve(app, handler_cancellation=True)
+    client = BrowserUse(api_key="bu_key", base_url=url, max_connections=1)
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            client.tasks.get(TASK_ID)
+        except BaseException as exc:
+            errors.append(exc)
+
+    callers = [threading.Thread(target=call) for _ in range(6)]
+    for caller in callers:
+        caller.start()
+    assert started.wait(10)
+    client.close()
+    for caller in callers:
+        caller.join(10)
+    assert [type(e).__name__ for e in errors] == ["ClientClosedError"] * 6
