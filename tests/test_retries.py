@@ -620,3 +620,61 @@ async def test_tls_verification_failures_are_not_retried(clock: RecordingClock) 
     finally:
         server.close()
     assert clock.sleeps == []
+
+
+async def test_creates_queued_behind_busy_connections_are_each_sent_once(
+    canned: CannedServer, clock: RecordingClock
+) -> None:
+    """A sweep: 2 connections held by slow calls for 0.3 to 0.75 s, 6 creates queued behind
+    them with a 0.25 s timeout. Each create times out waiting, is retried as never sent,
+    and reaches the server exactly once."""
+    canned.respond(200, CREATED)
+    points = duplicates = 0
+    for hold in (0.3, 0.45, 0.6, 0.75):
+        before = len(canned.requests)
+        for _ in range(2):
+            canned.queue.append(Canned(body=task_bytes(), delay=hold))
+        async with AsyncBrowserUse(
+            api_key="bu_key",
+            base_url=canned.base_url,
+            max_connections=2,
+            timeout=0.25,
+            retry=RetryPolicy(jitter=0),
+            clock=clock,
+        ) as client:
+            slow = client.with_options(timeout=5)
+            held = [asyncio.create_task(slow.tasks.stop(TASK_ID)) for _ in range(2)]
+            await until(lambda: len(canned.requests) - before == 2)  # noqa: B023
+            async with asyncio.timeout(10):
+                outcomes = await asyncio.gather(
+                    *(client.tasks.create("Find flights") for _ in range(6)),
+                    return_exceptions=True,
+                )
+                await asyncio.gather(*held)
+        posts = [r for r in canned.requests[before:] if r.method == "POST"]
+        created = [o for o in outcomes if not isinstance(o, BaseException)]
+        failed = [o for o in outcomes if isinstance(o, BaseException)]
+        assert failed == []  # 4 attempts of 0.25 s outlast the hold: each got through
+        assert len(posts) == len(created) == 6
+        duplicates += len(posts) - len(created)
+        points += 6
+    assert (points, duplicates) == (24, 0)
+
+
+async def test_a_server_closing_after_each_answer_sees_no_silent_resend(raw: StartRaw) -> None:
+    """Keep-alive connections closed right after each answer: a call may meet a closed
+    connection, but the server never gets more requests than attempts (one each)."""
+    server, url = await raw(always("answer-close"), task_bytes())
+    failures: list[APIConnectionError] = []
+    async with AsyncBrowserUse(
+        api_key="bu_key", base_url=url, retry=RetryPolicy(max_retries=0)
+    ) as client:
+        for _ in range(50):
+            before = len(server.requests)
+            try:
+                await client.tasks.get(TASK_ID)
+            except APIConnectionError as error:
+                failures.append(error)
+            assert len(server.requests) - before <= 1
+    assert [error.attempts for error in failures] == [1] * len(failures)
+    assert len(server.requests) >= 50 - len(failures)
