@@ -37,6 +37,9 @@ at the cost of a new connection after 4 idle seconds. (aiohttp's own default is 
 
 __all__ = ["CHUNK_SIZE", "ClientSession", "Sink", "Transport"]
 
+_CLOSE_ELSEWHERE_SECONDS = 10.0
+"""How long `close()` waits for a pool's own loop, in another thread, to close it."""
+
 # Sessions a fork child inherited from its parent. Their sockets are shared with the
 # parent, so the child must neither use nor close them (closing a TLS connection would
 # send close_notify on the parent's behalf); keeping them here also spares their
@@ -315,8 +318,11 @@ async def _close_on_its_loop(
     that may never run it again, or touch that loop from the wrong thread."""
     if loop is None or loop is asyncio.get_running_loop():
         await session.close()
-    elif loop.is_running():  # in another thread
-        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(session.close(), loop))
+    elif loop.is_running():  # in another thread; bounded, should that loop be stuck
+        closing = asyncio.wrap_future(asyncio.run_coroutine_threadsafe(session.close(), loop))
+        done, _ = await asyncio.wait({closing}, timeout=_CLOSE_ELSEWHERE_SECONDS)
+        if not done:  # it goes on there, whenever that loop runs again
+            _shut_down_sockets(session)
     elif not loop.is_closed():  # idle: run it in a worker thread, just for the close
         await asyncio.to_thread(loop.run_until_complete, session.close())
     else:

@@ -17,6 +17,7 @@ from browser_use_async import (
     ClientClosedError,
     InvalidArgumentError,
     RetryPolicy,
+    _transport,
 )
 from browser_use_async.testing import FakeBrowserUseCloud
 from tests.conftest import CannedServer, ServerThread
@@ -212,9 +213,9 @@ def _until(condition: Callable[[], bool]) -> bool:
     return False
 
 
-@pytest.mark.parametrize("pool_loop", ["closed", "idle", "running in another thread"])
+@pytest.mark.parametrize("pool_loop", ["closed", "idle", "running in another thread", "stuck"])
 def test_close_from_another_loop_releases_the_sockets(
-    server_thread: ServerThread, pool_loop: str
+    server_thread: ServerThread, pool_loop: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server = RawServer(lambda _number, _idle: "answer", task_bytes())
     url = server_thread.run(server.start())
@@ -229,20 +230,27 @@ def test_close_from_another_loop_releases_the_sockets(
     else:
         other = ServerThread()
         other.run(_use(client))
+    if pool_loop == "stuck":  # the pool's loop is blocked: close() waits 0.2 s for it
+        monkeypatch.setattr(_transport, "_CLOSE_ELSEWHERE_SECONDS", 0.2)
+        assert other is not None
+        other.loop.call_soon_threadsafe(time.sleep, 1.0)
     try:
         assert (server.connections, server.open) == (3, 3)
+        started = time.monotonic()
         asyncio.run(client.close())
+        assert time.monotonic() - started < 0.9
         assert _until(lambda: server.open == 0), server.open
     finally:
         if loop is not None:
             loop.close()
         if other is not None:
+            other.run(asyncio.sleep(0.1))  # past the block, and the close that waited for it
             other.stop()
         server_thread.run(server.stop())
         with warnings.catch_warnings():
             # A closed loop cannot close its transports: their sockets are shut down (the
             # server saw that above), the descriptors go with the transports, warning so.
-            if pool_loop == "closed":
+            if pool_loop in {"closed", "stuck"}:
                 warnings.simplefilter("ignore", ResourceWarning)
             gc.collect()
     with pytest.raises(ClientClosedError):
