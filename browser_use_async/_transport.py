@@ -160,11 +160,11 @@ class Transport:
         sink: Sink | None = None,
     ) -> Response:
         session, slots = self._session_for_this_loop()
-        left = await self._take_slot(slots, request, timeout)
+        await self._take_slot(slots, request, timeout)
         limits = (
-            aiohttp.ClientTimeout(connect=left, sock_read=timeout)
+            aiohttp.ClientTimeout(connect=timeout, sock_read=timeout)
             if idle
-            else aiohttp.ClientTimeout(total=left)
+            else aiohttp.ClientTimeout(total=timeout)
         )
         try:
             return await self._exchange_on(
@@ -182,16 +182,16 @@ class Transport:
         finally:
             slots.release()
 
-    async def _take_slot(self, slots: asyncio.Semaphore, request: Request, timeout: float) -> float:
-        """Wait (at most `timeout`) for a free connection; the seconds left of `timeout`.
+    async def _take_slot(self, slots: asyncio.Semaphore, request: Request, timeout: float) -> None:
+        """Wait, at most `timeout`, for a free connection.
 
         Waiting here rather than in aiohttp's pool tells a request that never left (safe to
-        repeat, even a create) from one that timed out on the server."""
+        repeat, even a create) from one that timed out on the server. The request then has
+        a whole `timeout` of its own: one sent with what a long wait left of it could reach
+        the server and time out, leaving a create's outcome unknown."""
         if not slots.locked():
             await slots.acquire()  # at once
-            return timeout
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+            return
         try:
             async with asyncio.timeout(timeout):
                 await slots.acquire()
@@ -207,7 +207,6 @@ class Transport:
         if self._closed:
             slots.release()
             raise ClientClosedError("This client is closed; create a new one.")
-        return max(timeout - (loop.time() - started), 0.001)
 
     async def _exchange_on(
         self,

@@ -625,12 +625,12 @@ async def test_tls_verification_failures_are_not_retried(clock: RecordingClock) 
 async def test_creates_queued_behind_busy_connections_are_each_sent_once(
     canned: CannedServer, clock: RecordingClock
 ) -> None:
-    """A sweep: 2 connections held by slow calls for 0.3 to 0.75 s, 6 creates queued behind
+    """A sweep: 2 connections held by slow calls for 0.3 to 0.6 s, 6 creates queued behind
     them with a 0.25 s timeout. Each create times out waiting, is retried as never sent,
     and reaches the server exactly once."""
     canned.respond(200, CREATED)
     points = duplicates = 0
-    for hold in (0.3, 0.45, 0.6, 0.75):
+    for hold in (0.3, 0.4, 0.5, 0.6):
         before = len(canned.requests)
         for _ in range(2):
             canned.queue.append(Canned(body=task_bytes(), delay=hold))
