@@ -865,7 +865,8 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
     models and raises the same exceptions; only `session` is not accepted. Calls block the
     calling thread while they run on the client's private event loop, in a daemon thread
     started on first use; one client can be shared by many threads. `close()` or `with`
-    closes the pool, stops that loop and joins its thread.
+    closes the pool, stops that loop and joins its thread. Unclosed, the client stays open
+    while anything of it is kept (`client.tasks`, a `with_options()` copy, an iterator).
     """
 
     tasks: Tasks

@@ -75,7 +75,8 @@ CLIENT_DOC = """Blocking client for the Browser Use Cloud API v2, generated from
     models and raises the same exceptions; only `session` is not accepted. Calls block the
     calling thread while they run on the client's private event loop, in a daemon thread
     started on first use; one client can be shared by many threads. `close()` or `with`
-    closes the pool, stops that loop and joins its thread.
+    closes the pool, stops that loop and joins its thread. Unclosed, the client stays open
+    while anything of it is kept (`client.tasks`, a `with_options()` copy, an iterator).
     """
 
 # An aiohttp ClientSession belongs to the event loop it was created on. The sync client
