@@ -331,14 +331,17 @@ async def _close_on_its_loop(
 
 
 def _shut_down_sockets(session: ClientSession) -> None:
-    """The pool's loop is closed: its connections can no longer be closed the asyncio way.
-    Shut their sockets down, so the server sees them closed now and nothing more is sent;
-    the file descriptors go when the transports are collected."""
+    """The pool's loop is closed (or stuck), so it cannot close its connections now. Shut
+    their sockets down: the server sees them closed at once and nothing more is sent; the
+    file descriptors go when the transports are collected (or that loop closes them)."""
     connector = session.connector
-    protocols = [
-        *(proto for idle in getattr(connector, "_conns", {}).values() for proto, _ in idle),
-        *getattr(connector, "_acquired", ()),
-    ]
+    try:  # aiohttp lists its connections nowhere public: best effort
+        protocols = [
+            *(proto for idle in getattr(connector, "_conns", {}).values() for proto, _ in idle),
+            *getattr(connector, "_acquired", ()),
+        ]
+    except (AttributeError, TypeError, ValueError):
+        return
     for proto in protocols:
         transport = getattr(proto, "transport", None)
         sock = transport.get_extra_info("socket") if transport is not None else None
