@@ -61,6 +61,8 @@ class Transport:
         verify_tls: bool | ssl.SSLContext = True,
         session: ClientSession | None = None,
     ) -> None:
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise InvalidArgumentError(f"session must be an aiohttp.ClientSession, got {session!r}")
         if session is not None and session.closed:
             raise InvalidArgumentError("session= is closed; pass an open aiohttp.ClientSession.")
         self._max_connections = max_connections

@@ -268,6 +268,11 @@ async def test_a_closed_session_is_refused() -> None:
         AsyncBrowserUse(api_key=KEY, session=session)
 
 
+def test_a_session_must_be_an_aiohttp_session() -> None:
+    with pytest.raises(InvalidArgumentError, match="session must be an aiohttp"):
+        AsyncBrowserUse(api_key=KEY, session=object())  # type: ignore[arg-type]
+
+
 async def test_a_session_closed_after_the_client_was_made(canned: CannedServer) -> None:
     session = aiohttp.ClientSession()
     client = AsyncBrowserUse(api_key=KEY, base_url=canned.base_url, session=session)
