@@ -23,6 +23,7 @@ from browser_use_async._exceptions import (
     ResponseTooLargeError,
     TaskFailedError,
     TaskTimeoutError,
+    TLSVerificationError,
     UnprocessableEntityError,
     WebhookVerificationError,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "SkillExecutionView",
     "SkillResponse",
     "SkillsGenerationStatus",
+    "TLSVerificationError",
     "TaskCreatedResponse",
     "TaskEvent",
     "TaskFailedError",

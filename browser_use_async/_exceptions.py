@@ -26,6 +26,7 @@ __all__ = [
     "RateLimitError",
     "ReentrantCallError",
     "ResponseTooLargeError",
+    "TLSVerificationError",
     "TaskFailedError",
     "TaskTimeoutError",
     "UnprocessableEntityError",
@@ -117,6 +118,11 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """No complete response arrived within the timeout."""
+
+
+class TLSVerificationError(APIConnectionError):
+    """The server's TLS certificate could not be verified; nothing was sent, and it is never
+    retried (the same certificate fails again). See `verify_tls`."""
 
 
 class ResponseTooLargeError(APIError):

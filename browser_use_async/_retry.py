@@ -11,6 +11,7 @@ from browser_use_async._exceptions import (
     APIError,
     APIStatusError,
     InvalidArgumentError,
+    TLSVerificationError,
     shown,
 )
 
@@ -87,6 +88,8 @@ class RetryPolicy:
 def _may_repeat(policy: RetryPolicy, method: str, error: APIError) -> bool:
     """Whether sending the request again is both useful and safe."""
     idempotent = method.upper() in IDEMPOTENT_METHODS
+    if isinstance(error, TLSVerificationError):
+        return False
     if isinstance(error, APIConnectionError):
         return idempotent or not error.reached_server
     if isinstance(error, APIStatusError):

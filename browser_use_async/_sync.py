@@ -18,10 +18,9 @@ from typing import Any, Self, Unpack, overload
 
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._clock import Clock
-from browser_use_async._loop_thread import LoopThread
 from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
-from browser_use_async._sync_base import SyncWrapper
+from browser_use_async._sync_base import Portal, SyncWrapper
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models.billing import AccountView
 from browser_use_async.models.browsers import (
@@ -866,7 +865,8 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
     models and raises the same exceptions; only `session` is not accepted. Calls block the
     calling thread while they run on the client's private event loop, in a daemon thread
     started on first use; one client can be shared by many threads. `close()` or `with`
-    closes the pool, stops that loop and joins its thread.
+    closes the pool, stops that loop and joins its thread. Unclosed, the client stays open
+    while anything of it is kept (`client.tasks`, a `with_options()` copy, an iterator).
     """
 
     tasks: Tasks
@@ -903,10 +903,10 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
             allow_insecure_http=allow_insecure_http,
             clock=clock,
         )
-        self._bind(impl, LoopThread(impl.close, name="BrowserUse"))
+        self._bind(impl, Portal(impl.close, name="BrowserUse"))
         self._own_portal()
 
-    def _bind(self, impl: AsyncBrowserUse, portal: LoopThread) -> None:
+    def _bind(self, impl: AsyncBrowserUse, portal: Portal) -> None:
         super()._bind(impl, portal)
         self.tasks = Tasks._from_async(impl.tasks, portal)
         self.sessions = Sessions._from_async(impl.sessions, portal)

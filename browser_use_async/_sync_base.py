@@ -1,30 +1,68 @@
 """The hand-written base of the generated blocking classes in `_sync.py`.
 
-A blocking object wraps its async twin (`_async`) and the client's `LoopThread`
-(`_portal`); every generated method hands the async call to the portal.
+A blocking object wraps its async twin (`_async`) and its client's `Portal` (`_portal`);
+every generated method hands the async call to the portal.
 """
 
 import contextlib
+import threading
 import weakref
-from typing import Generic, Self, TypeVar
+from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterator
+from typing import Any, Generic, Self, TypeVar
 
+from browser_use_async._exceptions import ReentrantCallError
 from browser_use_async._loop_thread import LoopThread
 
 A = TypeVar("A")
+T = TypeVar("T")
 
-__all__ = ["SyncWrapper"]
+__all__ = ["Portal", "SyncWrapper"]
 
 
-def _close_quietly(portal: LoopThread) -> None:
-    with contextlib.suppress(Exception):
-        portal.close(join_timeout=5.0)
+def _close_quietly(loop_thread: LoopThread) -> None:
+    try:
+        loop_thread.close(join_timeout=5.0)
+    except ReentrantCallError:  # collected on the loop's own thread: close from another one
+        with contextlib.suppress(RuntimeError):  # no new threads at interpreter exit
+            threading.Thread(target=_close_quietly, args=(loop_thread,), daemon=True).start()
+    except Exception:  # noqa: S110 (a finalizer has no one to report to)
+        pass
+
+
+class Portal:
+    """The way to one client's `LoopThread`, shared by every blocking object of that client.
+
+    The LoopThread cannot tell when its client is dropped (its running thread holds it), so
+    the loop is stopped when this portal is garbage-collected: when nothing that may still
+    call it (the client, a kept `client.tasks`, a `with_options` copy, an unfinished
+    iterator) is reachable. The client's `close()` stops it at once.
+    """
+
+    __slots__ = ("__weakref__", "_loop_thread")
+
+    def __init__(self, on_close: Callable[[], Awaitable[None]], *, name: str) -> None:
+        self._loop_thread = LoopThread(on_close, name=name)
+        weakref.finalize(self, _close_quietly, self._loop_thread)
+
+    def __repr__(self) -> str:
+        return f"<Portal to {self._loop_thread!r}>"
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return self._loop_thread.run(coro)
+
+    def iterate(self, source: AsyncIterable[T]) -> Iterator[T]:
+        # A generator: its frame keeps this portal, and so the loop, alive while it lasts.
+        yield from self._loop_thread.iterate(source)
+
+    def close(self) -> None:
+        self._loop_thread.close()
 
 
 class SyncWrapper(Generic[A]):
     """A blocking view of the async object `A`, running its calls on a private loop."""
 
     _async: A
-    _portal: LoopThread
+    _portal: Portal
     _owns_portal = False
     """Only the client that started the loop thread stops it; `with_options` copies do not."""
 
@@ -34,13 +72,13 @@ class SyncWrapper(Generic[A]):
             "BrowserUse client (for example `client.tasks`)."
         )
 
-    def _bind(self, impl: A, portal: LoopThread) -> None:
+    def _bind(self, impl: A, portal: Portal) -> None:
         """Wrap `impl`; generated subclasses also wrap its resource attributes."""
         self._async = impl
         self._portal = portal
 
     @classmethod
-    def _from_async(cls, impl: A, portal: LoopThread) -> Self:
+    def _from_async(cls, impl: A, portal: Portal) -> Self:
         wrapper = cls.__new__(cls)
         wrapper._bind(impl, portal)
         return wrapper
@@ -50,10 +88,8 @@ class SyncWrapper(Generic[A]):
         return type(self)._from_async(impl, self._portal)
 
     def _own_portal(self) -> None:
-        """This object started the loop thread: it stops it on `close()`, or when it is
-        garbage-collected without having been closed."""
+        """This object created the portal: its `close()` stops the loop thread."""
         self._owns_portal = True
-        weakref.finalize(self, _close_quietly, self._portal)
 
     def _close_portal(self) -> None:
         if self._owns_portal:

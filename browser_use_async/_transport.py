@@ -1,7 +1,9 @@
 """The only module that imports aiohttp: the session, its pool and error translation."""
 
 import asyncio
+import contextlib
 import os
+import socket
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from typing import BinaryIO
@@ -13,7 +15,9 @@ from browser_use_async._exceptions import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
+    InvalidArgumentError,
     ResponseTooLargeError,
+    TLSVerificationError,
 )
 from browser_use_async._protocol import Request, Response
 
@@ -24,7 +28,17 @@ Sink = Callable[[bytes], Awaitable[object]]
 CHUNK_SIZE = 256 * 1024
 """The most a download hands to its sink at once."""
 
+KEEPALIVE_SECONDS = 4.0
+"""How long an idle pooled connection is kept for reuse. Servers close idle connections on
+their own schedule (uvicorn and Node.js after 5 s, AWS load balancers after 60 s, nginx
+after 75 s); a request sent just as the server closes is lost with the connection, and a
+create cannot safely be repeated. Staying under the shortest common timeout avoids that race
+at the cost of a new connection after 4 idle seconds. (aiohttp's own default is 15 s.)"""
+
 __all__ = ["CHUNK_SIZE", "ClientSession", "Sink", "Transport"]
+
+_CLOSE_ELSEWHERE_SECONDS = 10.0
+"""How long `close()` waits for a pool's own loop, in another thread, to close it."""
 
 # Sessions a fork child inherited from its parent. Their sockets are shared with the
 # parent, so the child must neither use nor close them (closing a TLS connection would
@@ -47,10 +61,15 @@ class Transport:
         verify_tls: bool | ssl.SSLContext = True,
         session: ClientSession | None = None,
     ) -> None:
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise InvalidArgumentError(f"session must be an aiohttp.ClientSession, got {session!r}")
+        if session is not None and session.closed:
+            raise InvalidArgumentError("session= is closed; pass an open aiohttp.ClientSession.")
         self._max_connections = max_connections
         self._max_response_bytes = max_response_bytes
         self._verify_tls = verify_tls
         self._session = session
+        self._slots: asyncio.Semaphore | None = None  # one per connection of the pool
         self._owns_session = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -59,19 +78,25 @@ class Transport:
     def _forget_parent_pool(self) -> None:
         """In a fork child: leave the parent's pool and loop alone and start a new pool."""
         self._pid = os.getpid()
+        self._slots = None  # bound to the parent's loop once anyone waited on it
         if self._owns_session:
             if self._session is not None:
                 _inherited_sessions.append(self._session)
             self._session = None
             self._loop = None
 
-    def _session_for_this_loop(self) -> ClientSession:
+    def _session_for_this_loop(self) -> tuple[ClientSession, asyncio.Semaphore]:
         if self._closed:
             raise ClientClosedError("This client is closed; create a new one.")
         if self._pid != os.getpid():
             self._forget_parent_pool()
         loop = asyncio.get_running_loop()
         if self._loop is None:
+            if not self._owns_session and getattr(self._session, "_loop", loop) is not loop:
+                raise ClientClosedError(
+                    "The aiohttp session passed as session= belongs to another event loop; "
+                    "create it inside the loop that uses the client."
+                )
             self._loop = loop
         elif self._loop is not loop:
             raise ClientClosedError(
@@ -79,11 +104,24 @@ class Transport:
                 "loop (for example inside the coroutine you pass to asyncio.run)."
             )
         if self._session is None:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._max_connections, ssl=self._verify_tls),
-                auto_decompress=True,
+            connector = aiohttp.TCPConnector(
+                limit=self._max_connections,
+                ssl=self._verify_tls,
+                keepalive_timeout=KEEPALIVE_SECONDS,
             )
-        return self._session
+            session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+            # aiohttp silently sends an idempotent request a second time when a pooled
+            # connection drops; the retry policy decides that here, and counts it. aiohttp
+            # has no public switch: this is the attribute its own test client turns off.
+            session._retry_connection = False  # pyright: ignore[reportPrivateUsage]
+            self._session = session
+        elif self._session.closed:
+            raise ClientClosedError(
+                "The aiohttp session passed as session= is closed; pass an open one."
+            )
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._max_connections)
+        return self._session, self._slots
 
     async def send(self, request: Request, timeout: float) -> Response:
         """Send once and read the whole body; network failures become `APIConnectionError`."""
@@ -123,12 +161,66 @@ class Transport:
         idle: bool,
         sink: Sink | None = None,
     ) -> Response:
-        session = self._session_for_this_loop()
+        session, slots = self._session_for_this_loop()
+        await self._take_slot(slots, request, timeout)
         limits = (
             aiohttp.ClientTimeout(connect=timeout, sock_read=timeout)
             if idle
             else aiohttp.ClientTimeout(total=timeout)
         )
+        try:
+            return await self._exchange_on(
+                session, request, data, limits, timeout=timeout, idle=idle, sink=sink
+            )
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if not self._closed or (task is not None and task.cancelling()):
+                raise  # a cancellation of this call, not the pool closing under it
+            raise _closed_mid_call() from None
+        except (APIConnectionError, aiohttp.ClientError, OSError, RuntimeError) as exc:
+            if self._closed or session.closed:
+                raise _closed_mid_call() from exc
+            raise
+        finally:
+            slots.release()
+
+    async def _take_slot(self, slots: asyncio.Semaphore, request: Request, timeout: float) -> None:
+        """Wait, at most `timeout`, for a free connection.
+
+        Waiting here rather than in aiohttp's pool tells a request that never left (safe to
+        repeat, even a create) from one that timed out on the server. The request then has
+        a whole `timeout` of its own: one sent with what a long wait left of it could reach
+        the server and time out, leaving a create's outcome unknown."""
+        if not slots.locked():
+            await slots.acquire()  # at once
+            return
+        try:
+            async with asyncio.timeout(timeout):
+                await slots.acquire()
+        except TimeoutError:
+            raise APITimeoutError(
+                f"{request.method} {request.shown}: all {self._max_connections} connections "
+                f"stayed busy for {timeout:g} s, so the request was not sent; raise "
+                "max_connections or timeout.",
+                method=request.method,
+                url=request.shown,
+                reached_server=False,
+            ) from None
+        if self._closed:
+            slots.release()
+            raise ClientClosedError("This client is closed; create a new one.")
+
+    async def _exchange_on(
+        self,
+        session: ClientSession,
+        request: Request,
+        data: bytes | aiohttp.FormData | None,
+        limits: aiohttp.ClientTimeout,
+        *,
+        timeout: float,
+        idle: bool,
+        sink: Sink | None,
+    ) -> Response:
         sink_error: Exception | None = None
         try:
             async with session.request(
@@ -165,6 +257,15 @@ class Transport:
                 method=request.method,
                 url=request.shown,
             ) from None
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise TLSVerificationError(
+                f"{request.method} {request.shown}: the server's TLS certificate could not be "
+                f"verified ({exc.certificate_error}); nothing was sent. Fix the server's "
+                "certificate, or pass verify_tls=ssl.SSLContext(...) trusting its authority.",
+                method=request.method,
+                url=request.shown,
+                reached_server=False,
+            ) from exc
         except aiohttp.ClientConnectorError as exc:
             raise APIConnectionError(
                 f"{request.method} {request.shown}: could not connect ({exc.os_error}). "
@@ -200,13 +301,62 @@ class Transport:
         return bytes(body)
 
     async def close(self) -> None:
-        """Close the session if this transport created it. Idempotent."""
+        """Close the session if this transport created it, from any loop. Idempotent."""
         self._closed = True
         if self._pid != os.getpid():
             self._forget_parent_pool()
         if self._owns_session and self._session is not None:
             session, self._session = self._session, None
+            await _close_on_its_loop(session, self._loop)
+
+
+async def _close_on_its_loop(
+    session: ClientSession, loop: asyncio.AbstractEventLoop | None
+) -> None:
+    """Close `session` on the loop its connections belong to, awaited from any loop.
+
+    Closing a connection from another loop (or thread) would queue its shutdown on a loop
+    that may never run it again, or touch that loop from the wrong thread."""
+    if loop is None or loop is asyncio.get_running_loop():
+        await session.close()
+    elif loop.is_running():  # in another thread; bounded, should that loop be stuck
+        closing = asyncio.wrap_future(asyncio.run_coroutine_threadsafe(session.close(), loop))
+        done, _ = await asyncio.wait({closing}, timeout=_CLOSE_ELSEWHERE_SECONDS)
+        if not done:  # it goes on there, whenever that loop runs again
+            _shut_down_sockets(session)
+    elif not loop.is_closed():  # idle: run it in a worker thread, just for the close
+        await asyncio.to_thread(loop.run_until_complete, session.close())
+    else:
+        _shut_down_sockets(session)
+        with contextlib.suppress(RuntimeError):  # aiohttp may still try to use that loop
             await session.close()
+
+
+def _shut_down_sockets(session: ClientSession) -> None:
+    """The pool's loop is closed (or stuck), so it cannot close its connections now. Shut
+    their sockets down: the server sees them closed at once and nothing more is sent; the
+    file descriptors go when the transports are collected (or that loop closes them)."""
+    connector = session.connector
+    try:  # aiohttp lists its connections nowhere public: best effort
+        protocols = [
+            *(proto for idle in getattr(connector, "_conns", {}).values() for proto, _ in idle),
+            *getattr(connector, "_acquired", ()),
+        ]
+    except (AttributeError, TypeError, ValueError):
+        return
+    for proto in protocols:
+        transport = getattr(proto, "transport", None)
+        sock = transport.get_extra_info("socket") if transport is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _closed_mid_call() -> ClientClosedError:
+    return ClientClosedError(
+        "The client (or the session passed as session=) was closed while this call was in "
+        "flight; create a new client to go on."
+    )
 
 
 def _too_large(request: Request, limit: int) -> ResponseTooLargeError:

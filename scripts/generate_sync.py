@@ -75,7 +75,8 @@ CLIENT_DOC = """Blocking client for the Browser Use Cloud API v2, generated from
     models and raises the same exceptions; only `session` is not accepted. Calls block the
     calling thread while they run on the client's private event loop, in a daemon thread
     started on first use; one client can be shared by many threads. `close()` or `with`
-    closes the pool, stops that loop and joins its thread.
+    closes the pool, stops that loop and joins its thread. Unclosed, the client stays open
+    while anything of it is kept (`client.tasks`, a `with_options()` copy, an iterator).
     """
 
 # An aiohttp ClientSession belongs to the event loop it was created on. The sync client
@@ -147,7 +148,7 @@ class Binding:
 
 
 SYNC_WRAPPER = Binding("browser_use_async._sync_base", "SyncWrapper", "SyncWrapper")
-LOOP_THREAD = Binding("browser_use_async._loop_thread", "LoopThread", "LoopThread")
+PORTAL = Binding("browser_use_async._sync_base", "Portal", "Portal")
 REDACTED = Binding("browser_use_async._protocol", "redacted", "redacted")
 ITERATOR = Binding("collections.abc", "Iterator", "Iterator")
 ASYNC_ITERABLE = Binding("collections.abc", "AsyncIterable", "AsyncIterable")
@@ -585,8 +586,8 @@ class Generator:
         lines += [f"    {name}: {kind}" for name, kind in attributes.items()]
         lines += [""] if attributes else []
         if attributes:
-            self.add_import(LOOP_THREAD, where)
-            bind = [f"def _bind(self, impl: {spec.name}, portal: LoopThread) -> None:"]
+            self.add_import(PORTAL, where)
+            bind = [f"def _bind(self, impl: {spec.name}, portal: Portal) -> None:"]
             bind.append("    super()._bind(impl, portal)")
             bind += [
                 f"    self.{n} = {k}._from_async(impl.{n}, portal)" for n, k in attributes.items()
@@ -704,7 +705,7 @@ class Generator:
         if isinstance(fn, ast.AsyncFunctionDef) or fn.decorator_list:
             raise GenerationError(f"{where}: expected a plain def")
         params, forward = self.signature(fn, where, module, spec.excluded)
-        self.add_import(LOOP_THREAD, where)
+        self.add_import(PORTAL, where)
         doc = module.docstring_literal(fn)
         sync = self.sync_names[spec.name]
         hide = ""
@@ -716,7 +717,7 @@ class Generator:
             + _doc_line(doc)
             + hide
             + f"    impl = {spec.name}({forward})\n"
-            + f'    self._bind(impl, LoopThread(impl.close, name="{sync}"))\n'
+            + f'    self._bind(impl, Portal(impl.close, name="{sync}"))\n'
             + "    self._own_portal()\n"
         )
 

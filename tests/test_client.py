@@ -3,7 +3,9 @@
 import asyncio
 import gc
 import logging
+import time
 import warnings
+from collections.abc import Callable
 
 import aiohttp
 import pytest
@@ -15,10 +17,12 @@ from browser_use_async import (
     ClientClosedError,
     InvalidArgumentError,
     RetryPolicy,
+    _transport,
 )
 from browser_use_async.testing import FakeBrowserUseCloud
-from tests.conftest import CannedServer
+from tests.conftest import CannedServer, ServerThread
 from tests.samples import TASK_ID, task_bytes
+from tests.test_retries import RawServer
 
 KEY = "bu_very_secret_key"
 NO_RETRIES = RetryPolicy(max_retries=0)
@@ -157,3 +161,141 @@ async def test_key_never_logged(
         with pytest.raises(InvalidArgumentError):
             await client.tasks.stop("not a uuid")
     assert fake.api_key not in caplog.text
+
+
+# -- closing the pool under calls, and from other loops ----------------------------------
+
+
+async def test_close_while_calls_wait_for_the_pool(canned: CannedServer) -> None:
+    """One connection, held by a slow server; more calls wait for it. Whenever close() comes
+    (before any request left, or with one in flight), every call raises ClientClosedError."""
+    canned.respond(200, task_bytes())
+    canned.canned.delay = 30.0
+    points = 0
+    for waiting in (1, 4, 16):
+        for moment in [*range(8), "in flight"]:
+            client = AsyncBrowserUse(
+                api_key=KEY, base_url=canned.base_url, max_connections=1, retry=NO_RETRIES
+            )
+            sent = len(canned.requests)
+            calls = [asyncio.create_task(client.tasks.get(TASK_ID)) for _ in range(waiting + 1)]
+            if moment == "in flight":
+                for _ in range(500):
+                    if len(canned.requests) > sent:
+                        break
+                    await asyncio.sleep(0.01)
+                assert len(canned.requests) == sent + 1
+            else:
+                for _ in range(int(moment)):
+                    await asyncio.sleep(0)
+            async with asyncio.timeout(5):
+                await client.close()
+                outcomes = await asyncio.gather(*calls, return_exceptions=True)
+            kinds = {type(outcome).__name__ for outcome in outcomes}
+            assert (waiting, moment, kinds) == (waiting, moment, {"ClientClosedError"})
+            points += 1
+    assert points == 27
+
+
+def _pooled_calls(client: AsyncBrowserUse, count: int) -> "asyncio.Future[list[object]]":
+    return asyncio.gather(*(client.tasks.get(TASK_ID) for _ in range(count)))
+
+
+async def _use(client: AsyncBrowserUse) -> None:
+    await _pooled_calls(client, 3)
+
+
+def _until(condition: Callable[[], bool]) -> bool:
+    for _ in range(500):
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.parametrize("pool_loop", ["closed", "idle", "running in another thread", "stuck"])
+def test_close_from_another_loop_releases_the_sockets(
+    server_thread: ServerThread, pool_loop: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = RawServer(lambda _number, _idle: "answer", task_bytes())
+    url = server_thread.run(server.start())
+    client = AsyncBrowserUse(api_key=KEY, base_url=url)
+    other: ServerThread | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    if pool_loop == "closed":
+        asyncio.run(_use(client))
+    elif pool_loop == "idle":
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(_use(client))
+    else:
+        other = ServerThread()
+        other.run(_use(client))
+    if pool_loop == "stuck":  # the pool's loop is blocked: close() waits 0.2 s for it
+        monkeypatch.setattr(_transport, "_CLOSE_ELSEWHERE_SECONDS", 0.2)
+        assert other is not None
+        other.loop.call_soon_threadsafe(time.sleep, 1.0)
+    try:
+        assert (server.connections, server.open) == (3, 3)
+        started = time.monotonic()
+        asyncio.run(client.close())
+        assert time.monotonic() - started < 0.9
+        assert _until(lambda: server.open == 0), server.open
+    finally:
+        if loop is not None:
+            loop.close()
+        if other is not None:
+            other.run(asyncio.sleep(0.1))  # past the block, and the close that waited for it
+            other.stop()
+        server_thread.run(server.stop())
+        with warnings.catch_warnings():
+            # A closed loop cannot close its transports: their sockets are shut down (the
+            # server saw that above), the descriptors go with the transports, warning so.
+            if pool_loop in {"closed", "stuck"}:
+                warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+    with pytest.raises(ClientClosedError):
+        asyncio.run(client.tasks.get(TASK_ID))
+    assert len(server.requests) == 3
+
+
+# -- a session passed in ------------------------------------------------------------------
+
+
+async def test_a_closed_session_is_refused() -> None:
+    session = aiohttp.ClientSession()
+    await session.close()
+    with pytest.raises(InvalidArgumentError, match="session= is closed"):
+        AsyncBrowserUse(api_key=KEY, session=session)
+
+
+def test_a_session_must_be_an_aiohttp_session() -> None:
+    with pytest.raises(InvalidArgumentError, match="session must be an aiohttp"):
+        AsyncBrowserUse(api_key=KEY, session=object())  # type: ignore[arg-type]
+
+
+async def test_a_session_closed_after_the_client_was_made(canned: CannedServer) -> None:
+    session = aiohttp.ClientSession()
+    client = AsyncBrowserUse(api_key=KEY, base_url=canned.base_url, session=session)
+    await session.close()
+    with pytest.raises(ClientClosedError, match="session= is closed"):
+        await client.tasks.get(TASK_ID)
+    assert canned.requests == []
+
+
+@pytest.mark.parametrize("owner", ["idle loop", "loop in another thread"])
+def test_a_session_of_another_loop_is_refused(server_thread: ServerThread, owner: str) -> None:
+    async def make() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession()
+
+    loop = asyncio.new_event_loop() if owner == "idle loop" else None
+    session = loop.run_until_complete(make()) if loop else server_thread.run(make())
+    client = AsyncBrowserUse(api_key=KEY, base_url="http://127.0.0.1:9/api/v2", session=session)
+    try:
+        with pytest.raises(ClientClosedError, match="belongs to another event loop"):
+            asyncio.run(client.tasks.get(TASK_ID))
+    finally:
+        if loop is not None:
+            loop.run_until_complete(session.close())
+            loop.close()
+        else:
+            server_thread.run(session.close())

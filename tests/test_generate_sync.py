@@ -185,8 +185,7 @@ from pkg._retry import RetryPolicy
 from pkg.models import Widget, WidgetKind
 from pkg.widgets import AsyncWidgetCloud, AsyncWidgets, T
 
-from browser_use_async._loop_thread import LoopThread
-from browser_use_async._sync_base import SyncWrapper
+from browser_use_async._sync_base import Portal, SyncWrapper
 
 __all__ = ["WidgetCloud", "Widgets"]
 
@@ -228,10 +227,10 @@ class WidgetCloud(SyncWrapper[AsyncWidgetCloud]):
 
     def __init__(self, api_key: str | None = None, *, retry: RetryPolicy | None = None) -> None:
         impl = AsyncWidgetCloud(api_key, retry=retry)
-        self._bind(impl, LoopThread(impl.close, name="WidgetCloud"))
+        self._bind(impl, Portal(impl.close, name="WidgetCloud"))
         self._own_portal()
 
-    def _bind(self, impl: AsyncWidgetCloud, portal: LoopThread) -> None:
+    def _bind(self, impl: AsyncWidgetCloud, portal: Portal) -> None:
         super()._bind(impl, portal)
         self.widgets = Widgets._from_async(impl.widgets, portal)
 
