@@ -55,6 +55,7 @@ class _Storage:
         fields: Mapping[str, str],
         file: bytes | BinaryIO,
         *,
+        size: int,
         file_name: str,
         content_type: str,
     ) -> None:
@@ -64,6 +65,7 @@ class _Storage:
             request,
             fields,
             file,
+            size=size,
             file_name=file_name,
             content_type=content_type,
             timeout=self._timeout,

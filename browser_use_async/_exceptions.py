@@ -20,6 +20,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidArgumentError",
+    "LocalFileError",
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
@@ -250,6 +251,12 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the server failed."""
+
+
+class LocalFileError(BrowserUseError, OSError):
+    """A local file failed during a transfer: it could not be read or written, or it changed
+    size while being uploaded. The transfer was abandoned; a download leaves no partial file.
+    The `OSError` behind it, if any, is chained as `__cause__`."""
 
 
 class ClientClosedError(BrowserUseError, RuntimeError):

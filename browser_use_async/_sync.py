@@ -565,7 +565,8 @@ class Files(SyncWrapper[AsyncFiles]):
         with `browser=True` to a browser session; returns the presigned answer.
 
         `file_name` defaults to the path's name (needed for bytes); `content_type` is guessed
-        from it. Tasks refer to the file by the returned `file_name`.
+        from it. Tasks refer to the file by the returned `file_name`. Exactly the size
+        declared is sent: a file that grows or shrinks meanwhile raises `LocalFileError`.
         """
         return self._portal.run(
             self._async.upload(
@@ -594,9 +595,12 @@ class Files(SyncWrapper[AsyncFiles]):
     ) -> Path | int:
         """Download a task's output file in chunks, never whole in memory.
 
-        To a path: written to `<path>.part`, renamed when complete, and the path returned; an
-        existing directory receives the file under its own name. To a binary file object:
-        written from its current position; returns the number of bytes written.
+        To a path: written to a new `<path>.part`, renamed when complete (nothing is left
+        behind on failure or cancellation), and the path returned; an existing directory
+        receives the file under its own name, or its id if that name is unusable here. A
+        symlink, FIFO or device there is refused (`InvalidArgumentError`), never written
+        through. To a binary file object: written from its current position; returns the
+        number of bytes written. A failed write raises `LocalFileError`.
         """
         call: Coroutine[Any, Any, Path | int] = self._async.download_output(
             task_id, file_id, destination

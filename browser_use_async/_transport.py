@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import io
 import os
 import socket
 import ssl
@@ -9,13 +10,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import BinaryIO
 
 import aiohttp
+from aiohttp.abc import AbstractStreamWriter
 from yarl import URL
 
 from browser_use_async._exceptions import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     ClientClosedError,
     InvalidArgumentError,
+    LocalFileError,
     ResponseTooLargeError,
     TLSVerificationError,
 )
@@ -133,18 +137,33 @@ class Transport:
         fields: Mapping[str, str],
         file: bytes | BinaryIO,
         *,
+        size: int,
         file_name: str,
         content_type: str,
         timeout: float,
     ) -> Response:
-        """POST `fields` in order, then `file`, as multipart/form-data; a file object is
-        streamed from where it stands. `timeout` bounds connecting and each wait for the
-        server, not the whole transfer."""
-        form = aiohttp.FormData()
+        """POST `fields` in order, then `size` bytes of `file`, as multipart/form-data; a file
+        object is streamed from where it stands and must hold exactly `size` more bytes, else
+        `LocalFileError`. `timeout` bounds connecting and each wait for the server, not the
+        whole transfer."""
+        form = aiohttp.MultipartWriter("form-data")
         for name, value in fields.items():
-            form.add_field(name, value)
-        form.add_field("file", file, filename=file_name, content_type=content_type)
-        return await self._exchange(request, form, timeout, idle=True)
+            form.append(value).set_content_disposition("form-data", name=name)
+        source = io.BytesIO(file) if isinstance(file, bytes) else file
+        part = _FilePart(source, size, file_name, content_type)
+        form.append_payload(part).set_content_disposition(
+            "form-data", name="file", filename=file_name
+        )
+        try:
+            response = await self._exchange(request, form, timeout, idle=True)
+        except APIError:
+            if part.error is None:
+                raise
+            # aiohttp reports the part's failure as a broken connection: say what it was
+            raise part.error from part.error.__cause__
+        if part.error is not None:
+            raise part.error
+        return response
 
     async def download(self, request: Request, sink: Sink, timeout: float) -> Response:
         """Send, and pass a 2xx body to `sink` chunk by chunk (the returned body is then
@@ -155,7 +174,7 @@ class Transport:
     async def _exchange(
         self,
         request: Request,
-        data: bytes | aiohttp.FormData | None,
+        data: bytes | aiohttp.Payload | None,
         timeout: float,
         *,
         idle: bool,
@@ -214,7 +233,7 @@ class Transport:
         self,
         session: ClientSession,
         request: Request,
-        data: bytes | aiohttp.FormData | None,
+        data: bytes | aiohttp.Payload | None,
         limits: aiohttp.ClientTimeout,
         *,
         timeout: float,
@@ -357,6 +376,45 @@ def _closed_mid_call() -> ClientClosedError:
         "The client (or the session passed as session=) was closed while this call was in "
         "flight; create a new client to go on."
     )
+
+
+class _FilePart(aiohttp.Payload):
+    """Exactly `size` bytes of a file, read in a thread a chunk at a time. A file that ends
+    early or holds more sets `error` and fails the write before the part's last byte is
+    sent, so the storage host never receives a complete upload of the wrong bytes."""
+
+    def __init__(self, file: BinaryIO, size: int, file_name: str, content_type: str) -> None:
+        super().__init__(file, content_type=content_type)
+        self._size = self._length = size
+        self._file = file
+        self._name = file_name
+        self.error: LocalFileError | None = None
+
+    def decode(self, encoding: str = "utf-8", errors: str = "strict") -> str:
+        raise TypeError("a streamed file part cannot be decoded")
+
+    async def write(self, writer: AbstractStreamWriter) -> None:
+        sent = 0
+        while sent < self._length:
+            want = min(self._length - sent, CHUNK_SIZE)
+            last = sent + want == self._length  # then one byte more is asked for: is it the end?
+            try:
+                chunk = await asyncio.to_thread(self._file.read, want + int(last))
+            except OSError as exc:
+                self.error = LocalFileError(
+                    f"Reading {self._name!r} for upload failed ({exc}); nothing was stored."
+                )
+                raise self.error from exc
+            if len(chunk) != want:
+                change = "shrank" if len(chunk) < want else "grew"
+                self.error = LocalFileError(
+                    f"{self._name!r} {change} while being uploaded (it was {self._length} bytes); "
+                    "the upload was cut short, so nothing was stored. Upload it again once "
+                    "nothing writes to it."
+                )
+                raise self.error from None
+            await writer.write(chunk)
+            sent += want
 
 
 def _too_large(request: Request, limit: int) -> ResponseTooLargeError:

@@ -1,13 +1,20 @@
 """Files: presigned URL calls on the wire; uploads and downloads through a storage host."""
 
 import asyncio
+import contextlib
+import errno
 import hashlib
 import io
 import json
+import os
 import random
+import re
+import resource
+import signal
+import stat
 import tracemalloc
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +28,10 @@ from browser_use_async import (
     APITimeoutError,
     AsyncBrowserUse,
     InvalidArgumentError,
+    LocalFileError,
     NotFoundError,
     PermissionDeniedError,
+    _transport,
 )
 from browser_use_async.models import (
     MAX_UPLOAD_BYTES,
@@ -74,6 +83,7 @@ async def test_presigned_upload_urls(
     [
         ({"file_name": ""}, "file_name"),
         ({"file_name": "x" * 256}, "file_name"),
+        ({"file_name": "a\r\nb.txt"}, "file_name must not contain control characters"),
         ({"content_type": "application/zip"}, "content_type"),
         ({"size_bytes": 0}, "size_bytes"),
         ({"size_bytes": MAX_UPLOAD_BYTES + 1}, "size_bytes"),
@@ -169,6 +179,7 @@ class StorageServer:
         self.downloads: list[web.Request] = []
         self.failure: tuple[int, bytes] | None = None
         self.stall = 0.0
+        self.meanwhile: Callable[[], None] | None = None  # run once, after the first write
         self.runner: web.AppRunner | None = None
         self.app = web.Application()
         self.app.router.add_post("/bucket", self._upload)
@@ -219,6 +230,9 @@ class StorageServer:
         await response.prepare(request)
         for start in range(0, len(BIG), 100_000):
             await response.write(BIG[start : start + 100_000])
+            if self.meanwhile is not None:
+                self.meanwhile()
+                self.meanwhile = None
             if self.stall:
                 await asyncio.sleep(self.stall)
         await response.write_eof()
@@ -370,8 +384,10 @@ async def test_upload_checks_the_file_before_sending(
         await canned_client.files.upload(SESSION_ID, too_big)
     with pytest.raises(InvalidArgumentError, match="not a regular file"):
         await canned_client.files.upload(SESSION_ID, tmp_path)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(InvalidArgumentError, match=r"missing\.txt' to upload it: No such file"):
         await canned_client.files.upload(SESSION_ID, tmp_path / "missing.txt")
+    with pytest.raises(InvalidArgumentError, match="embedded null"):
+        await canned_client.files.upload(SESSION_ID, tmp_path / "a\0b.txt")
     assert canned.requests == []
 
 
@@ -439,9 +455,14 @@ async def test_what_the_destination_raises_is_not_a_network_error(
             raise OSError(28, "No space left on device")
 
     canned.respond(200, output_file(storage.url("/objects/x")))
-    with pytest.raises(OSError, match="No space left") as info:
+    with pytest.raises(
+        LocalFileError, match=r"to destination failed after 0 bytes .*No space"
+    ) as info:
         await canned_client.files.download_output(TASK_ID, FILE_ID, Full())
     assert not isinstance(info.value, APIConnectionError)
+    assert isinstance(info.value, OSError)  # `except OSError` still catches it
+    assert isinstance(info.value.__cause__, OSError)
+    assert info.value.__cause__.errno == 28
 
 
 async def test_a_stalled_download_times_out(
@@ -473,3 +494,471 @@ async def test_download_output_checks_the_destination_before_sending(
     with pytest.raises(InvalidArgumentError, match="destination"):
         await canned_client.files.download_output(TASK_ID, FILE_ID, destination)  # type: ignore[call-overload]
     assert canned.requests == []
+
+
+# Hostile files: uploads against a bare socket, files that change while read, cancellation.
+
+
+class RawStorage:
+    """A storage host on a bare asyncio socket, with no HTTP parser to hide anything: it
+    records every byte each connection carries and answers 204 once the declared body is
+    in. `first_bytes` runs once, when the first bytes arrive; `pause` slows reading."""
+
+    def __init__(self) -> None:
+        self.received: list[bytearray] = []
+        self.handlers: set[asyncio.Task[None]] = set()
+        self.first_bytes: Callable[[], None] | None = None
+        self.pause = 0.0
+        self.server: asyncio.Server | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}/bucket"
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.handlers.add(task)
+        data = bytearray()
+        self.received.append(data)
+        answered = False
+        try:
+            while chunk := await reader.read(16 * 1024):
+                if not data and self.first_bytes is not None:
+                    self.first_bytes()
+                data += chunk
+                declared, body = split_request(bytes(data))
+                if not answered and len(body) >= declared >= 0:
+                    writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+                    answered = True
+                if self.pause:
+                    await asyncio.sleep(self.pause)
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+            self.handlers.discard(task)
+
+    async def settled(self) -> list[bytearray]:
+        """Once every connection has ended: what each carried (then forgotten)."""
+        if self.handlers:
+            await asyncio.wait_for(asyncio.wait(set(self.handlers)), 10)
+        received, self.received = self.received, []
+        return received
+
+
+def split_request(data: bytes) -> tuple[int, bytes]:
+    """The Content-Length a request declared (-1 while its head is incomplete) and the
+    body bytes that followed the head."""
+    head, end, body = data.partition(b"\r\n\r\n")
+    if not end:
+        return -1, b""
+    found = re.search(rb"(?im)^content-length:\s*(\d+)\r?$", head)
+    assert found is not None, head
+    return int(found.group(1)), body
+
+
+@pytest.fixture
+async def raw_storage() -> AsyncIterator[RawStorage]:
+    server = RawStorage()
+    server.server = await asyncio.start_server(server.serve, "127.0.0.1", 0)
+    yield server
+    server.server.close()
+
+
+class ChangingFile(io.FileIO):
+    """A real file that "another writer" changes just before the reader's `after`-th read
+    (counting from 0). Reads return `size` bytes or stop at the end, like a buffered file,
+    but never read ahead, so each change is seen exactly there."""
+
+    def __init__(self, path: Path, after: int, change: Callable[["ChangingFile"], None]) -> None:
+        super().__init__(path)
+        self.path, self.after, self.change, self.reads = path, after, change, 0
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        assert size is not None
+        if self.reads == self.after:
+            self.change(self)
+        self.reads += 1
+        data = b""
+        while len(data) < size and (more := super().read(size - len(data))):
+            data += more
+        return data
+
+
+def _grow(by: int) -> Callable[[ChangingFile], None]:
+    def change(file: ChangingFile) -> None:
+        with file.path.open("ab") as writer:
+            writer.write(b"X" * by)
+
+    return change
+
+
+def _shrink(to: Callable[[int, int], int]) -> Callable[[ChangingFile], None]:
+    """Truncate to `to(position, size)`."""
+
+    def change(file: ChangingFile) -> None:
+        os.truncate(file.path, to(file.tell(), file.path.stat().st_size))
+
+    return change
+
+
+CHANGES = {
+    "grows by 1 byte": (_grow(1), "grew"),
+    "grows by 1000 bytes": (_grow(1000), "grew"),
+    "shrinks by 1 byte": (_shrink(lambda _, size: size - 1), "shrank"),
+    "shrinks to what was read": (_shrink(lambda position, _: position), "shrank"),
+    "shrinks inside the next read": (
+        _shrink(lambda position, size: min(position + 30, size - 1)),
+        "shrank",
+    ),
+    "is emptied": (_shrink(lambda position, size: 0), "shrank"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+async def test_a_file_changing_at_any_read_sends_no_more_than_declared_and_raises(
+    raw_storage: RawStorage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    monkeypatch.setattr(_transport, "CHUNK_SIZE", 64)
+    data = random.Random(3).randbytes(64 * 20 + 17)  # noqa: S311 (test data): 21 reads
+    modify, word = CHANGES[change]
+    reads = -(-len(data) // 64)
+    raised: list[str] = []
+    for after in range(reads + 1):  # before each read, and (the control) never
+        path = tmp_path / f"{after}.bin"
+        path.write_bytes(data)
+        async with AsyncBrowserUse(api_key="bu_test_key", base_url=raw_storage.url) as client:
+            # the storage layer itself, as `upload` only takes paths: a file object is the point
+            storage = client.files._storage  # pyright: ignore[reportPrivateUsage]
+            with ChangingFile(path, after, modify) as file:
+                try:
+                    async with asyncio.timeout(10):
+                        await storage.upload(
+                            raw_storage.url,
+                            {"key": "k"},
+                            file,
+                            size=len(data),
+                            file_name="f.bin",
+                            content_type="application/octet-stream",
+                        )
+                except LocalFileError as error:
+                    raised.append(str(error))
+        [connection] = await raw_storage.settled()
+        declared, body = split_request(bytes(connection))
+        if after < reads:  # changed while read: cut short, the storage host never answered
+            assert len(body) < declared, (after, len(body), declared)
+        else:
+            assert len(body) == declared
+            assert data in body
+    assert len(raised) == reads  # every change while reading raised, the control did not
+    for message in raised:
+        assert f"'f.bin' {word} while being uploaded" in message
+        assert "nothing was stored" in message
+
+
+@pytest.mark.parametrize(("change", "word"), [("grow", "grew"), ("shrink", "shrank")])
+async def test_an_upload_whose_file_changes_on_the_way_raises(
+    canned: CannedServer, raw_storage: RawStorage, tmp_path: Path, change: str, word: str
+) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_bytes(b"n" * MAX_UPLOAD_BYTES)
+
+    def modify() -> None:  # as the first bytes reach the storage host
+        if change == "grow":
+            with source.open("ab") as writer:
+                writer.write(b"extra bytes that must not reach the socket" * 100)
+        else:
+            os.truncate(source, MAX_UPLOAD_BYTES - 1000)
+
+    raw_storage.first_bytes = modify
+    answer = dict(PRESIGNED, url=raw_storage.url, fileName="notes.txt")
+    canned.respond(200, json.dumps(answer).encode())
+    async with AsyncBrowserUse(
+        api_key="bu_test_key", base_url=canned.base_url, timeout=5
+    ) as client:
+        with pytest.raises(LocalFileError, match=f"'notes.txt' {word} while being uploaded"):
+            async with asyncio.timeout(20):
+                await client.files.upload(SESSION_ID, source)
+    [connection] = await raw_storage.settled()
+    declared, body = split_request(bytes(connection))
+    assert len(body) < declared
+    assert b"extra bytes" not in connection
+    assert json.loads(canned.bodies[0])["sizeBytes"] == MAX_UPLOAD_BYTES
+
+
+def open_handles(under: Path) -> int:
+    """How many of this process's file descriptors are open on files under `under`."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith(str(under))
+    return count
+
+
+async def cancel_after(call: Awaitable[object], iterations: int) -> bool:
+    """Run `call`, cancel it after `iterations` turns of the loop; True if it was cancelled
+    (False: it ended first)."""
+    task = asyncio.ensure_future(call)
+    for _ in range(iterations):
+        await asyncio.sleep(0)
+    task.cancel()
+    async with asyncio.timeout(10):
+        try:
+            await task
+        except asyncio.CancelledError:
+            return True
+    return False
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+
+
+@needs_proc
+async def test_a_cancelled_upload_closes_its_file(
+    canned: CannedServer, raw_storage: RawStorage, tmp_path: Path
+) -> None:
+    source = tmp_path / "data.csv"
+    source.write_bytes(b"1,2\n" * 256 * 1024)
+    raw_storage.pause = 0.002  # a slow storage host: the upload is in flight for a while
+    answer = dict(PRESIGNED, url=raw_storage.url, fileName="data.csv")
+    canned.respond(200, json.dumps(answer).encode())
+    cancelled = 0
+    async with AsyncBrowserUse(api_key="bu_test_key", base_url=canned.base_url) as client:
+        for iterations in range(120):
+            cancelled += await cancel_after(client.files.upload(SESSION_ID, source), iterations)
+            assert open_handles(source) == 0, iterations
+    await raw_storage.settled()
+    assert cancelled == 120  # every point was inside the call
+    assert len(canned.requests) > 60  # most points were past the presign, in the upload
+
+
+async def download_leftovers(directory: Path) -> list[str]:
+    return [name for name in listing(directory) if name.endswith(".part")]
+
+
+@needs_proc
+async def test_a_cancelled_download_leaves_no_part_file_and_no_open_handle(
+    canned: CannedServer, canned_client: AsyncBrowserUse, storage: StorageServer, tmp_path: Path
+) -> None:
+    canned.respond(200, output_file(storage.url("/objects/x")))
+    storage.stall = 0.0005
+    target = tmp_path / "out.bin"
+    outcomes = {"cancelled": 0, "finished": 0}  # 240 points
+    points: list[tuple[str, float]] = [("iterations", n) for n in range(0, 400, 2)]
+    points += [("timeout", n / 1000) for n in range(0, 120, 3)]
+    for how, when in points:
+        call = canned_client.files.download_output(TASK_ID, FILE_ID, target)
+        if how == "iterations":
+            cancelled = await cancel_after(call, int(when))
+        else:
+            try:
+                async with asyncio.timeout(when):
+                    await call
+                cancelled = False
+            except TimeoutError:
+                cancelled = True
+        assert open_handles(tmp_path) == 0, (how, when)
+        assert await download_leftovers(tmp_path) == [], (how, when)
+        if not cancelled:
+            assert sha256(target.read_bytes()) == sha256(BIG)
+            target.unlink()
+        assert listing(tmp_path) == [], (how, when)
+        outcomes["cancelled" if cancelled else "finished"] += 1
+    assert outcomes["cancelled"] > 200  # most points cancelled it mid-way,
+    assert len(storage.downloads) > 150  # most of those during the transfer,
+    assert outcomes["finished"] > 0  # and the latest came after it
+
+
+# Destinations that are not what they seem.
+
+
+def make_device(path: Path) -> Path:
+    """A character device like /dev/null at `path` where allowed (root), else /dev/null."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        return Path("/dev/null")
+    return path
+
+
+SPECIAL_KINDS = ["device", "fifo", "symlink to a file", "dangling symlink", "symlink to a dir"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [(kind, at) for kind in SPECIAL_KINDS for at in ("destination", "part file")],
+    ids=" at ".join,
+)
+async def test_download_output_refuses_a_destination_that_is_not_a_regular_file(
+    canned: CannedServer,
+    canned_client: AsyncBrowserUse,
+    storage: StorageServer,
+    tmp_path: Path,
+    case: tuple[str, str],
+) -> None:
+    kind, at = case
+    canned.respond(200, output_file(storage.url("/objects/x")))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_bytes(b"keep me")
+    destination = tmp_path / "out.bin"
+    special = destination if at == "destination" else tmp_path / "out.bin.part"
+    if kind == "device":
+        special = make_device(special)
+        if at == "destination":
+            destination = special
+        elif special != tmp_path / "out.bin.part":
+            pytest.skip("cannot make a device node here")
+    elif kind == "fifo":
+        os.mkfifo(special)
+    elif kind == "symlink to a file":
+        special.symlink_to(elsewhere / "precious.txt")
+    elif kind == "dangling symlink":
+        special.symlink_to(elsewhere / "nothing.txt")
+    else:
+        special.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(InvalidArgumentError, match="exists and is not a regular file"):
+        async with asyncio.timeout(10):
+            await canned_client.files.download_output(TASK_ID, FILE_ID, destination)
+    assert canned.requests == []  # refused before the presign request
+    assert storage.downloads == []
+    assert listing(elsewhere) == ["precious.txt"]
+    assert (elsewhere / "precious.txt").read_bytes() == b"keep me"
+    assert special.is_symlink() or special.exists()  # left as it was
+
+
+async def test_download_output_into_a_directory_refuses_a_symlink_named_like_the_file(
+    canned: CannedServer, canned_client: AsyncBrowserUse, storage: StorageServer, tmp_path: Path
+) -> None:
+    canned.respond(200, output_file(storage.url("/objects/x"), file_name="weather.csv"))
+    (tmp_path / "precious.txt").write_bytes(b"keep me")
+    (tmp_path / "weather.csv").symlink_to(tmp_path / "precious.txt")
+    with pytest.raises(InvalidArgumentError, match=r"weather\.csv' exists and is not a regular"):
+        await canned_client.files.download_output(TASK_ID, FILE_ID, tmp_path)
+    assert storage.downloads == []
+    assert (tmp_path / "precious.txt").read_bytes() == b"keep me"
+
+
+async def test_a_stale_part_file_is_replaced_not_written_through(
+    canned: CannedServer, canned_client: AsyncBrowserUse, storage: StorageServer, tmp_path: Path
+) -> None:
+    canned.respond(200, output_file(storage.url("/objects/x")))
+    (tmp_path / "other.bin").write_bytes(b"a hard link shares this")
+    os.link(tmp_path / "other.bin", tmp_path / "out.bin.part")
+    written = await canned_client.files.download_output(TASK_ID, FILE_ID, tmp_path / "out.bin")
+    assert sha256(written.read_bytes()) == sha256(BIG)
+    assert (tmp_path / "other.bin").read_bytes() == b"a hard link shares this"
+    assert listing(tmp_path) == ["other.bin", "out.bin"]
+
+
+@pytest.mark.parametrize(
+    ("destination", "message"),
+    [
+        ("missing/out.bin", "No such file or directory"),
+        ("file.txt/out.bin", "Not a directory"),
+        ("a\0b.bin", "embedded null"),
+        ("x" * 300, "File name too long"),
+    ],
+)
+async def test_download_output_refuses_an_unusable_path_before_sending(
+    canned: CannedServer,
+    canned_client: AsyncBrowserUse,
+    tmp_path: Path,
+    destination: str,
+    message: str,
+) -> None:
+    (tmp_path / "file.txt").write_bytes(b"")
+    with pytest.raises(InvalidArgumentError, match=message):
+        await canned_client.files.download_output(TASK_ID, FILE_ID, tmp_path / destination)
+    assert canned.requests == []
+    assert listing(tmp_path) == ["file.txt"]
+
+
+@pytest.mark.parametrize(
+    "file_name",
+    ["a\0b.csv", "\0", "x" * 300 + ".csv", "é" * 200, "line\nbreak.csv", "..", "/", "tab\t"],
+)
+async def test_an_unusable_file_name_from_the_api_falls_back_to_the_file_id(
+    canned: CannedServer,
+    canned_client: AsyncBrowserUse,
+    storage: StorageServer,
+    tmp_path: Path,
+    file_name: str,
+) -> None:
+    canned.respond(200, output_file(storage.url("/objects/x"), file_name=file_name))
+    written = await canned_client.files.download_output(TASK_ID, FILE_ID, tmp_path)
+    assert written == tmp_path / FILE_ID
+    assert written.stat().st_size == len(BIG)
+
+
+async def test_a_usable_unicode_file_name_is_kept(
+    canned: CannedServer, canned_client: AsyncBrowserUse, storage: StorageServer, tmp_path: Path
+) -> None:
+    name = "résumé 2026 " + "é" * 100 + ".pdf"  # 227 bytes: fits with ".part"
+    canned.respond(200, output_file(storage.url("/objects/x"), file_name=name))
+    written = await canned_client.files.download_output(TASK_ID, FILE_ID, tmp_path)
+    assert written == tmp_path / name
+
+
+async def test_a_full_disk_while_downloading_is_a_local_file_error(
+    canned: CannedServer, canned_client: AsyncBrowserUse, storage: StorageServer, tmp_path: Path
+) -> None:
+    canned.respond(200, output_file(storage.url("/objects/x")))
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    ignored = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024 * 1024, limit[1]))  # writes past 1 MiB fail
+    try:
+        with pytest.raises(LocalFileError, match=r"out\.bin\.part failed after \d+ bytes") as info:
+            await canned_client.files.download_output(TASK_ID, FILE_ID, tmp_path / "out.bin")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+        signal.signal(signal.SIGXFSZ, ignored)
+    assert isinstance(info.value.__cause__, OSError)
+    assert info.value.__cause__.errno == errno.EFBIG
+    assert listing(tmp_path) == []
+
+
+async def test_a_destination_that_cannot_take_the_finished_file_is_a_local_file_error(
+    canned: CannedServer, canned_client: AsyncBrowserUse, storage: StorageServer, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.bin"
+
+    def occupy() -> None:  # something else puts a directory there meanwhile
+        target.mkdir()
+        (target / "inside").write_bytes(b"")
+
+    canned.respond(200, output_file(storage.url("/objects/x")))
+    storage.meanwhile = occupy
+    with pytest.raises(LocalFileError, match="could not be renamed to"):
+        await canned_client.files.download_output(TASK_ID, FILE_ID, target)
+    assert listing(tmp_path) == ["out.bin"]
+    assert listing(target) == ["inside"]
+
+
+CONTROL_NAMES = ["a\r\nb.txt", "a\nb.txt", "a\rb.txt", "a\0b.txt", "a\tb.txt", "a\x7f.txt"]
+
+
+@pytest.mark.parametrize("name", [*CONTROL_NAMES, "a\x85b.txt", "a\x1b[31m.txt"])
+async def test_upload_refuses_control_characters_in_the_file_name_before_sending(
+    canned: CannedServer, canned_client: AsyncBrowserUse, raw_storage: RawStorage, name: str
+) -> None:
+    canned.respond(200, json.dumps(dict(PRESIGNED, url=raw_storage.url)).encode())
+    with pytest.raises(InvalidArgumentError, match="file_name must not contain control"):
+        await canned_client.files.upload(SESSION_ID, b"data", file_name=name)
+    assert canned.requests == []
+    assert raw_storage.received == []
+
+
+@pytest.mark.parametrize("name", [name for name in CONTROL_NAMES if "\0" not in name])
+async def test_upload_refuses_a_path_whose_name_has_control_characters(
+    canned: CannedServer, canned_client: AsyncBrowserUse, tmp_path: Path, name: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(b"data")
+    with pytest.raises(InvalidArgumentError, match="file_name must not contain control"):
+        await canned_client.files.upload(SESSION_ID, source)
+    assert canned.requests == []
+    assert open_handles(source) == 0

@@ -106,18 +106,7 @@ def _points() -> Iterator[tuple[str, str, str]]:
                     yield resource, name, param.name
 
 
-FILES_HELPER = pytest.mark.xfail(
-    reason="files.upload's path and file_name checks belong to the files part of issue 12: "
-    "raw OSError, TypeError, ValueError and UnicodeEncodeError escape today; drop this mark "
-    "once they are BrowserUseErrors",
-    strict=False,
-)
-POINTS = [
-    pytest.param(*point, marks=FILES_HELPER)
-    if point[:2] == ("files", "upload") and point[2] in ("file", "file_name")
-    else point
-    for point in _points()
-]
+POINTS = list(_points())
 
 
 def _arguments(method: Any, target: str, value: object) -> dict[str, object]:

@@ -1,11 +1,14 @@
 """File models of the v2 API: presigned upload and download URLs."""
 
 import enum
+import re
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 import attrs
 
+from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async.models._checks import check_member, in_range, text
 
 __all__ = [
@@ -67,6 +70,20 @@ def _content_type(value: UploadContentType | str) -> UploadContentType:
     return check_member(UploadContentType, value, "content_type")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(instance: Any, attribute: "attrs.Attribute[Any]", value: str) -> None:
+    """The name also goes into the upload's multipart headers, where CR or LF would end it."""
+    if not isinstance(value, str):  # `text` lets None through, for optional fields
+        raise InvalidArgumentError(f"{attribute.name} must be a str, got {type(value).__name__}")
+    if match := _CONTROL.search(value):
+        raise InvalidArgumentError(
+            f"{attribute.name} must not contain control characters such as CR, LF or NUL; "
+            f"{value!r} has {match.group()!r} at {match.start()}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class UploadFileRequest:
     """Body of `POST /files/{sessions|browsers}/{session_id}/presigned-url`.
@@ -74,7 +91,7 @@ class UploadFileRequest:
     `size_bytes` is 1 to 10 MiB (`MAX_UPLOAD_BYTES`).
     """
 
-    file_name: str = attrs.field(validator=text(1, 255))
+    file_name: str = attrs.field(validator=[text(1, 255), _printable])
     content_type: UploadContentType = attrs.field(converter=_content_type)
     size_bytes: int = attrs.field(validator=in_range(1, MAX_UPLOAD_BYTES))
 

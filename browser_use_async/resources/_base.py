@@ -43,10 +43,12 @@ class Storage(Protocol):
         fields: Mapping[str, str],
         file: bytes | BinaryIO,
         *,
+        size: int,
         file_name: str,
         content_type: str,
     ) -> None:
-        """POST `fields`, then `file`, as multipart/form-data to `url`."""
+        """POST `fields`, then exactly `size` bytes of `file`, as multipart/form-data to
+        `url`; a file holding fewer or more raises `LocalFileError`."""
         ...
 
     async def download(self, url: str, sink: Callable[[bytes], Awaitable[object]]) -> None:

@@ -2,15 +2,18 @@
 and `upload` and `download_output`, which also move the bytes."""
 
 import asyncio
+import contextlib
+import functools
 import os
 import stat
 import uuid
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol, cast, overload
 
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._exceptions import InvalidArgumentError, LocalFileError
 from browser_use_async._protocol import uuid_segment
-from browser_use_async.models._checks import check_bool
+from browser_use_async.models._checks import check_bool, check_text
 from browser_use_async.models.files import (
     TaskOutputFileResponse,
     UploadContentType,
@@ -34,12 +37,24 @@ def _as_path(value: object, name: str) -> Path:
     raise InvalidArgumentError(f"{name} must be a path or bytes, got {type(value).__name__}")
 
 
+def _why(exc: Exception) -> str:
+    """An OSError's reason without the path it repeats, or the error's text."""
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
 def _open_regular_file(path: Path) -> tuple[BinaryIO, int]:
-    """The file opened for reading, and its size (blocking: run it in a thread)."""
-    if not stat.S_ISREG(path.stat().st_mode):  # before opening: a FIFO would block
+    """The file opened for reading, and its size. Opened without waiting for a FIFO's
+    writer and checked once open, so that what is read is what was checked; on the loop
+    rather than in a thread, so that a cancelled call cannot leave it open."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise InvalidArgumentError(f"cannot open {str(path)!r} to upload it: {_why(exc)}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         raise InvalidArgumentError(f"{str(path)!r} is not a regular file")
-    handle = path.open("rb")
-    return handle, os.fstat(handle.fileno()).st_size
+    return open(fd, "rb"), info.st_size
 
 
 def _content_type(
@@ -57,10 +72,59 @@ def _content_type(
     return guessed
 
 
+_NAME_MAX = 255 - len(".part")
+"""The longest local file name, in bytes, that leaves room for the `.part` suffix."""
+
+
 def _local_name(file_name: str, fallback: str) -> str:
-    """The last component of a name from the API, so that it stays inside the directory."""
+    """The last component of a name from the API, so that it stays inside the directory;
+    `fallback` if that is no usable name here (empty, a dot name, control or other
+    unprintable characters such as NUL, or too long)."""
     name = PurePosixPath(file_name.replace("\\", "/")).name
-    return name if name not in ("", ".", "..") else fallback
+    try:
+        usable = name.isprintable() and 0 < len(os.fsencode(name)) <= _NAME_MAX
+    except UnicodeEncodeError:  # the file system's encoding cannot spell it
+        usable = False
+    return name if usable and name not in (".", "..") else fallback
+
+
+def _file_type(path: Path) -> int | None:
+    """What is at `path` (`stat.S_IFMT` bits, symlinks not followed), or None if nothing."""
+    try:
+        return stat.S_IFMT(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise InvalidArgumentError(f"cannot download to {str(path)!r}: {_why(exc)}") from None
+
+
+def _create_part(target: Path) -> tuple[Path, BinaryIO]:
+    """`<target>.part`, newly created for writing, once `target` is known to hold nothing
+    or a regular file (replaced by renaming, never written through). A stale `.part` that
+    is a regular file is removed; anything else there is refused, and O_EXCL | O_NOFOLLOW
+    fail rather than follow a symlink or open a FIFO put there meanwhile. On the loop
+    rather than in a thread, so that a cancelled call cannot leave it behind or open."""
+    part = target.with_name(target.name + ".part")
+    for path in (target, part):
+        if _file_type(path) not in (None, stat.S_IFREG):
+            raise InvalidArgumentError(
+                f"cannot download to {str(target)!r}: {str(path)!r} exists and is not a "
+                "regular file (a symlink, FIFO, device or directory); remove it, or for a "
+                "symlink pass the path it leads to (Path.resolve())."
+            )
+    try:
+        if _file_type(part) is not None:
+            os.unlink(part)
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    except OSError as exc:
+        raise InvalidArgumentError(f"cannot download to {str(target)!r}: {_why(exc)}") from None
+    return part, open(fd, "wb")
+
+
+def _write_flushed(file: BinaryIO, data: bytes) -> None:
+    """Write and flush, so that closing the file has nothing left to write that could fail."""
+    file.write(data)
+    file.flush()
 
 
 class AsyncFiles(AsyncResource):
@@ -138,7 +202,8 @@ class AsyncFiles(AsyncResource):
         with `browser=True` to a browser session; returns the presigned answer.
 
         `file_name` defaults to the path's name (needed for bytes); `content_type` is guessed
-        from it. Tasks refer to the file by the returned `file_name`.
+        from it. Tasks refer to the file by the returned `file_name`. Exactly the size
+        declared is sent: a file that grows or shrinks meanwhile raises `LocalFileError`.
         """
         check_bool(browser, "browser")
         if isinstance(file, bytes):
@@ -148,7 +213,7 @@ class AsyncFiles(AsyncResource):
                 session_id, file, file_name, len(file), content_type, browser=browser
             )
         path = _as_path(file, "file")
-        handle, size = await asyncio.to_thread(_open_regular_file, path)
+        handle, size = _open_regular_file(path)
         try:
             name = path.name if file_name is None else file_name
             return await self._upload(session_id, handle, name, size, content_type, browser=browser)
@@ -165,6 +230,7 @@ class AsyncFiles(AsyncResource):
         *,
         browser: bool,
     ) -> UploadFilePresignedUrlResponse:
+        check_text(file_name, "file_name", 1, 255)  # before the content type is guessed from it
         kind = _content_type(content_type, file_name)
         presign = self.browser_url if browser else self.session_url
         presigned = await presign(
@@ -174,6 +240,7 @@ class AsyncFiles(AsyncResource):
             presigned.url,
             presigned.fields,
             source,
+            size=size,
             file_name=file_name,
             content_type=UploadContentType(kind).value,  # the API accepted it above
         )
@@ -200,44 +267,63 @@ class AsyncFiles(AsyncResource):
     ) -> Path | int:
         """Download a task's output file in chunks, never whole in memory.
 
-        To a path: written to `<path>.part`, renamed when complete, and the path returned; an
-        existing directory receives the file under its own name. To a binary file object:
-        written from its current position; returns the number of bytes written.
+        To a path: written to a new `<path>.part`, renamed when complete (nothing is left
+        behind on failure or cancellation), and the path returned; an existing directory
+        receives the file under its own name, or its id if that name is unusable here. A
+        symlink, FIFO or device there is refused (`InvalidArgumentError`), never written
+        through. To a binary file object: written from its current position; returns the
+        number of bytes written. A failed write raises `LocalFileError`.
         """
         if isinstance(destination, str | os.PathLike):
-            output = await self.task_output(task_id, file_id)
-            return await self._download_to_path(output, Path(destination))
+            return await self._download_to_path(task_id, file_id, Path(destination))
         if not callable(getattr(destination, "write", None)):
             raise InvalidArgumentError(
                 "destination must be a path or a binary file object, "
                 f"got {type(destination).__name__}"
             )
         output = await self.task_output(task_id, file_id)
-        return await self._download_into(output.download_url, destination)
+        return await self._download_into(output.download_url, destination.write, "destination")
 
-    async def _download_to_path(self, output: TaskOutputFileResponse, target: Path) -> Path:
-        if await asyncio.to_thread(target.is_dir):
+    async def _download_to_path(
+        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str, target: Path
+    ) -> Path:
+        output = None
+        if _file_type(target) == stat.S_IFDIR:  # the file's own name is needed first
+            output = await self.task_output(task_id, file_id)
             target = target / _local_name(output.file_name, str(output.id))
-        part = target.with_name(target.name + ".part")
-        handle = await asyncio.to_thread(part.open, "wb")
+        part, handle = _create_part(target)
         try:
+            with handle:
+                if output is None:
+                    output = await self.task_output(task_id, file_id)
+                write = functools.partial(_write_flushed, handle)
+                await self._download_into(output.download_url, write, str(part))
             try:
-                await self._download_into(output.download_url, handle)
-            finally:
-                handle.close()
-            await asyncio.to_thread(os.replace, part, target)
+                os.replace(part, target)
+            except OSError as exc:
+                raise LocalFileError(
+                    f"The download is complete but could not be renamed to {str(target)!r} "
+                    f"({exc}); it was removed. Check the destination and download again."
+                ) from exc
         except BaseException:
-            part.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(part)
             raise
         return target
 
-    async def _download_into(self, url: str, sink: BinarySink) -> int:
+    async def _download_into(self, url: str, write: Callable[[bytes], object], where: str) -> int:
         written = 0
 
-        async def write(chunk: bytes) -> None:
+        async def sink(chunk: bytes) -> None:
             nonlocal written
-            await asyncio.to_thread(sink.write, chunk)
+            try:
+                await asyncio.to_thread(write, chunk)
+            except OSError as exc:
+                raise LocalFileError(
+                    f"Writing the download to {where} failed after {written} bytes ({exc}); "
+                    "it was abandoned. Free space or fix the destination and download again."
+                ) from exc
             written += len(chunk)
 
-        await self._storage.download(url, write)
+        await self._storage.download(url, sink)
         return written
