@@ -78,7 +78,7 @@ _KEEPS_RUNNING = "; it keeps running on the server."
 
 
 @attrs.define
-class _Launch:
+class Launch:
     """The task a `run` created, and what became of the stop sent when it ended early."""
 
     task_id: uuid.UUID | None = None
@@ -298,10 +298,10 @@ class AsyncTasks(AsyncResource):
                 )
             options["structured_output"] = output_type
         body = CreateTaskRequest(task=task, **options)
-        launch = _Launch()
+        launch = Launch()
         try:
-            async with self._launched(body, launch, stop_on_exit=stop_on_exit) as task_id:
-                view = await self.wait(task_id, timeout=limit, poll_interval=interval)
+            async with self._launched(body, launch, stop_on_exit=stop_on_exit) as created:
+                view = await self.wait(created.id, timeout=limit, poll_interval=interval)
         except TaskTimeoutError as error:
             raise TaskTimeoutError(
                 str(error).removesuffix(_KEEPS_RUNNING) + launch.outcome(),
@@ -315,16 +315,17 @@ class AsyncTasks(AsyncResource):
 
     @contextlib.asynccontextmanager
     async def _launched(
-        self, body: CreateTaskRequest, launch: _Launch, *, stop_on_exit: bool
-    ) -> AsyncGenerator[uuid.UUID]:
-        """Create the task and give its id; if anything (a cancellation too) ends the block
+        self, body: CreateTaskRequest, launch: Launch, *, stop_on_exit: bool
+    ) -> AsyncGenerator[TaskCreatedResponse]:
+        """Create the task and give the answer; if anything (a cancellation too) ends the block
         early, stop the task, bounded and through further cancellations, and record how
         that went in `launch`. Used by `run` and the command line."""
         creating = asyncio.ensure_future(self._request("POST", "/tasks", TaskCreatedResponse, body))
         try:
             # Shielded: a cancellation must not lose the answer that names the task.
-            launch.task_id = (await asyncio.shield(creating)).id
-            yield launch.task_id
+            created = await asyncio.shield(creating)
+            launch.task_id = created.id
+            yield created
         except BaseException as error:
             if not stop_on_exit:
                 creating.cancel()
@@ -336,7 +337,7 @@ class AsyncTasks(AsyncResource):
             raise
 
     async def _stop_created(
-        self, creating: "asyncio.Future[TaskCreatedResponse]", launch: _Launch
+        self, creating: "asyncio.Future[TaskCreatedResponse]", launch: Launch
     ) -> None:
         """Wait for the create's answer, then stop the task it names; each wait bounded."""
         try:
