@@ -164,3 +164,23 @@ async def test_a_hanging_stop_is_given_up_in_bounded_time(
     assert canned.requests[-1].method == "PATCH"
     assert "failed" in caplog.text
     assert "tasks.stop(" in caplog.text
+
+
+async def test_a_create_that_never_answers_is_given_up_in_bounded_time(
+    canned: CannedServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(tasks_module, "STOP_WAIT_SECONDS", 0.3)
+    canned.respond(202, CREATED)
+    canned.canned.delay = 30  # the create reached the server, its answer never comes
+    async with AsyncBrowserUse(api_key="bu_key", base_url=canned.base_url) as client:
+        run = asyncio.create_task(client.tasks.run("Find a flight"))
+        async with asyncio.timeout(5):
+            await until(lambda: len(canned.requests) == 1)
+            run.cancel()
+            started = time.monotonic()
+            with pytest.raises(asyncio.CancelledError):
+                await run
+    assert time.monotonic() - started < 1.5
+    assert len(canned.requests) == 1
+    assert "did not answer within 0.3 s" in caplog.text
+    assert "tasks.list" in caplog.text
