@@ -239,9 +239,9 @@ class Tasks(SyncWrapper[AsyncTasks]):
 
         If the call is cancelled, interrupted or fails at any point after the create was
         sent, the create's answer is awaited and the task stopped before the error
-        propagates, unless `stop_on_exit=False`; each of the two waits is bounded by
-        `STOP_WAIT_SECONDS`. `TaskTimeoutError.stopped` tells how the stop went; after a
-        cancellation the outcome is logged as a warning on the "browser_use_async" logger.
+        propagates, unless `stop_on_exit=False`; each of the two waits lasts 5 s at most.
+        `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
+        other error) the outcome is logged as a warning on the "browser_use_async" logger.
         """
         call: Coroutine[Any, Any, TaskView | T] = self._async.run(
             task,

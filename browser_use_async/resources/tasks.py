@@ -283,9 +283,9 @@ class AsyncTasks(AsyncResource):
 
         If the call is cancelled, interrupted or fails at any point after the create was
         sent, the create's answer is awaited and the task stopped before the error
-        propagates, unless `stop_on_exit=False`; each of the two waits is bounded by
-        `STOP_WAIT_SECONDS`. `TaskTimeoutError.stopped` tells how the stop went; after a
-        cancellation the outcome is logged as a warning on the "browser_use_async" logger.
+        propagates, unless `stop_on_exit=False`; each of the two waits lasts 5 s at most.
+        `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
+        other error) the outcome is logged as a warning on the "browser_use_async" logger.
         """
         limit = None if timeout is None else positive_seconds(timeout, "timeout")
         interval = positive_seconds(poll_interval, "poll_interval")
