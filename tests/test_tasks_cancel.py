@@ -162,7 +162,10 @@ async def test_a_hanging_stop_is_given_up_in_bounded_time(
                 await run
     assert time.monotonic() - started < 1.5
     assert canned.requests[-1].method == "PATCH"
-    assert "failed" in caplog.text
+    assert (
+        "stopping task 3c90c3cc-0d44-4b50-8888-8dd25736052a failed (no answer within 0.3 s)"
+        in caplog.text
+    )
     assert "tasks.stop(" in caplog.text
 
 

@@ -351,8 +351,11 @@ class AsyncTasks(AsyncResource):
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
                 await self.stop(launch.task_id)
-        except (BrowserUseError, TimeoutError) as error:
+        except BrowserUseError as error:
             launch.stopped, launch.stop_error = False, error
+        except TimeoutError:
+            launch.stopped = False
+            launch.stop_error = TimeoutError(f"no answer within {STOP_WAIT_SECONDS:g} s")
         else:
             launch.stopped = True
 
