@@ -94,7 +94,7 @@ async def test_cancelled_while_the_create_is_in_flight_stops_the_task(
 
 
 async def test_cancelled_again_during_the_clean_up_still_stops_the_task(
-    late: tuple[FakeBrowserUseCloud, LateCreates],
+    late: tuple[FakeBrowserUseCloud, LateCreates], caplog: pytest.LogCaptureFixture
 ) -> None:
     fake, delay = late
     delay.seconds = 0.2
@@ -109,6 +109,7 @@ async def test_cancelled_again_during_the_clean_up_still_stops_the_task(
                 await run
     [task] = fake.tasks.values()
     assert task["status"] == "stopped"
+    assert f"task {task['id']} was stopped" in caplog.text
 
 
 async def test_timeout_says_the_task_was_stopped(

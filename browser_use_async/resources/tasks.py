@@ -330,10 +330,14 @@ class AsyncTasks(AsyncResource):
             if not stop_on_exit:
                 creating.cancel()
                 raise
-            await _outlast(asyncio.ensure_future(self._stop_created(creating, launch)))
-            tried = launch.stopped is not None or launch.unanswered
-            if tried and not isinstance(error, TaskTimeoutError):  # that one says it itself
-                logger.warning("Gave up on a task (%s)%s", type(error).__name__, launch.outcome())
+            try:
+                await _outlast(asyncio.ensure_future(self._stop_created(creating, launch)))
+            finally:  # cancelled again meanwhile or not, say what became of the task
+                tried = launch.stopped is not None or launch.unanswered
+                if tried and not isinstance(error, TaskTimeoutError):  # that one says it itself
+                    logger.warning(
+                        "Gave up on a task (%s)%s", type(error).__name__, launch.outcome()
+                    )
             raise
 
     async def _stop_created(
