@@ -260,7 +260,7 @@ def _aftermath(launch: Launch) -> str | None:
     """What to say on stderr about a task this command leaves behind, if anything."""
     if launch.unanswered:
         return (
-            "the create did not answer in time, so a task it made may be running: "
+            "no answer to the create came back, so a task it made may be running: "
             "look with `browser-use-async tasks list`"
         )
     if launch.task_id is None:

@@ -261,13 +261,17 @@ class LateCreates:
 
     def __init__(self, fake: FakeBrowserUseCloud) -> None:
         self.seconds = 0.0
+        self.drop = False  # then close the connection instead of answering
         fake.app.middlewares.append(self._late)  # innermost: after the task is stored
 
     @web.middleware
     async def _late(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
-        if request.method == "POST" and request.path == "/api/v2/tasks" and self.seconds:
-            await asyncio.sleep(self.seconds)
+        if request.method == "POST" and request.path == "/api/v2/tasks":
+            if self.seconds:
+                await asyncio.sleep(self.seconds)
+            if self.drop and request.transport is not None:
+                request.transport.abort()
         return response
 
 

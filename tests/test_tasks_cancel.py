@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from browser_use_async import (
+    APIConnectionError,
     AsyncBrowserUse,
     InvalidArgumentError,
     RetryPolicy,
@@ -186,5 +187,17 @@ async def test_a_create_that_never_answers_is_given_up_in_bounded_time(
                 await run
     assert time.monotonic() - started < 1.5
     assert len(canned.requests) == 1
-    assert "did not answer within 0.3 s" in caplog.text
+    assert "no answer to the create came back" in caplog.text
     assert "tasks.list" in caplog.text
+
+
+async def test_a_create_whose_answer_is_lost_says_a_task_may_be_running(
+    late: tuple[FakeBrowserUseCloud, LateCreates], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, delay = late
+    delay.drop = True
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        with pytest.raises(APIConnectionError):
+            await client.tasks.run("Find a flight")
+    assert len(fake.tasks) == 1
+    assert "a task it made may be running: look for it with tasks.list" in caplog.text

@@ -12,6 +12,7 @@ import attrs
 
 from browser_use_async._clock import Clock
 from browser_use_async._exceptions import (
+    APIConnectionError,
     BrowserUseError,
     InvalidArgumentError,
     TaskFailedError,
@@ -89,8 +90,8 @@ class Launch:
     def outcome(self) -> str:
         if self.unanswered:
             return (
-                f"; the create did not answer within {STOP_WAIT_SECONDS:g} s, so a task it "
-                "made may be running: look for it with tasks.list and stop it."
+                "; no answer to the create came back, so a task it made may be running: "
+                "look for it with tasks.list and stop it."
             )
         if self.task_id is None:
             return "; no task was created."
@@ -350,8 +351,11 @@ class AsyncTasks(AsyncResource):
         except TimeoutError:
             launch.unanswered = True
             return
+        except APIConnectionError as error:  # sent, but the answer was lost
+            launch.unanswered = error.reached_server
+            return
         except BrowserUseError:
-            return  # the create failed: there is no task to stop
+            return  # the server refused the create: there is no task to stop
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
                 await self.stop(launch.task_id)
