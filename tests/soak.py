@@ -293,6 +293,7 @@ class CancelReport:
             f"creates reaching the server {self.creates}: tasks left running "
             f"{len(self.orphans)}, duplicate creates {self.duplicates}, "
             f"{len(self.unexpected)} unexpected; slowest exit {self.slowest_exit:.2f} s",
+            *self.unexpected[:5],
         ]
 
     def audit(self, fake: FakeBrowserUseCloud) -> None:
