@@ -36,7 +36,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 soak: $(STAMP)
-	$(BIN)/python -m tests.soak --calls 20000 --concurrency 64 --sync-calls 4000
+	$(BIN)/python -m tests.soak --calls 20000 --concurrency 64 --sync-calls 4000 --sigints 200
 
 # Regenerate browser_use_async/_sync.py from the async client (pytest fails when it is stale).
 sync: $(STAMP)

@@ -266,13 +266,18 @@ class ClientClosedError(BrowserUseError, RuntimeError):
 class TaskTimeoutError(BrowserUseError, TimeoutError):
     """A task did not reach a final status in time; it may still be running on the server.
 
-    `status` is the last status seen.
+    `status` is the last status seen. `stopped` says what `tasks.run` did about it: True, the
+    stop was confirmed; False, the stop failed (its error is the `__cause__`); None, no stop
+    was attempted (`tasks.wait`, or `stop_on_exit=False`): the task keeps running.
     """
 
-    def __init__(self, message: str, *, task_id: object, status: str) -> None:
+    def __init__(
+        self, message: str, *, task_id: object, status: str, stopped: bool | None = None
+    ) -> None:
         super().__init__(message)
         self.task_id = task_id
         self.status = status
+        self.stopped = stopped
 
 
 class TaskFailedError(BrowserUseError):

@@ -233,9 +233,14 @@ class Tasks(SyncWrapper[AsyncTasks]):
 
         With `output_type` (an attrs class or dataclass) the schema is sent as the task's
         structured output and the result is the output structured into it; a task that
-        does not finish with such an output raises `TaskFailedError`. If the call is
-        cancelled or `timeout` passes, the task is stopped on the server before the error
-        propagates, unless `stop_on_exit=False`.
+        does not finish with such an output raises `TaskFailedError`. Every argument is
+        checked before the create is sent.
+
+        If the call is cancelled, interrupted or fails at any point after the create was
+        sent, the create's answer is awaited and the task stopped before the error
+        propagates, unless `stop_on_exit=False`; each of the two waits lasts 5 s at most.
+        `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
+        other error) the outcome is logged as a warning on the "browser_use_async" logger.
         """
         call: Coroutine[Any, Any, TaskView | T] = self._async.run(
             task,

@@ -5,6 +5,8 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import logging
+import math
 import os
 import sys
 from collections.abc import AsyncGenerator, Sequence
@@ -24,16 +26,20 @@ from browser_use_async._exceptions import (
     TaskFailedError,
     TaskTimeoutError,
 )
+from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
+from browser_use_async.models._checks import parse_uuid, positive_seconds
 from browser_use_async.models.tasks import (
+    CreateTaskRequest,
     TaskCreatedResponse,
     TaskEvent,
     TaskItemView,
     TaskListResponse,
-    TaskOptions,
     TaskStatus,
     TaskView,
+    is_final,
 )
+from browser_use_async.resources.tasks import Launch
 
 __all__ = ["EXIT_CODES", "format_task", "main"]
 
@@ -84,7 +90,8 @@ def _format_item(task: TaskItemView) -> str:
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON for scripts")
-    common.add_argument("--api-key", help="default: $BROWSER_USE_API_KEY")
+    # Kept as a SecretStr: the parsed arguments (and traceback locals) show '<redacted>'.
+    common.add_argument("--api-key", type=redacted, help="default: $BROWSER_USE_API_KEY")
     common.add_argument("--base-url", help="default: $BROWSER_USE_BASE_URL, then production")
     common.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     common.add_argument(
@@ -93,9 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--fake", action="store_true", help="run against an embedded fake cloud (offline)"
     )
-    common.add_argument(
-        "--fake-speed", type=float, default=4.0, help="how fast the fake's clock runs"
-    )
+    common.add_argument("--fake-speed", default="4", help="how fast the fake's clock runs")
     parser = argparse.ArgumentParser(
         prog="browser-use-async", description="Start, watch and stop Browser Use Cloud tasks."
     )
@@ -114,7 +119,14 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--status", help="only tasks with this status")
     create = tasks.add_parser("create", parents=[common], help="create and start a task")
     create.add_argument("prompt")
-    create.add_argument("--wait", action="store_true", help="follow it until it ends")
+    create.add_argument(
+        "--wait",
+        action="store_true",
+        help="follow it until it ends; Ctrl-C or --wait-timeout stops it",
+    )
+    create.add_argument(
+        "--keep-running", action="store_true", help="with --wait: leave the task running on exit"
+    )
     create.add_argument("--max-steps", type=int)
     create.add_argument("--llm")
     create.add_argument("--start-url")
@@ -127,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
 
 @contextlib.asynccontextmanager
 async def _client(args: argparse.Namespace) -> AsyncGenerator[AsyncBrowserUse]:
-    retry = RetryPolicy(max_retries=args.max_retries)
+    retry: RetryPolicy = args.retry
     if not args.fake:
         async with AsyncBrowserUse(
             args.api_key, base_url=args.base_url, timeout=args.timeout, retry=retry
@@ -140,7 +152,7 @@ async def _client(args: argparse.Namespace) -> AsyncGenerator[AsyncBrowserUse]:
     )
 
     async with (
-        FakeBrowserUseCloud(clock=FakeClock(speed=args.fake_speed)) as fake,
+        FakeBrowserUseCloud(clock=FakeClock(speed=args.speed)) as fake,
         AsyncBrowserUse(
             fake.api_key, base_url=fake.base_url, timeout=args.timeout, retry=retry
         ) as client,
@@ -191,8 +203,33 @@ async def _follow(client: AsyncBrowserUse, task_id: str, args: argparse.Namespac
 Result = TaskView | TaskListResponse | TaskCreatedResponse
 
 
-async def _run(args: argparse.Namespace) -> Result:
-    """Carry out the command; the result is what gets printed."""
+def _check(args: argparse.Namespace) -> None:
+    """Check every argument before anything is started or sent (InvalidArgumentError)."""
+    positive_seconds(args.timeout, "--timeout")
+    args.retry = RetryPolicy(max_retries=args.max_retries)
+    try:
+        args.speed = float(args.fake_speed)
+    except ValueError:
+        args.speed = math.nan
+    if not (math.isfinite(args.speed) and args.speed > 0):
+        raise InvalidArgumentError(
+            f"--fake-speed must be a positive number, got {args.fake_speed!r}"
+        )
+    if args.command == "wait":
+        parse_uuid(args.task_id, "task_id")
+    if getattr(args, "wait_timeout", None) is not None:
+        positive_seconds(args.wait_timeout, "--wait-timeout")
+    if args.command == "create":
+        if args.keep_running and not args.wait:
+            raise InvalidArgumentError("--keep-running goes with --wait")
+        options = {"max_steps": args.max_steps, "llm": args.llm, "start_url": args.start_url}
+        given = {name: value for name, value in options.items() if value is not None}
+        args.body = CreateTaskRequest(task=args.prompt, **given)
+
+
+async def _run(args: argparse.Namespace, launch: Launch) -> Result:
+    """Carry out the command; the result is what gets printed. `launch` records the task
+    this command started or follows, for what is said about it on the way out."""
     async with _client(args) as client:
         tasks = client.tasks
         if args.command == "stop":
@@ -205,20 +242,37 @@ async def _run(args: argparse.Namespace) -> Result:
                 page_size=args.page_size, page_number=args.page, filter_by=args.status
             )
         if args.command == "wait":
+            launch.task_id = parse_uuid(args.task_id, "task_id")
             return await _follow(client, args.task_id, args)
-        options: TaskOptions = {}
-        if args.max_steps is not None:
-            options["max_steps"] = args.max_steps
-        if args.llm is not None:
-            options["llm"] = args.llm
-        if args.start_url is not None:
-            options["start_url"] = args.start_url
-        created = await tasks.create(args.prompt, **options)
-        if not args.wait:
-            return created
-        if not args.json:
-            print(_render(created, as_json=False))
-        return await _follow(client, str(created.id), args)
+        stop_on_exit = args.wait and not args.keep_running
+        # The same guard as tasks.run: an interrupt at any point after the create was sent
+        # still learns the task's id and stops it.
+        guard = tasks._launched(args.body, launch, stop_on_exit=stop_on_exit)  # pyright: ignore[reportPrivateUsage]
+        async with guard as created:
+            if not args.wait:
+                return created
+            if not args.json:
+                print(_render(created, as_json=False))
+            return await _follow(client, str(created.id), args)
+
+
+def _aftermath(launch: Launch) -> str | None:
+    """What to say on stderr about a task this command leaves behind, if anything."""
+    if launch.unanswered:
+        return (
+            "no answer to the create came back, so a task it made may be running: "
+            "look with `browser-use-async tasks list`"
+        )
+    if launch.task_id is None:
+        return None
+    if launch.stopped:
+        return f"stopped task {launch.task_id}"
+    command = f"browser-use-async tasks stop {launch.task_id}"
+    if launch.stopped is False:
+        return (
+            f"stopping task {launch.task_id} failed ({launch.stop_error}); stop it with: {command}"
+        )
+    return f"task {launch.task_id} keeps running; stop it with: {command}"
 
 
 def _render(result: Result, as_json: bool) -> str:
@@ -236,17 +290,33 @@ def _render(result: Result, as_json: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
     args = _parser().parse_args(argv)
+    # What happens to a task is said on stderr below; the library's warning would repeat it.
+    logging.getLogger("browser_use_async").addHandler(_QUIET)
+    launch = Launch()
     try:
-        result = asyncio.run(_run(args))
+        _check(args)
+        result = asyncio.run(_run(args, launch))
         print(_render(result, args.json))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+        _say(_aftermath(launch))
         return 130
     except BrowserUseError as error:
         print(f"error: {error}", file=sys.stderr)
+        _say(_aftermath(launch))
         return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    if not (isinstance(result, TaskView) and is_final(result.status)):
+        _say(_aftermath(launch))
     failed = isinstance(result, TaskView) and result.status == TaskStatus.FAILED
     return 8 if failed and args.command in ("create", "wait") else 0
+
+
+_QUIET = logging.NullHandler()
+
+
+def _say(line: str | None) -> None:
+    if line is not None:
+        print(line, file=sys.stderr)

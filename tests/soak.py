@@ -1,4 +1,5 @@
-"""Soak: thousands of mixed calls through the fake cloud with faults injected.
+"""Soak: thousands of mixed calls through the fake cloud with faults injected, then
+`tasks.run` cancelled and interrupted at hundreds of points.
 
 `make soak` runs it large and prints the figures; tests/test_soak.py runs it small in
 `make test`. The calls come from the async client, then from the sync client shared by
@@ -12,15 +13,21 @@ threads, tasks), so that the fake's own state does not blur those figures.
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
+import logging
 import os
 import random
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
+from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from browser_use_async import AsyncBrowserUse, BrowserUse, BrowserUseError, RetryPolicy
 from browser_use_async.testing import FakeBrowserUseCloud, Fault
@@ -242,19 +249,221 @@ async def soak(calls: int, concurrency: int, sync_calls: int, seed: int = 7) -> 
     return report
 
 
+# -- tasks.run cancelled at every point -------------------------------------------------------
+
+FINAL = frozenset({"finished", "failed", "stopped"})
+
+
+class LateCreates:
+    """Makes a fake commit each created task first and answer `seconds` later, as a real
+    server may: a client that gives up in between has a task it was never told about.
+    Install it before the fake starts."""
+
+    def __init__(self, fake: FakeBrowserUseCloud) -> None:
+        self.seconds = 0.0
+        self.drop = False  # then close the connection instead of answering
+        fake.app.middlewares.append(self._late)  # innermost: after the task is stored
+
+    @web.middleware
+    async def _late(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        if request.method == "POST" and request.path == "/api/v2/tasks":
+            if self.seconds:
+                await asyncio.sleep(self.seconds)
+            if self.drop and request.transport is not None:
+                request.transport.abort()
+        return response
+
+
+@attrs.define
+class CancelReport:
+    """Points tried, and what the server holds afterwards."""
+
+    points: collections.Counter[str] = attrs.field(factory=collections.Counter[str])
+    creates: int = 0
+    orphans: list[str] = attrs.field(factory=lambda: [])
+    duplicates: int = 0
+    unexpected: list[str] = attrs.field(factory=lambda: [])
+    slowest_exit: float = 0.0
+
+    def lines(self) -> list[str]:
+        tried = ", ".join(f"{kind} {n}" for kind, n in sorted(self.points.items()))
+        return [
+            f"tasks.run cancelled at {sum(self.points.values())} points ({tried})",
+            f"creates reaching the server {self.creates}: tasks left running "
+            f"{len(self.orphans)}, duplicate creates {self.duplicates}, "
+            f"{len(self.unexpected)} unexpected; slowest exit {self.slowest_exit:.2f} s",
+            *self.unexpected[:5],
+        ]
+
+    def audit(self, fake: FakeBrowserUseCloud) -> None:
+        prompts = collections.Counter(
+            r.json()["task"]
+            for r in fake.requests
+            if r.method == "POST" and r.path == "/api/v2/tasks"
+        )
+        self.creates = sum(prompts.values())
+        self.duplicates = sum(count - 1 for count in prompts.values())
+        self.orphans = [t["task"] for t in fake.tasks.values() if t["status"] not in FINAL]
+
+
+async def _cancelled_run(report: CancelReport, run: "asyncio.Task[Any]", kind: str) -> None:
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(30):
+            await run
+        report.unexpected.append(f"{kind}: run returned")
+    except (asyncio.CancelledError, TimeoutError) as error:
+        if isinstance(error, TimeoutError) and kind == "iterations":
+            report.unexpected.append(f"{kind}: timed out")
+    except Exception as error:
+        report.unexpected.append(f"{kind}: {error!r}")
+    report.points[kind] += 1
+    report.slowest_exit = max(report.slowest_exit, time.monotonic() - started)
+
+
+async def sweep_iterations(
+    client: AsyncBrowserUse, fake: FakeBrowserUseCloud, report: CancelReport, most: int
+) -> None:
+    """Cancel after N loop iterations, N = 0, 1, ..., until well into the polling."""
+    polling_for = 0
+    for n in range(most):
+        seen = len(fake.requests)
+        run = asyncio.create_task(client.tasks.run(f"iterations {n}", poll_interval=0.05))
+        for _ in range(n):
+            await asyncio.sleep(0)
+        polling_for += any(r.method == "GET" for r in fake.requests[seen:])
+        run.cancel()
+        await _cancelled_run(report, run, "iterations")
+        if polling_for > 20:
+            return
+
+
+async def sweep_timeouts(
+    client: AsyncBrowserUse, report: CancelReport, values: list[float]
+) -> None:
+    """`asyncio.timeout(value)` around the whole run."""
+    for n, value in enumerate(values):
+
+        async def bounded(prompt: str, value: float) -> None:
+            async with asyncio.timeout(value):
+                await client.tasks.run(prompt, poll_interval=0.05)
+
+        await _cancelled_run(
+            report, asyncio.create_task(bounded(f"timeout {n}", value)), "asyncio.timeout"
+        )
+
+
+def sigint_child(config: dict[str, Any]) -> None:
+    """In a child: a blocking `tasks.run` until the parent's SIGINT."""
+    with BrowserUse(api_key=config["api_key"], base_url=config["base_url"]) as client:
+        try:
+            print("ready", flush=True)  # noqa: T201 (to the parent)
+            client.tasks.run(config["prompt"], poll_interval=0.05)
+        except KeyboardInterrupt:
+            raise SystemExit(130) from None
+    raise SystemExit(3)  # the run ended by itself: it must not have
+
+
+async def sweep_sigint(
+    fake: FakeBrowserUseCloud, report: CancelReport, count: int, window: float, seed: int
+) -> None:
+    """SIGINT to child processes blocked in `BrowserUse(...).tasks.run`, at random moments
+    from just before the create is sent to well into the polling, and to every other child
+    a second one soon after; four at a time."""
+    rng = random.Random(seed)  # noqa: S311 (a test workload)
+
+    async def one(n: int) -> None:
+        config = {"api_key": fake.api_key, "base_url": fake.base_url, "prompt": f"sigint {n}"}
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.soak",
+            "--sigint-child",
+            json.dumps(config),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert child.stdout is not None
+        try:
+            async with asyncio.timeout(60):
+                await child.stdout.readline()
+                await asyncio.sleep(rng.uniform(0, window))
+                child.send_signal(signal.SIGINT)
+                started = time.monotonic()
+                if n % 2:  # a second Ctrl-C while the first one's clean-up runs
+                    await asyncio.sleep(rng.uniform(0, window))
+                    with contextlib.suppress(ProcessLookupError):
+                        child.send_signal(signal.SIGINT)
+                _, err = await child.communicate()
+        except TimeoutError:
+            child.kill()
+            await child.wait()
+            report.unexpected.append(f"sigint {n}: the child hung")
+            return
+        report.slowest_exit = max(report.slowest_exit, time.monotonic() - started)
+        report.points["SIGINT"] += 1
+        # A second SIGINT may land while the child exits: Python's exit status then varies
+        # (-2, 1, 255); what counts is that nothing but the interrupt went wrong.
+        interrupted = b"Traceback" not in err or b"KeyboardInterrupt" in err
+        if child.returncode != 130 and not (n % 2 and child.returncode and interrupted):
+            report.unexpected.append(f"sigint {n}: exit {child.returncode}: {err.decode()[-300:]}")
+
+    numbers = iter(range(count))
+
+    async def worker() -> None:
+        for n in numbers:
+            await one(n)
+
+    await asyncio.gather(*(worker() for _ in range(4)))
+
+
+async def cancel_sweep(
+    *, iterations: int, timeouts: int, sigints: int, create_delay: float = 0.03, seed: int = 11
+) -> CancelReport:
+    """Every sweep against one fake whose creates commit before they answer."""
+    report = CancelReport()
+    # The outcome of each stop is logged as a warning: thousands of them here, all expected.
+    logging.getLogger("browser_use_async").addHandler(logging.NullHandler())
+    fake = FakeBrowserUseCloud()
+    late = LateCreates(fake)  # before the server starts, which freezes its middlewares
+    async with fake:
+        async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+            await sweep_iterations(client, fake, report, iterations)
+            late.seconds = create_delay
+            span = 3 * create_delay + 0.02
+            await sweep_timeouts(client, report, [span * i / timeouts for i in range(timeouts)])
+        await sweep_sigint(fake, report, sigints, span + 0.05, seed)
+        report.audit(fake)
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--sync-calls", type=int, default=2000, help="from 8 threads")
+    parser.add_argument("--cancel-iterations", type=int, default=400, help="at most")
+    parser.add_argument("--cancel-timeouts", type=int, default=200)
+    parser.add_argument("--sigints", type=int, default=40)
     parser.add_argument("--client", help=argparse.SUPPRESS)
+    parser.add_argument("--sigint-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
         print(json.dumps(client_side(json.loads(args.client))))  # noqa: T201 (to the parent)
         return
+    if args.sigint_child:
+        sigint_child(json.loads(args.sigint_child))
     report = asyncio.run(soak(args.calls, args.concurrency, args.sync_calls))
     print("\n".join(report.lines()))  # noqa: T201 (a command's output)
+    cancels = asyncio.run(
+        cancel_sweep(
+            iterations=args.cancel_iterations, timeouts=args.cancel_timeouts, sigints=args.sigints
+        )
+    )
+    print("\n".join(cancels.lines()))  # noqa: T201 (a command's output)
     bad = report.unexpected or report.duplicate_creates or report.open_connections_after
+    bad = bad or cancels.orphans or cancels.duplicates or cancels.unexpected
     if bad or report.leaked_fds or report.leaked_threads or report.leaked_tasks:
         raise SystemExit(1)
 

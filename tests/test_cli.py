@@ -1,15 +1,18 @@
 """The command-line client, end to end against the fake cloud in a background thread."""
 
+import asyncio
 import io
 import json
+import signal
 import subprocess
 import sys
 import uuid
 
 import pytest
 
-from browser_use_async.cli import main
-from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
+from browser_use_async.cli import _parser, main  # pyright: ignore[reportPrivateUsage]
+from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
+from tests.soak import LateCreates
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -186,3 +189,157 @@ def test_a_closed_pipe_ends_quietly() -> None:
         _, err = child.communicate(timeout=60)
     assert b"Traceback" not in err
     assert child.returncode in (0, 141)
+
+
+# -- what a command leaves behind --------------------------------------------------------------
+
+
+async def interrupted_create(
+    fake: FakeBrowserUseCloud, *options: str, during_create: bool = False
+) -> tuple[int, str, str]:
+    """`tasks create --wait` in a child process, sent SIGINT once its task exists on the
+    server: while the create is in flight, or once the child is following the task."""
+    command = [sys.executable, "-m", "browser_use_async", "tasks", "create", "Find", "--wait"]
+    child = await asyncio.create_subprocess_exec(
+        *command,
+        *options,
+        "--api-key",
+        fake.api_key,
+        "--base-url",
+        fake.base_url,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    try:
+        async with asyncio.timeout(60):
+            if during_create:
+                while not fake.tasks:  # noqa: ASYNC110 (the server's state, not an event)
+                    await asyncio.sleep(0.005)
+            else:
+                assert (await child.stdout.readline()).startswith(b"created task ")
+            child.send_signal(signal.SIGINT)
+            out, err = await child.communicate()
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
+    assert child.returncode is not None
+    return child.returncode, out.decode(), err.decode()
+
+
+@pytest.mark.parametrize("during_create", [False, True])
+async def test_ctrl_c_during_create_wait_stops_the_task(during_create: bool) -> None:
+    fake = FakeBrowserUseCloud()
+    late = LateCreates(fake)
+    late.seconds = 1.0 if during_create else 0.0
+    async with fake:
+        code, _, err = await interrupted_create(fake, during_create=during_create)
+        [task] = fake.tasks.values()
+    assert code == 130
+    assert task["status"] == "stopped"
+    assert err.splitlines() == ["interrupted", f"stopped task {task['id']}"]
+
+
+async def test_keep_running_leaves_the_task_and_says_how_to_stop_it() -> None:
+    async with FakeBrowserUseCloud() as fake:
+        code, _, err = await interrupted_create(fake, "--keep-running")
+        [task] = fake.tasks.values()
+    assert code == 130
+    assert task["status"] != "stopped"
+    assert f"stop it with: browser-use-async tasks stop {task['id']}" in err
+    assert not any(r.method == "PATCH" for r in fake.requests)
+
+
+def cli_on(fake: FakeBrowserUseCloud, *argv: str) -> list[str]:
+    """`argv` (group, command, then its own arguments) against `fake`, without retries."""
+    on = ["--api-key", fake.api_key, "--base-url", fake.base_url, "--max-retries", "0"]
+    return [*argv[:2], *on, *argv[2:]]
+
+
+def test_wait_timeout_stops_the_task(capsys: pytest.CaptureFixture[str]) -> None:
+    with FakeBrowserUseCloud() as fake:
+        argv = cli_on(fake, "tasks", "create", "Find", "--wait", "--wait-timeout", "0.2")
+        code, _, err = run(capsys, *argv)
+        [task] = fake.tasks.values()
+    assert code == 8
+    assert task["status"] == "stopped"
+    assert err.splitlines()[-1] == f"stopped task {task['id']}"
+
+
+def test_a_failed_stop_says_how_to_stop_the_task(capsys: pytest.CaptureFixture[str]) -> None:
+    with FakeBrowserUseCloud() as fake:
+        fake.faults.add("PATCH /tasks/{task_id}", Fault(status=500), times=None)
+        argv = cli_on(fake, "tasks", "create", "Find", "--wait", "--wait-timeout", "0.2")
+        code, _, err = run(capsys, *argv)
+        [task] = fake.tasks.values()
+    assert code == 8
+    assert task["status"] != "stopped"
+    last = err.splitlines()[-1]
+    assert last.startswith(f"stopping task {task['id']} failed")
+    assert last.endswith(f"stop it with: browser-use-async tasks stop {task['id']}")
+
+
+def test_a_plain_create_says_how_to_stop_the_task(capsys: pytest.CaptureFixture[str]) -> None:
+    with FakeBrowserUseCloud() as fake:
+        code, out, err = run(capsys, *cli_on(fake, "tasks", "create", "Find", "--json"))
+    task_id = json.loads(out)["id"]
+    assert code == 0
+    assert (
+        err
+        == f"task {task_id} keeps running; stop it with: browser-use-async tasks stop {task_id}\n"
+    )
+
+
+def test_a_wait_that_times_out_says_how_to_stop_the_task(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with FakeBrowserUseCloud() as fake:
+        task_id = fake.create_task("Long job", steps=100)
+        code, _, err = run(
+            capsys, *cli_on(fake, "tasks", "wait", str(task_id), "--wait-timeout", "0.2")
+        )
+        assert fake.tasks[task_id]["status"] != "stopped"
+    assert code == 8
+    assert err.splitlines()[-1].endswith(f"browser-use-async tasks stop {task_id}")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--wait", "--wait-timeout", "0"], "--wait-timeout"),
+        (["--wait", "--wait-timeout", "nan"], "--wait-timeout"),
+        (["--timeout", "0"], "--timeout"),
+        (["--timeout", "-1"], "--timeout"),
+        (["--max-retries", "-1"], "max_retries"),
+        (["--keep-running"], "--keep-running goes with --wait"),
+        (["--max-steps", "0"], "max_steps"),
+        (["--llm", ""], "llm"),
+    ],
+)
+def test_create_checks_its_arguments_before_sending(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    with FakeBrowserUseCloud() as fake:
+        code, out, err = run(capsys, *cli_on(fake, "tasks", "create", "Find", *argv))
+        assert fake.requests == []
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+    assert message in err
+
+
+@pytest.mark.parametrize("speed", ["0", "-1", "nan", "inf", "-inf", "fast", ""])
+def test_a_bad_fake_speed_is_one_line(capsys: pytest.CaptureFixture[str], speed: str) -> None:
+    code, out, err = run(capsys, "tasks", "create", "Find", "--fake", f"--fake-speed={speed}")
+    assert code == 2
+    assert out == ""
+    assert err == f"error: --fake-speed must be a positive number, got {speed!r}\n"
+
+
+def test_the_parsed_arguments_hide_the_api_key() -> None:
+    args = _parser().parse_args(["tasks", "list", "--api-key", "bu_very_secret"])
+    assert "bu_very_secret" not in repr(args)
+    assert "bu_very_secret" not in repr(vars(args))
+    assert args.api_key == "bu_very_secret"

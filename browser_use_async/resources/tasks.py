@@ -1,15 +1,20 @@
 """`client.tasks`: the task operations of the v2 API."""
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TypeVar, Unpack, overload
+
+import attrs
 
 from browser_use_async._clock import Clock
 from browser_use_async._exceptions import (
+    APIConnectionError,
     BrowserUseError,
+    InvalidArgumentError,
     TaskFailedError,
     TaskTimeoutError,
 )
@@ -64,6 +69,54 @@ def _structured_result(task: TaskView, output_type: type[T]) -> T:
             f"{'; '.join(exc.errors[:5])}",
             task=task,
         ) from None
+
+
+STOP_WAIT_SECONDS = 5.0
+"""How long a `run` that is ending early waits for the create's answer, then for the stop:
+it returns within about 10 s even when the server hangs."""
+
+_KEEPS_RUNNING = "; it keeps running on the server."
+
+
+@attrs.define
+class Launch:
+    """The task a `run` created, and what became of the stop sent when it ended early."""
+
+    task_id: uuid.UUID | None = None
+    stopped: bool | None = None
+    stop_error: BaseException | None = None
+    unanswered: bool = False
+
+    def outcome(self) -> str:
+        if self.unanswered:
+            return (
+                "; no answer to the create came back, so a task it made may be running: "
+                "look for it with tasks.list and stop it."
+            )
+        if self.task_id is None:
+            return "; no task was created."
+        if self.stopped is None:
+            return f"{_KEEPS_RUNNING} Stop it with tasks.stop({str(self.task_id)!r})."
+        if self.stopped:
+            return f"; task {self.task_id} was stopped."
+        return (
+            f"; stopping task {self.task_id} failed ({self.stop_error}), so it may still be "
+            f"running: stop it with tasks.stop({str(self.task_id)!r})."
+        )
+
+
+async def _outlast(cleanup: "asyncio.Future[None]") -> None:
+    """Await `cleanup` to its end even when cancelled again meanwhile (it is bounded), then
+    pass such a cancellation on."""
+    cancelled = False
+    while not cleanup.done():
+        try:
+            await asyncio.shield(cleanup)
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    cleanup.result()
 
 
 class AsyncTasks(AsyncResource):
@@ -227,28 +280,93 @@ class AsyncTasks(AsyncResource):
 
         With `output_type` (an attrs class or dataclass) the schema is sent as the task's
         structured output and the result is the output structured into it; a task that
-        does not finish with such an output raises `TaskFailedError`. If the call is
-        cancelled or `timeout` passes, the task is stopped on the server before the error
-        propagates, unless `stop_on_exit=False`.
+        does not finish with such an output raises `TaskFailedError`. Every argument is
+        checked before the create is sent.
+
+        If the call is cancelled, interrupted or fails at any point after the create was
+        sent, the create's answer is awaited and the task stopped before the error
+        propagates, unless `stop_on_exit=False`; each of the two waits lasts 5 s at most.
+        `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
+        other error) the outcome is logged as a warning on the "browser_use_async" logger.
         """
+        limit = None if timeout is None else positive_seconds(timeout, "timeout")
+        interval = positive_seconds(poll_interval, "poll_interval")
+        if not isinstance(stop_on_exit, bool):
+            raise InvalidArgumentError(f"stop_on_exit must be True or False, got {stop_on_exit!r}")
         if output_type is not None:
+            if not isinstance(output_type, type):
+                raise InvalidArgumentError(
+                    f"output_type must be an attrs class or dataclass, got {output_type!r}"
+                )
             options["structured_output"] = output_type
-        created = await self.create(task, **options)
+        body = CreateTaskRequest(task=task, **options)
+        launch = Launch()
         try:
-            view = await self.wait(created.id, timeout=timeout, poll_interval=poll_interval)
-        except BaseException:
-            if stop_on_exit:
-                await asyncio.shield(self._stop_after_failure(created.id))
-            raise
+            async with self._launched(body, launch, stop_on_exit=stop_on_exit) as created:
+                view = await self.wait(created.id, timeout=limit, poll_interval=interval)
+        except TaskTimeoutError as error:
+            raise TaskTimeoutError(
+                str(error).removesuffix(_KEEPS_RUNNING) + launch.outcome(),
+                task_id=error.task_id,
+                status=error.status,
+                stopped=launch.stopped,
+            ) from launch.stop_error
         if output_type is None:
             return view
         return _structured_result(view, output_type)
 
-    async def _stop_after_failure(self, task_id: uuid.UUID) -> None:
+    @contextlib.asynccontextmanager
+    async def _launched(
+        self, body: CreateTaskRequest, launch: Launch, *, stop_on_exit: bool
+    ) -> AsyncGenerator[TaskCreatedResponse]:
+        """Create the task and give the answer; if anything (a cancellation too) ends the block
+        early, stop the task, bounded and through further cancellations, and record how
+        that went in `launch`. Used by `run` and the command line."""
+        creating = asyncio.ensure_future(self._request("POST", "/tasks", TaskCreatedResponse, body))
         try:
-            await self.stop(task_id)
+            # Shielded: a cancellation must not lose the answer that names the task.
+            created = await asyncio.shield(creating)
+            launch.task_id = created.id
+            yield created
+        except BaseException as error:
+            if not stop_on_exit:
+                creating.cancel()
+                raise
+            try:
+                await _outlast(asyncio.ensure_future(self._stop_created(creating, launch)))
+            finally:  # cancelled again meanwhile or not, say what became of the task
+                tried = launch.stopped is not None or launch.unanswered
+                if tried and not isinstance(error, TaskTimeoutError):  # that one says it itself
+                    logger.warning(
+                        "Gave up on a task (%s)%s", type(error).__name__, launch.outcome()
+                    )
+            raise
+
+    async def _stop_created(
+        self, creating: "asyncio.Future[TaskCreatedResponse]", launch: Launch
+    ) -> None:
+        """Wait for the create's answer, then stop the task it names; each wait bounded."""
+        try:
+            async with asyncio.timeout(STOP_WAIT_SECONDS):
+                launch.task_id = (await creating).id
+        except TimeoutError:
+            launch.unanswered = True
+            return
+        except APIConnectionError as error:  # sent, but the answer was lost
+            launch.unanswered = error.reached_server
+            return
+        except BrowserUseError:
+            return  # the server refused the create: there is no task to stop
+        try:
+            async with asyncio.timeout(STOP_WAIT_SECONDS):
+                await self.stop(launch.task_id)
         except BrowserUseError as error:
-            logger.warning("Could not stop task %s after the call failed: %s", task_id, error)
+            launch.stopped, launch.stop_error = False, error
+        except TimeoutError:
+            launch.stopped = False
+            launch.stop_error = TimeoutError(f"no answer within {STOP_WAIT_SECONDS:g} s")
+        else:
+            launch.stopped = True
 
     async def _poll(
         self, task_id: uuid.UUID | str, *, timeout: float | None, poll_interval: float
@@ -268,7 +386,7 @@ class AsyncTasks(AsyncResource):
             if limit is not None and waited >= limit:
                 raise TaskTimeoutError(
                     f"Task {task_id} is still {status.status} after {waited:.1f} s "
-                    f"(timeout {limit:g} s); it keeps running on the server.",
+                    f"(timeout {limit:g} s){_KEEPS_RUNNING}",
                     task_id=task_id,
                     status=status.status,
                 )
