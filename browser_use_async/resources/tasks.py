@@ -300,6 +300,7 @@ class AsyncTasks(AsyncResource):
                 )
             options["structured_output"] = output_type
         body = CreateTaskRequest(task=task, **options)
+        del options  # its secrets would show in traceback locals; `body` hides them
         launch = Launch()
         try:
             async with self._launched(body, launch, stop_on_exit=stop_on_exit) as created:
