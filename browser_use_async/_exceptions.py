@@ -66,8 +66,10 @@ def _rebuild(cls: type[BrowserUseError], args: tuple[Any, ...]) -> BrowserUseErr
 
 
 def _pickles(value: object) -> bool:
+    """Whether `value` survives a round trip: many exceptions pickle but cannot be rebuilt
+    (an `__init__` with other arguments than their `args`), which would break the loads."""
     try:
-        pickle.dumps(value)
+        pickle.loads(pickle.dumps(value))  # noqa: S301 (our own bytes)
     except Exception:
         return False
     return True
@@ -192,6 +194,8 @@ class Headers(Mapping[str, str]):
                 self._items[key] = (name, value)
 
     def __getitem__(self, name: str) -> str:
+        if not isinstance(name, str):  # so that .get(1) is None, as for any Mapping
+            raise KeyError(name)
         return self._items[name.lower()][1]
 
     def __contains__(self, name: object) -> bool:

@@ -19,7 +19,7 @@ from browser_use_async._exceptions import (
     ResponseTooLargeError,
     TLSVerificationError,
 )
-from browser_use_async._protocol import Request, Response
+from browser_use_async._protocol import API_KEY_HEADER, REDACTED, Request, Response
 
 ClientSession = aiohttp.ClientSession
 Sink = Callable[[bytes], Awaitable[object]]
@@ -275,12 +275,8 @@ class Transport:
                 reached_server=False,
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
-            raise APIConnectionError(
-                f"{request.method} {request.shown}: the connection failed before a full response "
-                f"({type(exc).__name__}: {exc}).",
-                method=request.method,
-                url=request.shown,
-            ) from exc
+            error, cause = _connection_failed(request, exc)
+            raise error from cause
         if sink_error is not None:
             raise sink_error
         return result
@@ -350,6 +346,25 @@ def _shut_down_sockets(session: ClientSession) -> None:
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+def _connection_failed(
+    request: Request, exc: Exception
+) -> tuple[APIConnectionError, Exception | None]:
+    """The error for a connection that failed mid-exchange, and its cause. aiohttp quotes the
+    bytes of a malformed answer, which may echo the API key: then the key is redacted and
+    aiohttp's exception left out of the chain."""
+    text = f"{type(exc).__name__}: {exc}"
+    key = request.headers.get(API_KEY_HEADER)
+    cause: Exception | None = exc
+    if key is not None and key in text:
+        text, cause = text.replace(key, REDACTED), None
+    error = APIConnectionError(
+        f"{request.method} {request.shown}: the connection failed before a full response ({text}).",
+        method=request.method,
+        url=request.shown,
+    )
+    return error, cause
 
 
 def _closed_mid_call() -> ClientClosedError:
