@@ -5,9 +5,12 @@ import asyncio
 import contextlib
 import logging
 import pickle
+import subprocess
+import sys
 import time
 import traceback
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -246,3 +249,55 @@ def test_task_secrets_stay_out_of_every_traceback_locals(server_thread: ServerTh
             errors.append(info.value)
     leaks = [i for i, error in enumerate(errors) if any(SECRET in t for t in _texts(error))]
     assert leaks == []
+
+
+_ABANDON_IN_A_CYCLE = """
+import faulthandler, gc
+from browser_use_async import BrowserUse
+from browser_use_async.testing import FakeBrowserUseCloud
+from tests.conftest import ServerThread
+
+faulthandler.dump_traceback_later(45, exit=True)  # a deadlock ends the process
+server = ServerThread()
+fake = FakeBrowserUseCloud()
+server.run(fake.start())
+for _ in range(3):
+    fake.create_task()
+client = BrowserUse(api_key=fake.api_key, base_url=fake.base_url)
+client.billing.account()
+
+def abandon():
+    pages = client.tasks.iter(page_size=1)
+    next(pages)
+    box = [pages]
+    box.append(box)  # only the garbage collector can free it, whenever it runs
+
+calls = 0
+for threshold in range(1, 151):  # moves the collection over every allocation of a call
+    for _ in range(3):
+        abandon()
+        gc.set_threshold(threshold)
+        client.billing.account()
+        gc.set_threshold(700)
+        calls += 1
+    gc.collect()
+client.close()
+server.run(fake.close())
+server.stop()
+print("calls", calls)
+"""
+
+
+def test_an_iterator_collected_during_a_call_of_its_client_does_not_deadlock() -> None:
+    # The collector may free an abandoned sync iterator while this thread holds the client's
+    # loop lock (in `run`); the iterator's clean-up then calls `run` on the same client.
+    done = subprocess.run(
+        [sys.executable, "-c", _ABANDON_IN_A_CYCLE],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["calls", "450"]
