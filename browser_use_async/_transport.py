@@ -351,14 +351,18 @@ def _shut_down_sockets(session: ClientSession) -> None:
 def _connection_failed(
     request: Request, exc: Exception
 ) -> tuple[APIConnectionError, Exception | None]:
-    """The error for a connection that failed mid-exchange, and its cause. aiohttp quotes the
-    bytes of a malformed answer, which may echo the API key: then the key is redacted and
-    aiohttp's exception left out of the chain."""
+    """The error for a connection that failed mid-exchange, and its cause. aiohttp's text may
+    quote what must not be shown: a malformed answer's bytes (which may echo the API key) and
+    the whole URL (a presigned URL's signature). Those are hidden, and aiohttp's exception is
+    then left out of the chain."""
     text = f"{type(exc).__name__}: {exc}"
-    key = request.headers.get(API_KEY_HEADER)
+    hidden = [(request.headers.get(API_KEY_HEADER), REDACTED)]
+    if request.shown != request.url:
+        hidden.append((request.url.partition("?")[2], "<signature>"))
     cause: Exception | None = exc
-    if key is not None and key in text:
-        text, cause = text.replace(key, REDACTED), None
+    for secret, shown in hidden:
+        if secret and secret in text:
+            text, cause = text.replace(secret, shown), None
     error = APIConnectionError(
         f"{request.method} {request.shown}: the connection failed before a full response ({text}).",
         method=request.method,

@@ -3,6 +3,7 @@ against real sockets. Those marked xfail are not fixed yet (the reason says what
 
 import asyncio
 import contextlib
+import io
 import logging
 import pickle
 import subprocess
@@ -301,3 +302,38 @@ def test_an_iterator_collected_during_a_call_of_its_client_does_not_deadlock() -
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split() == ["calls", "450"]
+
+
+@pytest.mark.parametrize(
+    "answer", [b"HTTP/1.1 200 OK\r\nX\x01: y\r\n\r\n", b"HTTP/1.1 2x0 OK\r\n\r\n"]
+)
+async def test_a_presigned_signature_stays_out_of_a_malformed_answers_error(
+    answer: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    file_id = "4c90c3cc-0d44-4b50-8888-8dd25736052a"
+    async with _raw_server(answer) as storage:
+        url = storage.replace("/api/v2", "/bucket/a.csv?X-Amz-Signature=hunter2sig")
+
+        async def output_file(request: web.Request) -> web.Response:
+            return web.json_response({"id": file_id, "fileName": "a.csv", "downloadUrl": url})
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", output_file)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        host, port = runner.addresses[0][:2]
+        try:
+            async with AsyncBrowserUse(
+                api_key=KEY, base_url=f"http://{host}:{port}/api/v2", retry=RetryPolicy()
+            ) as client:
+                with pytest.raises(APIConnectionError) as info:
+                    async with asyncio.timeout(10):
+                        await client.files.download_output(TASK_ID, file_id, io.BytesIO())
+        finally:
+            await runner.cleanup()
+    error = info.value
+    assert "?<signature>" in str(error)
+    texts = [caplog.text, str(error), repr(error), "".join(traceback.format_exception(error))]
+    assert [t for t in texts if "hunter2sig" in t] == []
