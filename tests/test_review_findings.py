@@ -337,3 +337,36 @@ async def test_a_presigned_signature_stays_out_of_a_malformed_answers_error(
     assert "?<signature>" in str(error)
     texts = [caplog.text, str(error), repr(error), "".join(traceback.format_exception(error))]
     assert [t for t in texts if "hunter2sig" in t] == []
+
+
+_PICKLE_CHAINS = """
+import pickle
+from browser_use_async import APIConnectionError, InvalidArgumentError
+
+error = InvalidArgumentError("0")
+for link in range(1, 40):  # each link used to double the work: 2**40 pickles
+    wrapper = InvalidArgumentError(str(link))
+    wrapper.__cause__ = error
+    error = wrapper
+back = pickle.loads(pickle.dumps(error))
+depth = 0
+while back is not None:
+    depth, back = depth + 1, back.__cause__
+first = APIConnectionError("a", method="GET", url="u")
+second = InvalidArgumentError("b")
+first.__cause__, second.__cause__ = second, first  # a cycle: it used to never end
+again = pickle.loads(pickle.dumps(first))
+print(depth, type(again.__cause__).__name__)
+"""
+
+
+def test_a_chain_or_cycle_of_causes_pickles_in_linear_time() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _PICKLE_CHAINS],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["40", "InvalidArgumentError"]
