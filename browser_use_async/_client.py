@@ -271,10 +271,12 @@ class AsyncBrowserUse:
                 raise _protocol.deadline_error(request, deadline)
             try:
                 response = await self._transport.send(request, min(self._timeout, remaining))
-            except APITimeoutError:
+            except APITimeoutError as error:
                 if remaining >= self._timeout:
                     raise
-                raise _protocol.deadline_error(request, deadline) from None
+                raise _protocol.deadline_error(
+                    request, deadline, reached_server=error.reached_server
+                ) from None
         return _protocol.decode_response(request, response, response_type)
 
     async def close(self) -> None:

@@ -54,24 +54,32 @@ class BrowserUseError(Exception):
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
-        state = dict(self.__dict__)
-        if self.__cause__ is not None and _pickles(self.__cause__):
-            state["__cause__"] = self.__cause__
-        return (_rebuild, (type(self), self.args), state)
+        # The cause travels as bytes pickled once: a cause tried, then pickled again with the
+        # state, made every link of a chain of causes double the work (a cycle never ended).
+        cause = _pickled(self.__cause__) if self.__cause__ is not None else None
+        return (_rebuild, (type(self), self.args, cause), dict(self.__dict__))
 
 
-def _rebuild(cls: type[BrowserUseError], args: tuple[Any, ...]) -> BrowserUseError:
+def _rebuild(
+    cls: type[BrowserUseError], args: tuple[Any, ...], cause: bytes | None = None
+) -> BrowserUseError:
     error = cls.__new__(cls)
     error.args = args
+    if cause is not None:
+        error.__cause__ = pickle.loads(cause)  # noqa: S301 (part of the pickle being loaded)
     return error
 
 
-def _pickles(value: object) -> bool:
+def _pickled(value: BaseException) -> bytes | None:
+    """`value` pickled, if it survives a round trip: many exceptions pickle but cannot be
+    rebuilt (an `__init__` with other arguments than their `args`), which would break the
+    loads."""
     try:
-        pickle.dumps(value)
+        data = pickle.dumps(value)
+        pickle.loads(data)  # noqa: S301 (our own bytes)
     except Exception:
-        return False
-    return True
+        return None
+    return data
 
 
 class InvalidArgumentError(BrowserUseError, ValueError):
@@ -193,6 +201,8 @@ class Headers(Mapping[str, str]):
                 self._items[key] = (name, value)
 
     def __getitem__(self, name: str) -> str:
+        if not isinstance(name, str):  # so that .get(1) is None, as for any Mapping
+            raise KeyError(name)
         return self._items[name.lower()][1]
 
     def __contains__(self, name: object) -> bool:

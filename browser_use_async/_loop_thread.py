@@ -153,7 +153,9 @@ class LoopThread:
     ) -> None:
         self._on_close = on_close
         self._name = f"{name}-loop-{next(_counter)}"
-        self._lock = threading.Lock()
+        # Reentrant: a garbage collection while this thread holds it may finalize an
+        # abandoned iterator of this loop, whose clean-up calls `run` again.
+        self._lock = threading.RLock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._thread_id: int | None = None
@@ -311,7 +313,7 @@ class LoopThread:
 
     def after_fork_in_child(self) -> None:
         """In a fork child: the loop's thread is gone; start afresh on the next call."""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         if self._loop is not None:
             _left_by_parent.extend((self._loop, self._calls))
         self._loop = self._thread = self._thread_id = None

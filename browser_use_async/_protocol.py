@@ -310,12 +310,16 @@ def _bytes_without_key(request: Request, body: bytes) -> bytes:
     return body.replace(key.encode(), REDACTED.encode()) if key else body
 
 
-def deadline_error(request: Request, deadline: float | None) -> APITimeoutError:
-    """The call's deadline passed before another attempt could start."""
+def deadline_error(
+    request: Request, deadline: float | None, *, reached_server: bool = True
+) -> APITimeoutError:
+    """The call's deadline passed; `reached_server=False` when this attempt was never sent
+    (it waited for a pool slot)."""
     return APITimeoutError(
         f"{request.method} {request.shown}: the deadline of {deadline:g} s passed.",
         method=request.method,
         url=request.shown,
+        reached_server=reached_server,
     )
 
 
@@ -346,7 +350,10 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
     headers: Mapping[str, str] = response.headers
     key = request.headers.get(API_KEY_HEADER)
     if key:  # a server that echoes the key must not put it into errors and logs
-        headers = {name: value.replace(key, REDACTED) for name, value in headers.items()}
+        headers = {
+            name.replace(key, REDACTED): value.replace(key, REDACTED)
+            for name, value in headers.items()
+        }
         try:
             body = _without(body, key)
         except RecursionError:

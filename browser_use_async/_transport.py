@@ -23,7 +23,7 @@ from browser_use_async._exceptions import (
     ResponseTooLargeError,
     TLSVerificationError,
 )
-from browser_use_async._protocol import Request, Response
+from browser_use_async._protocol import API_KEY_HEADER, REDACTED, Request, Response
 
 ClientSession = aiohttp.ClientSession
 Sink = Callable[[bytes], Awaitable[object]]
@@ -294,12 +294,8 @@ class Transport:
                 reached_server=False,
             ) from exc
         except (aiohttp.ClientError, OSError) as exc:
-            raise APIConnectionError(
-                f"{request.method} {request.shown}: the connection failed before a full response "
-                f"({type(exc).__name__}: {exc}).",
-                method=request.method,
-                url=request.shown,
-            ) from exc
+            error, cause = _connection_failed(request, exc)
+            raise error from cause
         if sink_error is not None:
             raise sink_error
         return result
@@ -369,6 +365,29 @@ def _shut_down_sockets(session: ClientSession) -> None:
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+
+def _connection_failed(
+    request: Request, exc: Exception
+) -> tuple[APIConnectionError, Exception | None]:
+    """The error for a connection that failed mid-exchange, and its cause. aiohttp's text may
+    quote what must not be shown: a malformed answer's bytes (which may echo the API key) and
+    the whole URL (a presigned URL's signature). Those are hidden, and aiohttp's exception is
+    then left out of the chain."""
+    text = f"{type(exc).__name__}: {exc}"
+    hidden = [(request.headers.get(API_KEY_HEADER), REDACTED)]
+    if request.shown != request.url:
+        hidden.append((request.url.partition("?")[2], "<signature>"))
+    cause: Exception | None = exc
+    for secret, shown in hidden:
+        if secret and secret in text:
+            text, cause = text.replace(secret, shown), None
+    error = APIConnectionError(
+        f"{request.method} {request.shown}: the connection failed before a full response ({text}).",
+        method=request.method,
+        url=request.shown,
+    )
+    return error, cause
 
 
 def _closed_mid_call() -> ClientClosedError:
