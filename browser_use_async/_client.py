@@ -270,7 +270,9 @@ class AsyncBrowserUse:
             if remaining <= 0:
                 raise _protocol.deadline_error(request, deadline)
             try:
-                response = await self._transport.send(request, min(self._timeout, remaining))
+                response = await self._transport.send(
+                    request, min(self._timeout, remaining), within=remaining
+                )
             except APITimeoutError as error:
                 if remaining >= self._timeout:
                     raise

@@ -167,7 +167,9 @@ class Tasks(SyncWrapper[AsyncTasks]):
         text) or an attrs class or dataclass. A create is never retried once the request
         may have reached the server.
         """
-        return self._portal.run(self._async.create(task, **options))
+        call: Coroutine[Any, Any, TaskCreatedResponse] = self._async.create(task, **options)
+        del options  # else task secrets show in traceback locals
+        return self._portal.run(call)
 
     def wait(
         self, task_id: uuid.UUID | str, *, timeout: float | None = None, poll_interval: float = 5.0
@@ -250,6 +252,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
             stop_on_exit=stop_on_exit,
             **options,
         )
+        del options  # else task secrets show in traceback locals
         return self._portal.run(call)
 
     def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction | str) -> TaskView:

@@ -127,9 +127,14 @@ class Transport:
             self._slots = asyncio.Semaphore(self._max_connections)
         return self._session, self._slots
 
-    async def send(self, request: Request, timeout: float) -> Response:
-        """Send once and read the whole body; network failures become `APIConnectionError`."""
-        return await self._exchange(request, request.body, timeout, idle=False)
+    async def send(
+        self, request: Request, timeout: float, *, within: float | None = None
+    ) -> Response:
+        """Send once and read the whole body; network failures become `APIConnectionError`.
+
+        `within`, when given, bounds the wait for a connection and the request together
+        (what is left of a retry deadline)."""
+        return await self._exchange(request, request.body, timeout, idle=False, within=within)
 
     async def upload(
         self,
@@ -179,9 +184,15 @@ class Transport:
         *,
         idle: bool,
         sink: Sink | None = None,
+        within: float | None = None,
     ) -> Response:
         session, slots = self._session_for_this_loop()
-        await self._take_slot(slots, request, timeout)
+        waited = await self._take_slot(slots, request, timeout)
+        if within is not None and within - waited < timeout:
+            timeout = within - waited
+            if timeout <= 0:
+                slots.release()
+                raise _all_busy(request, self._max_connections, waited)
         limits = (
             aiohttp.ClientTimeout(connect=timeout, sock_read=timeout)
             if idle
@@ -203,31 +214,28 @@ class Transport:
         finally:
             slots.release()
 
-    async def _take_slot(self, slots: asyncio.Semaphore, request: Request, timeout: float) -> None:
-        """Wait, at most `timeout`, for a free connection.
+    async def _take_slot(self, slots: asyncio.Semaphore, request: Request, timeout: float) -> float:
+        """Wait, at most `timeout`, for a free connection; return the seconds waited.
 
         Waiting here rather than in aiohttp's pool tells a request that never left (safe to
         repeat, even a create) from one that timed out on the server. The request then has
-        a whole `timeout` of its own: one sent with what a long wait left of it could reach
-        the server and time out, leaving a create's outcome unknown."""
+        a whole `timeout` of its own (only a retry deadline cuts it): one sent with what a
+        long wait left of it could reach the server and time out, leaving a create's
+        outcome unknown."""
         if not slots.locked():
             await slots.acquire()  # at once
-            return
+            return 0.0
+        loop = asyncio.get_running_loop()
+        began = loop.time()
         try:
             async with asyncio.timeout(timeout):
                 await slots.acquire()
         except TimeoutError:
-            raise APITimeoutError(
-                f"{request.method} {request.shown}: all {self._max_connections} connections "
-                f"stayed busy for {timeout:g} s, so the request was not sent; raise "
-                "max_connections or timeout.",
-                method=request.method,
-                url=request.shown,
-                reached_server=False,
-            ) from None
+            raise _all_busy(request, self._max_connections, timeout) from None
         if self._closed:
             slots.release()
             raise ClientClosedError("This client is closed; create a new one.")
+        return loop.time() - began
 
     async def _exchange_on(
         self,
@@ -434,6 +442,16 @@ class _FilePart(aiohttp.Payload):
                 raise self.error from None
             await writer.write(chunk)
             sent += want
+
+
+def _all_busy(request: Request, connections: int, waited: float) -> APITimeoutError:
+    return APITimeoutError(
+        f"{request.method} {request.shown}: all {connections} connections stayed busy for "
+        f"{waited:g} s, so the request was not sent; raise max_connections or timeout.",
+        method=request.method,
+        url=request.shown,
+        reached_server=False,
+    )
 
 
 def _too_large(request: Request, limit: int) -> ResponseTooLargeError:

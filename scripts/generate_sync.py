@@ -453,10 +453,13 @@ class Generator:
         else:
             value = f"self._portal.run({call})" if is_async else call
             returns, body = self.value_return(fn.returns, value, where, module)
-            if overloaded and is_async and returns not in ("None", "Self"):
+            kwarg = fn.args.kwarg
+            if (overloaded or kwarg) and is_async and returns not in ("None", "Self"):
                 self.add_import(COROUTINE, where)
                 self.add_import(ANY, where)
                 body = f"call: Coroutine[Any, Any, {returns}] = {call}\n"
+                if kwarg:  # the coroutine holds its own copy of the options
+                    body += f"    del {kwarg.arg}  # else task secrets show in traceback locals\n"
                 body += "    return self._portal.run(call)"
         if implementation is not None:
             overload = fn.decorator_list[0]

@@ -148,11 +148,6 @@ async def test_a_create_that_waited_out_its_deadline_for_a_slot_was_not_sent() -
     assert info.value.reached_server is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after waiting for a pool slot the request gets the same `remaining` again, so "
-    "RetryPolicy.deadline can be overrun by up to its own length (1.0 s -> about 1.3 s here)",
-)
 async def test_the_deadline_bounds_a_call_that_waited_for_a_slot() -> None:
     server = SlowServer(hold=10, answer=0.6)
     async with (
@@ -213,12 +208,6 @@ def _secret() -> str:
     return "review-task-secret-" + "hunter2"  # built here: no local of a test frame holds it
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="task secrets show in traceback locals: tasks.run's **options (async and sync), the "
-    "sync tasks.create's **options, and CreateTaskRequest.__init__'s parameters when another "
-    "argument is invalid",
-)
 def test_task_secrets_stay_out_of_every_traceback_locals(server_thread: ServerThread) -> None:
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", _server_error)

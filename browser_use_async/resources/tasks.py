@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import TypeVar, Unpack, overload
+from typing import TypeVar, Unpack, cast, overload
 
 import attrs
 
@@ -119,6 +119,18 @@ async def _outlast(cleanup: "asyncio.Future[None]") -> None:
     cleanup.result()
 
 
+def _create_request(task: str, options: TaskOptions) -> CreateTaskRequest:
+    """The create's body. `options` (the caller's own `**options`) is emptied and a refused
+    argument's traceback leaves out the model's frames: their locals hold task secrets in
+    the clear, which `CreateTaskRequest`'s repr hides."""
+    try:
+        return CreateTaskRequest(task=task, **options)
+    except InvalidArgumentError as error:
+        raise error.with_traceback(None) from None
+    finally:
+        cast("dict[str, object]", options).clear()  # a TypedDict has no clear()
+
+
 class AsyncTasks(AsyncResource):
     """Start, watch and stop agent tasks."""
 
@@ -194,8 +206,7 @@ class AsyncTasks(AsyncResource):
         text) or an attrs class or dataclass. A create is never retried once the request
         may have reached the server.
         """
-        body = CreateTaskRequest(task=task, **options)
-        del options  # its secrets would show in traceback locals; `body` hides them
+        body = _create_request(task, options)
         return await self._request("POST", "/tasks", TaskCreatedResponse, body)
 
     async def wait(
@@ -299,8 +310,7 @@ class AsyncTasks(AsyncResource):
                     f"output_type must be an attrs class or dataclass, got {output_type!r}"
                 )
             options["structured_output"] = output_type
-        body = CreateTaskRequest(task=task, **options)
-        del options  # its secrets would show in traceback locals; `body` hides them
+        body = _create_request(task, options)
         launch = Launch()
         try:
             async with self._launched(body, launch, stop_on_exit=stop_on_exit) as created:
