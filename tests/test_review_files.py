@@ -5,6 +5,8 @@ import gzip
 import io
 import os
 import random
+import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -201,3 +203,46 @@ async def test_a_gzip_body_cut_short_is_not_saved_as_a_complete_download(
     except BrowserUseError:
         return  # refused: fine
     assert sink.getvalue() in (BODY, body_server.body)  # all of it, or the bytes as stored
+
+
+class SlowSink:
+    """A destination whose every write takes a while, and that records writes made after
+    `ended` is set."""
+
+    def __init__(self) -> None:
+        self.writing = threading.Event()
+        self.ended = False
+        self.late = 0
+
+    def write(self, data: bytes) -> int:
+        self.writing.set()
+        time.sleep(0.2)
+        self.late += self.ended
+        self.writing.clear()
+        return len(data)
+
+
+@pytest.mark.parametrize("how", ["cancel", "timeout"])
+async def test_a_cancelled_download_writes_nothing_after_it_has_ended(
+    canned: CannedServer, canned_client: AsyncBrowserUse, body_server: BodyServer, how: str
+) -> None:
+    canned.respond(200, output_file(body_server.url))
+    body_server.step = 64 * 1024
+    sink = SlowSink()
+    async with asyncio.timeout(20):
+        if how == "cancel":
+            call = asyncio.ensure_future(
+                canned_client.files.download_output(TASK_ID, FILE_ID, sink)
+            )
+            await asyncio.to_thread(sink.writing.wait, 10)  # a write is under way
+            call.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await call
+        else:
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(0.3):
+                    await canned_client.files.download_output(TASK_ID, FILE_ID, sink)
+        sink.ended = True
+        assert not sink.writing.is_set()  # no write still under way
+        await asyncio.sleep(0.3)
+    assert sink.late == 0

@@ -353,8 +353,16 @@ class AsyncFiles(AsyncResource):
 
         async def sink(chunk: bytes) -> None:
             nonlocal written
+            writing = asyncio.ensure_future(asyncio.to_thread(write, chunk))
             try:
-                await asyncio.to_thread(write, chunk)
+                await asyncio.shield(writing)
+            except asyncio.CancelledError:
+                # A thread cannot be stopped: let its write end, so that none goes on
+                # into the destination once this call has ended.
+                await asyncio.wait({writing})
+                if not writing.cancelled():
+                    writing.exception()  # seen: the cancellation is what propagates
+                raise
             except OSError as exc:
                 raise LocalFileError(
                     f"Writing the download to {where} failed after {written} bytes ({exc}); "
