@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_use_async import AsyncBrowserUse, BrowserUseError, LocalFileError
+from browser_use_async import AsyncBrowserUse, BrowserUseError, InvalidArgumentError, LocalFileError
 from tests.conftest import CannedServer
 from tests.samples import FILE_ID, TASK_ID
 from tests.test_files import listing, output_file
@@ -246,3 +246,20 @@ async def test_a_cancelled_download_writes_nothing_after_it_has_ended(
         assert not sink.writing.is_set()  # no write still under way
         await asyncio.sleep(0.3)
     assert sink.late == 0
+
+
+async def test_a_path_with_a_trailing_slash_must_be_a_directory(
+    canned: CannedServer, canned_client: AsyncBrowserUse, body_server: BodyServer, tmp_path: Path
+) -> None:
+    canned.respond(200, output_file(body_server.url, file_name="weather.csv"))
+    with pytest.raises(InvalidArgumentError, match="no such directory"):
+        await canned_client.files.download_output(TASK_ID, FILE_ID, f"{tmp_path}/downloads/")
+    assert canned.requests == []
+    assert listing(tmp_path) == []  # not a file named "downloads"
+    (tmp_path / "downloads").mkdir()
+    async with asyncio.timeout(20):
+        written = await canned_client.files.download_output(
+            TASK_ID, FILE_ID, f"{tmp_path}/downloads/"
+        )
+    assert written == tmp_path / "downloads" / "weather.csv"
+    assert written.read_bytes() == BODY

@@ -304,7 +304,14 @@ class AsyncFiles(AsyncResource):
         number of bytes written. A failed write raises `LocalFileError`.
         """
         if isinstance(destination, str | os.PathLike):
-            return await self._download_to_path(task_id, file_id, Path(destination))
+            target = Path(destination)  # which drops a trailing slash: check it first
+            named_a_dir = isinstance(destination, str) and destination.endswith(("/", os.sep))
+            if named_a_dir and _file_type(target) != stat.S_IFDIR:
+                raise InvalidArgumentError(
+                    f"cannot download to {destination!r}: no such directory; create it, "
+                    "or drop the trailing slash to name a file"
+                )
+            return await self._download_to_path(task_id, file_id, target)
         if not callable(getattr(destination, "write", None)):
             raise InvalidArgumentError(
                 "destination must be a path or a binary file object, "
