@@ -3,7 +3,9 @@ and `upload` and `download_output`, which also move the bytes."""
 
 import asyncio
 import contextlib
+import errno
 import functools
+import io
 import os
 import stat
 import uuid
@@ -121,10 +123,37 @@ def _create_part(target: Path) -> tuple[Path, BinaryIO]:
     return part, open(fd, "wb")
 
 
+def _is_same_file(path: Path, known: os.stat_result) -> bool:
+    """Whether `path` is still the file `known` describes: another download to the same
+    path removes a `.part` it finds as stale and creates its own."""
+    try:
+        now = os.lstat(path)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (known.st_dev, known.st_ino)
+
+
 def _write_flushed(file: BinaryIO, data: bytes) -> None:
     """Write and flush, so that closing the file has nothing left to write that could fail."""
     file.write(data)
     file.flush()
+
+
+def _write_all(sink: BinarySink, data: bytes) -> None:
+    """Write all of `data`. A raw stream (opened with buffering=0, a socket's file) may take
+    part of it and say how much, or nothing (None) when non-blocking and full; a sink that
+    returns anything but a count took it all."""
+    while data:
+        taken = sink.write(data)
+        if type(taken) is not int:
+            if taken is None and isinstance(sink, io.RawIOBase):
+                raise BlockingIOError(errno.EAGAIN, "the destination is non-blocking and full")
+            return
+        if taken >= len(data):
+            return
+        if taken <= 0:
+            raise BlockingIOError(errno.EAGAIN, "the destination took none of the data")
+        data = data[taken:]
 
 
 class AsyncFiles(AsyncResource):
@@ -275,14 +304,22 @@ class AsyncFiles(AsyncResource):
         number of bytes written. A failed write raises `LocalFileError`.
         """
         if isinstance(destination, str | os.PathLike):
-            return await self._download_to_path(task_id, file_id, Path(destination))
+            target = Path(destination)  # which drops a trailing slash: check it first
+            named_a_dir = isinstance(destination, str) and destination.endswith(("/", os.sep))
+            if named_a_dir and _file_type(target) != stat.S_IFDIR:
+                raise InvalidArgumentError(
+                    f"cannot download to {destination!r}: no such directory; create it, "
+                    "or drop the trailing slash to name a file"
+                )
+            return await self._download_to_path(task_id, file_id, target)
         if not callable(getattr(destination, "write", None)):
             raise InvalidArgumentError(
                 "destination must be a path or a binary file object, "
                 f"got {type(destination).__name__}"
             )
         output = await self.task_output(task_id, file_id)
-        return await self._download_into(output.download_url, destination.write, "destination")
+        write = functools.partial(_write_all, destination)
+        return await self._download_into(output.download_url, write, "destination")
 
     async def _download_to_path(
         self, task_id: uuid.UUID | str, file_id: uuid.UUID | str, target: Path
@@ -292,12 +329,18 @@ class AsyncFiles(AsyncResource):
             output = await self.task_output(task_id, file_id)
             target = target / _local_name(output.file_name, str(output.id))
         part, handle = _create_part(target)
+        ours = os.fstat(handle.fileno())
         try:
             with handle:
                 if output is None:
                     output = await self.task_output(task_id, file_id)
                 write = functools.partial(_write_flushed, handle)
                 await self._download_into(output.download_url, write, str(part))
+            if not _is_same_file(part, ours):
+                raise LocalFileError(
+                    f"Another download to {str(target)!r} replaced this one's {part.name} "
+                    "meanwhile, so this one was abandoned; download to one path at a time."
+                )
             try:
                 os.replace(part, target)
             except OSError as exc:
@@ -306,8 +349,9 @@ class AsyncFiles(AsyncResource):
                     f"({exc}); it was removed. Check the destination and download again."
                 ) from exc
         except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(part)
+            if _is_same_file(part, ours):  # not another download's
+                with contextlib.suppress(OSError):
+                    os.unlink(part)
             raise
         return target
 
@@ -316,8 +360,16 @@ class AsyncFiles(AsyncResource):
 
         async def sink(chunk: bytes) -> None:
             nonlocal written
+            writing = asyncio.ensure_future(asyncio.to_thread(write, chunk))
             try:
-                await asyncio.to_thread(write, chunk)
+                await asyncio.shield(writing)
+            except asyncio.CancelledError:
+                # A thread cannot be stopped: let its write end, so that none goes on
+                # into the destination once this call has ended.
+                await asyncio.wait({writing})
+                if not writing.cancelled():
+                    writing.exception()  # seen: the cancellation is what propagates
+                raise
             except OSError as exc:
                 raise LocalFileError(
                     f"Writing the download to {where} failed after {written} bytes ({exc}); "
