@@ -277,7 +277,10 @@ def storage_request(method: str, url: object) -> Request:
             errors=[f"the storage URL {problem}"],
         )
     shown = url.partition("?")[0] + ("?<signature>" if "?" in url else "")
-    return Request(method=method, url=url, headers={"User-Agent": USER_AGENT}, shown=shown)
+    headers = {"User-Agent": USER_AGENT}
+    if method == "GET":  # the stored bytes as they are: a cut gzip stream can pass as whole
+        headers["Accept-Encoding"] = "identity"
+    return Request(method=method, url=url, headers=headers, shown=shown)
 
 
 @overload

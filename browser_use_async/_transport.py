@@ -257,6 +257,7 @@ class Transport:
                 data=data,
                 timeout=limits,
                 allow_redirects=False,
+                auto_decompress=sink is None,  # a download keeps the bytes as stored
             ) as response:
                 body = b""
                 if sink is None or not 200 <= response.status < 300:
