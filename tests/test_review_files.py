@@ -158,12 +158,6 @@ async def test_two_concurrent_downloads_to_one_path_give_a_complete_file(
     assert listing(tmp_path) == ["out.bin"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the directory is checked with lstat, then the presign is awaited, then the .part "
-    "is opened by path: a directory swapped for a symlink meanwhile is written through "
-    "(opening it once with O_DIRECTORY | O_NOFOLLOW and using dir_fd would close this)",
-)
 async def test_a_destination_directory_swapped_for_a_symlink_meanwhile_is_not_written_through(
     canned: CannedServer, canned_client: AsyncBrowserUse, body_server: BodyServer, tmp_path: Path
 ) -> None:

@@ -90,44 +90,57 @@ def _local_name(file_name: str, fallback: str) -> str:
     return name if usable and name not in (".", "..") else fallback
 
 
-def _file_type(path: Path) -> int | None:
-    """What is at `path` (`stat.S_IFMT` bits, symlinks not followed), or None if nothing."""
+def _file_type(path: Path | str, folder: int | None = None) -> int | None:
+    """What is at `path` (`stat.S_IFMT` bits, symlinks not followed), or None if nothing;
+    a name inside the open directory `folder` when that is given."""
     try:
-        return stat.S_IFMT(os.lstat(path).st_mode)
+        return stat.S_IFMT(os.stat(path, dir_fd=folder, follow_symlinks=False).st_mode)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise InvalidArgumentError(f"cannot download to {str(path)!r}: {_why(exc)}") from None
 
 
-def _create_part(target: Path) -> tuple[Path, BinaryIO]:
-    """`<target>.part`, newly created for writing, once `target` is known to hold nothing
-    or a regular file (replaced by renaming, never written through). A stale `.part` that
-    is a regular file is removed; anything else there is refused, and O_EXCL | O_NOFOLLOW
-    fail rather than follow a symlink or open a FIFO put there meanwhile. On the loop
-    rather than in a thread, so that a cancelled call cannot leave it behind or open."""
-    part = target.with_name(target.name + ".part")
-    for path in (target, part):
-        if _file_type(path) not in (None, stat.S_IFREG):
+def _open_folder(path: Path, *, follow: bool) -> int:
+    """The directory at `path`, held open: names in it keep meaning that directory even if
+    the path is swapped meanwhile (for a symlink, say). `follow=False` refuses a symlink."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | (0 if follow else os.O_NOFOLLOW)
+    try:
+        return os.open(path, flags)
+    except (OSError, ValueError) as exc:
+        raise InvalidArgumentError(f"cannot download to {str(path)!r}: {_why(exc)}") from None
+
+
+def _create_part(folder: int, target: Path) -> tuple[str, BinaryIO]:
+    """`<target>.part` in `folder` (target's directory, held open), newly created for
+    writing, once `target` is known to hold nothing or a regular file (replaced by
+    renaming, never written through). A stale `.part` that is a regular file is removed;
+    anything else there is refused, and O_EXCL | O_NOFOLLOW fail rather than follow a
+    symlink or open a FIFO put there meanwhile. On the loop rather than in a thread, so
+    that a cancelled call cannot leave it behind or open."""
+    part = target.name + ".part"
+    for name in (target.name, part):
+        if _file_type(name, folder) not in (None, stat.S_IFREG):
             raise InvalidArgumentError(
-                f"cannot download to {str(target)!r}: {str(path)!r} exists and is not a "
-                "regular file (a symlink, FIFO, device or directory); remove it, or for a "
-                "symlink pass the path it leads to (Path.resolve())."
+                f"cannot download to {str(target)!r}: {str(target.parent / name)!r} exists "
+                "and is not a regular file (a symlink, FIFO, device or directory); remove it, "
+                "or for a symlink pass the path it leads to (Path.resolve())."
             )
     try:
-        if _file_type(part) is not None:
-            os.unlink(part)
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        if _file_type(part, folder) is not None:
+            os.unlink(part, dir_fd=folder)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        fd = os.open(part, flags, 0o666, dir_fd=folder)
     except OSError as exc:
         raise InvalidArgumentError(f"cannot download to {str(target)!r}: {_why(exc)}") from None
     return part, open(fd, "wb")
 
 
-def _is_same_file(path: Path, known: os.stat_result) -> bool:
-    """Whether `path` is still the file `known` describes: another download to the same
-    path removes a `.part` it finds as stale and creates its own."""
+def _is_same_file(folder: int, name: str, known: os.stat_result) -> bool:
+    """Whether `name` in `folder` is still the file `known` describes: another download to
+    the same path removes a `.part` it finds as stale and creates its own."""
     try:
-        now = os.lstat(path)
+        now = os.stat(name, dir_fd=folder, follow_symlinks=False)
     except OSError:
         return False
     return (now.st_dev, now.st_ino) == (known.st_dev, known.st_ino)
@@ -326,34 +339,56 @@ class AsyncFiles(AsyncResource):
     ) -> Path:
         output = None
         if _file_type(target) == stat.S_IFDIR:  # the file's own name is needed first
-            output = await self.task_output(task_id, file_id)
+            folder = _open_folder(target, follow=False)
+            try:
+                output = await self.task_output(task_id, file_id)
+            except BaseException:
+                os.close(folder)
+                raise
             target = target / _local_name(output.file_name, str(output.id))
-        part, handle = _create_part(target)
+        else:
+            folder = _open_folder(target.parent, follow=True)
+        try:
+            await self._download_in(folder, target, output, task_id, file_id)
+        finally:
+            os.close(folder)
+        return target
+
+    async def _download_in(
+        self,
+        folder: int,
+        target: Path,
+        output: TaskOutputFileResponse | None,
+        task_id: uuid.UUID | str,
+        file_id: uuid.UUID | str,
+    ) -> None:
+        """Download to `<target>.part` in `folder` (target's directory, held open), then
+        rename it to `target`; on any failure, remove that `.part` unless it is another's."""
+        part, handle = _create_part(folder, target)
         ours = os.fstat(handle.fileno())
         try:
             with handle:
                 if output is None:
                     output = await self.task_output(task_id, file_id)
                 write = functools.partial(_write_flushed, handle)
-                await self._download_into(output.download_url, write, str(part))
-            if not _is_same_file(part, ours):
+                await self._download_into(output.download_url, write, str(target) + ".part")
+            if not _is_same_file(folder, part, ours):
                 raise LocalFileError(
-                    f"Another download to {str(target)!r} replaced this one's {part.name} "
+                    f"Another download to {str(target)!r} replaced this one's {part} "
                     "meanwhile, so this one was abandoned; download to one path at a time."
                 )
             try:
-                os.replace(part, target)
+                os.replace(part, target.name, src_dir_fd=folder, dst_dir_fd=folder)
             except OSError as exc:
                 raise LocalFileError(
                     f"The download is complete but could not be renamed to {str(target)!r} "
                     f"({exc}); it was removed. Check the destination and download again."
                 ) from exc
         except BaseException:
-            if _is_same_file(part, ours):  # not another download's
+            if _is_same_file(folder, part, ours):  # not another download's
                 with contextlib.suppress(OSError):
-                    os.unlink(part)
+                    os.unlink(part, dir_fd=folder)
             raise
-        return target
 
     async def _download_into(self, url: str, write: Callable[[bytes], object], where: str) -> int:
         written = 0
