@@ -246,7 +246,11 @@ async def _run(args: argparse.Namespace, launch: Launch) -> Result:
             )
         if args.command == "wait":
             launch.task_id = parse_uuid(args.task_id, "task_id")
-            return await _follow(client, args.task_id, args)
+            try:
+                return await _follow(client, args.task_id, args)
+            except NotFoundError:
+                launch.task_id = None  # no such task: nothing to stop
+                raise
         stop_on_exit = args.wait and not args.keep_running
         # The same guard as tasks.run: an interrupt at any point after the create was sent
         # still learns the task's id and stops it.
@@ -313,6 +317,7 @@ def _render(result: Result, as_json: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
     args = _parser().parse_args(argv)
+    del argv  # it may hold --api-key in the clear; traceback locals must not show it
     # What happens to a task is said on stderr below; the library's warning would repeat it.
     logging.getLogger("browser_use_async").addHandler(_QUIET)
     launch = Launch()

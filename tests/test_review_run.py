@@ -14,6 +14,7 @@ from browser_use_async import (
     AsyncBrowserUse,
     InternalServerError,
     RetryPolicy,
+    cli,
 )
 from browser_use_async.cli import main
 from browser_use_async.testing import FakeBrowserUseCloud, Fault
@@ -189,3 +190,40 @@ async def test_a_posted_5xx_does_not_invite_a_blind_retry() -> None:
         fake.faults.add("GET /tasks", Fault(status=500))
         with pytest.raises(InternalServerError, match="trying again later may work"):
             await client.tasks.list()
+
+
+def test_cli_wait_on_a_task_that_does_not_exist_does_not_say_it_keeps_running(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with FakeBrowserUseCloud() as fake:
+        on = ["--api-key", fake.api_key, "--base-url", fake.base_url, "--max-retries", "0"]
+        code = main(["tasks", "wait", *on, "3c90c3cc-0d44-4b50-8888-8dd25736052a"])
+    err = capsys.readouterr().err
+    assert code == 4
+    assert err.count("\n") == 1
+    assert "Task not found" in err
+    assert "keeps running" not in err
+
+
+def test_cli_key_is_not_in_the_locals_of_a_handled_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = "bu_review_secret_key_42"
+    seen: list[BaseException | None] = []
+
+    def say(line: str | None) -> None:
+        seen.append(sys.exc_info()[1])
+
+    monkeypatch.setattr(cli, "_say", say)
+    argv = ["tasks", "list", "--api-key", key, "--base-url", "http://127.0.0.1:9"]
+    assert main([*argv, "--max-retries", "0"]) == 5
+    [error] = seen
+    assert error is not None
+    shown: list[str] = []
+    tb = error.__traceback__
+    while tb is not None:
+        shown += [repr(value) for value in tb.tb_frame.f_locals.values()]
+        tb = tb.tb_next
+    assert shown
+    assert not [text for text in shown if key in text]
+    assert key not in capsys.readouterr().err
