@@ -292,6 +292,8 @@ def _aftermath(launch: Launch) -> str | None:
         )
     if launch.task_id is None:
         return None
+    if launch.ended_before_stop:
+        return f"task {launch.task_id} had already ended {launch.ended}"
     if launch.stopped:
         return f"stopped task {launch.task_id}"
     command = f"browser-use-async tasks stop {launch.task_id}"

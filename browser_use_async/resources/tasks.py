@@ -89,6 +89,13 @@ class Launch:
     stopped: bool | None = None
     stop_error: BaseException | None = None
     unanswered: bool = False
+    ended: TaskStatus | str | None = None  # the status the stop's answer gave
+
+    @property
+    def ended_before_stop(self) -> bool:
+        """The stop found the task already finished or failed (a stopped task is not told)."""
+        ended = self.ended
+        return bool(self.stopped) and ended is not None and ended != "stopped" and is_final(ended)
 
     def outcome(self) -> str:
         if self.unanswered:
@@ -100,6 +107,8 @@ class Launch:
             return "; no task was created."
         if self.stopped is None:
             return f"{_KEEPS_RUNNING} Stop it with tasks.stop({str(self.task_id)!r})."
+        if self.ended_before_stop:
+            return f"; task {self.task_id} had already ended {self.ended}."
         if self.stopped:
             return f"; task {self.task_id} was stopped."
         return (
@@ -382,7 +391,7 @@ class AsyncTasks(AsyncResource):
             return
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
-                await self.stop(launch.task_id)
+                launch.ended = (await self.stop(launch.task_id)).status
         except BrowserUseError as error:
             launch.stopped, launch.stop_error = False, error
         except TimeoutError:
