@@ -341,6 +341,12 @@ _STATUS_ERRORS: dict[int, tuple[type[APIStatusError], str]] = {
 }
 
 
+_SERVER_FAILED = (
+    "The server failed; trying again later may work.",
+    "The server failed, perhaps after acting on the request: check before sending it again.",
+)
+
+
 def status_error(request: Request, response: Response, *, hints: bool = True) -> APIStatusError:
     """The `APIStatusError` subclass for a non-2xx response, with a readable message.
 
@@ -362,8 +368,8 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
         except RecursionError:
             body = "<the body is nested too deeply to show>"
     cls: type[APIStatusError]
-    if response.status >= 500:
-        cls, hint = InternalServerError, "The server failed; trying again later may work."
+    if response.status >= 500:  # a POST is not retried then: the server may have acted on it
+        cls, hint = InternalServerError, _SERVER_FAILED[request.method == "POST"]
     else:
         cls, hint = _STATUS_ERRORS.get(response.status, (APIStatusError, ""))
     retry_after = parse_retry_after(response.headers)

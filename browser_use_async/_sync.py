@@ -240,7 +240,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
 
         If the call is cancelled, interrupted or fails at any point after the create was
         sent, the create's answer is awaited and the task stopped before the error
-        propagates, unless `stop_on_exit=False`; each of the two waits lasts 5 s at most.
+        propagates; each of the two waits lasts 5 s at most. `stop_on_exit=False` leaves the
+        task running, but still awaits the answer, to tell the task's id.
         `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
         other error) the outcome is logged as a warning on the "browser_use_async" logger.
         """

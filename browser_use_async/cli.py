@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import math
 import os
+import signal
 import sys
 from collections.abc import AsyncGenerator, Sequence
 from typing import TextIO
@@ -55,7 +56,7 @@ EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (APIError, 7),
     (BrowserUseError, 1),
 ]
-"""Exit status by error class, first match wins; 0 is success, 130 an interrupt, and 8
+"""Exit status by error class, first match wins; 0 is success, 130 an interrupt (143 SIGTERM), and 8
 also when a task followed with --wait (or `tasks wait`) ended failed."""
 
 
@@ -205,6 +206,7 @@ Result = TaskView | TaskListResponse | TaskCreatedResponse
 
 def _check(args: argparse.Namespace) -> None:
     """Check every argument before anything is started or sent (InvalidArgumentError)."""
+    args.signal = None  # the first SIGINT or SIGTERM received
     positive_seconds(args.timeout, "--timeout")
     args.retry = RetryPolicy(max_retries=args.max_retries)
     try:
@@ -230,6 +232,7 @@ def _check(args: argparse.Namespace) -> None:
 async def _run(args: argparse.Namespace, launch: Launch) -> Result:
     """Carry out the command; the result is what gets printed. `launch` records the task
     this command started or follows, for what is said about it on the way out."""
+    _trap_signals(args)
     async with _client(args) as client:
         tasks = client.tasks
         if args.command == "stop":
@@ -243,28 +246,54 @@ async def _run(args: argparse.Namespace, launch: Launch) -> Result:
             )
         if args.command == "wait":
             launch.task_id = parse_uuid(args.task_id, "task_id")
-            return await _follow(client, args.task_id, args)
+            try:
+                return await _follow(client, args.task_id, args)
+            except NotFoundError:
+                launch.task_id = None  # no such task: nothing to stop
+                raise
         stop_on_exit = args.wait and not args.keep_running
         # The same guard as tasks.run: an interrupt at any point after the create was sent
         # still learns the task's id and stops it.
         guard = tasks._launched(args.body, launch, stop_on_exit=stop_on_exit)  # pyright: ignore[reportPrivateUsage]
-        async with guard as created:
-            if not args.wait:
-                return created
-            if not args.json:
-                print(_render(created, as_json=False))
-            return await _follow(client, str(created.id), args)
+        try:
+            async with guard as created:
+                if not args.wait:
+                    return created
+                if not args.json:
+                    print(_render(created, as_json=False))
+                return await _follow(client, str(created.id), args)
+        except TaskTimeoutError as error:
+            raise launch.timed_out(error) from launch.stop_error
+
+
+def _trap_signals(args: argparse.Namespace) -> None:
+    """SIGINT and SIGTERM cancel the command, once: a second Ctrl-C must not cut short the
+    (bounded) stop of a task, and SIGTERM must not leave one running unsaid."""
+    main_task = asyncio.current_task()
+    assert main_task is not None
+    loop = asyncio.get_running_loop()
+
+    def interrupt(signum: int) -> None:
+        if args.signal is None:
+            args.signal = signum
+            main_task.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows
+            loop.add_signal_handler(signum, interrupt, signum)
 
 
 def _aftermath(launch: Launch) -> str | None:
     """What to say on stderr about a task this command leaves behind, if anything."""
     if launch.unanswered:
         return (
-            "no answer to the create came back, so a task it made may be running: "
-            "look with `browser-use-async tasks list`"
+            "no answer to the create came back that names the task, so a task it made may be "
+            "running: look with `browser-use-async tasks list`"
         )
     if launch.task_id is None:
         return None
+    if launch.ended_before_stop:
+        return f"task {launch.task_id} had already ended ({launch.ended})"
     if launch.stopped:
         return f"stopped task {launch.task_id}"
     command = f"browser-use-async tasks stop {launch.task_id}"
@@ -290,6 +319,7 @@ def _render(result: Result, as_json: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
     args = _parser().parse_args(argv)
+    del argv  # it may hold --api-key in the clear; traceback locals must not show it
     # What happens to a task is said on stderr below; the library's warning would repeat it.
     logging.getLogger("browser_use_async").addHandler(_QUIET)
     launch = Launch()
@@ -297,16 +327,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check(args)
         result = asyncio.run(_run(args, launch))
         print(_render(result, args.json))
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        terminated = getattr(args, "signal", None) == signal.SIGTERM
+        print("terminated" if terminated else "interrupted", file=sys.stderr)
         _say(_aftermath(launch))
-        return 130
+        return 143 if terminated else 130
     except BrowserUseError as error:
         print(f"error: {error}", file=sys.stderr)
         _say(_aftermath(launch))
         return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _say(_aftermath(launch))
         return 141
     if not (isinstance(result, TaskView) and is_final(result.status)):
         _say(_aftermath(launch))

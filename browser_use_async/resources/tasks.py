@@ -13,8 +13,11 @@ import attrs
 from browser_use_async._clock import Clock
 from browser_use_async._exceptions import (
     APIConnectionError,
+    APIResponseValidationError,
     BrowserUseError,
+    InternalServerError,
     InvalidArgumentError,
+    ResponseTooLargeError,
     TaskFailedError,
     TaskTimeoutError,
 )
@@ -86,22 +89,40 @@ class Launch:
     stopped: bool | None = None
     stop_error: BaseException | None = None
     unanswered: bool = False
+    ended: TaskStatus | str | None = None  # the status the stop's answer gave
+
+    @property
+    def ended_before_stop(self) -> bool:
+        """The stop found the task already finished or failed (a stopped task is not told)."""
+        ended = self.ended
+        return bool(self.stopped) and ended is not None and ended != "stopped" and is_final(ended)
 
     def outcome(self) -> str:
         if self.unanswered:
             return (
-                "; no answer to the create came back, so a task it made may be running: "
-                "look for it with tasks.list and stop it."
+                "; no answer to the create came back that names the task, so a task it made "
+                "may be running: look for it with tasks.list and stop it."
             )
         if self.task_id is None:
             return "; no task was created."
         if self.stopped is None:
             return f"{_KEEPS_RUNNING} Stop it with tasks.stop({str(self.task_id)!r})."
+        if self.ended_before_stop:
+            return f"; task {self.task_id} had already ended ({self.ended})."
         if self.stopped:
             return f"; task {self.task_id} was stopped."
         return (
             f"; stopping task {self.task_id} failed ({self.stop_error}), so it may still be "
             f"running: stop it with tasks.stop({str(self.task_id)!r})."
+        )
+
+    def timed_out(self, error: TaskTimeoutError) -> TaskTimeoutError:
+        """`error` (a wait that gave up) retold with what became of the task."""
+        return TaskTimeoutError(
+            str(error).removesuffix(_KEEPS_RUNNING) + self.outcome(),
+            task_id=error.task_id,
+            status=error.status,
+            stopped=self.stopped,
         )
 
 
@@ -296,7 +317,8 @@ class AsyncTasks(AsyncResource):
 
         If the call is cancelled, interrupted or fails at any point after the create was
         sent, the create's answer is awaited and the task stopped before the error
-        propagates, unless `stop_on_exit=False`; each of the two waits lasts 5 s at most.
+        propagates; each of the two waits lasts 5 s at most. `stop_on_exit=False` leaves the
+        task running, but still awaits the answer, to tell the task's id.
         `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
         other error) the outcome is logged as a warning on the "browser_use_async" logger.
         """
@@ -316,12 +338,7 @@ class AsyncTasks(AsyncResource):
             async with self._launched(body, launch, stop_on_exit=stop_on_exit) as created:
                 view = await self.wait(created.id, timeout=limit, poll_interval=interval)
         except TaskTimeoutError as error:
-            raise TaskTimeoutError(
-                str(error).removesuffix(_KEEPS_RUNNING) + launch.outcome(),
-                task_id=error.task_id,
-                status=error.status,
-                stopped=launch.stopped,
-            ) from launch.stop_error
+            raise launch.timed_out(error) from launch.stop_error
         if output_type is None:
             return view
         return _structured_result(view, output_type)
@@ -340,23 +357,22 @@ class AsyncTasks(AsyncResource):
             launch.task_id = created.id
             yield created
         except BaseException as error:
-            if not stop_on_exit:
-                creating.cancel()
-                raise
+            settling = self._settle(creating, launch, stop=stop_on_exit)
             try:
-                await _outlast(asyncio.ensure_future(self._stop_created(creating, launch)))
+                await _outlast(asyncio.ensure_future(settling))
             finally:  # cancelled again meanwhile or not, say what became of the task
-                tried = launch.stopped is not None or launch.unanswered
-                if tried and not isinstance(error, TaskTimeoutError):  # that one says it itself
+                known = launch.task_id is not None or launch.unanswered
+                if known and not isinstance(error, TaskTimeoutError):  # that one says it itself
                     logger.warning(
                         "Gave up on a task (%s)%s", type(error).__name__, launch.outcome()
                     )
             raise
 
-    async def _stop_created(
-        self, creating: "asyncio.Future[TaskCreatedResponse]", launch: Launch
+    async def _settle(
+        self, creating: "asyncio.Future[TaskCreatedResponse]", launch: Launch, *, stop: bool
     ) -> None:
-        """Wait for the create's answer, then stop the task it names; each wait bounded."""
+        """Wait for the create's answer, then stop the task it names if `stop`; each wait
+        bounded. Without a stop the answer is still awaited: it tells the task's id."""
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
                 launch.task_id = (await creating).id
@@ -366,11 +382,16 @@ class AsyncTasks(AsyncResource):
         except APIConnectionError as error:  # sent, but the answer was lost
             launch.unanswered = error.reached_server
             return
+        except (InternalServerError, APIResponseValidationError, ResponseTooLargeError):
+            launch.unanswered = True  # the server may have made the task, then failed
+            return
         except BrowserUseError:
             return  # the server refused the create: there is no task to stop
+        if not stop:
+            return
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
-                await self.stop(launch.task_id)
+                launch.ended = (await self.stop(launch.task_id)).status
         except BrowserUseError as error:
             launch.stopped, launch.stop_error = False, error
         except TimeoutError:
