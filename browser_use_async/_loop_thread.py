@@ -159,6 +159,9 @@ class LoopThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._thread_id: int | None = None
+        # Set by the loop's thread as it ends. Waited on instead of Thread.join or read
+        # instead of is_alive: an interrupted join marks a running thread as ended.
+        self._ended = threading.Event()
         self._closing = False
         self._calls: set[asyncio.Task[Any]] = set()  # touched only on the loop's thread
         _live.add(self)
@@ -173,7 +176,7 @@ class LoopThread:
 
     # -- the loop's thread ------------------------------------------------------------------
 
-    def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
+    def _serve(self, loop: asyncio.AbstractEventLoop, ended: threading.Event) -> None:
         asyncio.set_event_loop(loop)
         try:
             loop.run_forever()
@@ -191,12 +194,13 @@ class LoopThread:
             finally:
                 asyncio.set_event_loop(None)
                 loop.close()
+                ended.set()
 
     def _start_locked(self) -> asyncio.AbstractEventLoop:
         if self._loop is None:
             loop = asyncio.new_event_loop()
             thread = threading.Thread(
-                target=self._serve, args=(loop,), name=self._name, daemon=True
+                target=self._serve, args=(loop, self._ended), name=self._name, daemon=True
             )
             thread.start()
             self._loop, self._thread, self._thread_id = loop, thread, thread.ident
@@ -250,9 +254,9 @@ class LoopThread:
         except RuntimeError:  # the loop is closed: nothing of the call runs any more
             call.discard()
             return
-        thread = self._thread
+        ended = self._ended
         while not call.wait(0.1):  # a second Ctrl-C here stops the wait
-            if thread is None or not thread.is_alive():  # the loop ended before cancelling
+            if ended.is_set():  # the loop ended before cancelling
                 call.discard()
                 return
 
@@ -296,6 +300,7 @@ class LoopThread:
         self._check_thread()
         shutdown: _Call[None] | None = None
         thread: threading.Thread | None = None
+        ended = self._ended
         try:
             with self._lock:
                 already_closing, self._closing = self._closing, True
@@ -308,8 +313,12 @@ class LoopThread:
         finally:
             # Even after an interrupt the shutdown goes on (it stops the loop at its end):
             # wait for the thread, which a second interrupt can still cut short.
-            if thread is not None and thread is not threading.current_thread():
-                thread.join(join_timeout)
+            if (
+                thread is not None
+                and thread is not threading.current_thread()
+                and ended.wait(join_timeout)
+            ):
+                thread.join(join_timeout)  # it has all but returned
 
     def after_fork_in_child(self) -> None:
         """In a fork child: the loop's thread is gone; start afresh on the next call."""
@@ -317,6 +326,7 @@ class LoopThread:
         if self._loop is not None:
             _left_by_parent.extend((self._loop, self._calls))
         self._loop = self._thread = self._thread_id = None
+        self._ended = threading.Event()
         self._calls = set()
 
 

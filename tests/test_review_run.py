@@ -238,11 +238,6 @@ with BrowserUse(api_key=sys.argv[1], base_url=sys.argv[2]) as client:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an interrupted Thread.join (CPython bpo-45274) marks the still-running loop "
-    "thread as stopped, so the atexit hook does not wait for the clean-up's stop",
-)
 async def test_sync_run_interrupted_four_times_still_stops_the_task_at_exit() -> None:
     fake = FakeBrowserUseCloud()
     LateCreates(fake).seconds = 1.5  # the clean-up outlasts four quick Ctrl-C's
