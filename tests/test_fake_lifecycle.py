@@ -245,7 +245,7 @@ async def test_a_fake_on_a_given_clock_uses_its_time() -> None:
     clock = FakeClock(dt.datetime(2025, 1, 2, 3, 4, 5))
     async with FakeBrowserUseCloud(clock=clock) as fake:
         task_id = fake.create_task()
-        assert fake.tasks[task_id]["createdAt"] == "2025-01-02T03:04:05"
+        assert fake.tasks[task_id]["createdAt"] == "2025-01-02T03:04:05.000000Z"
         assert fake.clock is clock
 
 

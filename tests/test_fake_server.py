@@ -2,11 +2,13 @@
 
 import asyncio
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
+from typing import cast
 
 import aiohttp
 import pytest
@@ -171,3 +173,53 @@ def test_a_certain_fault_applies_once_unless_told_otherwise() -> None:
     assert all(script.take("PATCH", "/tasks/{task_id}") for _ in range(50))
     assert script.take("GET", "/sessions") is None
     assert script.injected == 1 + 3 + 50
+
+
+RFC3339_UTC = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
+
+
+def _timestamps(value: object) -> list[str]:
+    """Every string in a JSON document that starts like a date-time."""
+    if isinstance(value, dict):
+        items: list[object] = list(cast("dict[str, object]", value).values())
+        return [t for item in items for t in _timestamps(item)]
+    if isinstance(value, list):
+        return [t for item in cast("list[object]", value) for t in _timestamps(item)]
+    if isinstance(value, str) and re.match(r"\d{4}-\d\d-\d\dT", value):
+        return [value]
+    return []
+
+
+async def test_every_timestamp_the_fake_writes_is_rfc3339_utc_with_its_offset(
+    fake: FakeBrowserUseCloud,
+) -> None:
+    headers = {"X-Browser-Use-API-Key": fake.api_key}
+    seen: list[str] = []
+    async with aiohttp.ClientSession(headers=headers) as session:
+
+        async def call(method: str, path: str, body: object = None) -> dict[str, object]:
+            async with session.request(method, fake.base_url + path, json=body) as response:
+                assert response.status < 300, (method, path, await response.text())
+                answer: dict[str, object] = await response.json()
+                seen.extend(_timestamps(answer))
+                return answer
+
+        task = await call("POST", "/tasks", {"task": "Find a flight"})
+        fake.clock.advance(600)  # the task ends: finishedAt too
+        for path in (f"/tasks/{task['id']}", "/tasks", f"/tasks/{task['id']}/status"):
+            await call("GET", path)
+        session_view = await call("POST", "/sessions", {})
+        await call("GET", f"/sessions/{session_view['id']}")
+        await call("GET", "/sessions")
+        await call("POST", "/profiles", {"name": "work"})
+        await call("GET", "/profiles")
+        await call("POST", "/browsers", {})
+        await call("GET", "/browsers")
+        await call(
+            "POST",
+            "/skills",
+            {"goal": "Find flights", "agentPrompt": "Search flights for the cheapest"},
+        )
+        await call("GET", "/skills")
+    assert len(seen) >= 15
+    assert [t for t in seen if not re.fullmatch(RFC3339_UTC, t)] == []

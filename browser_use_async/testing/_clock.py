@@ -8,8 +8,10 @@ __all__ = ["FakeClock", "iso"]
 
 
 def iso(moment: dt.datetime) -> str:
-    """Naive UTC, as the API writes its timestamps."""
-    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
+    """RFC 3339 in UTC with its offset (`2026-12-01T21:05:17.606630Z`): clients whose models
+    require aware datetimes (the official SDK's do) read it, and so do those that don't."""
+    utc = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 class FakeClock:
