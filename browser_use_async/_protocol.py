@@ -372,6 +372,8 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
         cls, hint = InternalServerError, _SERVER_FAILED[request.method == "POST"]
     else:
         cls, hint = _STATUS_ERRORS.get(response.status, (APIStatusError, ""))
+    if response.status == 404 and body == {"detail": "Not Found"}:  # FastAPI: no such route
+        hint = f"No such route at {request.shown}: check base_url (the API's ends in /api/v2)."
     retry_after = parse_retry_after(response.headers)
     parts = [f"{request.method} {request.shown} failed with HTTP {response.status}"]
     detail = _describe_detail(body)

@@ -16,6 +16,7 @@ from browser_use_async import (
     AsyncBrowserUse,
     ClientClosedError,
     InvalidArgumentError,
+    NotFoundError,
     RetryPolicy,
     _transport,
 )
@@ -299,3 +300,22 @@ def test_a_session_of_another_loop_is_refused(server_thread: ServerThread, owner
             loop.close()
         else:
             server_thread.run(session.close())
+
+
+async def test_a_route_level_404_says_to_check_base_url_not_the_id(
+    fake: FakeBrowserUseCloud,
+) -> None:
+    root = fake.base_url.removesuffix("/api/v2")  # the common slip: no /api/v2
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=root) as client:
+        with pytest.raises(NotFoundError) as info:
+            async with asyncio.timeout(10):
+                await client.tasks.get(TASK_ID)
+    assert info.value.body == {"detail": "Not Found"}
+    assert "check base_url" in str(info.value)
+    assert "Check the id" not in str(info.value)
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        with pytest.raises(NotFoundError) as info:
+            async with asyncio.timeout(10):
+                await client.tasks.get(TASK_ID)  # a route that exists, a task that does not
+    assert "Check the id" in str(info.value)
+    assert "base_url" not in str(info.value)
