@@ -5,9 +5,19 @@ so `ServerThread` runs an event loop in a daemon thread for them.
 """
 
 import asyncio
+import contextlib
 import signal
+import sys
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+    Mapping,
+)
 from typing import Any, TypeVar
 
 import attrs
@@ -228,3 +238,18 @@ def ctrl_c_once(started: threading.Event) -> threading.Thread:
     presser = threading.Thread(target=press, name="ctrl-c")
     presser.start()
     return presser
+
+
+@contextlib.asynccontextmanager
+async def child_process(*args: str) -> AsyncGenerator[asyncio.subprocess.Process]:
+    """`python *args` with its output piped; killed on the way out if still running, so
+    that a test that fails or times out leaves no process behind."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        yield child
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()

@@ -12,6 +12,7 @@ import pytest
 
 from browser_use_async.cli import _parser, main  # pyright: ignore[reportPrivateUsage]
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
+from tests.conftest import child_process
 from tests.soak import LateCreates
 
 
@@ -199,19 +200,10 @@ async def interrupted_create(
 ) -> tuple[int, str, str]:
     """`tasks create --wait` in a child process, sent SIGINT once its task exists on the
     server: while the create is in flight, or once the child is following the task."""
-    command = [sys.executable, "-m", "browser_use_async", "tasks", "create", "Find", "--wait"]
-    child = await asyncio.create_subprocess_exec(
-        *command,
-        *options,
-        "--api-key",
-        fake.api_key,
-        "--base-url",
-        fake.base_url,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert child.stdout is not None
-    try:
+    command = ["-m", "browser_use_async", "tasks", "create", "Find", "--wait", *options]
+    key_and_url = ["--api-key", fake.api_key, "--base-url", fake.base_url]
+    async with child_process(*command, *key_and_url) as child:
+        assert child.stdout is not None
         async with asyncio.timeout(60):
             if during_create:
                 while not fake.tasks:  # noqa: ASYNC110 (the server's state, not an event)
@@ -220,10 +212,6 @@ async def interrupted_create(
                 assert (await child.stdout.readline()).startswith(b"created task ")
             child.send_signal(signal.SIGINT)
             out, err = await child.communicate()
-    finally:
-        if child.returncode is None:
-            child.kill()
-            await child.wait()
     assert child.returncode is not None
     return child.returncode, out.decode(), err.decode()
 

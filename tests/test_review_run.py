@@ -18,9 +18,10 @@ from browser_use_async import (
 )
 from browser_use_async.cli import main
 from browser_use_async.testing import FakeBrowserUseCloud, FakeClock, Fault
+from tests.conftest import child_process
 from tests.soak import LateCreates
 
-CLI = [sys.executable, "-m", "browser_use_async", "tasks", "create"]
+CLI = ["-m", "browser_use_async", "tasks", "create"]
 
 
 def answer_creates_with(fake: FakeBrowserUseCloud, status: int, body: bytes) -> None:
@@ -97,19 +98,8 @@ async def signalled_during_create(
 ) -> tuple[int, str]:
     """`tasks create --wait` in a child, sent `signals` while its create is in flight (the
     fake commits the task and answers it 1 s later)."""
-    child = await asyncio.create_subprocess_exec(
-        *CLI,
-        "Find",
-        "--wait",
-        *options,
-        "--api-key",
-        fake.api_key,
-        "--base-url",
-        fake.base_url,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
+    key_and_url = ["--api-key", fake.api_key, "--base-url", fake.base_url]
+    async with child_process(*CLI, "Find", "--wait", *options, *key_and_url) as child:
         async with asyncio.timeout(60):
             while not fake.tasks:  # noqa: ASYNC110 (the server's state, not an event)
                 await asyncio.sleep(0.005)
@@ -117,10 +107,6 @@ async def signalled_during_create(
                 child.send_signal(signum)
                 await asyncio.sleep(0.05)
             _, err = await child.communicate()
-    finally:
-        if child.returncode is None:
-            child.kill()
-            await child.wait()
     assert child.returncode is not None
     return child.returncode, err.decode()
 
@@ -163,7 +149,7 @@ def test_cli_closed_pipe_with_keep_running_says_how_to_stop_the_task() -> None:
         command = [*CLI, "Find", "--wait", "--keep-running"]
         on = ["--api-key", fake.api_key, "--base-url", fake.base_url]
         with subprocess.Popen(
-            [*command, *on], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [sys.executable, *command, *on], stdout=subprocess.PIPE, stderr=subprocess.PIPE
         ) as child:
             assert child.stdout is not None
             child.stdout.read(10)
@@ -242,17 +228,8 @@ async def test_sync_run_interrupted_four_times_still_stops_the_task_at_exit() ->
     fake = FakeBrowserUseCloud()
     LateCreates(fake).seconds = 1.5  # the clean-up outlasts four quick Ctrl-C's
     async with fake:
-        child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            SYNC_CHILD,
-            fake.api_key,
-            fake.base_url,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        assert child.stdout is not None
-        try:
+        async with child_process("-c", SYNC_CHILD, fake.api_key, fake.base_url) as child:
+            assert child.stdout is not None
             async with asyncio.timeout(60):
                 await child.stdout.readline()
                 while not fake.tasks:  # noqa: ASYNC110 (the server's state, not an event)
@@ -261,10 +238,6 @@ async def test_sync_run_interrupted_four_times_still_stops_the_task_at_exit() ->
                     child.send_signal(signal.SIGINT)
                     await asyncio.sleep(0.1)
                 await child.communicate()
-        finally:
-            if child.returncode is None:
-                child.kill()
-                await child.wait()
         [task] = fake.tasks.values()
     assert task["status"] == "stopped"
 
