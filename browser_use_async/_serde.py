@@ -110,8 +110,9 @@ def _structure_uuid(value: object, _: type) -> uuid.UUID:
 
 
 def parse_datetime(value: str) -> dt.datetime:
-    """ISO 8601 to an aware UTC datetime; a timestamp without offset is UTC."""
-    parsed = dt.datetime.fromisoformat(value)
+    """ISO 8601 to an aware UTC datetime; a timestamp without offset is UTC. RFC 3339's
+    lower-case `t` and `z` are read too."""
+    parsed = dt.datetime.fromisoformat(value.replace("t", "T").replace("z", "Z"))
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
@@ -299,17 +300,30 @@ _output_converter = _strict_converter()
 
 
 def decode_output(text: str, cls: type[T]) -> T:
-    """A task's JSON output structured into the user's attrs class or dataclass."""
+    """A task's JSON output structured into the user's attrs class or dataclass.
+
+    Output encoded twice (a JSON string whose text is the JSON object) is read through."""
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise DecodeError([f"the output is not valid JSON ({exc})"]) from None
+    if isinstance(document, str):
+        with contextlib.suppress(ValueError, RecursionError):
+            document = json.loads(document)
+    if not isinstance(document, dict):
+        raise DecodeError([f"expected a JSON object @ $, got {_json_type(document)}"])
     try:
         return _output_converter.structure(document, cls)
     except cattrs.BaseValidationError as exc:
         raise DecodeError(cattrs.transform_error(exc, path="$")) from None
     except (cattrs.errors.CattrsError, TypeError, ValueError, AttributeError) as exc:
         raise DecodeError([f"{exc} @ $"]) from None
+
+
+def _json_type(value: object) -> str:
+    names: dict[type, str] = {list: "an array", str: "a string", bool: "a boolean"}
+    names[type(None)] = "null"
+    return names.get(type(value), "a number")
 
 
 def schema_text(value: object) -> str:
