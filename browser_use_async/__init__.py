@@ -5,6 +5,7 @@ from browser_use_async._clock import Clock
 from browser_use_async._exceptions import (
     APIConnectionError,
     APIError,
+    APIKeySpendLimitError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -25,6 +26,7 @@ from browser_use_async._exceptions import (
     TaskFailedError,
     TaskTimeoutError,
     TLSVerificationError,
+    TooManyConcurrentActiveSessionsError,
     UnprocessableEntityError,
     WebhookVerificationError,
 )
@@ -80,6 +82,7 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIKeySpendLimitError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -141,6 +144,7 @@ __all__ = [
     "TaskTimeoutError",
     "TaskUpdateAction",
     "TaskView",
+    "TooManyConcurrentActiveSessionsError",
     "UnprocessableEntityError",
     "UploadContentType",
     "UploadFilePresignedUrlResponse",

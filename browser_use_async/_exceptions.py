@@ -5,11 +5,13 @@ from __future__ import annotations
 import pickle
 import reprlib
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIKeySpendLimitError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -30,6 +32,7 @@ __all__ = [
     "TLSVerificationError",
     "TaskFailedError",
     "TaskTimeoutError",
+    "TooManyConcurrentActiveSessionsError",
     "UnprocessableEntityError",
     "WebhookVerificationError",
 ]
@@ -230,6 +233,44 @@ class PaymentRequiredError(APIStatusError):
     """402: the account has no credits left for this."""
 
 
+class APIKeySpendLimitError(PaymentRequiredError):
+    """402: this API key reached the monthly spend limit set for it in the dashboard.
+
+    `code` is the API's ``api_key_monthly_spend_limit_reached``; `cap` (the limit) and
+    `spent` (this month's spending) are US dollars, None when the answer leaves them out.
+    Retrying does not help until the limit is raised or the month ends.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status_code: int,
+        body: Any,
+        headers: Mapping[str, str],
+        retry_after: float | None = None,
+        attempts: int = 1,
+        code: str,
+        cap: Decimal | None,
+        spent: Decimal | None,
+    ) -> None:
+        super().__init__(
+            message,
+            method=method,
+            url=url,
+            status_code=status_code,
+            body=body,
+            headers=headers,
+            retry_after=retry_after,
+            attempts=attempts,
+        )
+        self.code = code
+        self.cap = cap
+        self.spent = spent
+
+
 class PermissionDeniedError(APIStatusError):
     """403: the API key may not do this."""
 
@@ -257,6 +298,18 @@ class UnprocessableEntityError(APIStatusError):
 
 class RateLimitError(APIStatusError):
     """429: too many requests or too many concurrent sessions; see `retry_after`."""
+
+
+class TooManyConcurrentActiveSessionsError(RateLimitError):
+    """429 "Too many concurrent active sessions": no capacity for another session or browser.
+
+    The create was refused before anything was made (`created` is False), so sending it again
+    is safe (`safe_to_retry`) once a session ends, and a POST is retried on it by default.
+    Other 429 answers do not say whether a POST was acted on: it is not retried on them.
+    """
+
+    created = False
+    safe_to_retry = True
 
 
 class InternalServerError(APIStatusError):

@@ -5,6 +5,7 @@ those bytes mean for the API lives here.
 """
 
 import datetime as dt
+import decimal
 import email.utils
 import ipaddress
 import math
@@ -19,6 +20,7 @@ import attrs
 
 from browser_use_async import _serde
 from browser_use_async._exceptions import (
+    APIKeySpendLimitError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -31,6 +33,7 @@ from browser_use_async._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
+    TooManyConcurrentActiveSessionsError,
     UnprocessableEntityError,
     shown,
 )
@@ -347,6 +350,58 @@ _SERVER_FAILED = (
 )
 
 
+SPEND_LIMIT_CODE = "api_key_monthly_spend_limit_reached"
+"""`detail.code` of the 402 for a key over its monthly limit (the official SDK 3.12.1's
+`APIKeySpendLimitDetail`: `{"detail": {"code", "message", "cap", "spent"}}`)."""
+
+NO_CAPACITY = "too many concurrent active sessions"
+"""The start of the spec's `TooManyConcurrentActiveSessionsError` detail, as production sends
+it: "Too many concurrent active sessions. Please wait for one to finish, kill one, or
+upgrade your plan." """
+
+_NO_CAPACITY_HINT = (
+    "Nothing was created, so sending it again is safe once a session ends: wait for one to "
+    "finish, stop one, or raise the plan's concurrent session limit."
+)
+
+
+def _spend_limit(body: object) -> dict[str, Any] | None:
+    """`code`, `cap` and `spent` of a spend-limit answer; None for any other body."""
+    detail = typing.cast(dict[str, object], body).get("detail") if isinstance(body, dict) else None
+    if not isinstance(detail, dict):
+        return None
+    fields = typing.cast(dict[str, object], detail)
+    if fields.get("code") != SPEND_LIMIT_CODE:
+        return None
+    return {
+        "code": SPEND_LIMIT_CODE,
+        "cap": _usd(fields.get("cap")),
+        "spent": _usd(fields.get("spent")),
+    }
+
+
+def _usd(value: object) -> decimal.Decimal | None:
+    """An amount as the API writes it (a JSON number or a decimal string), exactly; None when
+    absent or not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        amount = decimal.Decimal(str(value).strip())
+    except decimal.InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _spend_limit_hint(spend_limit: dict[str, Any]) -> str:
+    amounts = [(name, spend_limit[name]) for name in ("spent", "cap")]
+    figures = [f"{name} ${amount}" for name, amount in amounts if amount is not None]
+    shown_figures = f" ({', '.join(figures)})" if figures else ""
+    return (
+        f"This API key reached its monthly spend limit{shown_figures}: raise the key's monthly "
+        "limit in the Browser Use dashboard, or wait for next month."
+    )
+
+
 def status_error(request: Request, response: Response, *, hints: bool = True) -> APIStatusError:
     """The `APIStatusError` subclass for a non-2xx response, with a readable message.
 
@@ -374,12 +429,18 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
         cls, hint = _STATUS_ERRORS.get(response.status, (APIStatusError, ""))
     if response.status == 404 and body == {"detail": "Not Found"}:  # FastAPI: no such route
         hint = f"No such route at {request.shown}: check base_url (the API's ends in /api/v2)."
+    spend_limit = _spend_limit(body) if response.status == 402 else None
+    if spend_limit is not None:
+        cls, hint = APIKeySpendLimitError, _spend_limit_hint(spend_limit)
+    elif response.status == 429 and NO_CAPACITY in _detail_text(body).lower():
+        cls, hint = TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT
     retry_after = parse_retry_after(response.headers)
     parts = [f"{request.method} {request.shown} failed with HTTP {response.status}"]
     detail = _describe_detail(body)
     if detail:
         parts.append(f": {detail}")
-    parts.append(".")
+    if not detail.endswith((".", "!", "?")):
+        parts.append(".")
     if hint and hints:
         parts.append(f" {hint}")
     if retry_after is not None:
@@ -392,6 +453,7 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
         body=body,
         headers=headers,
         retry_after=retry_after,
+        **(spend_limit or {}),
     )
 
 
@@ -409,15 +471,22 @@ def _without(value: object, key: str) -> Any:
 
 def _describe_detail(body: object, limit: int = 300) -> str:
     items = _serde.validation_items(body)
-    if items:
-        text = "; ".join(_describe_item(item) for item in items)
-    else:
-        detail = body
-        if isinstance(body, dict):
-            detail = typing.cast(dict[str, object], body).get("detail", detail)
-        text = detail if isinstance(detail, str) else _serde.dumps_text(detail)
+    text = "; ".join(_describe_item(item) for item in items) if items else _detail_text(body)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _detail_text(body: object) -> str:
+    """What an error body says: its `detail` (or that detail's `message`), else the body."""
+    detail = body
+    if isinstance(body, dict):
+        fields = typing.cast(dict[str, object], body)
+        detail = fields.get("detail", fields)
+    if isinstance(detail, dict):
+        message = typing.cast(dict[str, object], detail).get("message")
+        if isinstance(message, str):
+            return message
+    return detail if isinstance(detail, str) else _serde.dumps_text(detail)
 
 
 def _describe_item(item: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from browser_use_async._exceptions import (
     APIStatusError,
     InvalidArgumentError,
     TLSVerificationError,
+    TooManyConcurrentActiveSessionsError,
     shown,
 )
 
@@ -95,7 +96,8 @@ def _may_repeat(policy: RetryPolicy, method: str, error: APIError) -> bool:
     if isinstance(error, APIStatusError):
         if error.status_code not in policy.retry_statuses:
             return False
-        return idempotent or error.status_code == 429
+        # Of the answers to a POST, only "no capacity" proves that nothing was created.
+        return idempotent or isinstance(error, TooManyConcurrentActiveSessionsError)
     return False
 
 

@@ -8,6 +8,7 @@ import multiprocessing
 import pickle
 import socket
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -36,6 +37,7 @@ SAMPLES: list[tuple[str, object]] = [
     ("Sequence[str]", ["required field missing @ $.id"]),
     ("Mapping[str, str]", {"x-request-id": "req-1", "retry-after": "2"}),
     ("bytes", b'{"partial'),
+    ("Decimal", Decimal("0.0006666666666666666666666666667")),
     ("str", "text"),
 ]
 

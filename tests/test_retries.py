@@ -225,15 +225,31 @@ async def test_post_is_not_retried_on_a_read_timeout(
     assert clock.sleeps == []
 
 
-async def test_post_is_retried_on_429(
+async def test_post_is_retried_on_a_no_capacity_429(
+    fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
+) -> None:
+    fake.max_active_sessions = 1
+    busy = fake.create_session()
+
+    async def end_the_busy_session() -> None:
+        fake.sessions[busy]["status"] = "stopped"
+
+    clock.on_sleep.append(end_the_busy_session)
+    created = await retrying.tasks.create("Find flights")
+    assert list(fake.tasks) == [created.id]
+    assert calls(fake, "POST") == 2
+    assert clock.sleeps == [0.5]
+
+
+async def test_post_is_not_retried_on_another_429(
     fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
 ) -> None:
     fake.faults.add(CREATE, Fault(status=429, headers={"Retry-After": "2"}))
-    created = await retrying.tasks.create("Find flights")
-    assert created.id in fake.tasks
-    assert len(fake.tasks) == 1
-    assert calls(fake, "POST") == 2
-    assert clock.sleeps == [2.0]
+    with pytest.raises(RateLimitError) as info:
+        await retrying.tasks.create("Find flights")
+    assert type(info.value) is RateLimitError
+    assert calls(fake, "POST") == 1
+    assert clock.sleeps == []
 
 
 async def test_post_is_retried_when_it_could_not_connect(clock: RecordingClock) -> None:

@@ -1,5 +1,7 @@
 """The retry policy and the pure retry decision, with no sockets."""
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,7 +14,9 @@ from browser_use_async import (
     APIStatusError,
     APITimeoutError,
     InvalidArgumentError,
+    RateLimitError,
     RetryPolicy,
+    TooManyConcurrentActiveSessionsError,
 )
 from browser_use_async._retry import next_delay
 
@@ -20,8 +24,10 @@ URL = "https://api.example.com/api/v2/tasks"
 NO_JITTER = RetryPolicy(jitter=0)
 
 
-def status(code: int, retry_after: float | None = None) -> APIStatusError:
-    return APIStatusError(
+def status(
+    code: int, retry_after: float | None = None, cls: type[APIStatusError] = APIStatusError
+) -> APIStatusError:
+    return cls(
         "x",
         method="GET",
         url=URL,
@@ -109,7 +115,9 @@ def test_idempotent_calls_retry_transient_failures(method: str, error: APIError)
     [
         (connection(reached_server=False), True),
         (timeout(reached_server=False), True),
-        (status(429), True),
+        (status(429, cls=TooManyConcurrentActiveSessionsError), True),
+        (status(429), False),
+        (status(429, cls=RateLimitError), False),
         (connection(), False),
         (timeout(), False),
         (status(500), False),
@@ -121,6 +129,13 @@ def test_idempotent_calls_retry_transient_failures(method: str, error: APIError)
 )
 def test_post_retries_only_what_cannot_duplicate_work(error: APIError, retried: bool) -> None:
     assert (decide(error, "POST") is not None) is retried
+
+
+def test_no_capacity_is_not_retried_once_429_is_left_out_of_the_statuses() -> None:
+    no_capacity = status(429, cls=TooManyConcurrentActiveSessionsError)
+    without_429: Any = {503}  # mypy reads the converter's parameter as an unsolved Iterable
+    assert decide(no_capacity, "POST", RetryPolicy(retry_statuses=without_429)) is None
+    assert decide(no_capacity, "POST", RetryPolicy(max_retries=0)) is None
 
 
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE", "POST"])

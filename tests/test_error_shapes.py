@@ -1,0 +1,232 @@
+"""The 402 of a key over its monthly spend limit and the 429 "no capacity" are errors of their
+own, over real sockets (the fake cloud, or a canned server for odd shapes)."""
+
+import asyncio
+import json
+import pickle
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from browser_use_async import (
+    APIKeySpendLimitError,
+    AsyncBrowserUse,
+    BrowserUse,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    RateLimitError,
+    RetryPolicy,
+    TooManyConcurrentActiveSessionsError,
+)
+from browser_use_async.testing import FakeBrowserUseCloud, Fault
+from tests.conftest import CannedServer, RecordingClock
+from tests.test_quirks import quirk
+
+SPEND_LIMIT = quirk("error_402_api_key_spend_limit")
+NO_CAPACITY = quirk("error_429_too_many_concurrent_sessions")
+NO_RETRIES = RetryPolicy(max_retries=0)
+
+
+def wire(fixture: dict[str, Any]) -> bytes:
+    return json.dumps(fixture["body"]).encode()
+
+
+def posts(fake: FakeBrowserUseCloud) -> int:
+    return sum(1 for r in fake.requests if r.method == "POST")
+
+
+async def test_the_spend_limit_answer_is_its_own_payment_error(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> None:
+    fake.faults.add("POST /tasks", Fault(status=402, body=wire(SPEND_LIMIT)))
+    async with (
+        asyncio.timeout(10),
+        AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, clock=clock) as client,
+    ):
+        with pytest.raises(APIKeySpendLimitError) as info:
+            await client.tasks.create("Find flights")
+    error = info.value
+    assert isinstance(error, PaymentRequiredError)
+    assert (error.code, error.cap, error.spent) == (
+        "api_key_monthly_spend_limit_reached",
+        Decimal("10.0"),
+        Decimal("10.0213"),
+    )
+    assert error.status_code == 402
+    message = str(error)
+    assert "HTTP 402: API key monthly spend limit reached." in message
+    assert "spent $10.0213, cap $10.0" in message
+    assert "raise the key's monthly limit in the Browser Use dashboard" in message
+    assert "wait for next month" in message
+    assert "out of credits" not in message
+    assert posts(fake) == 1  # a 402 is never retried
+    assert clock.sleeps == []
+    assert fake.tasks == {}
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (made here)
+    assert type(copy) is APIKeySpendLimitError
+    assert (copy.code, copy.cap, copy.spent, str(copy)) == (
+        error.code,
+        error.cap,
+        error.spent,
+        message,
+    )
+
+
+DETAIL = {"code": "api_key_monthly_spend_limit_reached", "message": "Spend limit reached"}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (
+            402,
+            {"detail": {**DETAIL, "cap": "25", "spent": "25.0006666666666666666666666666667"}},
+            (APIKeySpendLimitError, Decimal("25"), Decimal("25.0006666666666666666666666666667")),
+        ),
+        (402, {"detail": DETAIL}, (APIKeySpendLimitError, None, None)),
+        (
+            402,
+            {"detail": {**DETAIL, "cap": None, "spent": "lots"}},
+            (APIKeySpendLimitError, None, None),
+        ),
+        (
+            402,
+            {"detail": {**DETAIL, "cap": True, "spent": "Infinity"}},
+            (APIKeySpendLimitError, None, None),
+        ),
+        (402, {"detail": {**DETAIL, "cap": 0, "spent": 0}}, (APIKeySpendLimitError, 0, 0)),
+        (402, {"detail": "Insufficient credits"}, (PaymentRequiredError, None, None)),
+        (402, {"detail": {**DETAIL, "code": "other"}}, (PaymentRequiredError, None, None)),
+        (402, {"detail": [DETAIL]}, (PaymentRequiredError, None, None)),
+        (402, {"code": DETAIL["code"]}, (PaymentRequiredError, None, None)),
+        (403, {"detail": DETAIL}, (PermissionDeniedError, None, None)),
+    ],
+)
+async def test_only_a_402_with_the_spend_limit_code_is_that_error(
+    canned: CannedServer,
+    canned_client: AsyncBrowserUse,
+    status: int,
+    body: object,
+    expected: tuple[type[Exception], Decimal | None, Decimal | None],
+) -> None:
+    canned.respond(status, json.dumps(body).encode())
+    with pytest.raises(PaymentRequiredError if status == 402 else PermissionDeniedError) as info:
+        async with asyncio.timeout(10):
+            await canned_client.tasks.create("Find flights")
+    cls, cap, spent = expected
+    assert type(info.value) is cls
+    if cls is APIKeySpendLimitError:
+        error: Any = info.value
+        assert (error.cap, error.spent) == (cap, spent)
+        assert isinstance(error.cap, Decimal | None)
+        assert isinstance(error.spent, Decimal | None)
+        assert "Spend limit reached" in str(error)
+        assert ("spent $" in str(error)) is (spent is not None)
+        assert "wait for next month" in str(error)
+    elif status == 402:
+        assert "out of credits" in str(info.value)
+
+
+Create = Callable[[AsyncBrowserUse], Awaitable[object]]
+CREATES: dict[str, Create] = {
+    "POST /tasks": lambda client: client.tasks.create("Find flights"),
+    "POST /sessions": lambda client: client.sessions.create(),
+    "POST /browsers": lambda client: client.browsers.create(),
+}
+
+
+def rows(fake: FakeBrowserUseCloud) -> tuple[int, int, int]:
+    return len(fake.tasks), len(fake.sessions), len(fake.browsers)
+
+
+@pytest.mark.parametrize("retries", [0, 3])
+@pytest.mark.parametrize("route", sorted(CREATES))
+async def test_no_capacity_creates_nothing_says_so_and_is_retried(
+    fake: FakeBrowserUseCloud, clock: RecordingClock, route: str, retries: int
+) -> None:
+    fake.max_active_sessions = 1
+    fake.create_session()
+    before = rows(fake)
+    policy = RetryPolicy(max_retries=retries, jitter=0)
+    async with (
+        asyncio.timeout(10),
+        AsyncBrowserUse(
+            api_key=fake.api_key, base_url=fake.base_url, retry=policy, clock=clock
+        ) as client,
+    ):
+        with pytest.raises(TooManyConcurrentActiveSessionsError) as info:
+            await CREATES[route](client)
+    error = info.value
+    assert isinstance(error, RateLimitError)
+    assert error.created is False
+    assert error.safe_to_retry is True
+    assert error.attempts == retries + 1
+    method, path = route.split()
+    assert str(error).startswith(f"{method} {fake.base_url}{path} failed with HTTP 429: ")
+    assert "Too many concurrent active sessions" in str(error)
+    assert "Nothing was created, so sending it again is safe" in str(error)
+    assert ".." not in str(error)  # the detail's own period is not doubled
+    assert rows(fake) == before
+    assert posts(fake) == retries + 1
+    assert clock.sleeps == [0.5, 1.0, 2.0][:retries]
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (made here)
+    assert type(copy) is TooManyConcurrentActiveSessionsError
+    assert copy.safe_to_retry is True
+
+
+async def test_another_429_to_a_create_is_not_said_to_be_safe(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> None:
+    fake.faults.add("POST /sessions", Fault(status=429, body=b'{"detail": "Rate limit exceeded"}'))
+    async with (
+        asyncio.timeout(10),
+        AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, clock=clock) as client,
+    ):
+        with pytest.raises(RateLimitError) as info:
+            await client.sessions.create()
+    assert type(info.value) is RateLimitError
+    assert not hasattr(info.value, "safe_to_retry")
+    assert "Nothing was created" not in str(info.value)
+    assert posts(fake) == 1
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("body", "no_capacity"),
+    [
+        (wire(NO_CAPACITY), True),
+        (b'{"detail": "too many concurrent active sessions (3 of 3)"}', True),
+        (b"Too many concurrent active sessions", True),  # not JSON: the text is the detail
+        (b'{"detail": {"message": "Too many concurrent active sessions"}}', True),
+        (b'{"detail": "Too many requests"}', False),
+        (b'{"detail": "Too many concurrent skill creations"}', False),
+        (b'{"message": "Too many concurrent active sessions"}', True),
+        (b"{}", False),
+    ],
+)
+async def test_no_capacity_is_recognised_by_its_detail(
+    canned: CannedServer, canned_client: AsyncBrowserUse, body: bytes, no_capacity: bool
+) -> None:
+    canned.respond(429, body)
+    with pytest.raises(RateLimitError) as info:
+        async with asyncio.timeout(10):
+            await canned_client.browsers.create()
+    assert isinstance(info.value, TooManyConcurrentActiveSessionsError) is no_capacity
+
+
+def test_the_sync_client_raises_the_same(threaded_fake: FakeBrowserUseCloud) -> None:
+    threaded_fake.max_active_sessions = 0
+    with (
+        BrowserUse(
+            api_key=threaded_fake.api_key,
+            base_url=threaded_fake.base_url,
+            retry=NO_RETRIES,
+            timeout=5,
+        ) as client,
+        pytest.raises(TooManyConcurrentActiveSessionsError) as info,
+    ):
+        client.browsers.create()
+    assert info.value.created is False
+    assert threaded_fake.browsers == {}
