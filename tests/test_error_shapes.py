@@ -20,7 +20,7 @@ from browser_use_async import (
     RetryPolicy,
     TooManyConcurrentActiveSessionsError,
 )
-from browser_use_async.testing import FakeBrowserUseCloud, Fault
+from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
 from tests.conftest import CannedServer, RecordingClock
 from tests.test_quirks import quirk
 
@@ -230,3 +230,44 @@ def test_the_sync_client_raises_the_same(threaded_fake: FakeBrowserUseCloud) -> 
         client.browsers.create()
     assert info.value.created is False
     assert threaded_fake.browsers == {}
+
+
+async def test_the_fake_refuses_creates_once_the_key_spent_its_limit(
+    fake: FakeBrowserUseCloud,
+) -> None:
+    fake.spend_limit = Decimal("0.02")
+    fake.create_task(scenario=TaskScenario(steps=2, cost_per_step="0.01"))
+    fake.advance(60)  # the task ends and is billed $0.02
+    before = rows(fake)
+    async with (
+        asyncio.timeout(10),
+        AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, retry=NO_RETRIES) as client,
+    ):
+        for route, create in CREATES.items():
+            with pytest.raises(APIKeySpendLimitError) as info:
+                await create(client)
+            assert (info.value.cap, info.value.spent) == (Decimal("0.02"), Decimal("0.02")), route
+            assert "spent $0.02, cap $0.02" in str(info.value)
+        assert rows(fake) == before
+        fake.spend_limit = Decimal("5")  # raised in the dashboard
+        created = await client.tasks.create("Find flights")
+    assert created.id in fake.tasks
+
+
+def test_the_official_sdk_reads_the_fakes_spend_limit_answer(
+    threaded_fake: FakeBrowserUseCloud,
+) -> None:
+    official = pytest.importorskip("browser_use_sdk.v2")
+    threaded_fake.spend_limit = Decimal(0)
+    with (
+        official.BrowserUse(
+            api_key=threaded_fake.api_key, base_url=threaded_fake.base_url, max_retries=0
+        ) as client,
+        pytest.raises(official.APIKeySpendLimitError) as info,
+    ):
+        client.sessions.create()
+    assert (info.value.code, info.value.cap, info.value.spent) == (
+        "api_key_monthly_spend_limit_reached",
+        0.0,
+        0.0,
+    )

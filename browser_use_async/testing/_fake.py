@@ -5,6 +5,7 @@ the SDK's own models to say what the API looks like; requests are checked agains
 OpenAPI document shipped beside this module.
 """
 
+import decimal
 import json
 import uuid
 from typing import Any
@@ -188,6 +189,17 @@ class FakeBrowserUseCloud(BackgroundServer):
     @max_active_sessions.setter
     def max_active_sessions(self, limit: int | None) -> None:
         self.store.max_active_sessions = limit
+
+    @property
+    def spend_limit(self) -> decimal.Decimal | None:
+        """The API key's monthly spend limit in USD. Once the fake has billed that much (its
+        month never ends), creating a task, session or browser answers the 402
+        `api_key_monthly_spend_limit_reached` with `cap` and `spent`."""
+        return self.store.spend_limit
+
+    @spend_limit.setter
+    def spend_limit(self, cap: decimal.Decimal | None) -> None:
+        self.store.spend_limit = cap
 
     @property
     def skill_generation_seconds(self) -> float:

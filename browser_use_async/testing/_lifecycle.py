@@ -18,6 +18,7 @@ __all__ = [
     "TERMINAL",
     "check_capacity",
     "check_credits",
+    "check_spend_limit",
     "end_task",
     "open_session",
     "parse_iso",
@@ -36,6 +37,10 @@ TOO_MANY_SESSIONS = (
 )
 
 
+SPEND_LIMIT_CODE = "api_key_monthly_spend_limit_reached"
+SPEND_LIMIT_REACHED = "API key monthly spend limit reached"
+
+
 def parse_iso(text: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
@@ -52,6 +57,15 @@ def check_capacity(store: Store) -> None:
     limit = store.max_active_sessions
     if limit is not None and store.active_sessions() >= limit:
         raise HTTPProblem(429, TOO_MANY_SESSIONS)
+
+
+def check_spend_limit(store: Store) -> None:
+    """The 402 of a key over its monthly spend limit, in the official SDK's shape
+    (`APIKeySpendLimitDetail`: code, message, cap and spent as numbers)."""
+    cap = store.spend_limit
+    if cap is not None and store.spent >= cap:
+        detail = {"code": SPEND_LIMIT_CODE, "message": SPEND_LIMIT_REACHED}
+        raise HTTPProblem(402, {**detail, "cap": float(cap), "spent": float(store.spent)})
 
 
 def check_credits(store: Store) -> None:

@@ -119,6 +119,8 @@ class Store:
         self.default_scenario = TaskScenario()
         self.scenarios: dict[str, TaskScenario] = {}
         self.max_active_sessions: int | None = None
+        self.spend_limit: decimal.Decimal | None = None
+        self.spent = decimal.Decimal(0)  # billed so far: the fake's month never ends
         self.skill_generation_seconds = 30.0
         # Timelines that drive rows on the clock; never sent on the wire.
         self.task_plans: dict[uuid.UUID, TaskPlan] = {}
@@ -141,6 +143,7 @@ class Store:
 
     def charge(self, usd: decimal.Decimal | str) -> None:
         """Take `usd` from the monthly credits first, then from the additional ones."""
+        self.spent += decimal.Decimal(usd)
         amount = float(usd)
         monthly = float(self.account["monthlyCreditsBalanceUsd"])
         from_monthly = min(max(monthly, 0.0), amount)

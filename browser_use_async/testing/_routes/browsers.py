@@ -9,7 +9,7 @@ from aiohttp import web
 
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import JSON, Call, HTTPProblem, invalid, lookup, page, reply
-from browser_use_async.testing._lifecycle import check_capacity, use_profile
+from browser_use_async.testing._lifecycle import check_capacity, check_spend_limit, use_profile
 
 __all__ = ["ROUTES", "download_token"]
 
@@ -42,6 +42,7 @@ def create_browser(call: Call) -> web.Response:
     if timeout > 240:
         raise HTTPProblem(403, MAX_TIMEOUT)
     use_profile(call.store, call.body.get("profileId"))
+    check_spend_limit(call.store)
     check_capacity(call.store)
     now = call.store.now()
     browser_id = uuid.uuid4()

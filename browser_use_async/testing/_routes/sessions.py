@@ -9,6 +9,7 @@ from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, no_
 from browser_use_async.testing._lifecycle import (
     check_capacity,
     check_credits,
+    check_spend_limit,
     open_session,
     stop_session,
     use_profile,
@@ -45,6 +46,7 @@ def list_sessions(call: Call) -> web.Response:
 
 
 def create_session(call: Call) -> web.Response:
+    check_spend_limit(call.store)
     check_credits(call.store)
     use_profile(call.store, call.body.get("profileId"))
     check_capacity(call.store)

@@ -7,6 +7,7 @@ from aiohttp import web
 from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, page, reply
 from browser_use_async.testing._lifecycle import (
     check_capacity,
+    check_spend_limit,
     end_task,
     open_session,
     parse_iso,
@@ -37,6 +38,7 @@ def _task(call: Call) -> JSON:
 
 def create_task(call: Call) -> web.Response:
     store, body = call.store, call.body
+    check_spend_limit(store)
     if body.get("sessionId") is not None:
         session = lookup(store.sessions, uuid.UUID(body["sessionId"]), "Session not found")
         if session["status"] != "active":
