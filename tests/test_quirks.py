@@ -20,8 +20,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from browser_use_async import AsyncBrowserUse, BrowserSessionStatus, TaskStatus, verify_webhook
-from browser_use_async._serde import DecodeError, decode, decode_output, parse_datetime
-from browser_use_async.models import BrowserSessionView
+from browser_use_async._serde import (
+    DecodeError,
+    checked_structure,
+    decode,
+    decode_output,
+    fast_structurer,
+    parse_datetime,
+)
+from browser_use_async.models import (
+    BrowserSessionView,
+    ProfileListResponse,
+    ProfileView,
+    TaskView,
+    WebhookEvent,
+)
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 from tests.conftest import CannedServer, RecordingClock
 
@@ -317,3 +330,24 @@ def test_every_money_string_decodes_to_its_exact_value(text: str, field: str) ->
     assert isinstance(amount, decimal.Decimal)
     assert Fraction(amount) == exact, text
     assert amount.as_tuple().exponent == -len(fraction)  # every digit written is kept
+
+
+DECODED_AS = {
+    "timestamps": ProfileListResponse,
+    "money_30_digits": BrowserSessionView,
+    "task_cost_30_digits": TaskView,
+    "browser_status_running": BrowserSessionView,
+    "profile_null_cookie_domains": ProfileView,
+    "structured_output_json_string": TaskView,
+    "structured_output_double_encoded": TaskView,
+    "webhook_session_status_update": WebhookEvent,
+}
+
+
+@pytest.mark.parametrize("name", sorted(DECODED_AS))
+def test_the_fast_path_and_cattrs_read_every_fixture_alike(name: str) -> None:
+    cls = DECODED_AS[name]
+    body = quirk(name)["body"]
+    fast = fast_structurer(cls)
+    assert fast is not None
+    assert fast(json.loads(json.dumps(body))) == checked_structure(body, cls)
