@@ -305,7 +305,6 @@ class TooManyConcurrentActiveSessionsError(RateLimitError):
 
     The create was refused before anything was made (`created` is False), so sending it again
     is safe (`safe_to_retry`) once a session ends, and a POST is retried on it by default.
-    Other 429 answers do not say whether a POST was acted on: it is not retried on them.
     """
 
     created = False

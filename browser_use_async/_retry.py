@@ -12,7 +12,6 @@ from browser_use_async._exceptions import (
     APIStatusError,
     InvalidArgumentError,
     TLSVerificationError,
-    TooManyConcurrentActiveSessionsError,
     shown,
 )
 
@@ -96,8 +95,9 @@ def _may_repeat(policy: RetryPolicy, method: str, error: APIError) -> bool:
     if isinstance(error, APIStatusError):
         if error.status_code not in policy.retry_statuses:
             return False
-        # Of the answers to a POST, only "no capacity" proves that nothing was created.
-        return idempotent or isinstance(error, TooManyConcurrentActiveSessionsError)
+        # A 429 refuses the request before any work is done (RFC 6585), so even a create
+        # was not made: "no capacity" (TooManyConcurrentActiveSessionsError) says so in words.
+        return idempotent or error.status_code == 429
     return False
 
 

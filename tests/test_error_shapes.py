@@ -176,13 +176,15 @@ async def test_no_capacity_creates_nothing_says_so_and_is_retried(
     assert copy.safe_to_retry is True
 
 
-async def test_another_429_to_a_create_is_not_said_to_be_safe(
+async def test_another_429_is_a_plain_rate_limit(
     fake: FakeBrowserUseCloud, clock: RecordingClock
 ) -> None:
     fake.faults.add("POST /sessions", Fault(status=429, body=b'{"detail": "Rate limit exceeded"}'))
     async with (
         asyncio.timeout(10),
-        AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, clock=clock) as client,
+        AsyncBrowserUse(
+            api_key=fake.api_key, base_url=fake.base_url, clock=clock, retry=NO_RETRIES
+        ) as client,
     ):
         with pytest.raises(RateLimitError) as info:
             await client.sessions.create()

@@ -241,15 +241,14 @@ async def test_post_is_retried_on_a_no_capacity_429(
     assert clock.sleeps == [0.5]
 
 
-async def test_post_is_not_retried_on_another_429(
+async def test_post_is_retried_on_a_rate_limit_429(
     fake: FakeBrowserUseCloud, retrying: AsyncBrowserUse, clock: RecordingClock
 ) -> None:
     fake.faults.add(CREATE, Fault(status=429, headers={"Retry-After": "2"}))
-    with pytest.raises(RateLimitError) as info:
-        await retrying.tasks.create("Find flights")
-    assert type(info.value) is RateLimitError
-    assert calls(fake, "POST") == 1
-    assert clock.sleeps == []
+    created = await retrying.tasks.create("Find flights")
+    assert list(fake.tasks) == [created.id]
+    assert calls(fake, "POST") == 2
+    assert clock.sleeps == [2.0]
 
 
 async def test_post_is_retried_when_it_could_not_connect(clock: RecordingClock) -> None:
