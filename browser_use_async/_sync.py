@@ -424,10 +424,18 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
     ) -> BrowserSessionListResponse:
-        """One page of browser sessions (`GET /browsers`); `iter` walks every page."""
+        """One page of browser sessions (`GET /browsers`); `iter` walks every page.
+
+        `agent_session_id` keeps the browsers of that agent session only."""
         return self._portal.run(
-            self._async.list(page_size=page_size, page_number=page_number, filter_by=filter_by)
+            self._async.list(
+                page_size=page_size,
+                page_number=page_number,
+                filter_by=filter_by,
+                agent_session_id=agent_session_id,
+            )
         )
 
     def iter(
@@ -435,9 +443,14 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
     ) -> Iterator[BrowserSessionItemView]:
-        """Every browser session matching the filter, fetching page after page."""
-        return self._portal.iterate(self._async.iter(page_size=page_size, filter_by=filter_by))
+        """Every browser session matching the filters, fetching page after page."""
+        return self._portal.iterate(
+            self._async.iter(
+                page_size=page_size, filter_by=filter_by, agent_session_id=agent_session_id
+            )
+        )
 
     def create(
         self,

@@ -41,6 +41,14 @@ def _insert_after(items: list[Any], after: str | None, new: list[Any]) -> list[A
     return [*items[:at], *new, *items[at:]]
 
 
+def _add_parameter(spec: JSON, amendment: JSON) -> None:
+    operation = spec["paths"][amendment["path"]][amendment["method"]]
+    parameters = operation.setdefault("parameters", [])
+    if any(p["name"] == amendment["value"]["name"] for p in parameters):
+        raise AmendmentError("upstream has this parameter now: delete the amendment")
+    parameters.append(copy.deepcopy(amendment["value"]))
+
+
 def _apply(schemas: dict[str, JSON], amendment: JSON) -> None:
     kind, name = amendment["add"], amendment["schema"]
     if kind == "schema":
@@ -77,11 +85,13 @@ def amended(upstream: JSON, amendments: list[JSON]) -> JSON:
         if not amendment.get("provenance"):
             raise AmendmentError(f"amendment {number} says nowhere where it comes from")
         try:
-            _apply(schemas, amendment)
+            if amendment["add"] == "parameter":
+                _add_parameter(spec, amendment)
+            else:
+                _apply(schemas, amendment)
         except (AmendmentError, KeyError, TypeError) as error:
-            target = ".".join(
-                str(amendment.get(k)) for k in ("schema", "property") if k in amendment
-            )
+            keys = ("schema", "property", "method", "path")
+            target = " ".join(str(amendment[k]) for k in keys if k in amendment)
             raise AmendmentError(f"amendment {number} ({target}): {error}") from None
     dangling = sorted(
         set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(spec))) - set(schemas)

@@ -28,7 +28,6 @@ from browser_use_async.testing._spec import operations, validator
 from tests.conftest import child_process
 
 v2 = pytest.importorskip("browser_use_sdk.v2")
-errors = pytest.importorskip("browser_use_sdk._core.errors")
 
 SPEED = 100.0
 BOUND = 60.0  # seconds a whole flavor may take before the test fails as hung
@@ -177,7 +176,7 @@ def scenario(call: Caller, *, output_files: bool) -> None:
         [file] = done.output_files
         assert call("files.task_output", tid, str(file.id)).file_name == file.file_name
     else:  # an HTTP-only fake has no way yet to give a task output files: the 404 path
-        with pytest.raises(errors.BrowserUseError, match="Output file not found"):
+        with pytest.raises(v2.BrowserUseError, match="Output file not found"):
             call("files.task_output", tid, str(uuid.uuid4()))
     third = call("tasks.create", "Stop me", session_id=str(spare.id))
     assert call("tasks.stop", str(third.id)).status.value == "stopped"
@@ -208,6 +207,7 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     assert browser.metadata == {"team": "qa"}
     assert [str(e.id) for e in browser.extensions] == [EXTENSION]
     assert call("browsers.list", page_size=5, page_number=1, filter_by="active").items
+    assert call("browsers.list", agent_session_id=sid).items == []  # the fake's are standalone
     view = call("browsers.get", bid)
     assert view.recording_available is True
     file_url = call(

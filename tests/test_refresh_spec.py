@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -49,8 +50,12 @@ def test_every_amendment_names_the_official_model_it_comes_from() -> None:
     for amendment in DOCUMENT["amendments"]:
         provenance = amendment["provenance"]
         assert provenance.startswith("browser-use-sdk==3.12.1 "), provenance
-        model = provenance.split()[1].split(".")[0]
-        assert model == amendment.get("model", amendment["schema"]), provenance
+        named = provenance.split()[1]
+        if amendment["add"] == "parameter":  # no model: the official client method sends it
+            snake = re.sub("([A-Z])", r"_\1", amendment["value"]["name"]).lower()
+            assert named == f"Browsers.list.{snake}", provenance
+        else:
+            assert named.split(".")[0] == amendment["schema"], provenance
 
 
 def test_the_amendments_add_the_fields_of_issue_13() -> None:
@@ -79,6 +84,8 @@ def test_the_amendments_add_the_fields_of_issue_13() -> None:
         ("AccountView", "tracingDisabled"),
     } <= added
     assert schemas["ThinkingLevel"]["enum"] == ["disabled", "low", "medium", "high"]
+    listing = json.loads(after)["paths"]["/browsers"]["get"]["parameters"]
+    assert [p["name"] for p in listing] == ["pageSize", "pageNumber", "filterBy", "agentSessionId"]
     codes = schemas["ProxyCountryCode"]["enum"]
     assert codes[codes.index("ch") + 1] == "ci"
     assert {"claude-opus-5", "gpt-5.5", "claude-sonnet-4-6"} <= set(
@@ -114,6 +121,14 @@ def test_the_amendments_add_the_fields_of_issue_13() -> None:
             "upstream has ['created'] now",
         ),
         ({"add": "rename", "schema": "TaskView"}, "unknown kind of amendment"),
+        (
+            {"add": "parameter", "path": "/tasks", "method": "get", "value": {"name": "after"}},
+            "upstream has this parameter now",
+        ),
+        (
+            {"add": "parameter", "path": "/nope", "method": "get", "value": {"name": "x"}},
+            "'/nope'",
+        ),
     ],
 )
 def test_an_amendment_that_does_not_apply_stops_the_refresh(
@@ -226,14 +241,14 @@ def test_the_comparison_reports_each_kind_of_difference(edit: Edit, line: str) -
 def test_sweep_each_amendment_is_needed_and_seen() -> None:
     """Left out one at a time, every amendment shows as a difference from the official
     models naming its schema: none is dead weight, and the comparison misses none."""
-    amendments = DOCUMENT["amendments"]
+    amendments = [a for a in DOCUMENT["amendments"] if a["add"] != "parameter"]
     known = {entry["line"] for entry in DOCUMENT["known_differences"]}
     missed: list[str] = []
     needed_by_another: list[str] = []
-    for index, amendment in enumerate(amendments):
-        rest = [dict(a) for i, a in enumerate(amendments) if i != index]
+    for amendment in amendments:
+        rest = [dict(a) for a in DOCUMENT["amendments"] if a is not amendment]
         for other in rest:  # one placed after the left-out property goes where it would have
-            same = other["schema"] == amendment["schema"] and "property" in amendment
+            same = other.get("schema") == amendment["schema"] and "property" in amendment
             if same and other.get("after") == amendment["property"]:
                 other["after"] = amendment.get("after")
         try:

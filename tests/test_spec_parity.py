@@ -256,7 +256,9 @@ CALLS: dict[tuple[str, str], tuple[str, Call]] = {
     ),
     ("GET", "/browsers"): (
         "browsers.list",
-        lambda c, w: c.browsers.list(page_size=5, page_number=1, filter_by="active"),
+        lambda c, w: c.browsers.list(
+            page_size=5, page_number=1, filter_by="active", agent_session_id=w["session_id"]
+        ),
     ),
     ("POST", "/browsers"): (
         "browsers.create",

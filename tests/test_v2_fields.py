@@ -293,3 +293,22 @@ async def test_sweep_of_hostile_arguments(
         "pdf_renderer_enabled",
         "solve_captchas",
     ], accepted
+
+
+async def test_browsers_are_listed_by_agent_session(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse
+) -> None:
+    async with asyncio.timeout(10):
+        session = await client.sessions.create()
+        mine = await client.browsers.create()
+        await client.browsers.create()
+        fake.browsers[mine.id]["agentSessionId"] = str(session.id)  # as the agent's browser
+        listed = await client.browsers.list(agent_session_id=str(session.id).upper())
+        walked = [b.id async for b in client.browsers.iter(agent_session_id=session.id)]
+        everything = await client.browsers.list()
+        with pytest.raises(InvalidArgumentError, match="agent_session_id must be a UUID"):
+            await client.browsers.list(agent_session_id="nope")
+    assert [b.id for b in listed.items] == walked == [mine.id]
+    assert listed.items[0].agent_session_id == session.id
+    assert everything.total_items == 2
+    assert fake.requests[3].query == {"agentSessionId": str(session.id)}

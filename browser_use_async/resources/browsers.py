@@ -5,7 +5,13 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 
 from browser_use_async._protocol import uuid_segment
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_bool, check_enum, check_int, check_text
+from browser_use_async.models._checks import (
+    check_bool,
+    check_enum,
+    check_int,
+    check_text,
+    check_uuid,
+)
 from browser_use_async.models.browsers import (
     BrowserDownloadFile,
     BrowserDownloadListResponse,
@@ -35,11 +41,15 @@ class AsyncBrowsers(AsyncResource):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
     ) -> BrowserSessionListResponse:
-        """One page of browser sessions (`GET /browsers`); `iter` walks every page."""
+        """One page of browser sessions (`GET /browsers`); `iter` walks every page.
+
+        `agent_session_id` keeps the browsers of that agent session only."""
         params = {
             **page_params(page_size, page_number),
             "filterBy": check_enum(BrowserSessionStatus, filter_by, "filter_by"),
+            "agentSessionId": check_uuid(agent_session_id, "agent_session_id"),
         }
         return await self._request("GET", "/browsers", BrowserSessionListResponse, params=params)
 
@@ -48,10 +58,16 @@ class AsyncBrowsers(AsyncResource):
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
     ) -> AsyncIterator[BrowserSessionItemView]:
-        """Every browser session matching the filter, fetching page after page."""
+        """Every browser session matching the filters, fetching page after page."""
         pages = iterate_pages(
-            lambda number: self.list(page_size=page_size, page_number=number, filter_by=filter_by)
+            lambda number: self.list(
+                page_size=page_size,
+                page_number=number,
+                filter_by=filter_by,
+                agent_session_id=agent_session_id,
+            )
         )
         async for browser in pages:
             yield browser

@@ -36,8 +36,13 @@ def _extension(extension_id: str) -> JSON:
 
 
 def list_browsers(call: Call) -> web.Response:
-    wanted = call.params["filterBy"]
-    rows = [row for row in call.store.browsers.values() if wanted in (None, row["status"])]
+    wanted, agent = call.params["filterBy"], call.params["agentSessionId"]
+    rows = [
+        row
+        for row in call.store.browsers.values()
+        if wanted in (None, row["status"])
+        and (agent is None or row["agentSessionId"] == str(agent))
+    ]
     return page(call, rows, browser_item, newest="startedAt")
 
 
