@@ -157,6 +157,11 @@ def to_str_dict(value: object, name: str) -> dict[str, str] | NotGiven | None:
     return dict(typing.cast(Mapping[str, str], value))
 
 
+def to_metadata(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
+    """attrs converter for `metadata`, a task's or a browser's labels."""
+    return to_str_dict(value, "metadata")
+
+
 def str_values(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
     """attrs validator: str keys and str values; the message names them, never the values
     (they may be secrets)."""

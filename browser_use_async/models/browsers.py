@@ -4,7 +4,7 @@ import datetime as dt
 import decimal
 import enum
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import attrs
 
@@ -16,7 +16,7 @@ from browser_use_async.models._checks import (
     in_range,
     instance_of,
     str_values,
-    to_str_dict,
+    to_metadata,
     to_uuid,
     uuid_list,
 )
@@ -52,10 +52,6 @@ class BrowserSessionUpdateAction(enum.StrEnum):
 
 def _browser_action(value: BrowserSessionUpdateAction | str) -> BrowserSessionUpdateAction:
     return check_member(BrowserSessionUpdateAction, value, "action")
-
-
-def _metadata(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
-    return to_str_dict(value, "metadata")
 
 
 def _extension_ids(value: Iterable[uuid.UUID | str] | NotGiven) -> list[uuid.UUID] | NotGiven:
@@ -132,7 +128,7 @@ class CreateBrowserSessionRequest:
     )
     metadata: dict[str, str] | NotGiven | None = attrs.field(
         default=NOT_GIVEN,
-        converter=_metadata,
+        converter=to_metadata,
         validator=[str_values, at_most_items(10)],
     )
     timeout: int | NotGiven = attrs.field(default=NOT_GIVEN, validator=in_range(1, 240))

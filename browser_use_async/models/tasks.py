@@ -24,6 +24,7 @@ from browser_use_async.models._checks import (
     str_list,
     str_values,
     text,
+    to_metadata,
     to_str_dict,
     to_uuid,
 )
@@ -200,10 +201,6 @@ def _vision(value: bool | Literal["auto"] | NotGiven) -> bool | Literal["auto"] 
     return value
 
 
-def _metadata(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
-    return to_str_dict(value, "metadata")
-
-
 def _secrets(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
     return to_str_dict(value, "secrets")
 
@@ -230,7 +227,7 @@ class CreateTaskRequest:
     session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
     metadata: dict[str, str] | NotGiven | None = attrs.field(
         default=NOT_GIVEN,
-        converter=_metadata,
+        converter=to_metadata,
         validator=[str_values, at_most_items(10)],
     )
     secrets: dict[str, str] | NotGiven | None = attrs.field(
