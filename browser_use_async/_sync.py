@@ -424,10 +424,18 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
     ) -> BrowserSessionListResponse:
-        """One page of browser sessions (`GET /browsers`); `iter` walks every page."""
+        """One page of browser sessions (`GET /browsers`); `iter` walks every page.
+
+        `agent_session_id` keeps the browsers of that agent session only."""
         return self._portal.run(
-            self._async.list(page_size=page_size, page_number=page_number, filter_by=filter_by)
+            self._async.list(
+                page_size=page_size,
+                page_number=page_number,
+                filter_by=filter_by,
+                agent_session_id=agent_session_id,
+            )
         )
 
     def iter(
@@ -435,37 +443,52 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
     ) -> Iterator[BrowserSessionItemView]:
-        """Every browser session matching the filter, fetching page after page."""
-        return self._portal.iterate(self._async.iter(page_size=page_size, filter_by=filter_by))
+        """Every browser session matching the filters, fetching page after page."""
+        return self._portal.iterate(
+            self._async.iter(
+                page_size=page_size, filter_by=filter_by, agent_session_id=agent_session_id
+            )
+        )
 
     def create(
         self,
         *,
         profile_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
         proxy_country_code: ProxyCountryCode | str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         timeout: int | NotGiven = NOT_GIVEN,
         browser_screen_width: int | NotGiven | None = NOT_GIVEN,
         browser_screen_height: int | NotGiven | None = NOT_GIVEN,
         allow_resizing: bool | NotGiven = NOT_GIVEN,
+        pdf_renderer_enabled: bool | NotGiven = NOT_GIVEN,
+        solve_captchas: bool | NotGiven = NOT_GIVEN,
         custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
         enable_recording: bool | NotGiven = NOT_GIVEN,
+        extension_ids: Iterable[uuid.UUID | str] | NotGiven = NOT_GIVEN,
     ) -> BrowserSessionItemView:
         """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
 
         `timeout` is the browser's lifetime in minutes (1 to 240; the API's default is 60),
-        not a network timeout. `proxy_country_code=None` turns the proxy off.
+        not a network timeout. `proxy_country_code=None` turns the proxy off. `metadata`
+        labels the browser (up to 10 str pairs); `extension_ids` installs up to 3 extensions.
+        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False.
         """
         return self._portal.run(
             self._async.create(
                 profile_id=profile_id,
                 proxy_country_code=proxy_country_code,
+                metadata=metadata,
                 timeout=timeout,
                 browser_screen_width=browser_screen_width,
                 browser_screen_height=browser_screen_height,
                 allow_resizing=allow_resizing,
+                pdf_renderer_enabled=pdf_renderer_enabled,
+                solve_captchas=solve_captchas,
                 custom_proxy=custom_proxy,
                 enable_recording=enable_recording,
+                extension_ids=extension_ids,
             )
         )
 

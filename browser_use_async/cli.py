@@ -130,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--max-steps", type=int)
     create.add_argument("--llm")
+    create.add_argument("--thinking-level", help="disabled, low, medium or high")
     create.add_argument("--start-url")
     wait = tasks.add_parser("wait", parents=[common], help="follow a task until it ends")
     wait.add_argument("task_id")
@@ -224,7 +225,12 @@ def _check(args: argparse.Namespace) -> None:
     if args.command == "create":
         if args.keep_running and not args.wait:
             raise InvalidArgumentError("--keep-running goes with --wait")
-        options = {"max_steps": args.max_steps, "llm": args.llm, "start_url": args.start_url}
+        options = {
+            "max_steps": args.max_steps,
+            "llm": args.llm,
+            "thinking_level": args.thinking_level,
+            "start_url": args.start_url,
+        }
         given = {name: value for name, value in options.items() if value is not None}
         args.body = CreateTaskRequest(task=args.prompt, **given)
 

@@ -12,6 +12,7 @@ from tests.conftest import CannedServer
 from tests.samples import TASK_ID
 
 PROJECT_ID = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+API_KEY_ID = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
 
 
 def account(**overrides: Any) -> dict[str, Any]:
@@ -21,6 +22,8 @@ def account(**overrides: Any) -> dict[str, Any]:
         "monthlyCreditsBalanceUsd": 10,
         "additionalCreditsBalanceUsd": 2.34,
         "rateLimit": 60,
+        "concurrentSessionLimit": 25,
+        "activeSessionCount": 3,
         "planInfo": {
             "planName": "Pro",
             "subscriptionStatus": "active",
@@ -30,6 +33,8 @@ def account(**overrides: Any) -> dict[str, Any]:
         },
         "isFreeTier": False,
         "projectId": PROJECT_ID,
+        "apiKeyId": API_KEY_ID,
+        "tracingDisabled": True,
     }
     body.update(overrides)
     return body
@@ -47,6 +52,8 @@ async def test_account(canned: CannedServer, canned_client: AsyncBrowserUse) -> 
         monthly_credits_balance_usd=decimal.Decimal(10),
         additional_credits_balance_usd=decimal.Decimal("2.34"),
         rate_limit=60,
+        concurrent_session_limit=25,
+        active_session_count=3,
         plan_info=PlanInfo(
             plan_name="Pro",
             subscription_status="active",
@@ -56,6 +63,8 @@ async def test_account(canned: CannedServer, canned_client: AsyncBrowserUse) -> 
         ),
         is_free_tier=False,
         project_id=uuid.UUID(PROJECT_ID),
+        api_key_id=uuid.UUID(API_KEY_ID),
+        tracing_disabled=True,
     )
     assert isinstance(result.total_credits_balance_usd, decimal.Decimal)
     # the balances are exact: 12.34 - 10 is 2.34, not 2.3399999999999999
@@ -66,11 +75,13 @@ async def test_account(canned: CannedServer, canned_client: AsyncBrowserUse) -> 
 
 async def test_account_defaults(canned: CannedServer, canned_client: AsyncBrowserUse) -> None:
     body = account()
-    del body["name"], body["isFreeTier"]
+    del body["name"], body["isFreeTier"], body["apiKeyId"], body["tracingDisabled"]
     canned.respond(200, json.dumps(body).encode())
     result = await canned_client.billing.account()
     assert result.name is None
     assert result.is_free_tier is False
+    assert result.api_key_id is None
+    assert result.tracing_disabled is False
 
 
 @pytest.mark.parametrize(
@@ -80,6 +91,8 @@ async def test_account_defaults(canned: CannedServer, canned_client: AsyncBrowse
         ({"rateLimit": 1.5}, "@ $.rateLimit"),
         ({"totalCreditsBalanceUsd": True}, "@ $.totalCreditsBalanceUsd"),
         ({"projectId": TASK_ID[:-1]}, "@ $.projectId"),
+        ({"activeSessionCount": "3"}, "@ $.activeSessionCount"),
+        ({"concurrentSessionLimit": None}, "@ $.concurrentSessionLimit"),
     ],
 )
 async def test_account_that_does_not_validate(

@@ -303,6 +303,7 @@ def test_a_wait_that_times_out_says_how_to_stop_the_task(
         (["--keep-running"], "--keep-running goes with --wait"),
         (["--max-steps", "0"], "max_steps"),
         (["--llm", ""], "llm"),
+        (["--thinking-level", "max"], "thinking_level must be one of disabled, low, medium, high"),
     ],
 )
 def test_create_checks_its_arguments_before_sending(
@@ -331,3 +332,11 @@ def test_the_parsed_arguments_hide_the_api_key() -> None:
     assert "bu_very_secret" not in repr(args)
     assert "bu_very_secret" not in repr(vars(args))
     assert args.api_key == "bu_very_secret"
+
+
+def test_create_sends_the_thinking_level(capsys: pytest.CaptureFixture[str]) -> None:
+    with FakeBrowserUseCloud() as fake:
+        argv = cli_on(fake, "tasks", "create", "Find", "--thinking-level", "high", "--llm", "o3")
+        code, _, err = run(capsys, *argv)
+        assert code == 0, err
+        assert fake.requests[0].json() == {"task": "Find", "llm": "o3", "thinkingLevel": "high"}

@@ -4,6 +4,7 @@ from browser_use_async.models.billing import AccountView, PlanInfo
 from browser_use_async.models.browsers import (
     BrowserDownloadFile,
     BrowserDownloadListResponse,
+    BrowserExtensionView,
     BrowserSessionItemView,
     BrowserSessionListResponse,
     BrowserSessionStatus,
@@ -63,6 +64,7 @@ from browser_use_async.models.skills import (
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     FileView,
+    SupportedLLMs,
     TaskCreatedResponse,
     TaskEvent,
     TaskItemView,
@@ -74,6 +76,7 @@ from browser_use_async.models.tasks import (
     TaskStepView,
     TaskUpdateAction,
     TaskView,
+    ThinkingLevel,
     UpdateTaskRequest,
 )
 from browser_use_async.models.webhooks import WebhookEvent
@@ -83,6 +86,7 @@ __all__ = [
     "AccountView",
     "BrowserDownloadFile",
     "BrowserDownloadListResponse",
+    "BrowserExtensionView",
     "BrowserSessionItemView",
     "BrowserSessionListResponse",
     "BrowserSessionStatus",
@@ -123,6 +127,7 @@ __all__ = [
     "SkillListResponse",
     "SkillResponse",
     "SkillsGenerationStatus",
+    "SupportedLLMs",
     "TaskCreatedResponse",
     "TaskEvent",
     "TaskItemView",
@@ -135,6 +140,7 @@ __all__ = [
     "TaskStepView",
     "TaskUpdateAction",
     "TaskView",
+    "ThinkingLevel",
     "UpdateBrowserSessionRequest",
     "UpdateSessionRequest",
     "UpdateSkillRequest",

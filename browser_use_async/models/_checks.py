@@ -145,15 +145,21 @@ def to_uuid(value: uuid.UUID | str | NotGiven | None) -> uuid.UUID | NotGiven | 
     return check_uuid(value, "id")
 
 
-def to_str_dict(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
-    """attrs converter: a mapping copied into a dict (`str_values` checks what is in it)."""
+def to_str_dict(value: object, name: str) -> dict[str, str] | NotGiven | None:
+    """A mapping copied into a dict, for the models' converters (`str_values` checks what
+    is in it); NOT_GIVEN and None pass."""
     if value is None or isinstance(value, NotGiven):
         return value
     if not isinstance(value, Mapping):
         raise InvalidArgumentError(
-            f"expected a mapping of str to str, got a {type(value).__name__}"
+            f"{name} must be a mapping of str to str, got a {type(value).__name__}"
         )
-    return dict(value)
+    return dict(typing.cast(Mapping[str, str], value))
+
+
+def to_metadata(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
+    """attrs converter for `metadata`, a task's or a browser's labels."""
+    return to_str_dict(value, "metadata")
 
 
 def str_values(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
@@ -187,6 +193,17 @@ def strings(value: object, name: str) -> list[str]:
             )
     texts = typing.cast(list[str], items)
     return sorted(texts) if isinstance(value, AbstractSet) else texts
+
+
+def uuid_list(value: object, name: str) -> list[uuid.UUID] | NotGiven:
+    """A list of UUIDs (`uuid.UUID`s or canonical strings) from any iterable but a str or a
+    mapping; a set's in sorted order, as in `strings`."""
+    if isinstance(value, NotGiven):
+        return value
+    if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(f"{name} must be a list of UUIDs, got {shown(value)}")  # pyright: ignore[reportUnknownArgumentType]
+    ids = [parse_uuid(item, f"each of {name}") for item in typing.cast(Iterable[object], value)]
+    return sorted(ids) if isinstance(value, AbstractSet) else ids
 
 
 def str_list(value: Iterable[str] | NotGiven | None, name: str) -> list[str] | NotGiven | None:

@@ -59,6 +59,7 @@ class ProxyCountryCode(enum.StrEnum):
     CF = "cf"
     CG = "cg"
     CH = "ch"
+    CI = "ci"
     CK = "ck"
     CL = "cl"
     CM = "cm"

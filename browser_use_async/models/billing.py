@@ -25,13 +25,19 @@ class AccountView:
 
     The balances arrive as JSON numbers and are read as `decimal.Decimal` (by their shortest
     decimal form), like `TaskView.cost`, so that amounts of money add up exactly.
+    `active_session_count` of `concurrent_session_limit` browser sessions are running now;
+    `api_key_id` names the key the call was made with.
     """
 
     total_credits_balance_usd: decimal.Decimal
     monthly_credits_balance_usd: decimal.Decimal
     additional_credits_balance_usd: decimal.Decimal
     rate_limit: int
+    concurrent_session_limit: int
+    active_session_count: int
     plan_info: PlanInfo
     project_id: uuid.UUID
     name: str | None = None
     is_free_tier: bool = False
+    api_key_id: uuid.UUID | None = None
+    tracing_disabled: bool = False

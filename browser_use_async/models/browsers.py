@@ -4,17 +4,29 @@ import datetime as dt
 import decimal
 import enum
 import uuid
+from collections.abc import Iterable
 
 import attrs
 
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import boolean, check_member, in_range, instance_of, to_uuid
+from browser_use_async.models._checks import (
+    at_most_items,
+    boolean,
+    check_member,
+    in_range,
+    instance_of,
+    str_values,
+    to_metadata,
+    to_uuid,
+    uuid_list,
+)
 from browser_use_async.models._shared import ProxyCountryCode, to_proxy_country_code
 from browser_use_async.models.sessions import CustomProxy
 
 __all__ = [
     "BrowserDownloadFile",
     "BrowserDownloadListResponse",
+    "BrowserExtensionView",
     "BrowserSessionItemView",
     "BrowserSessionListResponse",
     "BrowserSessionStatus",
@@ -42,12 +54,27 @@ def _browser_action(value: BrowserSessionUpdateAction | str) -> BrowserSessionUp
     return check_member(BrowserSessionUpdateAction, value, "action")
 
 
+def _extension_ids(value: Iterable[uuid.UUID | str] | NotGiven) -> list[uuid.UUID] | NotGiven:
+    return uuid_list(value, "extension_ids")
+
+
+@attrs.frozen(kw_only=True)
+class BrowserExtensionView:
+    """An extension installed in a browser; `runtime_id` is its Chromium id, as in
+    `chrome-extension://{runtime_id}/`, and `id` the one `extension_ids` named."""
+
+    id: uuid.UUID
+    runtime_id: str
+    version: str
+
+
 @attrs.frozen(kw_only=True)
 class BrowserSessionItemView:
     """A browser session as listed by `GET /browsers` and returned by `POST /browsers`.
 
     Connect to `cdp_url` with a CDP client; watch at `live_url`. Costs are US dollars.
-    `agent_session_id` is set when an agent session created the browser.
+    `agent_session_id` is set when an agent session created the browser; `metadata` holds
+    the labels it was created with and `extensions` what it installed, in that order.
     """
 
     id: uuid.UUID
@@ -62,11 +89,17 @@ class BrowserSessionItemView:
     browser_cost: decimal.Decimal = decimal.Decimal(0)
     agent_session_id: uuid.UUID | None = None
     recording_url: str | None = None
+    metadata: dict[str, str] = attrs.field(factory=lambda: {})
+    extensions: list[BrowserExtensionView] = attrs.field(factory=lambda: [])
 
 
 @attrs.frozen(kw_only=True)
 class BrowserSessionView(BrowserSessionItemView):
-    """A browser session (`GET /browsers/{session_id}`): the same fields as in the list."""
+    """A browser session (`GET /browsers/{session_id}`): the list's fields, and whether a
+    recording can still appear (`recording_available`): poll for `recording_url` while True.
+    """
+
+    recording_available: bool = True
 
 
 @attrs.frozen(kw_only=True)
@@ -85,11 +118,18 @@ class CreateBrowserSessionRequest:
 
     `timeout` is the session's lifetime in minutes (1 to 240; the API's default is 60).
     `proxy_country_code=None` turns the proxy off; left out, the API uses a US proxy.
+    `metadata` labels the browser (up to 10 str pairs); `extension_ids` installs up to 3
+    extensions. PDFs render in a tab and CAPTCHAs are solved unless turned off.
     """
 
     profile_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
     proxy_country_code: ProxyCountryCode | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=to_proxy_country_code
+    )
+    metadata: dict[str, str] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN,
+        converter=to_metadata,
+        validator=[str_values, at_most_items(10)],
     )
     timeout: int | NotGiven = attrs.field(default=NOT_GIVEN, validator=in_range(1, 240))
     browser_screen_width: int | NotGiven | None = attrs.field(
@@ -99,10 +139,15 @@ class CreateBrowserSessionRequest:
         default=NOT_GIVEN, validator=in_range(320, 3456)
     )
     allow_resizing: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    pdf_renderer_enabled: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    solve_captchas: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     custom_proxy: CustomProxy | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=instance_of(CustomProxy)
     )
     enable_recording: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    extension_ids: list[uuid.UUID] | NotGiven = attrs.field(
+        default=NOT_GIVEN, converter=_extension_ids, validator=at_most_items(3)
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -15,6 +15,7 @@ from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models._checks import (
     at_most_items,
     boolean,
+    check_enum,
     check_member,
     hidden,
     in_range,
@@ -23,6 +24,7 @@ from browser_use_async.models._checks import (
     str_list,
     str_values,
     text,
+    to_metadata,
     to_str_dict,
     to_uuid,
 )
@@ -50,6 +52,61 @@ _TERMINAL = frozenset({TaskStatus.FINISHED, TaskStatus.FAILED, TaskStatus.STOPPE
 def is_final(status: TaskStatus | str) -> bool:
     """True for finished, failed and stopped; False for the rest, and for unknown statuses."""
     return status in _TERMINAL
+
+
+class SupportedLLMs(enum.StrEnum):
+    """The LLM ids the API lists for `llm` and `judge_llm`. The list is open: any other id
+    is sent as it is, so a model newer than this SDK can be used by name."""
+
+    BROWSER_USE_LLM = "browser-use-llm"
+    BROWSER_USE_2_0 = "browser-use-2.0"
+    BU_2_0_MINI_PREVIEW = "bu-2-0-mini-preview"
+    GPT_4_1 = "gpt-4.1"
+    GPT_4_1_MINI = "gpt-4.1-mini"
+    O4_MINI = "o4-mini"
+    O3 = "o3"
+    GPT_5_5 = "gpt-5.5"
+    GPT_5_6_SOL = "gpt-5.6-sol"
+    GPT_5_6_TERRA = "gpt-5.6-terra"
+    GPT_5_6_LUNA = "gpt-5.6-luna"
+    GEMINI_2_5_FLASH = "gemini-2.5-flash"
+    GEMINI_2_5_PRO = "gemini-2.5-pro"
+    GEMINI_3_PRO_PREVIEW = "gemini-3-pro-preview"
+    GEMINI_3_1_PRO_PREVIEW = "gemini-3.1-pro-preview"
+    GEMINI_3_FLASH_PREVIEW = "gemini-3-flash-preview"
+    GEMINI_3_5_FLASH = "gemini-3.5-flash"
+    GEMINI_FLASH_LATEST = "gemini-flash-latest"
+    GEMINI_FLASH_LITE_LATEST = "gemini-flash-lite-latest"
+    CLAUDE_SONNET_4_20250514 = "claude-sonnet-4-20250514"
+    CLAUDE_SONNET_4_5_20250929 = "claude-sonnet-4-5-20250929"
+    CLAUDE_SONNET_5 = "claude-sonnet-5"
+    CLAUDE_SONNET_4_6 = "claude-sonnet-4-6"
+    CLAUDE_OPUS_4_5_20251101 = "claude-opus-4-5-20251101"
+    CLAUDE_OPUS_4_7 = "claude-opus-4-7"
+    CLAUDE_OPUS_4_8 = "claude-opus-4-8"
+    CLAUDE_OPUS_5 = "claude-opus-5"
+    GLM_5_2 = "glm-5.2"
+    MINIMAX_M3 = "minimax-m3"
+    GROK_4_6 = "grok-4.6"
+    GLM_5_3_FLASH = "glm-5.3-flash"
+    DEEPSEEK_V4_FLASH_VISION = "deepseek-v4-flash-vision"
+    LLAMA_4_MAVERICK_17B_128E_INSTRUCT = "llama-4-maverick-17b-128e-instruct"
+    CLAUDE_3_7_SONNET_20250219 = "claude-3-7-sonnet-20250219"
+
+
+class ThinkingLevel(enum.StrEnum):
+    """How deeply the model reasons (`thinking_level`); which levels a model takes varies."""
+
+    DISABLED = "disabled"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+def _thinking_level(
+    value: ThinkingLevel | str | NotGiven | None,
+) -> ThinkingLevel | NotGiven | None:
+    return check_enum(ThinkingLevel, value, "thinking_level")
 
 
 class TaskUpdateAction(enum.StrEnum):
@@ -144,6 +201,10 @@ def _vision(value: bool | Literal["auto"] | NotGiven) -> bool | Literal["auto"] 
     return value
 
 
+def _secrets(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | NotGiven | None:
+    return to_str_dict(value, "secrets")
+
+
 def _allowed_domains(value: Iterable[str] | NotGiven | None) -> list[str] | NotGiven | None:
     return str_list(value, "allowed_domains")
 
@@ -157,7 +218,7 @@ class CreateTaskRequest:
     """Body of `POST /tasks`. Fields left as `NOT_GIVEN` are not sent; `None` is sent as null."""
 
     task: str = attrs.field(validator=required_text(1, 50000))
-    llm: str | NotGiven = attrs.field(default=NOT_GIVEN, validator=text(1))
+    llm: SupportedLLMs | str | NotGiven = attrs.field(default=NOT_GIVEN, validator=text(1))
     start_url: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text())
     max_steps: int | NotGiven = attrs.field(default=NOT_GIVEN, validator=in_range(1, 10000))
     structured_output: str | NotGiven | None = attrs.field(
@@ -165,10 +226,12 @@ class CreateTaskRequest:
     )
     session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
     metadata: dict[str, str] | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_str_dict, validator=[str_values, at_most_items(10)]
+        default=NOT_GIVEN,
+        converter=to_metadata,
+        validator=[str_values, at_most_items(10)],
     )
     secrets: dict[str, str] | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_str_dict, validator=str_values, repr=hidden
+        default=NOT_GIVEN, converter=_secrets, validator=str_values, repr=hidden
     )
     allowed_domains: list[str] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=_allowed_domains
@@ -181,6 +244,9 @@ class CreateTaskRequest:
     highlight_elements: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     flash_mode: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     thinking: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    thinking_level: ThinkingLevel | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_thinking_level
+    )
     vision: bool | Literal["auto"] | NotGiven = attrs.field(default=NOT_GIVEN, converter=_vision)
     system_prompt_extension: str | NotGiven = attrs.field(
         default=NOT_GIVEN, validator=text(0, 10000)
@@ -189,14 +255,16 @@ class CreateTaskRequest:
     judge_ground_truth: str | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=text(0, 10000)
     )
-    judge_llm: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(1))
+    judge_llm: SupportedLLMs | str | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=text(1)
+    )
     skill_ids: list[str] | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=_skill_ids)
 
 
 class TaskOptions(TypedDict, total=False):
     """The optional arguments of `tasks.create` and `tasks.run`: `CreateTaskRequest`'s fields."""
 
-    llm: str
+    llm: SupportedLLMs | str
     start_url: str | None
     max_steps: int
     structured_output: StructuredOutput | None
@@ -209,11 +277,12 @@ class TaskOptions(TypedDict, total=False):
     highlight_elements: bool
     flash_mode: bool
     thinking: bool
+    thinking_level: ThinkingLevel | str | None
     vision: bool | Literal["auto"]
     system_prompt_extension: str
     judge: bool
     judge_ground_truth: str | None
-    judge_llm: str | None
+    judge_llm: SupportedLLMs | str | None
     skill_ids: Iterable[str] | None
 
 

@@ -1,11 +1,17 @@
 """`client.browsers`: the browser session operations of the v2 API."""
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping
 
 from browser_use_async._protocol import uuid_segment
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_bool, check_enum, check_int, check_text
+from browser_use_async.models._checks import (
+    check_bool,
+    check_enum,
+    check_int,
+    check_text,
+    check_uuid,
+)
 from browser_use_async.models.browsers import (
     BrowserDownloadFile,
     BrowserDownloadListResponse,
@@ -35,11 +41,15 @@ class AsyncBrowsers(AsyncResource):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
     ) -> BrowserSessionListResponse:
-        """One page of browser sessions (`GET /browsers`); `iter` walks every page."""
+        """One page of browser sessions (`GET /browsers`); `iter` walks every page.
+
+        `agent_session_id` keeps the browsers of that agent session only."""
         params = {
             **page_params(page_size, page_number),
             "filterBy": check_enum(BrowserSessionStatus, filter_by, "filter_by"),
+            "agentSessionId": check_uuid(agent_session_id, "agent_session_id"),
         }
         return await self._request("GET", "/browsers", BrowserSessionListResponse, params=params)
 
@@ -48,10 +58,16 @@ class AsyncBrowsers(AsyncResource):
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
     ) -> AsyncIterator[BrowserSessionItemView]:
-        """Every browser session matching the filter, fetching page after page."""
+        """Every browser session matching the filters, fetching page after page."""
         pages = iterate_pages(
-            lambda number: self.list(page_size=page_size, page_number=number, filter_by=filter_by)
+            lambda number: self.list(
+                page_size=page_size,
+                page_number=number,
+                filter_by=filter_by,
+                agent_session_id=agent_session_id,
+            )
         )
         async for browser in pages:
             yield browser
@@ -61,27 +77,37 @@ class AsyncBrowsers(AsyncResource):
         *,
         profile_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
         proxy_country_code: ProxyCountryCode | str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
         timeout: int | NotGiven = NOT_GIVEN,
         browser_screen_width: int | NotGiven | None = NOT_GIVEN,
         browser_screen_height: int | NotGiven | None = NOT_GIVEN,
         allow_resizing: bool | NotGiven = NOT_GIVEN,
+        pdf_renderer_enabled: bool | NotGiven = NOT_GIVEN,
+        solve_captchas: bool | NotGiven = NOT_GIVEN,
         custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
         enable_recording: bool | NotGiven = NOT_GIVEN,
+        extension_ids: Iterable[uuid.UUID | str] | NotGiven = NOT_GIVEN,
     ) -> BrowserSessionItemView:
         """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
 
         `timeout` is the browser's lifetime in minutes (1 to 240; the API's default is 60),
-        not a network timeout. `proxy_country_code=None` turns the proxy off.
+        not a network timeout. `proxy_country_code=None` turns the proxy off. `metadata`
+        labels the browser (up to 10 str pairs); `extension_ids` installs up to 3 extensions.
+        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False.
         """
         body = CreateBrowserSessionRequest(
             profile_id=profile_id,
             proxy_country_code=proxy_country_code,
+            metadata=metadata,
             timeout=timeout,
             browser_screen_width=browser_screen_width,
             browser_screen_height=browser_screen_height,
             allow_resizing=allow_resizing,
+            pdf_renderer_enabled=pdf_renderer_enabled,
+            solve_captchas=solve_captchas,
             custom_proxy=custom_proxy,
             enable_recording=enable_recording,
+            extension_ids=extension_ids,
         )
         return await self._request("POST", "/browsers", BrowserSessionItemView, body)
 

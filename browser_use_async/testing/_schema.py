@@ -4,7 +4,7 @@ It answers in the shape FastAPI gives pydantic v2 errors (`{"type", "loc", "msg"
 so a request the real API would refuse is refused by the fake in the same words. It knows
 `type`, `format` (uuid, date-time), `enum`, `const`, `required`, `properties`,
 `additionalProperties`, `items`, `anyOf`, `$ref`, `minLength`/`maxLength`,
-`minimum`/`maximum` and `pattern`, and fills in `default`s as it goes.
+`minimum`/`maximum`, `maxItems` and `pattern`, and fills in `default`s as it goes.
 """
 
 import copy
@@ -170,6 +170,22 @@ class SchemaValidator:
             return value
         items: JSON = schema.get("items", {})
         given = typing.cast(list[object], value)
+        high = schema.get("maxItems")
+        if high is not None and len(given) > high:
+            count, noun = len(given), "item" if high == 1 else "items"
+            msg = f"List should have at most {high} {noun} after validation, not {count}"
+            out.append(
+                _issue(
+                    "too_long",
+                    loc,
+                    msg,
+                    given,
+                    field_type="List",
+                    max_length=high,
+                    actual_length=count,
+                )
+            )
+            return given
         return [self._check(items, item, (*loc, i), out, text) for i, item in enumerate(given)]
 
     def _constraints(self, schema: JSON, value: Any, loc: Loc, out: list[Issue]) -> None:

@@ -15,6 +15,7 @@ from browser_use_async.testing._clock import FakeClock
 __all__ = ["Blob", "Presigned", "Store", "TaskPlan", "TaskScenario", "UploadedFile"]
 
 JSON = dict[str, Any]
+UNLIMITED_SESSIONS = 1000
 
 
 @attrs.frozen
@@ -90,6 +91,8 @@ def _account() -> JSON:
         },
         "isFreeTier": False,
         "projectId": str(uuid.uuid4()),
+        "apiKeyId": str(uuid.uuid4()),
+        "tracingDisabled": False,
     }
 
 
@@ -137,6 +140,16 @@ class Store:
     def active_sessions(self) -> int:
         rows = [*self.sessions.values(), *self.browsers.values()]
         return sum(row["status"] == "active" for row in rows)
+
+    def account_view(self) -> JSON:
+        """`GET /billing/account`: the account with its live session count and limit (with
+        no `max_active_sessions`, the fake limits nothing and reports UNLIMITED_SESSIONS)."""
+        limit = self.max_active_sessions
+        return {
+            **self.account,
+            "concurrentSessionLimit": UNLIMITED_SESSIONS if limit is None else limit,
+            "activeSessionCount": self.active_sessions(),
+        }
 
     def balance(self) -> float:
         return float(self.account["totalCreditsBalanceUsd"])

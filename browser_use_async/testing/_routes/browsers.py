@@ -24,10 +24,26 @@ def _browser(call: Call) -> JSON:
     return lookup(call.store.browsers, call.params["session_id"], "Session not found")
 
 
+def browser_item(row: JSON) -> JSON:
+    """A browser as lists and `POST /browsers` show it: without `recordingAvailable`."""
+    return {k: v for k, v in row.items() if k != "recordingAvailable"}
+
+
+def _extension(extension_id: str) -> JSON:
+    """An installed extension: its Chromium id is 32 letters a-p, derived here from its id."""
+    runtime = "".join(chr(ord("a") + int(digit, 16)) for digit in uuid.UUID(extension_id).hex)
+    return {"id": extension_id, "runtimeId": runtime, "version": "1.0.0"}
+
+
 def list_browsers(call: Call) -> web.Response:
-    wanted = call.params["filterBy"]
-    rows = [row for row in call.store.browsers.values() if wanted in (None, row["status"])]
-    return page(call, rows, newest="startedAt")
+    wanted, agent = call.params["filterBy"], call.params["agentSessionId"]
+    rows = [
+        row
+        for row in call.store.browsers.values()
+        if wanted in (None, row["status"])
+        and (agent is None or row["agentSessionId"] == str(agent))
+    ]
+    return page(call, rows, browser_item, newest="startedAt")
 
 
 def create_browser(call: Call) -> web.Response:
@@ -59,13 +75,22 @@ def create_browser(call: Call) -> web.Response:
         "browserCost": "0",
         "agentSessionId": None,
         "recordingUrl": None,
+        "recordingAvailable": call.body["enableRecording"],
+        "metadata": call.body.get("metadata") or {},
+        "extensions": [_extension(extension) for extension in call.body["extensionIds"]],
     }
     call.store.browsers[browser_id] = row
-    return reply(row, status=201)
+    return reply(browser_item(row), status=201)
 
 
 def get_browser(call: Call) -> web.Response:
-    return reply(_browser(call))
+    """A stopped browser that recorded has its recording: only here, never in the stop's
+    answer (the upload starts when the browser stops)."""
+    row = _browser(call)
+    if row["status"] == "stopped" and row["recordingAvailable"] and row["recordingUrl"] is None:
+        token = call.store.add_blob("video/mp4", b"fake recording", f"recording-{row['id']}")
+        row["recordingUrl"] = call.blob_url(token)
+    return reply(row)
 
 
 def update_browser(call: Call) -> web.Response:

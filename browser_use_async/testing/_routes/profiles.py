@@ -58,7 +58,7 @@ def delete_profile(call: Call) -> web.Response:
 
 
 def billing_account(call: Call) -> web.Response:
-    return reply(call.store.account)
+    return reply(call.store.account_view())
 
 
 ROUTES = {
