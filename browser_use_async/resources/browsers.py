@@ -2,9 +2,10 @@
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import Unpack
 
-from browser_use_async._protocol import uuid_segment
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import check_bool, check_enum, check_int, check_text
 from browser_use_async.models.browsers import (
     BrowserDownloadFile,
@@ -35,23 +36,30 @@ class AsyncBrowsers(AsyncResource):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionListResponse:
         """One page of browser sessions (`GET /browsers`); `iter` walks every page."""
         params = {
             **page_params(page_size, page_number),
             "filterBy": check_enum(BrowserSessionStatus, filter_by, "filter_by"),
         }
-        return await self._request("GET", "/browsers", BrowserSessionListResponse, params=params)
+        return await self._request(
+            "GET", "/browsers", BrowserSessionListResponse, params=params, extra=extra
+        )
 
     async def iter(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[BrowserSessionItemView]:
         """Every browser session matching the filter, fetching page after page."""
+        conceal(extra)
         pages = iterate_pages(
-            lambda number: self.list(page_size=page_size, page_number=number, filter_by=filter_by)
+            lambda number: self.list(
+                page_size=page_size, page_number=number, filter_by=filter_by, **extra
+            )
         )
         async for browser in pages:
             yield browser
@@ -67,6 +75,7 @@ class AsyncBrowsers(AsyncResource):
         allow_resizing: bool | NotGiven = NOT_GIVEN,
         custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
         enable_recording: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionItemView:
         """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
 
@@ -83,22 +92,35 @@ class AsyncBrowsers(AsyncResource):
             custom_proxy=custom_proxy,
             enable_recording=enable_recording,
         )
-        return await self._request("POST", "/browsers", BrowserSessionItemView, body)
+        return await self._request("POST", "/browsers", BrowserSessionItemView, body, extra=extra)
 
-    async def get(self, session_id: uuid.UUID | str) -> BrowserSessionView:
+    async def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> BrowserSessionView:
         """A browser session with its URLs and costs (`GET /browsers/{session_id}`)."""
-        return await self._request("GET", _browser_path(session_id), BrowserSessionView)
+        return await self._request(
+            "GET", _browser_path(session_id), BrowserSessionView, extra=extra
+        )
 
     async def update(
-        self, session_id: uuid.UUID | str, *, action: BrowserSessionUpdateAction | str
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: BrowserSessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionView:
         """Apply `action` to a browser session (`PATCH /browsers/{session_id}`)."""
         body = UpdateBrowserSessionRequest(action=action)
-        return await self._request("PATCH", _browser_path(session_id), BrowserSessionView, body)
+        return await self._request(
+            "PATCH", _browser_path(session_id), BrowserSessionView, body, extra=extra
+        )
 
-    async def stop(self, session_id: uuid.UUID | str) -> BrowserSessionView:
+    async def stop(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> BrowserSessionView:
         """Stop a browser; unused time is refunded. This cannot be undone."""
-        return await self.update(session_id, action=BrowserSessionUpdateAction.STOP)
+        conceal(extra)
+        return await self.update(session_id, action=BrowserSessionUpdateAction.STOP, **extra)
 
     async def downloads(
         self,
@@ -107,6 +129,7 @@ class AsyncBrowsers(AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven | None = NOT_GIVEN,
         include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserDownloadListResponse:
         """One page of the files the browser downloaded (`GET /browsers/{session_id}/downloads`).
 
@@ -119,7 +142,9 @@ class AsyncBrowsers(AsyncResource):
             "cursor": check_text(cursor, "cursor"),
             "includeUrls": check_bool(include_urls, "include_urls"),
         }
-        return await self._request("GET", path, BrowserDownloadListResponse, params=params)
+        return await self._request(
+            "GET", path, BrowserDownloadListResponse, params=params, extra=extra
+        )
 
     async def iter_downloads(
         self,
@@ -127,11 +152,13 @@ class AsyncBrowsers(AsyncResource):
         *,
         limit: int | NotGiven = NOT_GIVEN,
         include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[BrowserDownloadFile]:
         """Every file the browser downloaded, following the cursor as you iterate."""
+        conceal(extra)
         files = iterate_cursor(
             lambda cursor: self.downloads(
-                session_id, limit=limit, cursor=cursor, include_urls=include_urls
+                session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
             ),
             lambda page: page.files,
         )
