@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from browser_use_async import (
     AsyncBrowserUse,
@@ -568,3 +570,56 @@ def test_a_request_repr_shows_no_extra_header_value() -> None:
     assert request.headers["Authorization"] == SECRET
     assert SECRET not in repr(request)
     assert SECRET not in repr(request.headers)
+
+
+def test_sync_header_values_stay_out_of_errors_and_traceback_locals() -> None:
+    retry = RetryPolicy(max_retries=0)
+    texts: list[str] = []
+    with BrowserUse(api_key="bu_key", base_url=_closed_port(), retry=retry) as client:
+        for name, method in operations(client):
+            texts += _texts(_sync_failure(method, {**_arguments(name, method), **NO_BODY}))
+    assert len(texts) >= 4 * 60
+    assert all(SECRET not in text for text in texts)
+
+
+def _drained(arguments: dict[str, object]) -> dict[str, object]:
+    """A copy of `arguments`, which is emptied (the caller's frames are the caller's to mind)."""
+    copy = dict(arguments)
+    arguments.clear()
+    return copy
+
+
+def _sync_failure(method: Callable[..., Any], arguments: dict[str, object]) -> BaseException:
+    """The error a sync call raises; this frame holds none of the arguments by then."""
+    try:
+        result: object = method(**_drained(arguments))
+        if isinstance(result, Iterator):
+            next(typing.cast(Iterator[object], result), None)
+    except BrowserUseError as error:
+        return error
+    raise AssertionError(f"{method} did not fail")
+
+
+_ASCII = st.text(st.characters(min_codepoint=0, max_codepoint=0x80), max_size=12)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(name=_ASCII, value=_ASCII)
+def test_any_header_either_arrives_as_given_or_is_refused_unsent(
+    threaded_canned: CannedServer, name: str, value: str
+) -> None:
+    threaded_canned.respond(204, b"")
+    threaded_canned.requests.clear()
+    with BrowserUse(api_key="bu_key", base_url=threaded_canned.base_url) as client:
+        try:
+            client.profiles.delete(uuid.uuid4(), extra_headers={name: value})
+        except InvalidArgumentError:
+            assert threaded_canned.requests == []
+            return
+    (request,) = threaded_canned.requests
+    assert request.headers.getall(name) == [value]
+    assert request.headers.getall("X-Browser-Use-API-Key") == ["bu_key"]
