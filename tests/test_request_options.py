@@ -623,3 +623,17 @@ def test_any_header_either_arrives_as_given_or_is_refused_unsent(
     (request,) = threaded_canned.requests
     assert request.headers.getall(name) == [value]
     assert request.headers.getall("X-Browser-Use-API-Key") == ["bu_key"]
+
+
+async def test_an_iterator_whose_page_is_pinned_by_extra_query_still_ends(
+    fake: FakeBrowserUseCloud,
+) -> None:
+    for _ in range(5):
+        fake.create_task()
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        async with asyncio.timeout(10):
+            seen = [
+                t.id async for t in client.tasks.iter(page_size=2, extra_query={"pageNumber": 1})
+            ]
+    assert len(seen) == 2  # page 1 came back when page 2 was asked for: the walk ended there
+    assert [r.query["pageNumber"] for r in fake.requests] == ["1", "1"]
