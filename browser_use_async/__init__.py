@@ -33,7 +33,7 @@ from browser_use_async._exceptions import (
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._serde import parse_judgement
 from browser_use_async._sync import BrowserUse
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._version import __version__
 from browser_use_async.models import (
     AccountView,
@@ -78,6 +78,7 @@ from browser_use_async.models import (
     UploadFilePresignedUrlResponse,
     WebhookEvent,
 )
+from browser_use_async.resources.tasks import TaskRequestOptions
 from browser_use_async.webhooks import verify_webhook
 
 __all__ = [
@@ -121,6 +122,7 @@ __all__ = [
     "ProxyCountryCode",
     "RateLimitError",
     "ReentrantCallError",
+    "RequestOptions",
     "ResponseTooLargeError",
     "RetryPolicy",
     "SessionItemView",
@@ -141,6 +143,7 @@ __all__ = [
     "TaskItemView",
     "TaskListResponse",
     "TaskOptions",
+    "TaskRequestOptions",
     "TaskStatus",
     "TaskStatusView",
     "TaskStepView",

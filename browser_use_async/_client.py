@@ -14,6 +14,7 @@ from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError, shown
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Sink, Transport
+from browser_use_async._types import RequestOptions
 from browser_use_async.models._checks import check_bool, positive_int, positive_seconds
 from browser_use_async.resources.billing import AsyncBilling
 from browser_use_async.resources.browsers import AsyncBrowsers
@@ -199,6 +200,8 @@ class AsyncBrowserUse:
         response_type: type[T],
         body: object | None = None,
         params: Mapping[str, object] | None = None,
+        *,
+        extra: RequestOptions | None = None,
     ) -> T: ...
 
     @overload
@@ -209,6 +212,8 @@ class AsyncBrowserUse:
         response_type: None,
         body: object | None = None,
         params: Mapping[str, object] | None = None,
+        *,
+        extra: RequestOptions | None = None,
     ) -> None: ...
 
     async def _request(
@@ -218,10 +223,16 @@ class AsyncBrowserUse:
         response_type: type[T] | None,
         body: object | None = None,
         params: Mapping[str, object] | None = None,
+        *,
+        extra: RequestOptions | None = None,
     ) -> T | None:
-        """Send with retries as the policy allows; decode the answer into `response_type`."""
+        """Send with retries as the policy allows; decode the answer into `response_type`.
+
+        `extra` is the calling method's own `**extra` dict, concealed in place first thing."""
+        if extra:
+            _protocol.conceal(extra)
         request = _protocol.build_request(
-            method, self._base_url, path, self._api_key, body=body, params=params
+            method, self._base_url, path, self._api_key, body=body, params=params, extra=extra
         )
         policy, clock = self._retry, self._clock
         started = clock.time()

@@ -12,7 +12,7 @@ import math
 import platform
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar, overload
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -37,7 +37,7 @@ from browser_use_async._exceptions import (
     UnprocessableEntityError,
     shown,
 )
-from browser_use_async._types import NotGiven
+from browser_use_async._types import NotGiven, RequestOptions
 from browser_use_async._version import __version__
 from browser_use_async.models._checks import parse_uuid
 
@@ -54,8 +54,10 @@ REDACTED = "<redacted>"
 
 
 def _redact(headers: Mapping[str, str]) -> str:
+    """The API key and every `SecretStr` value (those of `extra_headers`) shown as redacted."""
     shown = {
-        k: ("<redacted>" if k.lower() == API_KEY_HEADER.lower() else v) for k, v in headers.items()
+        k: (REDACTED if k.lower() == API_KEY_HEADER.lower() or isinstance(v, SecretStr) else v)
+        for k, v in headers.items()
     }
     return repr(shown)
 
@@ -240,6 +242,148 @@ def encode_query(params: Mapping[str, object]) -> str:
     return "?" + urlencode(pairs, quote_via=quote) if pairs else ""
 
 
+class Hidden:
+    """A request option as the caller gave it, behind a repr that shows none of it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "<hidden>"
+
+
+def conceal(options: RequestOptions) -> None:
+    """Wrap each value of `options` (a method's own `**extra` dict, changed in place) in
+    `Hidden`: header values may be secrets, and frames that pass the options on would show
+    them in traceback locals. `build_request` unwraps them."""
+    raw = typing.cast(dict[str, object], options)
+    for name, value in raw.items():
+        if not isinstance(value, Hidden):
+            raw[name] = Hidden(value)
+
+
+_OPTION_NAMES = tuple(RequestOptions.__annotations__)
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_FIELD_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?")
+_FRAMING = frozenset(
+    name.lower()
+    for name in (
+        *(API_KEY_HEADER, "Host", "Content-Type", "Content-Length", "Transfer-Encoding"),
+        *("Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade", "Expect"),
+    )
+)
+"""Headers no `extra_headers` may set: the key, and what frames the request on the wire."""
+
+
+def _options(where: str, options: RequestOptions | None) -> dict[str, Mapping[object, object]]:
+    """The options that were given (not None, not empty), unwrapped, each checked to be a
+    mapping; an unknown name is a misspelt keyword."""
+    given: dict[str, Mapping[object, object]] = {}
+    for name, option in typing.cast(dict[str, object], options or {}).items():
+        if name not in _OPTION_NAMES:
+            raise InvalidArgumentError(
+                f"{where}: unexpected keyword argument {name!r}; besides its own arguments, an "
+                "operation takes only extra_headers, extra_query and extra_body"
+            )
+        value = option.value if isinstance(option, Hidden) else option
+        if value is None:
+            continue
+        if not isinstance(value, Mapping):
+            raise InvalidArgumentError(
+                f"{where}: {name} must be a mapping (such as a dict), got {type(value).__name__}"
+            )
+        if value:
+            given[name] = typing.cast(Mapping[object, object], value)
+    return given
+
+
+def _merge_headers(where: str, headers: dict[str, str], extra: Mapping[object, object]) -> None:
+    """Add `extra` to `headers`, replacing same-named ones; values become `SecretStr`."""
+    seen: set[str] = set()
+    for name, value in extra.items():
+        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            raise InvalidArgumentError(
+                f"{where}: extra_headers names must be HTTP tokens (letters, digits and "
+                f"!#$%&'*+-.^_`|~), got {shown(name)}"
+            )
+        lowered = name.lower()
+        if lowered in _FRAMING:
+            raise InvalidArgumentError(
+                f"{where}: extra_headers cannot set {name}: the client sets it itself"
+            )
+        if lowered in seen:
+            raise InvalidArgumentError(f"{where}: extra_headers names {name} twice")
+        seen.add(lowered)
+        if not isinstance(value, str) or not _FIELD_VALUE.fullmatch(value):
+            kind = type(value).__name__
+            raise InvalidArgumentError(  # the value itself is not shown: it may be a secret
+                f"{where}: the value of extra header {name} must be a str of visible ASCII "
+                "characters, spaces and tabs (no line breaks, no blanks at either end), "
+                f"got {'a str outside that' if kind == 'str' else kind}"
+            )
+        for known in [k for k in headers if k.lower() == lowered]:
+            del headers[known]
+        headers[name] = SecretStr(value)
+
+
+def _merge_query(
+    where: str, params: Mapping[str, object] | None, extra: Mapping[object, object]
+) -> dict[str, object]:
+    """`params` with `extra` added or replacing (None removes); values scalar and finite."""
+    merged = dict(params or {})
+    for key, value in extra.items():
+        if not isinstance(key, str) or not key:
+            raise InvalidArgumentError(
+                f"{where}: extra_query keys must be non-empty strings, got {shown(key)}"
+            )
+        if not isinstance(value, str | int | float | bool | None) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
+            raise InvalidArgumentError(
+                f"{where}: extra_query[{key!r}] must be a str, int, finite float, bool or None, "
+                f"got {shown(value)}"
+            )
+        merged[key] = value
+    return merged
+
+
+def _json_problem(value: object, where: str) -> str | None:
+    """What keeps `value` from being sent as JSON as it is, or None. Values are not shown
+    (they may be secrets): only their place and type."""
+    if value is None or isinstance(value, str | bool | int):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{where} is {value}, which JSON cannot carry"
+    pairs: Iterable[tuple[object, object]]
+    if isinstance(value, list | tuple):
+        pairs = enumerate(typing.cast(list[object], value))
+    elif isinstance(value, dict):
+        pairs = typing.cast(dict[object, object], value).items()
+    else:
+        return f"{where} is a {type(value).__name__}, which JSON cannot carry"
+    for key, item in pairs:
+        if isinstance(value, dict) and not isinstance(key, str):
+            return f"{where} has a key of type {type(key).__name__}; JSON keys are strings"
+        problem = _json_problem(item, f"{where}[{shown(key)}]")
+        if problem:
+            return problem
+    return None
+
+
+def _check_body(where: str, extra: Mapping[object, object]) -> dict[str, object]:
+    """`extra` as a dict, once it is known to be a JSON object as it is (str keys)."""
+    fields = dict(extra)
+    try:
+        problem = _json_problem(fields, "extra_body")
+    except RecursionError:
+        problem = "extra_body is nested too deeply, or contains itself"
+    if problem:
+        raise InvalidArgumentError(f"{where}: {problem}.")
+    return typing.cast(dict[str, object], fields)
+
+
 def build_request(
     method: str,
     base_url: str,
@@ -248,17 +392,35 @@ def build_request(
     *,
     body: object | None = None,
     params: Mapping[str, object] | None = None,
+    extra: RequestOptions | None = None,
 ) -> Request:
-    """Headers and body bytes for `method base_url+path?params`; `body` is an attrs model."""
+    """Headers and body bytes for `method base_url+path?params`; `body` is an attrs model.
+
+    `extra` (the caller's `RequestOptions`, maybe `conceal`ed) is merged in as
+    `RequestOptions` says; what it cannot carry is an `InvalidArgumentError`."""
     headers = {
         API_KEY_HEADER: api_key if isinstance(api_key, SecretStr) else SecretStr(api_key),
         "Accept": "application/json",
         "User-Agent": USER_AGENT,
     }
+    where = f"{method} {path}"
+    options = _options(where, extra)
+    if "extra_headers" in options:
+        _merge_headers(where, headers, options["extra_headers"])
+    if "extra_query" in options:
+        params = _merge_query(where, params, options["extra_query"])
+    fields = None
+    if "extra_body" in options:
+        if body is None:
+            raise InvalidArgumentError(
+                f"{where} sends no body, so it takes no extra_body; "
+                "pass extra_query or extra_headers instead"
+            )
+        fields = _check_body(where, options["extra_body"])
     data = None
     if body is not None:
         headers["Content-Type"] = "application/json"
-        data = SecretBytes(_serde.encode(body))
+        data = SecretBytes(_serde.encode(body, extra=fields))
     query = encode_query(params) if params else ""
     return Request(method=method, url=base_url + path + query, headers=headers, body=data)
 

@@ -447,14 +447,18 @@ def _strict_json(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def encode(obj: object) -> bytes:
-    """An attrs model to compact JSON bytes with camelCase keys.
+def encode(obj: object, *, extra: dict[str, object] | None = None) -> bytes:
+    """An attrs model to compact JSON bytes with camelCase keys; the fields of `extra` are
+    merged into its top level, replacing the model's own of the same name.
 
     What JSON cannot carry (objects, sets, bytes, NaN, cycles, nesting deeper than Python's
     recursion limit, lone surrogates) is an `InvalidArgumentError`; the message names the
     problem, never the value, which may be a secret."""
     try:
-        return _strict_json(_converter.unstructure(obj)).encode()
+        document = _converter.unstructure(obj)
+        if extra:
+            document = {**typing.cast(dict[str, object], document), **extra}
+        return _strict_json(document).encode()
     except UnicodeEncodeError:
         problem = "a text contains a lone surrogate (such as '\\ud800'), which UTF-8 cannot carry"
     except RecursionError:

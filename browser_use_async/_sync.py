@@ -21,7 +21,7 @@ from browser_use_async._clock import Clock
 from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._sync_base import Portal, SyncWrapper
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models.billing import AccountView
 from browser_use_async.models.browsers import (
     BrowserDownloadFile,
@@ -69,7 +69,6 @@ from browser_use_async.models.tasks import (
     TaskItemView,
     TaskListResponse,
     TaskLogFileResponse,
-    TaskOptions,
     TaskStatus,
     TaskStatusView,
     TaskUpdateAction,
@@ -82,7 +81,7 @@ from browser_use_async.resources.marketplace import AsyncMarketplace
 from browser_use_async.resources.profiles import AsyncProfiles
 from browser_use_async.resources.sessions import AsyncSessions
 from browser_use_async.resources.skills import AsyncSkills
-from browser_use_async.resources.tasks import AsyncTasks, T
+from browser_use_async.resources.tasks import AsyncTasks, T, TaskRequestOptions
 
 __all__ = [
     "Billing",
@@ -109,22 +108,24 @@ class Tasks(SyncWrapper[AsyncTasks]):
         filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
         after: dt.datetime | NotGiven | None = NOT_GIVEN,
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> TaskListResponse:
         """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
 
         `page_size` is 1 to 100 (the API's default is 10). `after` and `before` bound the
         creation time; a naive datetime is taken as UTC.
         """
-        return self._portal.run(
-            self._async.list(
-                page_size=page_size,
-                page_number=page_number,
-                session_id=session_id,
-                filter_by=filter_by,
-                after=after,
-                before=before,
-            )
+        call: Coroutine[Any, Any, TaskListResponse] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            session_id=session_id,
+            filter_by=filter_by,
+            after=after,
+            before=before,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def iter(
         self,
@@ -134,6 +135,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
         after: dt.datetime | NotGiven | None = NOT_GIVEN,
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[TaskItemView]:
         """Every task matching the filters, fetching page after page as you iterate."""
         return self._portal.iterate(
@@ -143,22 +145,31 @@ class Tasks(SyncWrapper[AsyncTasks]):
                 filter_by=filter_by,
                 after=after,
                 before=before,
+                **extra,
             )
         )
 
-    def get(self, task_id: uuid.UUID | str) -> TaskView:
+    def get(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskView:
         """A task with its steps and output files (`GET /tasks/{task_id}`)."""
-        return self._portal.run(self._async.get(task_id))
+        call: Coroutine[Any, Any, TaskView] = self._async.get(task_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def status(self, task_id: uuid.UUID | str) -> TaskStatusView:
+    def status(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskStatusView:
         """A task's status and, once it has ended, its result: cheap enough to poll."""
-        return self._portal.run(self._async.status(task_id))
+        call: Coroutine[Any, Any, TaskStatusView] = self._async.status(task_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def logs(self, task_id: uuid.UUID | str) -> TaskLogFileResponse:
+    def logs(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> TaskLogFileResponse:
         """A URL to download the task's execution log (`GET /tasks/{task_id}/logs`)."""
-        return self._portal.run(self._async.logs(task_id))
+        call: Coroutine[Any, Any, TaskLogFileResponse] = self._async.logs(task_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def create(self, task: str, **options: Unpack[TaskOptions]) -> TaskCreatedResponse:
+    def create(self, task: str, **options: Unpack[TaskRequestOptions]) -> TaskCreatedResponse:
         """Create and start a task (`POST /tasks`); billable work begins on the server.
 
         The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
@@ -168,33 +179,47 @@ class Tasks(SyncWrapper[AsyncTasks]):
         may have reached the server.
         """
         call: Coroutine[Any, Any, TaskCreatedResponse] = self._async.create(task, **options)
-        del options  # else task secrets show in traceback locals
+        del options  # else secrets show in traceback locals
         return self._portal.run(call)
 
     def wait(
-        self, task_id: uuid.UUID | str, *, timeout: float | None = None, poll_interval: float = 5.0
+        self,
+        task_id: uuid.UUID | str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        **extra: Unpack[RequestOptions],
     ) -> TaskView:
         """Poll until the task is finished, failed or stopped, then return it in full.
 
         Polls the cheap status endpoint, first after half a second, then less and less
         often up to every `poll_interval` seconds. After `timeout` seconds (None: no
-        limit) it raises `TaskTimeoutError`; the task keeps running on the server.
+        limit) it raises `TaskTimeoutError`; the task keeps running on the server. The
+        request options go with each status poll and the final get.
         """
-        return self._portal.run(
-            self._async.wait(task_id, timeout=timeout, poll_interval=poll_interval)
+        call: Coroutine[Any, Any, TaskView] = self._async.wait(
+            task_id, timeout=timeout, poll_interval=poll_interval, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def stream(
-        self, task_id: uuid.UUID | str, *, timeout: float | None = None, poll_interval: float = 2.0
+        self,
+        task_id: uuid.UUID | str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 2.0,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[TaskEvent]:
         """Each new step and each status change of a task, as they happen, until it ends.
 
         Polls the cheap status endpoint and downloads the task only when its status or
         cost moved (each step adds to the cost), so steps are not fetched again while
         nothing happens. A status change is yielded before the steps that came with it.
+        The request options go with each of those requests.
         """
         return self._portal.iterate(
-            self._async.stream(task_id, timeout=timeout, poll_interval=poll_interval)
+            self._async.stream(task_id, timeout=timeout, poll_interval=poll_interval, **extra)
         )
 
     @overload
@@ -206,7 +231,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[TaskRequestOptions],
     ) -> TaskView: ...
 
     @overload
@@ -218,7 +243,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[TaskRequestOptions],
     ) -> T: ...
 
     def run(
@@ -229,7 +254,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[TaskRequestOptions],
     ) -> TaskView | T:
         """Create a task, wait for it to end, and return it.
 
@@ -244,6 +269,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
         task running, but still awaits the answer, to tell the task's id.
         `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
         other error) the outcome is logged as a warning on the "browser_use_async" logger.
+
+        The request options go with every request it makes; `extra_body` only with the create.
         """
         call: Coroutine[Any, Any, TaskView | T] = self._async.run(
             task,
@@ -253,20 +280,34 @@ class Tasks(SyncWrapper[AsyncTasks]):
             stop_on_exit=stop_on_exit,
             **options,
         )
-        del options  # else task secrets show in traceback locals
+        del options  # else secrets show in traceback locals
         return self._portal.run(call)
 
-    def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction | str) -> TaskView:
+    def update(
+        self,
+        task_id: uuid.UUID | str,
+        *,
+        action: TaskUpdateAction | str,
+        **extra: Unpack[RequestOptions],
+    ) -> TaskView:
         """Apply `action` to a task (`PATCH /tasks/{task_id}`) and return the task."""
-        return self._portal.run(self._async.update(task_id, action=action))
+        call: Coroutine[Any, Any, TaskView] = self._async.update(task_id, action=action, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def stop(self, task_id: uuid.UUID | str) -> TaskView:
+    def stop(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskView:
         """Stop a running task; its session stays alive for follow-up tasks."""
-        return self._portal.run(self._async.stop(task_id))
+        call: Coroutine[Any, Any, TaskView] = self._async.stop(task_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def stop_task_and_session(self, task_id: uuid.UUID | str) -> TaskView:
+    def stop_task_and_session(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> TaskView:
         """Stop a task and the browser session it runs in."""
-        return self._portal.run(self._async.stop_task_and_session(task_id))
+        call: Coroutine[Any, Any, TaskView] = self._async.stop_task_and_session(task_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class Sessions(SyncWrapper[AsyncSessions]):
@@ -278,23 +319,29 @@ class Sessions(SyncWrapper[AsyncSessions]):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SessionListResponse:
         """One page of sessions (`GET /sessions`); `iter` walks every page.
 
         `page_size` is 1 to 100 (the API's default is 10).
         """
-        return self._portal.run(
-            self._async.list(page_size=page_size, page_number=page_number, filter_by=filter_by)
+        call: Coroutine[Any, Any, SessionListResponse] = self._async.list(
+            page_size=page_size, page_number=page_number, filter_by=filter_by, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def iter(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[SessionItemView]:
         """Every session matching the filter, fetching page after page as you iterate."""
-        return self._portal.iterate(self._async.iter(page_size=page_size, filter_by=filter_by))
+        return self._portal.iterate(
+            self._async.iter(page_size=page_size, filter_by=filter_by, **extra)
+        )
 
     def create(
         self,
@@ -308,59 +355,85 @@ class Sessions(SyncWrapper[AsyncSessions]):
         keep_alive: bool | NotGiven = NOT_GIVEN,
         custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
         enable_recording: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SessionItemView:
         """Start a session (`POST /sessions`); run tasks in it with `tasks.create(session_id=...)`.
 
         `proxy_country_code=None` turns the proxy off (left out: a US proxy). Billable: never
         retried once the request may have reached the server.
         """
-        return self._portal.run(
-            self._async.create(
-                profile_id=profile_id,
-                proxy_country_code=proxy_country_code,
-                start_url=start_url,
-                browser_screen_width=browser_screen_width,
-                browser_screen_height=browser_screen_height,
-                persist_memory=persist_memory,
-                keep_alive=keep_alive,
-                custom_proxy=custom_proxy,
-                enable_recording=enable_recording,
-            )
+        call: Coroutine[Any, Any, SessionItemView] = self._async.create(
+            profile_id=profile_id,
+            proxy_country_code=proxy_country_code,
+            start_url=start_url,
+            browser_screen_width=browser_screen_width,
+            browser_screen_height=browser_screen_height,
+            persist_memory=persist_memory,
+            keep_alive=keep_alive,
+            custom_proxy=custom_proxy,
+            enable_recording=enable_recording,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def get(self, session_id: uuid.UUID | str) -> SessionView:
+    def get(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> SessionView:
         """A session with its tasks and live URL (`GET /sessions/{session_id}`)."""
-        return self._portal.run(self._async.get(session_id))
+        call: Coroutine[Any, Any, SessionView] = self._async.get(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def update(
-        self, session_id: uuid.UUID | str, *, action: SessionUpdateAction | str
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: SessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
     ) -> SessionView:
         """Apply `action` to a session (`PATCH /sessions/{session_id}`) and return it."""
-        return self._portal.run(self._async.update(session_id, action=action))
+        call: Coroutine[Any, Any, SessionView] = self._async.update(
+            session_id, action=action, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def stop(self, session_id: uuid.UUID | str) -> SessionView:
+    def stop(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> SessionView:
         """Stop a session and every task running in it; this cannot be undone."""
-        return self._portal.run(self._async.stop(session_id))
+        call: Coroutine[Any, Any, SessionView] = self._async.stop(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def delete(self, session_id: uuid.UUID | str) -> None:
+    def delete(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a session and all its tasks (`DELETE /sessions/{session_id}`)."""
-        self._portal.run(self._async.delete(session_id))
+        call: Coroutine[Any, Any, None] = self._async.delete(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
 
-    def purge(self, session_id: uuid.UUID | str) -> None:
+    def purge(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Erase a session's data now: files, screenshots, logs (`POST .../purge`; ZDR only)."""
-        self._portal.run(self._async.purge(session_id))
+        call: Coroutine[Any, Any, None] = self._async.purge(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
 
-    def get_share(self, session_id: uuid.UUID | str) -> ShareView:
+    def get_share(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> ShareView:
         """The session's public share link and view count (`GET .../public-share`)."""
-        return self._portal.run(self._async.get_share(session_id))
+        call: Coroutine[Any, Any, ShareView] = self._async.get_share(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def create_share(self, session_id: uuid.UUID | str) -> ShareView:
+    def create_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> ShareView:
         """Share the session publicly, or return the existing share (`POST .../public-share`)."""
-        return self._portal.run(self._async.create_share(session_id))
+        call: Coroutine[Any, Any, ShareView] = self._async.create_share(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def delete_share(self, session_id: uuid.UUID | str) -> None:
+    def delete_share(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Remove the session's public share (`DELETE .../public-share`)."""
-        self._portal.run(self._async.delete_share(session_id))
+        call: Coroutine[Any, Any, None] = self._async.delete_share(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
 
 
 class Profiles(SyncWrapper[AsyncProfiles]):
@@ -372,30 +445,47 @@ class Profiles(SyncWrapper[AsyncProfiles]):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         query: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ProfileListResponse:
         """One page of profiles (`GET /profiles`); `iter` walks every page.
 
         `query` (up to 200 characters) searches profile names and user ids.
         """
-        return self._portal.run(
-            self._async.list(page_size=page_size, page_number=page_number, query=query)
+        call: Coroutine[Any, Any, ProfileListResponse] = self._async.list(
+            page_size=page_size, page_number=page_number, query=query, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def iter(
-        self, *, page_size: int | NotGiven = NOT_GIVEN, query: str | NotGiven | None = NOT_GIVEN
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[ProfileView]:
         """Every profile matching `query`, fetching page after page as you iterate."""
-        return self._portal.iterate(self._async.iter(page_size=page_size, query=query))
+        return self._portal.iterate(self._async.iter(page_size=page_size, query=query, **extra))
 
     def create(
-        self, *, name: str | NotGiven | None = NOT_GIVEN, user_id: str | NotGiven | None = NOT_GIVEN
+        self,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ProfileView:
         """Create a profile (`POST /profiles`); `user_id` is your own id for its user."""
-        return self._portal.run(self._async.create(name=name, user_id=user_id))
+        call: Coroutine[Any, Any, ProfileView] = self._async.create(
+            name=name, user_id=user_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def get(self, profile_id: uuid.UUID | str) -> ProfileView:
+    def get(self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> ProfileView:
         """A profile (`GET /profiles/{profile_id}`)."""
-        return self._portal.run(self._async.get(profile_id))
+        call: Coroutine[Any, Any, ProfileView] = self._async.get(profile_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def update(
         self,
@@ -403,16 +493,23 @@ class Profiles(SyncWrapper[AsyncProfiles]):
         *,
         name: str | NotGiven | None = NOT_GIVEN,
         user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ProfileView:
         """Change a profile's name or user id (`PATCH /profiles/{profile_id}`).
 
         Fields left out stay as they are; `None` is sent as null.
         """
-        return self._portal.run(self._async.update(profile_id, name=name, user_id=user_id))
+        call: Coroutine[Any, Any, ProfileView] = self._async.update(
+            profile_id, name=name, user_id=user_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def delete(self, profile_id: uuid.UUID | str) -> None:
+    def delete(self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a profile for good (`DELETE /profiles/{profile_id}`)."""
-        self._portal.run(self._async.delete(profile_id))
+        call: Coroutine[Any, Any, None] = self._async.delete(profile_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
 
 
 class Browsers(SyncWrapper[AsyncBrowsers]):
@@ -425,18 +522,20 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionListResponse:
         """One page of browser sessions (`GET /browsers`); `iter` walks every page.
 
         `agent_session_id` keeps the browsers of that agent session only."""
-        return self._portal.run(
-            self._async.list(
-                page_size=page_size,
-                page_number=page_number,
-                filter_by=filter_by,
-                agent_session_id=agent_session_id,
-            )
+        call: Coroutine[Any, Any, BrowserSessionListResponse] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            filter_by=filter_by,
+            agent_session_id=agent_session_id,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def iter(
         self,
@@ -444,11 +543,12 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[BrowserSessionItemView]:
         """Every browser session matching the filters, fetching page after page."""
         return self._portal.iterate(
             self._async.iter(
-                page_size=page_size, filter_by=filter_by, agent_session_id=agent_session_id
+                page_size=page_size, filter_by=filter_by, agent_session_id=agent_session_id, **extra
             )
         )
 
@@ -467,6 +567,7 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
         enable_recording: bool | NotGiven = NOT_GIVEN,
         extension_ids: Iterable[uuid.UUID | str] | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionItemView:
         """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
 
@@ -475,36 +576,53 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         labels the browser (up to 10 str pairs); `extension_ids` installs up to 3 extensions.
         `pdf_renderer_enabled` and `solve_captchas` are on unless set to False.
         """
-        return self._portal.run(
-            self._async.create(
-                profile_id=profile_id,
-                proxy_country_code=proxy_country_code,
-                metadata=metadata,
-                timeout=timeout,
-                browser_screen_width=browser_screen_width,
-                browser_screen_height=browser_screen_height,
-                allow_resizing=allow_resizing,
-                pdf_renderer_enabled=pdf_renderer_enabled,
-                solve_captchas=solve_captchas,
-                custom_proxy=custom_proxy,
-                enable_recording=enable_recording,
-                extension_ids=extension_ids,
-            )
+        call: Coroutine[Any, Any, BrowserSessionItemView] = self._async.create(
+            profile_id=profile_id,
+            proxy_country_code=proxy_country_code,
+            metadata=metadata,
+            timeout=timeout,
+            browser_screen_width=browser_screen_width,
+            browser_screen_height=browser_screen_height,
+            allow_resizing=allow_resizing,
+            pdf_renderer_enabled=pdf_renderer_enabled,
+            solve_captchas=solve_captchas,
+            custom_proxy=custom_proxy,
+            enable_recording=enable_recording,
+            extension_ids=extension_ids,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def get(self, session_id: uuid.UUID | str) -> BrowserSessionView:
+    def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> BrowserSessionView:
         """A browser session with its URLs and costs (`GET /browsers/{session_id}`)."""
-        return self._portal.run(self._async.get(session_id))
+        call: Coroutine[Any, Any, BrowserSessionView] = self._async.get(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def update(
-        self, session_id: uuid.UUID | str, *, action: BrowserSessionUpdateAction | str
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: BrowserSessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionView:
         """Apply `action` to a browser session (`PATCH /browsers/{session_id}`)."""
-        return self._portal.run(self._async.update(session_id, action=action))
+        call: Coroutine[Any, Any, BrowserSessionView] = self._async.update(
+            session_id, action=action, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def stop(self, session_id: uuid.UUID | str) -> BrowserSessionView:
+    def stop(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> BrowserSessionView:
         """Stop a browser; unused time is refunded. This cannot be undone."""
-        return self._portal.run(self._async.stop(session_id))
+        call: Coroutine[Any, Any, BrowserSessionView] = self._async.stop(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def downloads(
         self,
@@ -513,15 +631,18 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven | None = NOT_GIVEN,
         include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserDownloadListResponse:
         """One page of the files the browser downloaded (`GET /browsers/{session_id}/downloads`).
 
         `limit` is 1 to 100 (the API's default is 50); pass the page's `next_cursor` as `cursor`
         for the next one, or use `iter_downloads`. `include_urls=True` adds presigned links.
         """
-        return self._portal.run(
-            self._async.downloads(session_id, limit=limit, cursor=cursor, include_urls=include_urls)
+        call: Coroutine[Any, Any, BrowserDownloadListResponse] = self._async.downloads(
+            session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def iter_downloads(
         self,
@@ -529,10 +650,11 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         *,
         limit: int | NotGiven = NOT_GIVEN,
         include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[BrowserDownloadFile]:
         """Every file the browser downloaded, following the cursor as you iterate."""
         return self._portal.iterate(
-            self._async.iter_downloads(session_id, limit=limit, include_urls=include_urls)
+            self._async.iter_downloads(session_id, limit=limit, include_urls=include_urls, **extra)
         )
 
 
@@ -546,16 +668,21 @@ class Files(SyncWrapper[AsyncFiles]):
         file_name: str,
         content_type: UploadContentType | str,
         size_bytes: int,
+        **extra: Unpack[RequestOptions],
     ) -> UploadFilePresignedUrlResponse:
         """A presigned URL to upload a file to an agent session.
 
         `POST /files/sessions/{session_id}/presigned-url`; `size_bytes` is 1 to 10 MiB.
         """
-        return self._portal.run(
-            self._async.session_url(
-                session_id, file_name=file_name, content_type=content_type, size_bytes=size_bytes
-            )
+        call: Coroutine[Any, Any, UploadFilePresignedUrlResponse] = self._async.session_url(
+            session_id,
+            file_name=file_name,
+            content_type=content_type,
+            size_bytes=size_bytes,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def browser_url(
         self,
@@ -564,25 +691,34 @@ class Files(SyncWrapper[AsyncFiles]):
         file_name: str,
         content_type: UploadContentType | str,
         size_bytes: int,
+        **extra: Unpack[RequestOptions],
     ) -> UploadFilePresignedUrlResponse:
         """A presigned URL to upload a file to a browser session.
 
         `POST /files/browsers/{session_id}/presigned-url`; `size_bytes` is 1 to 10 MiB.
         """
-        return self._portal.run(
-            self._async.browser_url(
-                session_id, file_name=file_name, content_type=content_type, size_bytes=size_bytes
-            )
+        call: Coroutine[Any, Any, UploadFilePresignedUrlResponse] = self._async.browser_url(
+            session_id,
+            file_name=file_name,
+            content_type=content_type,
+            size_bytes=size_bytes,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def task_output(
-        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str
+        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
     ) -> TaskOutputFileResponse:
         """A presigned URL to download a task's output file.
 
         `GET /files/tasks/{task_id}/output-files/{file_id}`.
         """
-        return self._portal.run(self._async.task_output(task_id, file_id))
+        call: Coroutine[Any, Any, TaskOutputFileResponse] = self._async.task_output(
+            task_id, file_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def upload(
         self,
@@ -592,6 +728,7 @@ class Files(SyncWrapper[AsyncFiles]):
         file_name: str | None = None,
         content_type: UploadContentType | str | None = None,
         browser: bool = False,
+        **extra: Unpack[RequestOptions],
     ) -> UploadFilePresignedUrlResponse:
         """Upload a local file (a path, streamed from disk) or bytes to an agent session, or
         with `browser=True` to a browser session; returns the presigned answer.
@@ -599,12 +736,18 @@ class Files(SyncWrapper[AsyncFiles]):
         `file_name` defaults to the path's name (needed for bytes); `content_type` is guessed
         from it. Tasks refer to the file by the returned `file_name`. Exactly the size
         declared is sent: a file that grows or shrinks meanwhile raises `LocalFileError`.
+        The request options go with the request for the presigned URL, not to storage.
         """
-        return self._portal.run(
-            self._async.upload(
-                session_id, file, file_name=file_name, content_type=content_type, browser=browser
-            )
+        call: Coroutine[Any, Any, UploadFilePresignedUrlResponse] = self._async.upload(
+            session_id,
+            file,
+            file_name=file_name,
+            content_type=content_type,
+            browser=browser,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     @overload
     def download_output(
@@ -612,11 +755,16 @@ class Files(SyncWrapper[AsyncFiles]):
         task_id: uuid.UUID | str,
         file_id: uuid.UUID | str,
         destination: str | os.PathLike[str],
+        **extra: Unpack[RequestOptions],
     ) -> Path: ...
 
     @overload
     def download_output(
-        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str, destination: BinarySink
+        self,
+        task_id: uuid.UUID | str,
+        file_id: uuid.UUID | str,
+        destination: BinarySink,
+        **extra: Unpack[RequestOptions],
     ) -> int: ...
 
     def download_output(
@@ -624,6 +772,7 @@ class Files(SyncWrapper[AsyncFiles]):
         task_id: uuid.UUID | str,
         file_id: uuid.UUID | str,
         destination: str | os.PathLike[str] | BinarySink,
+        **extra: Unpack[RequestOptions],
     ) -> Path | int:
         """Download a task's output file in chunks, never whole in memory.
 
@@ -632,11 +781,13 @@ class Files(SyncWrapper[AsyncFiles]):
         receives the file under its own name, or its id if that name is unusable here. A
         symlink, FIFO or device there is refused (`InvalidArgumentError`), never written
         through. To a binary file object: written from its current position; returns the
-        number of bytes written. A failed write raises `LocalFileError`.
+        number of bytes written. A failed write raises `LocalFileError`. The request options
+        go with the request for the download URL, not to storage.
         """
         call: Coroutine[Any, Any, Path | int] = self._async.download_output(
-            task_id, file_id, destination
+            task_id, file_id, destination, **extra
         )
+        del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
 
@@ -654,23 +805,25 @@ class Skills(SyncWrapper[AsyncSkills]):
         query: str | NotGiven | None = NOT_GIVEN,
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SkillListResponse:
         """One page of your project's skills (`GET /skills`); `iter` walks every page.
 
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
-        return self._portal.run(
-            self._async.list(
-                page_size=page_size,
-                page_number=page_number,
-                is_public=is_public,
-                is_enabled=is_enabled,
-                category=category,
-                query=query,
-                from_date=from_date,
-                to_date=to_date,
-            )
+        call: Coroutine[Any, Any, SkillListResponse] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            is_public=is_public,
+            is_enabled=is_enabled,
+            category=category,
+            query=query,
+            from_date=from_date,
+            to_date=to_date,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def iter(
         self,
@@ -682,6 +835,7 @@ class Skills(SyncWrapper[AsyncSkills]):
         query: str | NotGiven | None = NOT_GIVEN,
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[SkillResponse]:
         """Every skill matching the filters, fetching page after page as you iterate."""
         return self._portal.iterate(
@@ -693,6 +847,7 @@ class Skills(SyncWrapper[AsyncSkills]):
                 query=query,
                 from_date=from_date,
                 to_date=to_date,
+                **extra,
             )
         )
 
@@ -703,25 +858,30 @@ class Skills(SyncWrapper[AsyncSkills]):
         agent_prompt: str,
         title: str | NotGiven | None = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> CreateSkillResponse:
         """Start generating a skill (`POST /skills`); billable. Poll `get` until it is finished.
 
         `goal` says what the skill does (up to 1000 characters); `agent_prompt` (at least 10)
         tells the generating agent what to do. A title and description are generated if left out.
         """
-        return self._portal.run(
-            self._async.create(
-                goal=goal, agent_prompt=agent_prompt, title=title, description=description
-            )
+        call: Coroutine[Any, Any, CreateSkillResponse] = self._async.create(
+            goal=goal, agent_prompt=agent_prompt, title=title, description=description, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def get(self, skill_id: uuid.UUID | str) -> SkillResponse:
+    def get(self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> SkillResponse:
         """A skill of your project (`GET /skills/{skill_id}`)."""
-        return self._portal.run(self._async.get(skill_id))
+        call: Coroutine[Any, Any, SkillResponse] = self._async.get(skill_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def delete(self, skill_id: uuid.UUID | str) -> None:
+    def delete(self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a skill (`DELETE /skills/{skill_id}`); refused while it is generating."""
-        self._portal.run(self._async.delete(skill_id))
+        call: Coroutine[Any, Any, None] = self._async.delete(skill_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
 
     def update(
         self,
@@ -732,30 +892,36 @@ class Skills(SyncWrapper[AsyncSkills]):
         categories: Iterable[SkillCategory | str] | NotGiven | None = NOT_GIVEN,
         domains: Iterable[str] | NotGiven | None = NOT_GIVEN,
         is_enabled: bool | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SkillResponse:
         """Change a skill's title, description, categories, domains or whether it is enabled
         (`PATCH /skills/{skill_id}`); arguments left out are not changed."""
-        return self._portal.run(
-            self._async.update(
-                skill_id,
-                title=title,
-                description=description,
-                categories=categories,
-                domains=domains,
-                is_enabled=is_enabled,
-            )
+        call: Coroutine[Any, Any, SkillResponse] = self._async.update(
+            skill_id,
+            title=title,
+            description=description,
+            categories=categories,
+            domains=domains,
+            is_enabled=is_enabled,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def cancel(self, skill_id: uuid.UUID | str) -> SkillResponse:
+    def cancel(self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> SkillResponse:
         """Cancel the generation in progress (`POST /skills/{skill_id}/cancel`)."""
-        return self._portal.run(self._async.cancel(skill_id))
+        call: Coroutine[Any, Any, SkillResponse] = self._async.cancel(skill_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def rollback(self, skill_id: uuid.UUID | str) -> SkillResponse:
+    def rollback(self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> SkillResponse:
         """Go back to the skill's previous version (`POST /skills/{skill_id}/rollback`).
 
         This cannot be undone.
         """
-        return self._portal.run(self._async.rollback(skill_id))
+        call: Coroutine[Any, Any, SkillResponse] = self._async.rollback(skill_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def execute(
         self,
@@ -763,14 +929,17 @@ class Skills(SyncWrapper[AsyncSkills]):
         *,
         parameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ExecuteSkillResponse:
         """Run a skill with `parameters` (`POST /skills/{skill_id}/execute`); billable.
 
         Pass a `session_id` to run in that session and keep its IP address.
         """
-        return self._portal.run(
-            self._async.execute(skill_id, parameters=parameters, session_id=session_id)
+        call: Coroutine[Any, Any, ExecuteSkillResponse] = self._async.execute(
+            skill_id, parameters=parameters, session_id=session_id, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def refine(
         self,
@@ -779,16 +948,17 @@ class Skills(SyncWrapper[AsyncSkills]):
         feedback: str,
         test_output: str | NotGiven | None = NOT_GIVEN,
         test_logs: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> RefineSkillResponse:
         """Generate a new version from `feedback` (`POST /skills/{skill_id}/refine`).
 
         `feedback` needs at least 10 characters; the last test's output and logs help.
         """
-        return self._portal.run(
-            self._async.refine(
-                skill_id, feedback=feedback, test_output=test_output, test_logs=test_logs
-            )
+        call: Coroutine[Any, Any, RefineSkillResponse] = self._async.refine(
+            skill_id, feedback=feedback, test_output=test_output, test_logs=test_logs, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def executions(
         self,
@@ -796,24 +966,40 @@ class Skills(SyncWrapper[AsyncSkills]):
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SkillExecutionListResponse:
         """One page of a skill's executions (`GET /skills/{skill_id}/executions`)."""
-        return self._portal.run(
-            self._async.executions(skill_id, page_size=page_size, page_number=page_number)
+        call: Coroutine[Any, Any, SkillExecutionListResponse] = self._async.executions(
+            skill_id, page_size=page_size, page_number=page_number, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def iter_executions(
-        self, skill_id: uuid.UUID | str, *, page_size: int | NotGiven = NOT_GIVEN
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[SkillExecutionView]:
         """Every execution of a skill, fetching page after page as you iterate."""
-        return self._portal.iterate(self._async.iter_executions(skill_id, page_size=page_size))
+        return self._portal.iterate(
+            self._async.iter_executions(skill_id, page_size=page_size, **extra)
+        )
 
     def execution_output(
-        self, skill_id: uuid.UUID | str, execution_id: uuid.UUID | str
+        self,
+        skill_id: uuid.UUID | str,
+        execution_id: uuid.UUID | str,
+        **extra: Unpack[RequestOptions],
     ) -> SkillExecutionOutputResponse:
         """A URL, valid for 5 minutes, to download an execution's output
         (`GET /skills/{skill_id}/executions/{execution_id}/output`)."""
-        return self._portal.run(self._async.execution_output(skill_id, execution_id))
+        call: Coroutine[Any, Any, SkillExecutionOutputResponse] = self._async.execution_output(
+            skill_id, execution_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class Marketplace(SyncWrapper[AsyncMarketplace]):
@@ -828,21 +1014,23 @@ class Marketplace(SyncWrapper[AsyncMarketplace]):
         category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> MarketplaceSkillListResponse:
         """One page of public skills (`GET /marketplace/skills`); `iter` walks every page.
 
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
-        return self._portal.run(
-            self._async.list(
-                page_size=page_size,
-                page_number=page_number,
-                query=query,
-                category=category,
-                from_date=from_date,
-                to_date=to_date,
-            )
+        call: Coroutine[Any, Any, MarketplaceSkillListResponse] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            query=query,
+            category=category,
+            from_date=from_date,
+            to_date=to_date,
+            **extra,
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def iter(
         self,
@@ -852,6 +1040,7 @@ class Marketplace(SyncWrapper[AsyncMarketplace]):
         category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> Iterator[MarketplaceSkillResponse]:
         """Every public skill matching the filters, fetching page after page as you iterate."""
         return self._portal.iterate(
@@ -861,16 +1050,21 @@ class Marketplace(SyncWrapper[AsyncMarketplace]):
                 category=category,
                 from_date=from_date,
                 to_date=to_date,
+                **extra,
             )
         )
 
-    def get(self, skill_slug: str) -> MarketplaceSkillResponse:
+    def get(self, skill_slug: str, **extra: Unpack[RequestOptions]) -> MarketplaceSkillResponse:
         """A public skill by its slug (`GET /marketplace/skills/{skill_slug}`)."""
-        return self._portal.run(self._async.get(skill_slug))
+        call: Coroutine[Any, Any, MarketplaceSkillResponse] = self._async.get(skill_slug, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
-    def clone(self, skill_id: uuid.UUID | str) -> SkillResponse:
+    def clone(self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> SkillResponse:
         """Copy a public skill into your project (`POST /marketplace/skills/{skill_id}/clone`)."""
-        return self._portal.run(self._async.clone(skill_id))
+        call: Coroutine[Any, Any, SkillResponse] = self._async.clone(skill_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def execute(
         self,
@@ -878,20 +1072,25 @@ class Marketplace(SyncWrapper[AsyncMarketplace]):
         *,
         parameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ExecuteSkillResponse:
         """Run a public skill with `parameters` (`POST /marketplace/skills/{skill_id}/execute`);
         billable. Pass a `session_id` to run in that session and keep its IP address."""
-        return self._portal.run(
-            self._async.execute(skill_id, parameters=parameters, session_id=session_id)
+        call: Coroutine[Any, Any, ExecuteSkillResponse] = self._async.execute(
+            skill_id, parameters=parameters, session_id=session_id, **extra
         )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class Billing(SyncWrapper[AsyncBilling]):
     """Credits and plan of the account behind the API key."""
 
-    def account(self) -> AccountView:
+    def account(self, **extra: Unpack[RequestOptions]) -> AccountView:
         """Credit balances, rate limit and plan of the account (`GET /billing/account`)."""
-        return self._portal.run(self._async.account())
+        call: Coroutine[Any, Any, AccountView] = self._async.account(**extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class BrowserUse(SyncWrapper[AsyncBrowserUse]):

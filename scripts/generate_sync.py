@@ -454,13 +454,14 @@ class Generator:
             value = f"self._portal.run({call})" if is_async else call
             returns, body = self.value_return(fn.returns, value, where, module)
             kwarg = fn.args.kwarg
-            if (overloaded or kwarg) and is_async and returns not in ("None", "Self"):
+            pinned = (overloaded and returns != "None") or kwarg
+            if pinned and is_async and returns != "Self":
                 self.add_import(COROUTINE, where)
                 self.add_import(ANY, where)
                 body = f"call: Coroutine[Any, Any, {returns}] = {call}\n"
                 if kwarg:  # the coroutine holds its own copy of the options
-                    body += f"    del {kwarg.arg}  # else task secrets show in traceback locals\n"
-                body += "    return self._portal.run(call)"
+                    body += f"    del {kwarg.arg}  # else secrets show in traceback locals\n"
+                body += "    " + ("" if returns == "None" else "return ") + "self._portal.run(call)"
         if implementation is not None:
             overload = fn.decorator_list[0]
             self.require_names(overload, module, where)

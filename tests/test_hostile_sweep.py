@@ -5,6 +5,7 @@ import asyncio
 import inspect
 import io
 import reprlib
+import typing
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -12,7 +13,6 @@ from typing import Any
 import pytest
 
 from browser_use_async import AsyncBrowserUse, BrowserUseError, RetryPolicy, webhooks
-from browser_use_async.models import TaskOptions
 from browser_use_async.testing import FakeBrowserUseCloud
 
 RESOURCES = ["tasks", "sessions", "profiles", "browsers", "files", "skills", "marketplace"]
@@ -99,8 +99,9 @@ def _points() -> Iterator[tuple[str, str, str]]:
             if name.startswith("_") or name in SKIPPED:
                 continue
             for param in inspect.signature(method).parameters.values():
-                if param.kind is param.VAR_KEYWORD:
-                    for option in TaskOptions.__annotations__:
+                if param.kind is param.VAR_KEYWORD:  # **extra or **options: Unpack[a TypedDict]
+                    (keywords,) = typing.get_args(typing.get_type_hints(method)[param.name])
+                    for option in keywords.__annotations__:
                         yield resource, name, option
                 else:
                     yield resource, name, param.name

@@ -1,16 +1,20 @@
 """What resources share: the request function, storage transfers, the paging parameters."""
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import BinaryIO, Protocol, TypeVar, overload
+from typing import BinaryIO, Protocol, TypeVar, cast, overload
 
-from browser_use_async._types import NotGiven
+from browser_use_async._protocol import conceal
+from browser_use_async._types import NotGiven, RequestOptions
 from browser_use_async.models._checks import check_int
 
 T = TypeVar("T")
 
 
 class RequestFn(Protocol):
-    """`AsyncBrowserUse._request`: send with retries, decode into `response_type`."""
+    """`AsyncBrowserUse._request`: send with retries, decode into `response_type`.
+
+    Methods pass their own `**extra` dict as `extra` (not unpacked): it is concealed in place,
+    which keeps header values out of the method's traceback locals."""
 
     @overload
     async def __call__(
@@ -20,6 +24,8 @@ class RequestFn(Protocol):
         response_type: type[T],
         body: object | None = None,
         params: Mapping[str, object] | None = None,
+        *,
+        extra: RequestOptions | None = None,
     ) -> T: ...
 
     @overload
@@ -30,6 +36,8 @@ class RequestFn(Protocol):
         response_type: None,
         body: object | None = None,
         params: Mapping[str, object] | None = None,
+        *,
+        extra: RequestOptions | None = None,
     ) -> None: ...
 
 
@@ -69,3 +77,21 @@ def page_params(page_size: int | NotGiven, page_number: int | NotGiven) -> dict[
         "pageSize": check_int(page_size, "page_size", 1, 100),
         "pageNumber": check_int(page_number, "page_number", 1),
     }
+
+
+def take_request_options(options: object) -> RequestOptions:
+    """The `RequestOptions` popped out of a `**options` dict that also holds a model's fields,
+    concealed."""
+    raw = cast("dict[str, object]", options)
+    taken = cast(
+        RequestOptions, {k: raw.pop(k) for k in RequestOptions.__annotations__ if k in raw}
+    )
+    conceal(taken)
+    return taken
+
+
+def without_body(extra: RequestOptions) -> RequestOptions:
+    """`extra` for the bodiless requests of an operation whose `extra_body` is for one other."""
+    reads = RequestOptions(**extra)
+    reads.pop("extra_body", None)
+    return reads

@@ -2,9 +2,10 @@
 
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Unpack
 
-from browser_use_async._protocol import uuid_segment
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import (
     check_bool,
     check_enum,
@@ -42,6 +43,7 @@ class AsyncBrowsers(AsyncResource):
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionListResponse:
         """One page of browser sessions (`GET /browsers`); `iter` walks every page.
 
@@ -51,7 +53,9 @@ class AsyncBrowsers(AsyncResource):
             "filterBy": check_enum(BrowserSessionStatus, filter_by, "filter_by"),
             "agentSessionId": check_uuid(agent_session_id, "agent_session_id"),
         }
-        return await self._request("GET", "/browsers", BrowserSessionListResponse, params=params)
+        return await self._request(
+            "GET", "/browsers", BrowserSessionListResponse, params=params, extra=extra
+        )
 
     async def iter(
         self,
@@ -59,14 +63,17 @@ class AsyncBrowsers(AsyncResource):
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[BrowserSessionItemView]:
         """Every browser session matching the filters, fetching page after page."""
+        conceal(extra)
         pages = iterate_pages(
             lambda number: self.list(
                 page_size=page_size,
                 page_number=number,
                 filter_by=filter_by,
                 agent_session_id=agent_session_id,
+                **extra,
             )
         )
         async for browser in pages:
@@ -87,6 +94,7 @@ class AsyncBrowsers(AsyncResource):
         custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
         enable_recording: bool | NotGiven = NOT_GIVEN,
         extension_ids: Iterable[uuid.UUID | str] | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionItemView:
         """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
 
@@ -109,22 +117,35 @@ class AsyncBrowsers(AsyncResource):
             enable_recording=enable_recording,
             extension_ids=extension_ids,
         )
-        return await self._request("POST", "/browsers", BrowserSessionItemView, body)
+        return await self._request("POST", "/browsers", BrowserSessionItemView, body, extra=extra)
 
-    async def get(self, session_id: uuid.UUID | str) -> BrowserSessionView:
+    async def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> BrowserSessionView:
         """A browser session with its URLs and costs (`GET /browsers/{session_id}`)."""
-        return await self._request("GET", _browser_path(session_id), BrowserSessionView)
+        return await self._request(
+            "GET", _browser_path(session_id), BrowserSessionView, extra=extra
+        )
 
     async def update(
-        self, session_id: uuid.UUID | str, *, action: BrowserSessionUpdateAction | str
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: BrowserSessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserSessionView:
         """Apply `action` to a browser session (`PATCH /browsers/{session_id}`)."""
         body = UpdateBrowserSessionRequest(action=action)
-        return await self._request("PATCH", _browser_path(session_id), BrowserSessionView, body)
+        return await self._request(
+            "PATCH", _browser_path(session_id), BrowserSessionView, body, extra=extra
+        )
 
-    async def stop(self, session_id: uuid.UUID | str) -> BrowserSessionView:
+    async def stop(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> BrowserSessionView:
         """Stop a browser; unused time is refunded. This cannot be undone."""
-        return await self.update(session_id, action=BrowserSessionUpdateAction.STOP)
+        conceal(extra)
+        return await self.update(session_id, action=BrowserSessionUpdateAction.STOP, **extra)
 
     async def downloads(
         self,
@@ -133,6 +154,7 @@ class AsyncBrowsers(AsyncResource):
         limit: int | NotGiven = NOT_GIVEN,
         cursor: str | NotGiven | None = NOT_GIVEN,
         include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> BrowserDownloadListResponse:
         """One page of the files the browser downloaded (`GET /browsers/{session_id}/downloads`).
 
@@ -145,7 +167,9 @@ class AsyncBrowsers(AsyncResource):
             "cursor": check_text(cursor, "cursor"),
             "includeUrls": check_bool(include_urls, "include_urls"),
         }
-        return await self._request("GET", path, BrowserDownloadListResponse, params=params)
+        return await self._request(
+            "GET", path, BrowserDownloadListResponse, params=params, extra=extra
+        )
 
     async def iter_downloads(
         self,
@@ -153,11 +177,13 @@ class AsyncBrowsers(AsyncResource):
         *,
         limit: int | NotGiven = NOT_GIVEN,
         include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[BrowserDownloadFile]:
         """Every file the browser downloaded, following the cursor as you iterate."""
+        conceal(extra)
         files = iterate_cursor(
             lambda cursor: self.downloads(
-                session_id, limit=limit, cursor=cursor, include_urls=include_urls
+                session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
             ),
             lambda page: page.files,
         )

@@ -11,10 +11,11 @@ import stat
 import uuid
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Protocol, cast, overload
+from typing import BinaryIO, Protocol, Unpack, cast, overload
 
 from browser_use_async._exceptions import InvalidArgumentError, LocalFileError
-from browser_use_async._protocol import uuid_segment
+from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._types import RequestOptions
 from browser_use_async.models._checks import check_bool, check_text
 from browser_use_async.models.files import (
     TaskOutputFileResponse,
@@ -183,12 +184,16 @@ class AsyncFiles(AsyncResource):
         file_name: str,
         content_type: UploadContentType | str,
         size_bytes: int,
+        **extra: Unpack[RequestOptions],
     ) -> UploadFilePresignedUrlResponse:
         """A presigned URL to upload a file to an agent session.
 
         `POST /files/sessions/{session_id}/presigned-url`; `size_bytes` is 1 to 10 MiB.
         """
-        return await self._presigned("sessions", session_id, file_name, content_type, size_bytes)
+        kind = "sessions"
+        return await self._presigned(
+            kind, session_id, file_name, content_type, size_bytes, extra=extra
+        )
 
     async def browser_url(
         self,
@@ -197,12 +202,16 @@ class AsyncFiles(AsyncResource):
         file_name: str,
         content_type: UploadContentType | str,
         size_bytes: int,
+        **extra: Unpack[RequestOptions],
     ) -> UploadFilePresignedUrlResponse:
         """A presigned URL to upload a file to a browser session.
 
         `POST /files/browsers/{session_id}/presigned-url`; `size_bytes` is 1 to 10 MiB.
         """
-        return await self._presigned("browsers", session_id, file_name, content_type, size_bytes)
+        kind = "browsers"
+        return await self._presigned(
+            kind, session_id, file_name, content_type, size_bytes, extra=extra
+        )
 
     async def _presigned(
         self,
@@ -211,16 +220,18 @@ class AsyncFiles(AsyncResource):
         file_name: str,
         content_type: UploadContentType | str,
         size_bytes: int,
+        *,
+        extra: RequestOptions,
     ) -> UploadFilePresignedUrlResponse:
         session = uuid_segment(session_id, "session_id")
         body = UploadFileRequest(
             file_name=file_name, content_type=content_type, size_bytes=size_bytes
         )
         path = f"/files/{kind}/{session}/presigned-url"
-        return await self._request("POST", path, UploadFilePresignedUrlResponse, body)
+        return await self._request("POST", path, UploadFilePresignedUrlResponse, body, extra=extra)
 
     async def task_output(
-        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str
+        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
     ) -> TaskOutputFileResponse:
         """A presigned URL to download a task's output file.
 
@@ -229,7 +240,7 @@ class AsyncFiles(AsyncResource):
         task = uuid_segment(task_id, "task_id")
         file = uuid_segment(file_id, "file_id")
         path = f"/files/tasks/{task}/output-files/{file}"
-        return await self._request("GET", path, TaskOutputFileResponse)
+        return await self._request("GET", path, TaskOutputFileResponse, extra=extra)
 
     async def upload(
         self,
@@ -239,6 +250,7 @@ class AsyncFiles(AsyncResource):
         file_name: str | None = None,
         content_type: UploadContentType | str | None = None,
         browser: bool = False,
+        **extra: Unpack[RequestOptions],
     ) -> UploadFilePresignedUrlResponse:
         """Upload a local file (a path, streamed from disk) or bytes to an agent session, or
         with `browser=True` to a browser session; returns the presigned answer.
@@ -246,19 +258,23 @@ class AsyncFiles(AsyncResource):
         `file_name` defaults to the path's name (needed for bytes); `content_type` is guessed
         from it. Tasks refer to the file by the returned `file_name`. Exactly the size
         declared is sent: a file that grows or shrinks meanwhile raises `LocalFileError`.
+        The request options go with the request for the presigned URL, not to storage.
         """
+        conceal(extra)
         check_bool(browser, "browser")
         if isinstance(file, bytes):
             if file_name is None:
                 raise InvalidArgumentError("file_name is needed to upload bytes")
             return await self._upload(
-                session_id, file, file_name, len(file), content_type, browser=browser
+                session_id, file, file_name, len(file), content_type, browser=browser, extra=extra
             )
         path = _as_path(file, "file")
         handle, size = _open_regular_file(path)
         try:
             name = path.name if file_name is None else file_name
-            return await self._upload(session_id, handle, name, size, content_type, browser=browser)
+            return await self._upload(
+                session_id, handle, name, size, content_type, browser=browser, extra=extra
+            )
         finally:
             handle.close()
 
@@ -271,12 +287,13 @@ class AsyncFiles(AsyncResource):
         content_type: UploadContentType | str | None,
         *,
         browser: bool,
+        extra: RequestOptions,
     ) -> UploadFilePresignedUrlResponse:
         check_text(file_name, "file_name", 1, 255)  # before the content type is guessed from it
         kind = _content_type(content_type, file_name)
         presign = self.browser_url if browser else self.session_url
         presigned = await presign(
-            session_id, file_name=file_name, content_type=kind, size_bytes=size
+            session_id, file_name=file_name, content_type=kind, size_bytes=size, **extra
         )
         await self._storage.upload(
             presigned.url,
@@ -294,11 +311,16 @@ class AsyncFiles(AsyncResource):
         task_id: uuid.UUID | str,
         file_id: uuid.UUID | str,
         destination: str | os.PathLike[str],
+        **extra: Unpack[RequestOptions],
     ) -> Path: ...
 
     @overload
     async def download_output(
-        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str, destination: BinarySink
+        self,
+        task_id: uuid.UUID | str,
+        file_id: uuid.UUID | str,
+        destination: BinarySink,
+        **extra: Unpack[RequestOptions],
     ) -> int: ...
 
     async def download_output(
@@ -306,6 +328,7 @@ class AsyncFiles(AsyncResource):
         task_id: uuid.UUID | str,
         file_id: uuid.UUID | str,
         destination: str | os.PathLike[str] | BinarySink,
+        **extra: Unpack[RequestOptions],
     ) -> Path | int:
         """Download a task's output file in chunks, never whole in memory.
 
@@ -314,8 +337,10 @@ class AsyncFiles(AsyncResource):
         receives the file under its own name, or its id if that name is unusable here. A
         symlink, FIFO or device there is refused (`InvalidArgumentError`), never written
         through. To a binary file object: written from its current position; returns the
-        number of bytes written. A failed write raises `LocalFileError`.
+        number of bytes written. A failed write raises `LocalFileError`. The request options
+        go with the request for the download URL, not to storage.
         """
+        conceal(extra)
         if isinstance(destination, str | os.PathLike):
             target = Path(destination)  # which drops a trailing slash: check it first
             named_a_dir = isinstance(destination, str) and destination.endswith(("/", os.sep))
@@ -324,24 +349,28 @@ class AsyncFiles(AsyncResource):
                     f"cannot download to {destination!r}: no such directory; create it, "
                     "or drop the trailing slash to name a file"
                 )
-            return await self._download_to_path(task_id, file_id, target)
+            return await self._download_to_path(task_id, file_id, target, extra)
         if not callable(getattr(destination, "write", None)):
             raise InvalidArgumentError(
                 "destination must be a path or a binary file object, "
                 f"got {type(destination).__name__}"
             )
-        output = await self.task_output(task_id, file_id)
+        output = await self.task_output(task_id, file_id, **extra)
         write = functools.partial(_write_all, destination)
         return await self._download_into(output.download_url, write, "destination")
 
     async def _download_to_path(
-        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str, target: Path
+        self,
+        task_id: uuid.UUID | str,
+        file_id: uuid.UUID | str,
+        target: Path,
+        extra: RequestOptions,
     ) -> Path:
         output = None
         if _file_type(target) == stat.S_IFDIR:  # the file's own name is needed first
             folder = _open_folder(target, follow=False)
             try:
-                output = await self.task_output(task_id, file_id)
+                output = await self.task_output(task_id, file_id, **extra)
             except BaseException:
                 os.close(folder)
                 raise
@@ -349,7 +378,7 @@ class AsyncFiles(AsyncResource):
         else:
             folder = _open_folder(target.parent, follow=True)
         try:
-            await self._download_in(folder, target, output, task_id, file_id)
+            await self._download_in(folder, target, output, task_id, file_id, extra=extra)
         finally:
             os.close(folder)
         return target
@@ -361,6 +390,8 @@ class AsyncFiles(AsyncResource):
         output: TaskOutputFileResponse | None,
         task_id: uuid.UUID | str,
         file_id: uuid.UUID | str,
+        *,
+        extra: RequestOptions,
     ) -> None:
         """Download to `<target>.part` in `folder` (target's directory, held open), then
         rename it to `target`; on any failure, remove that `.part` unless it is another's."""
@@ -369,7 +400,7 @@ class AsyncFiles(AsyncResource):
         try:
             with handle:
                 if output is None:
-                    output = await self.task_output(task_id, file_id)
+                    output = await self.task_output(task_id, file_id, **extra)
                 write = functools.partial(_write_flushed, handle)
                 await self._download_into(output.download_url, write, str(target) + ".part")
             if not _is_same_file(folder, part, ours):

@@ -3,10 +3,10 @@
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import Any, Unpack
 
-from browser_use_async._protocol import slug_segment, uuid_segment
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._protocol import conceal, slug_segment, uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models.marketplace import (
     MarketplaceSkillListResponse,
     MarketplaceSkillResponse,
@@ -38,6 +38,7 @@ class AsyncMarketplace(AsyncResource):
         category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> MarketplaceSkillListResponse:
         """One page of public skills (`GET /marketplace/skills`); `iter` walks every page.
 
@@ -48,7 +49,9 @@ class AsyncMarketplace(AsyncResource):
             **skill_filters(category, query, from_date, to_date),
         }
         path = "/marketplace/skills"
-        return await self._request("GET", path, MarketplaceSkillListResponse, params=params)
+        return await self._request(
+            "GET", path, MarketplaceSkillListResponse, params=params, extra=extra
+        )
 
     async def iter(
         self,
@@ -58,8 +61,10 @@ class AsyncMarketplace(AsyncResource):
         category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[MarketplaceSkillResponse]:
         """Every public skill matching the filters, fetching page after page as you iterate."""
+        conceal(extra)
         pages = iterate_pages(
             lambda number: self.list(
                 page_size=page_size,
@@ -68,19 +73,25 @@ class AsyncMarketplace(AsyncResource):
                 category=category,
                 from_date=from_date,
                 to_date=to_date,
+                **extra,
             )
         )
         async for skill in pages:
             yield skill
 
-    async def get(self, skill_slug: str) -> MarketplaceSkillResponse:
+    async def get(
+        self, skill_slug: str, **extra: Unpack[RequestOptions]
+    ) -> MarketplaceSkillResponse:
         """A public skill by its slug (`GET /marketplace/skills/{skill_slug}`)."""
         path = f"/marketplace/skills/{slug_segment(skill_slug, 'skill_slug')}"
-        return await self._request("GET", path, MarketplaceSkillResponse)
+        return await self._request("GET", path, MarketplaceSkillResponse, extra=extra)
 
-    async def clone(self, skill_id: uuid.UUID | str) -> SkillResponse:
+    async def clone(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SkillResponse:
         """Copy a public skill into your project (`POST /marketplace/skills/{skill_id}/clone`)."""
-        return await self._request("POST", f"{_skill_path(skill_id)}/clone", SkillResponse)
+        path = f"{_skill_path(skill_id)}/clone"
+        return await self._request("POST", path, SkillResponse, extra=extra)
 
     async def execute(
         self,
@@ -88,9 +99,10 @@ class AsyncMarketplace(AsyncResource):
         *,
         parameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ExecuteSkillResponse:
         """Run a public skill with `parameters` (`POST /marketplace/skills/{skill_id}/execute`);
         billable. Pass a `session_id` to run in that session and keep its IP address."""
         body = ExecuteSkillRequest(parameters=parameters, session_id=session_id)
         path = f"{_skill_path(skill_id)}/execute"
-        return await self._request("POST", path, ExecuteSkillResponse, body)
+        return await self._request("POST", path, ExecuteSkillResponse, body, extra=extra)

@@ -2,9 +2,10 @@
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import Unpack
 
-from browser_use_async._protocol import uuid_segment
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import check_text
 from browser_use_async.models.profiles import (
     ProfileCreateRequest,
@@ -29,6 +30,7 @@ class AsyncProfiles(AsyncResource):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         query: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ProfileListResponse:
         """One page of profiles (`GET /profiles`); `iter` walks every page.
 
@@ -38,17 +40,21 @@ class AsyncProfiles(AsyncResource):
             **page_params(page_size, page_number),
             "query": check_text(query, "query", 0, 200),
         }
-        return await self._request("GET", "/profiles", ProfileListResponse, params=params)
+        return await self._request(
+            "GET", "/profiles", ProfileListResponse, params=params, extra=extra
+        )
 
     async def iter(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         query: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[ProfileView]:
         """Every profile matching `query`, fetching page after page as you iterate."""
+        conceal(extra)
         pages = iterate_pages(
-            lambda number: self.list(page_size=page_size, page_number=number, query=query)
+            lambda number: self.list(page_size=page_size, page_number=number, query=query, **extra)
         )
         async for profile in pages:
             yield profile
@@ -58,14 +64,17 @@ class AsyncProfiles(AsyncResource):
         *,
         name: str | NotGiven | None = NOT_GIVEN,
         user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ProfileView:
         """Create a profile (`POST /profiles`); `user_id` is your own id for its user."""
         body = ProfileCreateRequest(name=name, user_id=user_id)
-        return await self._request("POST", "/profiles", ProfileView, body)
+        return await self._request("POST", "/profiles", ProfileView, body, extra=extra)
 
-    async def get(self, profile_id: uuid.UUID | str) -> ProfileView:
+    async def get(
+        self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> ProfileView:
         """A profile (`GET /profiles/{profile_id}`)."""
-        return await self._request("GET", _profile_path(profile_id), ProfileView)
+        return await self._request("GET", _profile_path(profile_id), ProfileView, extra=extra)
 
     async def update(
         self,
@@ -73,14 +82,17 @@ class AsyncProfiles(AsyncResource):
         *,
         name: str | NotGiven | None = NOT_GIVEN,
         user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ProfileView:
         """Change a profile's name or user id (`PATCH /profiles/{profile_id}`).
 
         Fields left out stay as they are; `None` is sent as null.
         """
         body = ProfileUpdateRequest(name=name, user_id=user_id)
-        return await self._request("PATCH", _profile_path(profile_id), ProfileView, body)
+        return await self._request(
+            "PATCH", _profile_path(profile_id), ProfileView, body, extra=extra
+        )
 
-    async def delete(self, profile_id: uuid.UUID | str) -> None:
+    async def delete(self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a profile for good (`DELETE /profiles/{profile_id}`)."""
-        await self._request("DELETE", _profile_path(profile_id), None)
+        await self._request("DELETE", _profile_path(profile_id), None, extra=extra)

@@ -2,9 +2,10 @@
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import Unpack
 
-from browser_use_async._protocol import uuid_segment
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import check_enum
 from browser_use_async.models.sessions import (
     CreateSessionRequest,
@@ -35,6 +36,7 @@ class AsyncSessions(AsyncResource):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SessionListResponse:
         """One page of sessions (`GET /sessions`); `iter` walks every page.
 
@@ -44,17 +46,23 @@ class AsyncSessions(AsyncResource):
             **page_params(page_size, page_number),
             "filterBy": check_enum(SessionStatus, filter_by, "filter_by"),
         }
-        return await self._request("GET", "/sessions", SessionListResponse, params=params)
+        return await self._request(
+            "GET", "/sessions", SessionListResponse, params=params, extra=extra
+        )
 
     async def iter(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[SessionItemView]:
         """Every session matching the filter, fetching page after page as you iterate."""
+        conceal(extra)
         pages = iterate_pages(
-            lambda number: self.list(page_size=page_size, page_number=number, filter_by=filter_by)
+            lambda number: self.list(
+                page_size=page_size, page_number=number, filter_by=filter_by, **extra
+            )
         )
         async for session in pages:
             yield session
@@ -71,6 +79,7 @@ class AsyncSessions(AsyncResource):
         keep_alive: bool | NotGiven = NOT_GIVEN,
         custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
         enable_recording: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SessionItemView:
         """Start a session (`POST /sessions`); run tasks in it with `tasks.create(session_id=...)`.
 
@@ -88,39 +97,62 @@ class AsyncSessions(AsyncResource):
             custom_proxy=custom_proxy,
             enable_recording=enable_recording,
         )
-        return await self._request("POST", "/sessions", SessionItemView, body)
+        return await self._request("POST", "/sessions", SessionItemView, body, extra=extra)
 
-    async def get(self, session_id: uuid.UUID | str) -> SessionView:
+    async def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SessionView:
         """A session with its tasks and live URL (`GET /sessions/{session_id}`)."""
-        return await self._request("GET", _session_path(session_id), SessionView)
+        return await self._request("GET", _session_path(session_id), SessionView, extra=extra)
 
     async def update(
-        self, session_id: uuid.UUID | str, *, action: SessionUpdateAction | str
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: SessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
     ) -> SessionView:
         """Apply `action` to a session (`PATCH /sessions/{session_id}`) and return it."""
         body = UpdateSessionRequest(action=action)
-        return await self._request("PATCH", _session_path(session_id), SessionView, body)
+        return await self._request(
+            "PATCH", _session_path(session_id), SessionView, body, extra=extra
+        )
 
-    async def stop(self, session_id: uuid.UUID | str) -> SessionView:
+    async def stop(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SessionView:
         """Stop a session and every task running in it; this cannot be undone."""
-        return await self.update(session_id, action=SessionUpdateAction.STOP)
+        conceal(extra)
+        return await self.update(session_id, action=SessionUpdateAction.STOP, **extra)
 
-    async def delete(self, session_id: uuid.UUID | str) -> None:
+    async def delete(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a session and all its tasks (`DELETE /sessions/{session_id}`)."""
-        await self._request("DELETE", _session_path(session_id), None)
+        await self._request("DELETE", _session_path(session_id), None, extra=extra)
 
-    async def purge(self, session_id: uuid.UUID | str) -> None:
+    async def purge(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Erase a session's data now: files, screenshots, logs (`POST .../purge`; ZDR only)."""
-        await self._request("POST", f"{_session_path(session_id)}/purge", None)
+        await self._request("POST", f"{_session_path(session_id)}/purge", None, extra=extra)
 
-    async def get_share(self, session_id: uuid.UUID | str) -> ShareView:
+    async def get_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> ShareView:
         """The session's public share link and view count (`GET .../public-share`)."""
-        return await self._request("GET", f"{_session_path(session_id)}/public-share", ShareView)
+        return await self._request(
+            "GET", f"{_session_path(session_id)}/public-share", ShareView, extra=extra
+        )
 
-    async def create_share(self, session_id: uuid.UUID | str) -> ShareView:
+    async def create_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> ShareView:
         """Share the session publicly, or return the existing share (`POST .../public-share`)."""
-        return await self._request("POST", f"{_session_path(session_id)}/public-share", ShareView)
+        return await self._request(
+            "POST", f"{_session_path(session_id)}/public-share", ShareView, extra=extra
+        )
 
-    async def delete_share(self, session_id: uuid.UUID | str) -> None:
+    async def delete_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> None:
         """Remove the session's public share (`DELETE .../public-share`)."""
-        await self._request("DELETE", f"{_session_path(session_id)}/public-share", None)
+        await self._request(
+            "DELETE", f"{_session_path(session_id)}/public-share", None, extra=extra
+        )

@@ -3,10 +3,10 @@
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
-from browser_use_async._protocol import uuid_segment
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import (
     check_bool,
     check_datetime,
@@ -65,6 +65,7 @@ class AsyncSkills(AsyncResource):
         query: str | NotGiven | None = NOT_GIVEN,
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SkillListResponse:
         """One page of your project's skills (`GET /skills`); `iter` walks every page.
 
@@ -76,7 +77,7 @@ class AsyncSkills(AsyncResource):
             "isEnabled": check_bool(is_enabled, "is_enabled"),
             **skill_filters(category, query, from_date, to_date),
         }
-        return await self._request("GET", "/skills", SkillListResponse, params=params)
+        return await self._request("GET", "/skills", SkillListResponse, params=params, extra=extra)
 
     async def iter(
         self,
@@ -88,8 +89,10 @@ class AsyncSkills(AsyncResource):
         query: str | NotGiven | None = NOT_GIVEN,
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[SkillResponse]:
         """Every skill matching the filters, fetching page after page as you iterate."""
+        conceal(extra)
         pages = iterate_pages(
             lambda number: self.list(
                 page_size=page_size,
@@ -100,6 +103,7 @@ class AsyncSkills(AsyncResource):
                 query=query,
                 from_date=from_date,
                 to_date=to_date,
+                **extra,
             )
         )
         async for skill in pages:
@@ -112,6 +116,7 @@ class AsyncSkills(AsyncResource):
         agent_prompt: str,
         title: str | NotGiven | None = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> CreateSkillResponse:
         """Start generating a skill (`POST /skills`); billable. Poll `get` until it is finished.
 
@@ -121,15 +126,17 @@ class AsyncSkills(AsyncResource):
         body = CreateSkillRequest(
             goal=goal, agent_prompt=agent_prompt, title=title, description=description
         )
-        return await self._request("POST", "/skills", CreateSkillResponse, body)
+        return await self._request("POST", "/skills", CreateSkillResponse, body, extra=extra)
 
-    async def get(self, skill_id: uuid.UUID | str) -> SkillResponse:
+    async def get(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SkillResponse:
         """A skill of your project (`GET /skills/{skill_id}`)."""
-        return await self._request("GET", _skill_path(skill_id), SkillResponse)
+        return await self._request("GET", _skill_path(skill_id), SkillResponse, extra=extra)
 
-    async def delete(self, skill_id: uuid.UUID | str) -> None:
+    async def delete(self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a skill (`DELETE /skills/{skill_id}`); refused while it is generating."""
-        await self._request("DELETE", _skill_path(skill_id), None)
+        await self._request("DELETE", _skill_path(skill_id), None, extra=extra)
 
     async def update(
         self,
@@ -140,6 +147,7 @@ class AsyncSkills(AsyncResource):
         categories: Iterable[SkillCategory | str] | NotGiven | None = NOT_GIVEN,
         domains: Iterable[str] | NotGiven | None = NOT_GIVEN,
         is_enabled: bool | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SkillResponse:
         """Change a skill's title, description, categories, domains or whether it is enabled
         (`PATCH /skills/{skill_id}`); arguments left out are not changed."""
@@ -150,18 +158,25 @@ class AsyncSkills(AsyncResource):
             domains=domains,
             is_enabled=is_enabled,
         )
-        return await self._request("PATCH", _skill_path(skill_id), SkillResponse, body)
+        return await self._request("PATCH", _skill_path(skill_id), SkillResponse, body, extra=extra)
 
-    async def cancel(self, skill_id: uuid.UUID | str) -> SkillResponse:
+    async def cancel(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SkillResponse:
         """Cancel the generation in progress (`POST /skills/{skill_id}/cancel`)."""
-        return await self._request("POST", f"{_skill_path(skill_id)}/cancel", SkillResponse)
+        return await self._request(
+            "POST", f"{_skill_path(skill_id)}/cancel", SkillResponse, extra=extra
+        )
 
-    async def rollback(self, skill_id: uuid.UUID | str) -> SkillResponse:
+    async def rollback(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SkillResponse:
         """Go back to the skill's previous version (`POST /skills/{skill_id}/rollback`).
 
         This cannot be undone.
         """
-        return await self._request("POST", f"{_skill_path(skill_id)}/rollback", SkillResponse)
+        path = f"{_skill_path(skill_id)}/rollback"
+        return await self._request("POST", path, SkillResponse, extra=extra)
 
     async def execute(
         self,
@@ -169,6 +184,7 @@ class AsyncSkills(AsyncResource):
         *,
         parameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> ExecuteSkillResponse:
         """Run a skill with `parameters` (`POST /skills/{skill_id}/execute`); billable.
 
@@ -176,7 +192,7 @@ class AsyncSkills(AsyncResource):
         """
         body = ExecuteSkillRequest(parameters=parameters, session_id=session_id)
         path = f"{_skill_path(skill_id)}/execute"
-        return await self._request("POST", path, ExecuteSkillResponse, body)
+        return await self._request("POST", path, ExecuteSkillResponse, body, extra=extra)
 
     async def refine(
         self,
@@ -185,6 +201,7 @@ class AsyncSkills(AsyncResource):
         feedback: str,
         test_output: str | NotGiven | None = NOT_GIVEN,
         test_logs: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> RefineSkillResponse:
         """Generate a new version from `feedback` (`POST /skills/{skill_id}/refine`).
 
@@ -192,7 +209,7 @@ class AsyncSkills(AsyncResource):
         """
         body = RefineSkillRequest(feedback=feedback, test_output=test_output, test_logs=test_logs)
         path = f"{_skill_path(skill_id)}/refine"
-        return await self._request("POST", path, RefineSkillResponse, body)
+        return await self._request("POST", path, RefineSkillResponse, body, extra=extra)
 
     async def executions(
         self,
@@ -200,29 +217,42 @@ class AsyncSkills(AsyncResource):
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> SkillExecutionListResponse:
         """One page of a skill's executions (`GET /skills/{skill_id}/executions`)."""
         path = f"{_skill_path(skill_id)}/executions"
         params = {
             **page_params(page_size, page_number),
         }
-        return await self._request("GET", path, SkillExecutionListResponse, params=params)
+        return await self._request(
+            "GET", path, SkillExecutionListResponse, params=params, extra=extra
+        )
 
     async def iter_executions(
-        self, skill_id: uuid.UUID | str, *, page_size: int | NotGiven = NOT_GIVEN
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[SkillExecutionView]:
         """Every execution of a skill, fetching page after page as you iterate."""
+        conceal(extra)
         pages = iterate_pages(
-            lambda number: self.executions(skill_id, page_size=page_size, page_number=number)
+            lambda number: self.executions(
+                skill_id, page_size=page_size, page_number=number, **extra
+            )
         )
         async for execution in pages:
             yield execution
 
     async def execution_output(
-        self, skill_id: uuid.UUID | str, execution_id: uuid.UUID | str
+        self,
+        skill_id: uuid.UUID | str,
+        execution_id: uuid.UUID | str,
+        **extra: Unpack[RequestOptions],
     ) -> SkillExecutionOutputResponse:
         """A URL, valid for 5 minutes, to download an execution's output
         (`GET /skills/{skill_id}/executions/{execution_id}/output`)."""
         execution = uuid_segment(execution_id, "execution_id")
         path = f"{_skill_path(skill_id)}/executions/{execution}/output"
-        return await self._request("GET", path, SkillExecutionOutputResponse)
+        return await self._request("GET", path, SkillExecutionOutputResponse, extra=extra)

@@ -21,9 +21,9 @@ from browser_use_async._exceptions import (
     TaskFailedError,
     TaskTimeoutError,
 )
-from browser_use_async._protocol import uuid_segment
+from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._serde import DecodeError, decode_output
-from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import (
     check_datetime,
     check_enum,
@@ -45,7 +45,13 @@ from browser_use_async.models.tasks import (
     UpdateTaskRequest,
     is_final,
 )
-from browser_use_async.resources._base import AsyncResource, RequestFn, page_params
+from browser_use_async.resources._base import (
+    AsyncResource,
+    RequestFn,
+    page_params,
+    take_request_options,
+    without_body,
+)
 from browser_use_async.resources._pagination import iterate_pages
 
 T = TypeVar("T")
@@ -145,11 +151,21 @@ def _create_request(task: str, options: TaskOptions) -> CreateTaskRequest:
     argument's traceback leaves out the model's frames: their locals hold task secrets in
     the clear, which `CreateTaskRequest`'s repr hides."""
     try:
+        unknown = sorted(set(options) - set(TaskRequestOptions.__annotations__))
+        if unknown:
+            raise InvalidArgumentError(
+                f"unexpected keyword argument {unknown[0]!r}: the options are CreateTaskRequest's "
+                "fields and extra_headers, extra_query and extra_body"
+            )
         return CreateTaskRequest(task=task, **options)
     except InvalidArgumentError as error:
         raise error.with_traceback(None) from None
     finally:
         cast("dict[str, object]", options).clear()  # a TypedDict has no clear()
+
+
+class TaskRequestOptions(TaskOptions, RequestOptions, total=False):
+    """The keywords of `tasks.create` and `tasks.run`: the task's options and the request's."""
 
 
 class AsyncTasks(AsyncResource):
@@ -168,6 +184,7 @@ class AsyncTasks(AsyncResource):
         filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
         after: dt.datetime | NotGiven | None = NOT_GIVEN,
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> TaskListResponse:
         """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
 
@@ -181,7 +198,7 @@ class AsyncTasks(AsyncResource):
             "after": check_datetime(after, "after"),
             "before": check_datetime(before, "before"),
         }
-        return await self._request("GET", "/tasks", TaskListResponse, params=params)
+        return await self._request("GET", "/tasks", TaskListResponse, params=params, extra=extra)
 
     async def iter(
         self,
@@ -191,8 +208,10 @@ class AsyncTasks(AsyncResource):
         filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
         after: dt.datetime | NotGiven | None = NOT_GIVEN,
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[TaskItemView]:
         """Every task matching the filters, fetching page after page as you iterate."""
+        conceal(extra)
         pages = iterate_pages(
             lambda number: self.list(
                 page_size=page_size,
@@ -201,24 +220,33 @@ class AsyncTasks(AsyncResource):
                 filter_by=filter_by,
                 after=after,
                 before=before,
+                **extra,
             )
         )
         async for task in pages:
             yield task
 
-    async def get(self, task_id: uuid.UUID | str) -> TaskView:
+    async def get(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskView:
         """A task with its steps and output files (`GET /tasks/{task_id}`)."""
-        return await self._request("GET", _task_path(task_id), TaskView)
+        return await self._request("GET", _task_path(task_id), TaskView, extra=extra)
 
-    async def status(self, task_id: uuid.UUID | str) -> TaskStatusView:
+    async def status(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> TaskStatusView:
         """A task's status and, once it has ended, its result: cheap enough to poll."""
-        return await self._request("GET", f"{_task_path(task_id)}/status", TaskStatusView)
+        return await self._request(
+            "GET", f"{_task_path(task_id)}/status", TaskStatusView, extra=extra
+        )
 
-    async def logs(self, task_id: uuid.UUID | str) -> TaskLogFileResponse:
+    async def logs(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> TaskLogFileResponse:
         """A URL to download the task's execution log (`GET /tasks/{task_id}/logs`)."""
-        return await self._request("GET", f"{_task_path(task_id)}/logs", TaskLogFileResponse)
+        return await self._request(
+            "GET", f"{_task_path(task_id)}/logs", TaskLogFileResponse, extra=extra
+        )
 
-    async def create(self, task: str, **options: Unpack[TaskOptions]) -> TaskCreatedResponse:
+    async def create(self, task: str, **options: Unpack[TaskRequestOptions]) -> TaskCreatedResponse:
         """Create and start a task (`POST /tasks`); billable work begins on the server.
 
         The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
@@ -227,8 +255,9 @@ class AsyncTasks(AsyncResource):
         text) or an attrs class or dataclass. A create is never retried once the request
         may have reached the server.
         """
+        extra = take_request_options(options)
         body = _create_request(task, options)
-        return await self._request("POST", "/tasks", TaskCreatedResponse, body)
+        return await self._request("POST", "/tasks", TaskCreatedResponse, body, extra=extra)
 
     async def wait(
         self,
@@ -236,16 +265,19 @@ class AsyncTasks(AsyncResource):
         *,
         timeout: float | None = None,
         poll_interval: float = 5.0,
+        **extra: Unpack[RequestOptions],
     ) -> TaskView:
         """Poll until the task is finished, failed or stopped, then return it in full.
 
         Polls the cheap status endpoint, first after half a second, then less and less
         often up to every `poll_interval` seconds. After `timeout` seconds (None: no
-        limit) it raises `TaskTimeoutError`; the task keeps running on the server.
+        limit) it raises `TaskTimeoutError`; the task keeps running on the server. The
+        request options go with each status poll and the final get.
         """
-        async for _ in self._poll(task_id, timeout=timeout, poll_interval=poll_interval):
+        conceal(extra)
+        async for _ in self._poll(task_id, extra, timeout=timeout, poll_interval=poll_interval):
             pass
-        return await self.get(task_id)
+        return await self.get(task_id, **extra)
 
     async def stream(
         self,
@@ -253,20 +285,24 @@ class AsyncTasks(AsyncResource):
         *,
         timeout: float | None = None,
         poll_interval: float = 2.0,
+        **extra: Unpack[RequestOptions],
     ) -> AsyncIterator[TaskEvent]:
         """Each new step and each status change of a task, as they happen, until it ends.
 
         Polls the cheap status endpoint and downloads the task only when its status or
         cost moved (each step adds to the cost), so steps are not fetched again while
         nothing happens. A status change is yielded before the steps that came with it.
+        The request options go with each of those requests.
         """
+        conceal(extra)
         seen_steps = 0
         last_status: str | None = None
         last_cost: object = None
-        async for status in self._poll(task_id, timeout=timeout, poll_interval=poll_interval):
+        polls = self._poll(task_id, extra, timeout=timeout, poll_interval=poll_interval)
+        async for status in polls:
             if status.status == last_status and status.cost == last_cost:
                 continue
-            task = await self.get(task_id)
+            task = await self.get(task_id, **extra)
             if task.status != last_status:
                 yield TaskEvent(kind="status", status=task.status, task=task)
             for step in task.steps[seen_steps:]:
@@ -283,7 +319,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[TaskRequestOptions],
     ) -> TaskView: ...
 
     @overload
@@ -295,7 +331,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[TaskRequestOptions],
     ) -> T: ...
 
     async def run(
@@ -306,7 +342,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
-        **options: Unpack[TaskOptions],
+        **options: Unpack[TaskRequestOptions],
     ) -> TaskView | T:
         """Create a task, wait for it to end, and return it.
 
@@ -321,6 +357,8 @@ class AsyncTasks(AsyncResource):
         task running, but still awaits the answer, to tell the task's id.
         `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
         other error) the outcome is logged as a warning on the "browser_use_async" logger.
+
+        The request options go with every request it makes; `extra_body` only with the create.
         """
         limit = None if timeout is None else positive_seconds(timeout, "timeout")
         interval = positive_seconds(poll_interval, "poll_interval")
@@ -332,11 +370,14 @@ class AsyncTasks(AsyncResource):
                     f"output_type must be an attrs class or dataclass, got {output_type!r}"
                 )
             options["structured_output"] = output_type
+        extra = take_request_options(options)
         body = _create_request(task, options)
         launch = Launch()
         try:
-            async with self._launched(body, launch, stop_on_exit=stop_on_exit) as created:
-                view = await self.wait(created.id, timeout=limit, poll_interval=interval)
+            async with self._launched(body, launch, stop_on_exit=stop_on_exit, extra=extra) as made:
+                view = await self.wait(
+                    made.id, timeout=limit, poll_interval=interval, **without_body(extra)
+                )
         except TaskTimeoutError as error:
             raise launch.timed_out(error) from launch.stop_error
         if output_type is None:
@@ -345,19 +386,28 @@ class AsyncTasks(AsyncResource):
 
     @contextlib.asynccontextmanager
     async def _launched(
-        self, body: CreateTaskRequest, launch: Launch, *, stop_on_exit: bool
+        self,
+        body: CreateTaskRequest,
+        launch: Launch,
+        *,
+        stop_on_exit: bool,
+        extra: RequestOptions | None = None,
     ) -> AsyncGenerator[TaskCreatedResponse]:
         """Create the task and give the answer; if anything (a cancellation too) ends the block
         early, stop the task, bounded and through further cancellations, and record how
-        that went in `launch`. Used by `run` and the command line."""
-        creating = asyncio.ensure_future(self._request("POST", "/tasks", TaskCreatedResponse, body))
+        that went in `launch`. Used by `run` and the command line. `extra` goes with the
+        create, and without its `extra_body` with the stop."""
+        extra = extra or RequestOptions()
+        creating = asyncio.ensure_future(
+            self._request("POST", "/tasks", TaskCreatedResponse, body, extra=extra)
+        )
         try:
             # Shielded: a cancellation must not lose the answer that names the task.
             created = await asyncio.shield(creating)
             launch.task_id = created.id
             yield created
         except BaseException as error:
-            settling = self._settle(creating, launch, stop=stop_on_exit)
+            settling = self._settle(creating, launch, without_body(extra), stop=stop_on_exit)
             try:
                 await _outlast(asyncio.ensure_future(settling))
             finally:  # cancelled again meanwhile or not, say what became of the task
@@ -369,7 +419,12 @@ class AsyncTasks(AsyncResource):
             raise
 
     async def _settle(
-        self, creating: "asyncio.Future[TaskCreatedResponse]", launch: Launch, *, stop: bool
+        self,
+        creating: "asyncio.Future[TaskCreatedResponse]",
+        launch: Launch,
+        extra: RequestOptions,
+        *,
+        stop: bool,
     ) -> None:
         """Wait for the create's answer, then stop the task it names if `stop`; each wait
         bounded. Without a stop the answer is still awaited: it tells the task's id."""
@@ -391,7 +446,7 @@ class AsyncTasks(AsyncResource):
             return
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
-                launch.ended = (await self.stop(launch.task_id)).status
+                launch.ended = (await self.stop(launch.task_id, **extra)).status
         except BrowserUseError as error:
             launch.stopped, launch.stop_error = False, error
         except TimeoutError:
@@ -401,7 +456,12 @@ class AsyncTasks(AsyncResource):
             launch.stopped = True
 
     async def _poll(
-        self, task_id: uuid.UUID | str, *, timeout: float | None, poll_interval: float
+        self,
+        task_id: uuid.UUID | str,
+        extra: RequestOptions,
+        *,
+        timeout: float | None,
+        poll_interval: float,
     ) -> AsyncIterator[TaskStatusView]:
         """Status after status until a final one; waits grow from 0.5 s to `poll_interval`."""
         _task_path(task_id)
@@ -410,7 +470,7 @@ class AsyncTasks(AsyncResource):
         started = self._clock.time()
         interval = min(0.5, interval_cap)
         while True:
-            status = await self.status(task_id)
+            status = await self.status(task_id, **extra)
             yield status
             if is_final(status.status):
                 return
@@ -425,15 +485,25 @@ class AsyncTasks(AsyncResource):
             await self._clock.sleep(interval if limit is None else min(interval, limit - waited))
             interval = min(interval * 1.5, interval_cap)
 
-    async def update(self, task_id: uuid.UUID | str, *, action: TaskUpdateAction | str) -> TaskView:
+    async def update(
+        self,
+        task_id: uuid.UUID | str,
+        *,
+        action: TaskUpdateAction | str,
+        **extra: Unpack[RequestOptions],
+    ) -> TaskView:
         """Apply `action` to a task (`PATCH /tasks/{task_id}`) and return the task."""
         body = UpdateTaskRequest(action=action)
-        return await self._request("PATCH", _task_path(task_id), TaskView, body)
+        return await self._request("PATCH", _task_path(task_id), TaskView, body, extra=extra)
 
-    async def stop(self, task_id: uuid.UUID | str) -> TaskView:
+    async def stop(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskView:
         """Stop a running task; its session stays alive for follow-up tasks."""
-        return await self.update(task_id, action=TaskUpdateAction.STOP)
+        conceal(extra)
+        return await self.update(task_id, action=TaskUpdateAction.STOP, **extra)
 
-    async def stop_task_and_session(self, task_id: uuid.UUID | str) -> TaskView:
+    async def stop_task_and_session(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> TaskView:
         """Stop a task and the browser session it runs in."""
-        return await self.update(task_id, action=TaskUpdateAction.STOP_TASK_AND_SESSION)
+        conceal(extra)
+        return await self.update(task_id, action=TaskUpdateAction.STOP_TASK_AND_SESSION, **extra)
