@@ -374,6 +374,13 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
         cls, hint = _STATUS_ERRORS.get(response.status, (APIStatusError, ""))
     if response.status == 404 and body == {"detail": "Not Found"}:  # FastAPI: no such route
         hint = f"No such route at {request.shown}: check base_url (the API's ends in /api/v2)."
+    if response.status == 405:  # FastAPI: the path exists, but not with this method
+        allowed = response.headers.get("allow", "")[:100]
+        allowed = allowed.replace(key, REDACTED) if key else allowed
+        hint = f"The server has no {request.method} at this path" + (
+            f" (it allows {allowed})" if allowed else ""
+        )
+        hint += ": check base_url, and that this SDK's version matches the API."
     retry_after = parse_retry_after(response.headers)
     parts = [f"{request.method} {request.shown} failed with HTTP {response.status}"]
     detail = _describe_detail(body)

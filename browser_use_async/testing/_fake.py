@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 from aiohttp import web
 from aiohttp.typedefs import Middleware
+from yarl import URL
 
 from browser_use_async.testing._clock import FakeClock, iso
 from browser_use_async.testing._dispatch import Handler, operation_handler
@@ -111,14 +112,31 @@ class FakeBrowserUseCloud(BackgroundServer):
 
     @web.middleware
     async def _problems(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Errors as FastAPI (Starlette) words them where the spec is silent."""
         try:
             return await handler(request)
         except HTTPProblem as problem:
             return reply({"detail": problem.detail}, status=problem.status)
         except web.HTTPNotFound:
-            return reply({"detail": "Not Found"}, status=404)
-        except web.HTTPMethodNotAllowed:
-            return reply({"detail": "Method Not Allowed"}, status=405)
+            return await self._slash_redirect(request) or reply({"detail": "Not Found"}, 404)
+        except web.HTTPMethodNotAllowed as error:
+            answer = reply({"detail": "Method Not Allowed"}, status=405)
+            answer.headers["Allow"] = ", ".join(sorted(error.allowed_methods))
+            return answer
+
+    async def _slash_redirect(self, request: web.Request) -> web.Response | None:
+        """Starlette's `redirect_slashes`: a path that routes once its trailing slash is
+        added or removed (with any method) answers 307 to that path, query kept."""
+        path = request.rel_url.raw_path
+        other = path[:-1] if path.endswith("/") else f"{path}/"
+        if not other.strip("/"):
+            return None
+        match = await self.app.router.resolve(request.clone(rel_url=URL(other, encoded=True)))
+        if isinstance(match.http_exception, web.HTTPNotFound):
+            return None
+        query = request.rel_url.raw_query_string
+        location = f"{request.url.origin()}{other}" + (f"?{query}" if query else "")
+        return web.Response(status=307, headers={"Location": location})
 
     @web.middleware
     async def _auth(self, request: web.Request, handler: Handler) -> web.StreamResponse:
