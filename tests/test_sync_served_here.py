@@ -57,7 +57,7 @@ def _refused(call: Any) -> ReentrantCallError:
 
 async def test_every_blocking_call_on_the_serving_loop_is_refused_at_once() -> None:
     points = 0
-    async with asyncio.timeout(20), FakeBrowserUseCloud() as fake:
+    async with asyncio.timeout(20), FakeBrowserUseCloud(manual_time=True) as fake:
         with BrowserUse(
             api_key=fake.api_key, base_url=fake.base_url, timeout=1, retry=NO_RETRY
         ) as client:
@@ -77,7 +77,7 @@ async def test_every_blocking_call_on_the_serving_loop_is_refused_at_once() -> N
 
 def test_refused_from_the_loop_thread_while_the_loop_is_not_running() -> None:
     loop = asyncio.new_event_loop()
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     try:
         loop.run_until_complete(fake.start())
         with BrowserUse(
@@ -90,7 +90,7 @@ def test_refused_from_the_loop_thread_while_the_loop_is_not_running() -> None:
 
 
 async def test_other_threads_and_thread_mode_still_work() -> None:
-    async with asyncio.timeout(20), FakeBrowserUseCloud() as fake:
+    async with asyncio.timeout(20), FakeBrowserUseCloud(manual_time=True) as fake:
 
         def blocking() -> str | None:
             with BrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
@@ -98,7 +98,7 @@ async def test_other_threads_and_thread_mode_still_work() -> None:
 
         assert await asyncio.to_thread(blocking) == "Fake Cloud Account"
     with (
-        FakeBrowserUseCloud() as threaded,
+        FakeBrowserUseCloud(manual_time=True) as threaded,
         BrowserUse(api_key=threaded.api_key, base_url=threaded.base_url) as client,
     ):
         assert client.billing.account().name == "Fake Cloud Account"
@@ -106,7 +106,7 @@ async def test_other_threads_and_thread_mode_still_work() -> None:
 
 async def test_a_closed_fake_no_longer_counts() -> None:
     async with asyncio.timeout(20):
-        async with FakeBrowserUseCloud() as fake:
+        async with FakeBrowserUseCloud(manual_time=True) as fake:
             url = fake.base_url
         with (
             BrowserUse(api_key="bu_x", base_url=url, retry=NO_RETRY) as client,

@@ -23,6 +23,7 @@ from browser_use_async.testing._routes import BLOB_PATH, ROUTES, serve_blob
 from browser_use_async.testing._routes.browsers import download_token
 from browser_use_async.testing._routes.files import UPLOAD_PATH, receive_upload
 from browser_use_async.testing._routes.marketplace import seed_marketplace
+from browser_use_async.testing._seed import apply_seed
 from browser_use_async.testing._server import BackgroundServer
 from browser_use_async.testing._spec import Operation, operations
 from browser_use_async.testing._state import Store, TaskScenario, UploadedFile
@@ -51,8 +52,11 @@ class FakeBrowserUseCloud(BackgroundServer):
 
     `async with FakeBrowserUseCloud() as fake:` serves it in the running event loop;
     `with FakeBrowserUseCloud() as fake:` serves it from a background thread. Point a client
-    at `fake.base_url` with `fake.api_key`. Time stands still until `fake.advance(seconds)`.
-    `fake.faults.add(...)` scripts errors, delays and dropped connections per route.
+    at `fake.base_url` with `fake.api_key`. Its clock runs in real time, as when it runs as
+    a process, so tasks start, take steps and finish by themselves within seconds; with
+    `manual_time=True` time stands still until `fake.advance(seconds)`, for deterministic
+    tests (or pass a `clock` of your own). `fake.faults.add(...)` scripts errors, delays
+    and dropped connections per route.
     """
 
     prefix = API_PREFIX
@@ -64,9 +68,12 @@ class FakeBrowserUseCloud(BackgroundServer):
         host: str = "127.0.0.1",
         port: int = 0,
         clock: FakeClock | None = None,
+        manual_time: bool = False,
     ) -> None:
+        if clock is not None and manual_time:
+            raise ValueError("pass clock= or manual_time=True, not both")
         self.api_key = api_key
-        self.clock = clock or FakeClock()
+        self.clock = clock or FakeClock(speed=0.0 if manual_time else 1.0)
         self.store = Store(self.clock)
         self.requests: list[RecordedRequest] = []
         self.faults = FaultScript()
@@ -217,6 +224,11 @@ class FakeBrowserUseCloud(BackgroundServer):
         self.store.skill_generation_seconds = seconds
 
     # -- shaping the state from a test ----------------------------------------------------------
+
+    def seed(self, seed: object, *, source: str = "seed") -> None:
+        """Add the state a seed describes (parsed JSON; see the README), or raise
+        `SeedError` naming each bad place in it (`source` names the seed there)."""
+        apply_seed(self.store, seed, source)
 
     def advance(self, seconds: float) -> None:
         """Move the fake clock forward, and everything that runs on it."""
