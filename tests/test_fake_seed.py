@@ -3,6 +3,7 @@ HTTP with our client; bad seeds are refused with exit code 2 and the bad place n
 
 import asyncio
 import copy
+import datetime as dt
 import io
 import json
 import sys
@@ -230,6 +231,14 @@ async def test_a_missing_seed_file_is_exit_code_2(tmp_path: Path) -> None:
     assert process.returncode == 2
     assert f"{missing}: cannot read the seed file" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+def test_python_objects_in_a_seed_are_named_not_crashed_on() -> None:
+    fake = FakeBrowserUseCloud(manual_time=True)
+    moment = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
+    with pytest.raises(SeedError, match=r"tasks\[0\]\.createdAt: Input should be a valid string"):
+        fake.seed({"tasks": [{"task": "x", "createdAt": moment}], "profiles": [object()]})
+    assert fake.tasks == {}
 
 
 def test_the_sample_seed_in_process() -> None:

@@ -137,7 +137,10 @@ class _Builder:
         return checked
 
     def _report(self, issue: Issue) -> None:
-        shown = json.dumps(issue["input"])
+        try:
+            shown = json.dumps(issue["input"], default=repr)  # Python callers' own objects
+        except (ValueError, RecursionError):
+            shown = repr(issue["input"])[:60]
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         message = issue["msg"] if issue["type"] == "missing" else f"{issue['msg']} (got {shown})"
         self.problems.append(f"{where(issue['loc'])}: {message}")
@@ -153,7 +156,7 @@ class _Builder:
             if isinstance(row, dict):
                 found.append(((name, index), typing.cast(JSON, row)))
             else:
-                self.problem((name, index), f"should be an object (got {json.dumps(row)[:40]})")
+                self.problem((name, index), f"should be an object (got {row!r:.40})")
         return found
 
     def row(self, view: str, given: JSON, loc: Loc, base: JSON, extra: tuple[str, ...]) -> JSON:
