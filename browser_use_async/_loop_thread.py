@@ -27,6 +27,7 @@ import contextlib
 import itertools
 import os
 import threading
+import urllib.parse
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Generic, TypeVar, cast
@@ -35,7 +36,7 @@ from browser_use_async._exceptions import ClientClosedError, ReentrantCallError
 
 T = TypeVar("T")
 
-__all__ = ["LoopThread"]
+__all__ = ["LoopThread", "check_not_served_here", "serve_here"]
 
 _CLOSED_MESSAGE = "This client is closed; create a new one."
 _ATEXIT_JOIN_SECONDS = 5.0
@@ -47,6 +48,9 @@ _live: "weakref.WeakSet[LoopThread]" = weakref.WeakSet()
 # Loops and tasks a fork child inherited: they belong to the parent, and dropping them
 # would make their finalizers complain, so the child keeps them and never touches them.
 _left_by_parent: list[object] = []
+# In-process servers (the fake cloud): (host, port, the thread whose event loop serves it).
+_served: list[tuple[str, int, int]] = []
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::", ""})  # noqa: S104
 
 
 class _Call(Generic[T]):
@@ -328,6 +332,37 @@ class LoopThread:
         self._loop = self._thread = self._thread_id = None
         self._ended = threading.Event()
         self._calls = set()
+
+
+def serve_here(host: str, port: int) -> Callable[[], None]:
+    """Record that the calling thread's event loop serves `host:port`, for
+    `check_not_served_here`; call the returned function when it stops serving."""
+    entry = (host, port, threading.get_ident())
+    _served.append(entry)
+    return lambda: _served.remove(entry)
+
+
+def check_not_served_here(url: str, coro: Coroutine[Any, Any, Any] | None = None) -> None:
+    """Refuse a blocking call to `url` from the thread whose event loop serves it: the loop
+    could not answer while the thread waits, so the call would only end at its timeout."""
+    if not _served:  # the usual case, and cheap
+        return
+    parts = urllib.parse.urlsplit(url)
+    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    me = threading.get_ident()
+    for served_host, served_port, thread_id in list(_served):
+        same_host = host == served_host or {host, served_host} <= _LOCAL_HOSTS
+        if served_port == port and same_host and thread_id == me:
+            if coro is not None:
+                coro.close()
+            raise ReentrantCallError(
+                f"A blocking BrowserUse call to {url} was made on the thread whose event "
+                "loop serves it (an in-process fake cloud, say): that loop cannot answer "
+                "while this thread waits, so the call could only time out. For blocking "
+                "code, serve the fake from a thread of its own (`with FakeBrowserUseCloud() "
+                "as fake:`, or the pytest fixture `browser_use_fake_thread`), or use "
+                "AsyncBrowserUse and `await` here."
+            )
 
 
 def _close_all_at_exit() -> None:

@@ -564,6 +564,32 @@ def _spend_limit_hint(spend_limit: dict[str, Any]) -> str:
     )
 
 
+def _classify(
+    request: Request, response: Response, body: Any, key: str | None
+) -> tuple[type[APIStatusError], str, dict[str, Any] | None]:
+    """The error class for an answer, the advice its message ends with, and the figures of a
+    spend limit (None for any other answer)."""
+    status = response.status
+    if status >= 500:  # a POST is not retried then: the server may have acted on it
+        return InternalServerError, _SERVER_FAILED[request.method == "POST"], None
+    cls, hint = _STATUS_ERRORS.get(status, (APIStatusError, ""))
+    if status == 404 and body == {"detail": "Not Found"}:  # FastAPI: no such route
+        hint = f"No such route at {request.shown}: check base_url (the API's ends in /api/v2)."
+    spend_limit = _spend_limit(body) if status == 402 else None
+    if spend_limit is not None:
+        return APIKeySpendLimitError, _spend_limit_hint(spend_limit), spend_limit
+    if status == 429 and NO_CAPACITY in _detail_text(body).lower():
+        return TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT, None
+    if status == 405:  # FastAPI: the path exists, but not with this method
+        allowed = response.headers.get("allow", "")[:100]
+        allowed = allowed.replace(key, REDACTED) if key else allowed
+        hint = f"The server has no {request.method} at this path" + (
+            f" (it allows {allowed})" if allowed else ""
+        )
+        hint += ": check base_url, and that this SDK's version matches the API."
+    return cls, hint, None
+
+
 def status_error(request: Request, response: Response, *, hints: bool = True) -> APIStatusError:
     """The `APIStatusError` subclass for a non-2xx response, with a readable message.
 
@@ -584,18 +610,7 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
             body = _without(body, key)
         except RecursionError:
             body = "<the body is nested too deeply to show>"
-    cls: type[APIStatusError]
-    if response.status >= 500:  # a POST is not retried then: the server may have acted on it
-        cls, hint = InternalServerError, _SERVER_FAILED[request.method == "POST"]
-    else:
-        cls, hint = _STATUS_ERRORS.get(response.status, (APIStatusError, ""))
-    if response.status == 404 and body == {"detail": "Not Found"}:  # FastAPI: no such route
-        hint = f"No such route at {request.shown}: check base_url (the API's ends in /api/v2)."
-    spend_limit = _spend_limit(body) if response.status == 402 else None
-    if spend_limit is not None:
-        cls, hint = APIKeySpendLimitError, _spend_limit_hint(spend_limit)
-    elif response.status == 429 and NO_CAPACITY in _detail_text(body).lower():
-        cls, hint = TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT
+    cls, hint, spend_limit = _classify(request, response, body, key)
     retry_after = parse_retry_after(response.headers)
     parts = [f"{request.method} {request.shown} failed with HTTP {response.status}"]
     detail = _describe_detail(body)

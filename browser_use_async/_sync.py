@@ -1138,7 +1138,7 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
             allow_insecure_http=allow_insecure_http,
             clock=clock,
         )
-        self._bind(impl, Portal(impl.close, name="BrowserUse"))
+        self._bind(impl, Portal(impl.close, name="BrowserUse", base_url=impl.base_url))
         self._own_portal()
 
     def _bind(self, impl: AsyncBrowserUse, portal: Portal) -> None:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Itera
 from typing import Any, Generic, Self, TypeVar
 
 from browser_use_async._exceptions import ReentrantCallError
-from browser_use_async._loop_thread import LoopThread
+from browser_use_async._loop_thread import LoopThread, check_not_served_here
 
 A = TypeVar("A")
 T = TypeVar("T")
@@ -38,20 +38,25 @@ class Portal:
     iterator) is reachable. The client's `close()` stops it at once.
     """
 
-    __slots__ = ("__weakref__", "_loop_thread")
+    __slots__ = ("__weakref__", "_base_url", "_loop_thread")
 
-    def __init__(self, on_close: Callable[[], Awaitable[None]], *, name: str) -> None:
+    def __init__(
+        self, on_close: Callable[[], Awaitable[None]], *, name: str, base_url: str
+    ) -> None:
         self._loop_thread = LoopThread(on_close, name=name)
+        self._base_url = base_url
         weakref.finalize(self, _close_quietly, self._loop_thread)
 
     def __repr__(self) -> str:
         return f"<Portal to {self._loop_thread!r}>"
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        check_not_served_here(self._base_url, coro)
         return self._loop_thread.run(coro)
 
     def iterate(self, source: AsyncIterable[T]) -> Iterator[T]:
         # A generator: its frame keeps this portal, and so the loop, alive while it lasts.
+        check_not_served_here(self._base_url)
         yield from self._loop_thread.iterate(source)
 
     def close(self) -> None:

@@ -721,7 +721,7 @@ class Generator:
             + _doc_line(doc)
             + hide
             + f"    impl = {spec.name}({forward})\n"
-            + f'    self._bind(impl, Portal(impl.close, name="{sync}"))\n'
+            + f'    self._bind(impl, Portal(impl.close, name="{sync}", base_url=impl.base_url))\n'
             + "    self._own_portal()\n"
         )
 

@@ -39,7 +39,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBrowserUseCloud]:
-    async with FakeBrowserUseCloud() as cloud:
+    async with FakeBrowserUseCloud(manual_time=True) as cloud:
         yield cloud
 
 
@@ -203,7 +203,7 @@ def server_thread() -> Iterator[ServerThread]:
 @pytest.fixture
 def threaded_fake(server_thread: ServerThread) -> Iterator[FakeBrowserUseCloud]:
     """The fake cloud, served from its own thread for blocking clients."""
-    cloud = FakeBrowserUseCloud()
+    cloud = FakeBrowserUseCloud(manual_time=True)
     server_thread.run(cloud.start())
     yield cloud
     server_thread.run(cloud.close())

@@ -207,7 +207,7 @@ def client_side(config: dict[str, Any]) -> dict[str, Any]:
 
 async def soak(calls: int, concurrency: int, sync_calls: int, seed: int = 7) -> SoakReport:
     """Serve the fake with faults here, drive it from a child process, and report."""
-    async with FakeBrowserUseCloud() as fake:
+    async with FakeBrowserUseCloud(manual_time=True) as fake:
         task_ids = [str(fake.create_task(f"seed {n}", steps=2)) for n in range(20)]
         fake.faults.reseed(seed)
         fake.faults.add("*", Fault(status=503, headers={"Retry-After": "0"}), times=None, rate=0.1)
@@ -425,7 +425,7 @@ async def cancel_sweep(
     report = CancelReport()
     # The outcome of each stop is logged as a warning: thousands of them here, all expected.
     logging.getLogger("browser_use_async").addHandler(logging.NullHandler())
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     late = LateCreates(fake)  # before the server starts, which freezes its middlewares
     async with fake:
         async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:

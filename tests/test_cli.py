@@ -100,7 +100,7 @@ def test_create_and_wait_json_is_one_document(capsys: pytest.CaptureFixture[str]
 
 
 def test_wrong_key_exits_3_without_echoing_it(capsys: pytest.CaptureFixture[str]) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         code, out, err = run(
             capsys, "tasks", "list", "--api-key", "bu_wrong_secret", "--base-url", fake.base_url
         )
@@ -112,7 +112,7 @@ def test_wrong_key_exits_3_without_echoing_it(capsys: pytest.CaptureFixture[str]
 def test_list_reads_the_environment(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         fake.create_task("first task")
         monkeypatch.setenv("BROWSER_USE_API_KEY", fake.api_key)
         monkeypatch.setenv("BROWSER_USE_BASE_URL", fake.base_url)
@@ -159,7 +159,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 
 def test_following_a_failed_task_exits_8(capsys: pytest.CaptureFixture[str]) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         task_id = fake.create_task("Break the site", scenario=TaskScenario(fail=True, steps=1))
         fake.advance(60)
         code, out, _ = run(
@@ -218,7 +218,7 @@ async def interrupted_create(
 
 @pytest.mark.parametrize("during_create", [False, True])
 async def test_ctrl_c_during_create_wait_stops_the_task(during_create: bool) -> None:
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     late = LateCreates(fake)
     late.seconds = 1.0 if during_create else 0.0
     async with fake:
@@ -230,7 +230,7 @@ async def test_ctrl_c_during_create_wait_stops_the_task(during_create: bool) -> 
 
 
 async def test_keep_running_leaves_the_task_and_says_how_to_stop_it() -> None:
-    async with FakeBrowserUseCloud() as fake:
+    async with FakeBrowserUseCloud(manual_time=True) as fake:
         code, _, err = await interrupted_create(fake, "--keep-running")
         [task] = fake.tasks.values()
     assert code == 130
@@ -246,7 +246,7 @@ def cli_on(fake: FakeBrowserUseCloud, *argv: str) -> list[str]:
 
 
 def test_wait_timeout_stops_the_task(capsys: pytest.CaptureFixture[str]) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         argv = cli_on(fake, "tasks", "create", "Find", "--wait", "--wait-timeout", "0.2")
         code, _, err = run(capsys, *argv)
         [task] = fake.tasks.values()
@@ -256,7 +256,7 @@ def test_wait_timeout_stops_the_task(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_a_failed_stop_says_how_to_stop_the_task(capsys: pytest.CaptureFixture[str]) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         fake.faults.add("PATCH /tasks/{task_id}", Fault(status=500), times=None)
         argv = cli_on(fake, "tasks", "create", "Find", "--wait", "--wait-timeout", "0.2")
         code, _, err = run(capsys, *argv)
@@ -269,7 +269,7 @@ def test_a_failed_stop_says_how_to_stop_the_task(capsys: pytest.CaptureFixture[s
 
 
 def test_a_plain_create_says_how_to_stop_the_task(capsys: pytest.CaptureFixture[str]) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         code, out, err = run(capsys, *cli_on(fake, "tasks", "create", "Find", "--json"))
     task_id = json.loads(out)["id"]
     assert code == 0
@@ -282,7 +282,7 @@ def test_a_plain_create_says_how_to_stop_the_task(capsys: pytest.CaptureFixture[
 def test_a_wait_that_times_out_says_how_to_stop_the_task(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         task_id = fake.create_task("Long job", steps=100)
         code, _, err = run(
             capsys, *cli_on(fake, "tasks", "wait", str(task_id), "--wait-timeout", "0.2")
@@ -309,7 +309,7 @@ def test_a_wait_that_times_out_says_how_to_stop_the_task(
 def test_create_checks_its_arguments_before_sending(
     capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         code, out, err = run(capsys, *cli_on(fake, "tasks", "create", "Find", *argv))
         assert fake.requests == []
     assert code == 2

@@ -131,7 +131,7 @@ async def test_one_client_per_loop_is_enforced(fake: FakeBrowserUseCloud) -> Non
 
 
 async def test_connection_refused_is_a_connection_error() -> None:
-    async with FakeBrowserUseCloud() as fake:
+    async with FakeBrowserUseCloud(manual_time=True) as fake:
         base_url, key = fake.base_url, fake.api_key
     async with AsyncBrowserUse(api_key=key, base_url=base_url, retry=NO_RETRIES) as client:
         with pytest.raises(APIConnectionError) as info:

@@ -138,7 +138,7 @@ def _closed_port() -> str:
 
 
 async def test_failing_calls_come_back_through_a_process_pool() -> None:
-    async with asyncio.timeout(60), FakeBrowserUseCloud() as fake:
+    async with asyncio.timeout(60), FakeBrowserUseCloud(manual_time=True) as fake:
         task_id = str(fake.create_task())
         fake.faults.add(
             "GET /tasks/{task_id}", Fault(status=503, headers={"Retry-After": "7"}), times=1

@@ -196,7 +196,7 @@ async def test_lists_page_filter_and_sort_newest_first(api: Api) -> None:
     ids: list[uuid.UUID] = []
     for n in range(5):
         ids.append(api.fake.create_task(f"Task {n}"))
-        api.fake.advance(1)
+        api.fake.advance(0.1)  # apart, and all still running
     api.fake.tasks[ids[0]]["status"] = "finished"
     page = await api.ok("GET", "/tasks", params={"pageSize": "2", "pageNumber": "2"})
     assert (page["totalItems"], page["pageNumber"], page["pageSize"]) == (5, 2, 2)

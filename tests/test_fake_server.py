@@ -76,7 +76,7 @@ async def test_every_request_is_recorded_even_refused_ones(fake: FakeBrowserUseC
 
 
 async def test_base_url_needs_a_running_fake() -> None:
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     with pytest.raises(RuntimeError, match="not running"):
         _ = fake.base_url
     assert fake.open_connections == 0
@@ -92,7 +92,7 @@ def _get(url: str, key: str) -> tuple[int, object]:
 
 
 def test_background_thread_serves_sync_code() -> None:
-    with FakeBrowserUseCloud(api_key="bu_thread") as fake:
+    with FakeBrowserUseCloud(api_key="bu_thread", manual_time=True) as fake:
         task_id = fake.create_task("Sync world", steps=1)
         status, body = _get(f"{fake.base_url}/tasks/{task_id}", "bu_thread")
         assert status == 200
@@ -112,16 +112,16 @@ def test_background_thread_with_the_sdk_on_another_loop() -> None:
         async with AsyncBrowserUse(api_key=key, base_url=base_url) as client:
             return (await client.tasks.stop(task_id)).status
 
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         task_id = fake.create_task()
         assert asyncio.run(stop(fake.base_url, fake.api_key, task_id)) is TaskStatus.STOPPED
         assert fake.tasks[task_id]["status"] == "stopped"
 
 
 def test_a_port_in_use_fails_the_start() -> None:
-    with FakeBrowserUseCloud() as first:
+    with FakeBrowserUseCloud(manual_time=True) as first:
         port = int(first.base_url.split(":")[2].split("/")[0])
-        second = FakeBrowserUseCloud(port=port)
+        second = FakeBrowserUseCloud(port=port, manual_time=True)
         with pytest.raises(OSError, match=r"(?i)address already in use"):
             second.start_in_thread()
         assert second.open_connections == 0

@@ -94,7 +94,7 @@ CASES: dict[tuple[str, str], tuple[dict[str, str], dict[str, str], Any]] = {
 
 @pytest.fixture
 async def api() -> AsyncIterator[Api]:
-    async with FakeBrowserUseCloud() as cloud, aiohttp.ClientSession() as session:
+    async with FakeBrowserUseCloud(manual_time=True) as cloud, aiohttp.ClientSession() as session:
         yield Api(cloud, session)
 
 

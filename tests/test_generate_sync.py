@@ -227,7 +227,7 @@ class WidgetCloud(SyncWrapper[AsyncWidgetCloud]):
 
     def __init__(self, api_key: str | None = None, *, retry: RetryPolicy | None = None) -> None:
         impl = AsyncWidgetCloud(api_key, retry=retry)
-        self._bind(impl, Portal(impl.close, name="WidgetCloud"))
+        self._bind(impl, Portal(impl.close, name="WidgetCloud", base_url=impl.base_url))
         self._own_portal()
 
     def _bind(self, impl: AsyncWidgetCloud, portal: Portal) -> None:

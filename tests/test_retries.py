@@ -253,7 +253,7 @@ async def test_post_is_retried_on_a_rate_limit_429(
 
 async def test_post_is_retried_when_it_could_not_connect(clock: RecordingClock) -> None:
     port = free_port()
-    fake = FakeBrowserUseCloud(port=port)
+    fake = FakeBrowserUseCloud(port=port, manual_time=True)
 
     async def start_the_server() -> None:
         if not clock.sleeps[1:]:

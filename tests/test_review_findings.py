@@ -249,7 +249,7 @@ from tests.conftest import ServerThread
 
 faulthandler.dump_traceback_later(45, exit=True)  # a deadlock ends the process
 server = ServerThread()
-fake = FakeBrowserUseCloud()
+fake = FakeBrowserUseCloud(manual_time=True)
 server.run(fake.start())
 for _ in range(3):
     fake.create_task()

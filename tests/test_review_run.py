@@ -48,7 +48,7 @@ def answer_creates_with(fake: FakeBrowserUseCloud, status: int, body: bytes) -> 
 async def test_a_create_that_fails_after_committing_says_a_task_may_be_running(
     caplog: pytest.LogCaptureFixture, status: int, body: bytes, error: type[Exception]
 ) -> None:
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     answer_creates_with(fake, status, body)
     async with fake, AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
         async with asyncio.timeout(10):
@@ -63,7 +63,7 @@ async def test_a_create_that_fails_after_committing_says_a_task_may_be_running(
 async def test_stop_on_exit_false_cancelled_during_the_create_tells_the_task_id(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     LateCreates(fake).seconds = 0.3
     async with fake, AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
         run = asyncio.create_task(client.tasks.run("Find a flight", stop_on_exit=False))
@@ -82,7 +82,7 @@ async def test_stop_on_exit_false_cancelled_during_the_create_tells_the_task_id(
 def test_cli_wait_timeout_does_not_say_a_stopped_task_keeps_running(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         on = ["--api-key", fake.api_key, "--base-url", fake.base_url, "--max-retries", "0"]
         code = main(["tasks", "create", *on, "Find", "--wait", "--wait-timeout", "0.2"])
         [task] = fake.tasks.values()
@@ -122,7 +122,7 @@ async def signalled_during_create(
 async def test_cli_signals_during_the_create_still_stop_the_task(
     signals: list[signal.Signals], code: int, said: str
 ) -> None:
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     LateCreates(fake).seconds = 1.0
     async with fake:
         status, err = await signalled_during_create(fake, signals)
@@ -133,7 +133,7 @@ async def test_cli_signals_during_the_create_still_stop_the_task(
 
 
 async def test_cli_keep_running_interrupted_during_the_create_says_how_to_stop_it() -> None:
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     LateCreates(fake).seconds = 1.0
     async with fake:
         status, err = await signalled_during_create(fake, [signal.SIGINT], "--keep-running")
@@ -145,7 +145,7 @@ async def test_cli_keep_running_interrupted_during_the_create_says_how_to_stop_i
 
 
 def test_cli_closed_pipe_with_keep_running_says_how_to_stop_the_task() -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         command = [*CLI, "Find", "--wait", "--keep-running"]
         on = ["--api-key", fake.api_key, "--base-url", fake.base_url]
         with subprocess.Popen(
@@ -164,7 +164,7 @@ def test_cli_closed_pipe_with_keep_running_says_how_to_stop_the_task() -> None:
 async def test_a_posted_5xx_does_not_invite_a_blind_retry() -> None:
     """A create is not retried on a 5xx because the server may have acted on it: the
     message must not advise trying again; a failed GET may say so."""
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     answer_creates_with(fake, 502, b"bad gateway")
     no_retries = RetryPolicy(max_retries=0)
     async with (
@@ -181,7 +181,7 @@ async def test_a_posted_5xx_does_not_invite_a_blind_retry() -> None:
 def test_cli_wait_on_a_task_that_does_not_exist_does_not_say_it_keeps_running(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with FakeBrowserUseCloud() as fake:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
         on = ["--api-key", fake.api_key, "--base-url", fake.base_url, "--max-retries", "0"]
         code = main(["tasks", "wait", *on, "3c90c3cc-0d44-4b50-8888-8dd25736052a"])
     err = capsys.readouterr().err
@@ -225,7 +225,7 @@ with BrowserUse(api_key=sys.argv[1], base_url=sys.argv[2]) as client:
 
 
 async def test_sync_run_interrupted_four_times_still_stops_the_task_at_exit() -> None:
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     LateCreates(fake).seconds = 1.5  # the clean-up outlasts four quick Ctrl-C's
     async with fake:
         async with child_process("-c", SYNC_CHILD, fake.api_key, fake.base_url) as child:

@@ -36,7 +36,7 @@ async def test_the_key_never_shows_in_reprs_errors_logs_or_tracebacks(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with FakeBrowserUseCloud(api_key=SECRET) as fake:
+    async with FakeBrowserUseCloud(api_key=SECRET, manual_time=True) as fake:
         fake.faults.add("PATCH /tasks/{task_id}", Fault(status=503), times=1)
         fake.faults.add("GET /tasks/{task_id}", Fault(body=b"{garbage"), times=1)
         errors: list[BaseException] = []

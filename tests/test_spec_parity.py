@@ -411,7 +411,7 @@ def _template(path: str) -> re.Pattern[str]:
 async def test_method_sends_only_what_the_spec_has(method: str, path: str) -> None:
     dotted, call = CALLS[method, path]
     operation = OPERATIONS[method, path]
-    async with FakeBrowserUseCloud() as fake, aiohttp.ClientSession() as session:
+    async with FakeBrowserUseCloud(manual_time=True) as fake, aiohttp.ClientSession() as session:
         world = await build_world(Api(fake, session))
         if path.endswith("/cancel"):
             body = {"goal": "G", "agentPrompt": "Do it now."}

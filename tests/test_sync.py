@@ -147,7 +147,7 @@ def test_errors_are_the_async_clients(
 
 
 def test_connection_errors_are_the_async_clients(server_thread: ServerThread) -> None:
-    gone = FakeBrowserUseCloud()
+    gone = FakeBrowserUseCloud(manual_time=True)
     server_thread.run(gone.start())
     base_url = gone.base_url
     server_thread.run(gone.close())

@@ -32,7 +32,7 @@ CREATED = json.dumps(
 
 @pytest.fixture
 async def late() -> AsyncIterator[tuple[FakeBrowserUseCloud, LateCreates]]:
-    fake = FakeBrowserUseCloud()
+    fake = FakeBrowserUseCloud(manual_time=True)
     late = LateCreates(fake)
     async with fake:
         yield fake, late

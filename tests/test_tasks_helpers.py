@@ -308,10 +308,11 @@ async def linked(
 async def test_run_follows_the_fake_lifecycle(
     fake: FakeBrowserUseCloud, linked: AsyncBrowserUse, clock: RecordingClock
 ) -> None:
-    fake.default_scenario = TaskScenario(steps=4, output='{"airline": "Swiss", "price": 99}')
+    scenario = TaskScenario(steps=4, output='{"airline": "Swiss", "price": 99}')
+    fake.default_scenario = scenario
     flight = await linked.tasks.run("Find a flight", output_type=Flight)
     assert flight == Flight(airline="Swiss", price=99.0)
-    assert sum(clock.sleeps) >= 1.0 + 4 * 2.0
+    assert sum(clock.sleeps) >= scenario.start_delay + (scenario.steps + 1) * scenario.step_interval
 
 
 async def test_stream_on_the_fake_yields_every_step_once(

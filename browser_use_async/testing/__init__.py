@@ -3,6 +3,7 @@
 from browser_use_async.testing._clock import FakeClock
 from browser_use_async.testing._fake import FakeBrowserUseCloud, RecordedRequest
 from browser_use_async.testing._faults import Fault, FaultScript
+from browser_use_async.testing._seed import SeedError
 from browser_use_async.testing._state import TaskScenario, UploadedFile
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Fault",
     "FaultScript",
     "RecordedRequest",
+    "SeedError",
     "TaskScenario",
     "UploadedFile",
 ]

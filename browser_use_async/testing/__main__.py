@@ -8,6 +8,7 @@ import sys
 
 from browser_use_async.testing._clock import FakeClock
 from browser_use_async.testing._fake import FakeBrowserUseCloud
+from browser_use_async.testing._seed import SeedError, read_seed
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -24,6 +25,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=1.0,
         help="how fast the fake clock runs: 1 is real time, 0 stops it (default: 1)",
     )
+    parser.add_argument(
+        "--seed",
+        metavar="FILE",
+        help="a JSON file of state to start with: tasks, sessions, files... (see the README)",
+    )
     return parser.parse_args(argv)
 
 
@@ -34,9 +40,10 @@ async def serve(args: argparse.Namespace) -> None:
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(signum, stop.set)
     clock = FakeClock(speed=args.speed)
-    async with FakeBrowserUseCloud(
-        api_key=args.api_key, host=args.host, port=args.port, clock=clock
-    ) as fake:
+    fake = FakeBrowserUseCloud(api_key=args.api_key, host=args.host, port=args.port, clock=clock)
+    if args.seed is not None:
+        fake.seed(read_seed(args.seed), source=args.seed)
+    async with fake:
         sys.stdout.write(f"Fake Browser Use Cloud on {fake.base_url}\n")
         sys.stdout.write(f"BROWSER_USE_BASE_URL={fake.base_url}\n")
         sys.stdout.write(f"BROWSER_USE_API_KEY={fake.api_key}\n")
@@ -45,8 +52,13 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(_arguments(argv)))
+    args = _arguments(argv)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(args))
+    except SeedError as error:
+        sys.stderr.write(f"{error}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 from aiohttp import web
 from aiohttp.typedefs import Middleware
+from yarl import URL
 
 from browser_use_async.testing._clock import FakeClock, iso
 from browser_use_async.testing._dispatch import Handler, operation_handler
@@ -23,6 +24,7 @@ from browser_use_async.testing._routes import BLOB_PATH, ROUTES, serve_blob
 from browser_use_async.testing._routes.browsers import download_token
 from browser_use_async.testing._routes.files import UPLOAD_PATH, receive_upload
 from browser_use_async.testing._routes.marketplace import seed_marketplace
+from browser_use_async.testing._seed import apply_seed
 from browser_use_async.testing._server import BackgroundServer
 from browser_use_async.testing._spec import Operation, operations
 from browser_use_async.testing._state import Store, TaskScenario, UploadedFile
@@ -51,8 +53,11 @@ class FakeBrowserUseCloud(BackgroundServer):
 
     `async with FakeBrowserUseCloud() as fake:` serves it in the running event loop;
     `with FakeBrowserUseCloud() as fake:` serves it from a background thread. Point a client
-    at `fake.base_url` with `fake.api_key`. Time stands still until `fake.advance(seconds)`.
-    `fake.faults.add(...)` scripts errors, delays and dropped connections per route.
+    at `fake.base_url` with `fake.api_key`. Its clock runs in real time, as when it runs as
+    a process, so tasks start, take steps and finish by themselves within seconds; with
+    `manual_time=True` time stands still until `fake.advance(seconds)`, for deterministic
+    tests (or pass a `clock` of your own). `fake.faults.add(...)` scripts errors, delays
+    and dropped connections per route.
     """
 
     prefix = API_PREFIX
@@ -64,9 +69,12 @@ class FakeBrowserUseCloud(BackgroundServer):
         host: str = "127.0.0.1",
         port: int = 0,
         clock: FakeClock | None = None,
+        manual_time: bool = False,
     ) -> None:
+        if clock is not None and manual_time:
+            raise ValueError("pass clock= or manual_time=True, not both")
         self.api_key = api_key
-        self.clock = clock or FakeClock()
+        self.clock = clock or FakeClock(speed=0.0 if manual_time else 1.0)
         self.store = Store(self.clock)
         self.requests: list[RecordedRequest] = []
         self.faults = FaultScript()
@@ -112,14 +120,31 @@ class FakeBrowserUseCloud(BackgroundServer):
 
     @web.middleware
     async def _problems(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Errors as FastAPI (Starlette) words them where the spec is silent."""
         try:
             return await handler(request)
         except HTTPProblem as problem:
             return reply({"detail": problem.detail}, status=problem.status)
         except web.HTTPNotFound:
-            return reply({"detail": "Not Found"}, status=404)
-        except web.HTTPMethodNotAllowed:
-            return reply({"detail": "Method Not Allowed"}, status=405)
+            return await self._slash_redirect(request) or reply({"detail": "Not Found"}, 404)
+        except web.HTTPMethodNotAllowed as error:
+            answer = reply({"detail": "Method Not Allowed"}, status=405)
+            answer.headers["Allow"] = ", ".join(sorted(error.allowed_methods))
+            return answer
+
+    async def _slash_redirect(self, request: web.Request) -> web.Response | None:
+        """Starlette's `redirect_slashes`: a path that routes once its trailing slash is
+        added or removed (with any method) answers 307 to that path, query kept."""
+        path = request.rel_url.raw_path
+        other = path[:-1] if path.endswith("/") else f"{path}/"
+        if not other.strip("/"):
+            return None
+        match = await self.app.router.resolve(request.clone(rel_url=URL(other, encoded=True)))
+        if isinstance(match.http_exception, web.HTTPNotFound):
+            return None
+        query = request.rel_url.raw_query_string
+        location = f"{request.url.origin()}{other}" + (f"?{query}" if query else "")
+        return web.Response(status=307, headers={"Location": location})
 
     @web.middleware
     async def _auth(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -211,6 +236,11 @@ class FakeBrowserUseCloud(BackgroundServer):
         self.store.skill_generation_seconds = seconds
 
     # -- shaping the state from a test ----------------------------------------------------------
+
+    def seed(self, seed: object, *, source: str = "seed") -> None:
+        """Add the state a seed describes (parsed JSON; see the README), or raise
+        `SeedError` naming each bad place in it (`source` names the seed there)."""
+        apply_seed(self.store, seed, source)
 
     def advance(self, seconds: float) -> None:
         """Move the fake clock forward, and everything that runs on it."""

@@ -35,9 +35,14 @@ class HTTPProblem(Exception):
         self.detail = detail
 
 
-def invalid(loc: list[str | int], kind: str, msg: str, given: object) -> HTTPProblem:
+def invalid(
+    loc: list[str | int], kind: str, msg: str, given: object, ctx: JSON | None = None
+) -> HTTPProblem:
     """A 422 with one pydantic-shaped validation item."""
-    return HTTPProblem(422, [{"type": kind, "loc": loc, "msg": msg, "input": given}])
+    item: JSON = {"type": kind, "loc": loc, "msg": msg, "input": given}
+    if ctx is not None:
+        item["ctx"] = ctx
+    return HTTPProblem(422, [item])
 
 
 @attrs.frozen

@@ -6,12 +6,19 @@ it ever accepted; aiohttp's server keeps the list of those still open.
 
 import asyncio
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from aiohttp import web
 
+from browser_use_async._loop_thread import serve_here
+
 __all__ = ["BackgroundServer"]
+
+
+def _nothing() -> None:
+    pass
 
 
 class BackgroundServer:
@@ -28,6 +35,7 @@ class BackgroundServer:
         self._listener: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._unserve: Callable[[], None] = _nothing
 
     @property
     def base_url(self) -> str:
@@ -61,9 +69,14 @@ class BackgroundServer:
         except BaseException:
             await self.close()
             raise
+        # A blocking client called from this thread would stall this loop: it refuses to.
+        port = self._listener.sockets[0].getsockname()[1]
+        self._unserve = serve_here(self._host, port)
 
     async def close(self) -> None:
         """Stop listening and close every connection."""
+        self._unserve()
+        self._unserve = _nothing
         if self._listener is not None:
             self._listener.close()
         if self._runner is not None:

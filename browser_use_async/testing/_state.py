@@ -29,8 +29,8 @@ class TaskScenario:
     """
 
     steps: int = 3
-    start_delay: float = 1.0
-    step_interval: float = 2.0
+    start_delay: float = 0.5
+    step_interval: float = 1.0
     fail: bool = False
     output: str | None = None
     error: str = "The agent could not complete the task."

@@ -102,9 +102,9 @@ def update_browser(call: Call) -> web.Response:
 
 def list_downloads(call: Call) -> web.Response:
     """Cursor pages: the cursor is an opaque token naming where the next page starts."""
+    start = _read_cursor(call.params["cursor"])  # a parameter: checked before the lookup
     _browser(call)
     files = call.store.downloads.get(call.params["session_id"], [])
-    start = _read_cursor(call.params["cursor"])
     end = start + call.params["limit"]
     chunk: list[JSON] = []
     for index, row in enumerate(files[start:end], start):
@@ -127,7 +127,9 @@ def _read_cursor(cursor: str | None) -> int:
             return int(offset)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise HTTPProblem(400, "Invalid cursor")
+    # What a pydantic validator raising ValueError gives through FastAPI.
+    msg = "Value error, Invalid cursor"
+    raise invalid(["query", "cursor"], "value_error", msg, cursor, ctx={"error": {}})
 
 
 ROUTES = {
