@@ -270,11 +270,15 @@ _FIELD_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?")
 _FRAMING = frozenset(
     name.lower()
     for name in (
-        *(API_KEY_HEADER, "Host", "Content-Type", "Content-Length", "Transfer-Encoding"),
+        *(API_KEY_HEADER, "Host", "Content-Type", "Content-Length", "Content-Encoding"),
+        "Transfer-Encoding",
         *("Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade", "Expect"),
     )
 )
 """Headers no `extra_headers` may set: the key, and what frames the request on the wire."""
+MAX_HEADER_LINE = 8190
+"""Bytes of `name: value` that servers commonly take (aiohttp's and nginx's limit is about
+8 KiB); some quote a longer line's start in the refusal, which an error would then show."""
 
 
 def _options(where: str, options: RequestOptions | None) -> dict[str, Mapping[object, object]]:
@@ -323,6 +327,11 @@ def _merge_headers(where: str, headers: dict[str, str], extra: Mapping[object, o
                 "characters, spaces and tabs (no line breaks, no blanks at either end), "
                 f"got {'a str outside that' if kind == 'str' else kind}"
             )
+        if len(name) + len(value) + 2 > MAX_HEADER_LINE:
+            raise InvalidArgumentError(
+                f"{where}: extra header {name} is too long ({len(value)} characters): servers "
+                f"refuse header lines over {MAX_HEADER_LINE} bytes"
+            )
         for known in [k for k in headers if k.lower() == lowered]:
             del headers[known]
         headers[name] = SecretStr(value)
@@ -338,6 +347,7 @@ def _merge_query(
             raise InvalidArgumentError(
                 f"{where}: extra_query keys must be non-empty strings, got {shown(key)}"
             )
+        _utf8(key, f"{where}: an extra_query key")
         if not isinstance(value, str | int | float | bool | None) or (
             isinstance(value, float) and not math.isfinite(value)
         ):

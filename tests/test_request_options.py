@@ -339,6 +339,7 @@ FRAMING = [
     "Host",
     "Content-Length",
     "Content-Type",
+    "Content-Encoding",
     "Transfer-Encoding",
     "Connection",
     "Keep-Alive",
