@@ -303,10 +303,17 @@ def _options(where: str, options: RequestOptions | None) -> dict[str, Mapping[ob
     return given
 
 
+def _text(value: object) -> object:
+    """A str subclass as a plain str of its text, so that its own `lower()`, `__str__` or
+    `__eq__` cannot make what is checked differ from what is sent; anything else as it is."""
+    return str.__str__(value) if isinstance(value, str) else value
+
+
 def _merge_headers(where: str, headers: dict[str, str], extra: Mapping[object, object]) -> None:
     """Add `extra` to `headers`, replacing same-named ones; values become `SecretStr`."""
     seen: set[str] = set()
-    for name, value in extra.items():
+    for given_name, given_value in extra.items():
+        name, value = _text(given_name), _text(given_value)
         if not isinstance(name, str) or not _TOKEN.fullmatch(name):
             raise InvalidArgumentError(
                 f"{where}: extra_headers names must be HTTP tokens (letters, digits and "

@@ -81,3 +81,35 @@ def test_a_misspelt_option_fails_type_checking(threaded_fake: FakeBrowserUseClou
         options: RequestOptions = {"extra_headers": {"X-A": "1"}}
         client.billing.account(**options)
     assert fake.requests[-1].headers["X-A"] == "1"
+
+
+class _Lowers(str):
+    """A name that says it is another when lowered: the framing check must not ask it."""
+
+    def lower(self) -> str:
+        return "x-harmless"
+
+
+class _Shows(str):
+    """A value whose `str()` is not the text that was checked."""
+
+    shown = ""
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+async def test_str_subclasses_are_judged_and_sent_as_their_text(
+    fake: FakeBrowserUseCloud,
+) -> None:
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        for name in ("X-Browser-Use-API-Key", "Host", "content-length"):
+            with pytest.raises(InvalidArgumentError, match="the client sets it itself"):
+                await client.billing.account(extra_headers={_Lowers(name): "bu_other"})
+        assert fake.requests == []
+        for shown in ("ok\r\nX-Injected: 1", "bu_other", ""):
+            value = _Shows("fine")
+            value.shown = shown
+            await client.billing.account(extra_headers={"X-A": value})
+    assert [r.headers["X-A"] for r in fake.requests] == ["fine"] * 3
+    assert all("X-Injected" not in r.headers for r in fake.requests)
