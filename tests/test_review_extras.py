@@ -113,3 +113,31 @@ async def test_str_subclasses_are_judged_and_sent_as_their_text(
             await client.billing.account(extra_headers={"X-A": value})
     assert [r.headers["X-A"] for r in fake.requests] == ["fine"] * 3
     assert all("X-Injected" not in r.headers for r in fake.requests)
+
+
+BOOL_FIELDS = {
+    "browsers.create": [
+        "pdf_renderer_enabled",
+        "solve_captchas",
+        "allow_resizing",
+        "enable_recording",
+    ],
+    "sessions.create": ["persist_memory", "keep_alive", "enable_recording"],
+    "tasks.create": ["highlight_elements", "flash_mode", "thinking", "judge"],
+}
+
+
+async def test_a_true_or_false_field_refuses_none_unsent(fake: FakeBrowserUseCloud) -> None:
+    """The spec's booleans there are not nullable: a None sent as null only got a 422."""
+    tried = 0
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        for operation, fields in BOOL_FIELDS.items():
+            resource, name = operation.split(".")
+            method = getattr(getattr(client, resource), name)
+            task = ("Find it",) if resource == "tasks" else ()
+            for field in fields:
+                with pytest.raises(InvalidArgumentError, match=f"{field} must be True or False"):
+                    await method(*task, **{field: None})
+                tried += 1
+    assert tried == 11
+    assert fake.requests == []
