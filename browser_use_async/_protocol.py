@@ -401,6 +401,34 @@ def _check_body(where: str, extra: Mapping[object, object]) -> dict[str, object]
     return typing.cast(dict[str, object], fields)
 
 
+def _merge_options(
+    where: str,
+    headers: dict[str, str],
+    body: object | None,
+    params: Mapping[str, object] | None,
+    extra: RequestOptions | None,
+) -> tuple[Mapping[str, object] | None, SecretBytes | None]:
+    """`build_request`'s work on `extra`: `headers` completed, the query parameters and the
+    body bytes."""
+    options = _options(where, extra)
+    if "extra_headers" in options:
+        _merge_headers(where, headers, options["extra_headers"])
+    if "extra_query" in options:
+        params = _merge_query(where, params, options["extra_query"])
+    fields = None
+    if "extra_body" in options:
+        if body is None:
+            raise InvalidArgumentError(
+                f"{where} sends no body, so it takes no extra_body; "
+                "pass extra_query or extra_headers instead"
+            )
+        fields = _check_body(where, options["extra_body"])
+    if body is None:
+        return params, None
+    headers["Content-Type"] = "application/json"
+    return params, SecretBytes(_serde.encode(body, extra=fields))
+
+
 def build_request(
     method: str,
     base_url: str,
@@ -420,24 +448,12 @@ def build_request(
         "Accept": "application/json",
         "User-Agent": USER_AGENT,
     }
-    where = f"{method} {path}"
-    options = _options(where, extra)
-    if "extra_headers" in options:
-        _merge_headers(where, headers, options["extra_headers"])
-    if "extra_query" in options:
-        params = _merge_query(where, params, options["extra_query"])
-    fields = None
-    if "extra_body" in options:
-        if body is None:
-            raise InvalidArgumentError(
-                f"{where} sends no body, so it takes no extra_body; "
-                "pass extra_query or extra_headers instead"
-            )
-        fields = _check_body(where, options["extra_body"])
-    data = None
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-        data = SecretBytes(_serde.encode(body, extra=fields))
+    try:
+        params, data = _merge_options(f"{method} {path}", headers, body, params, extra)
+    except InvalidArgumentError as error:
+        # The frames below hold the options and the body in the clear: tracebacks with
+        # locals would show header values and task secrets.
+        raise error.with_traceback(None) from None
     query = encode_query(params) if params else ""
     return Request(method=method, url=base_url + path + query, headers=headers, body=data)
 

@@ -4,14 +4,24 @@ answer found. Type checkers check this file too: an ignore comment that is not n
 `make test` in both checkers (mypy's strict mode; pyright's setting above, under which it
 also reports a `type: ignore` it does not need), so each one proves an error."""
 
+import concurrent.futures
+import copy
 import json
+import pickle
 import uuid
 
 import pytest
 
-from browser_use_async import AsyncBrowserUse, BrowserUse, InvalidArgumentError, RequestOptions
+from browser_use_async import (
+    AsyncBrowserUse,
+    BrowserUse,
+    BrowserUseError,
+    InvalidArgumentError,
+    RequestOptions,
+    RetryPolicy,
+)
 from browser_use_async.testing import FakeBrowserUseCloud
-from tests.conftest import CannedServer
+from tests.conftest import CannedServer, error_texts
 
 SECRET = "hdr-secret-swordfish-0123456789"
 
@@ -141,3 +151,88 @@ async def test_a_true_or_false_field_refuses_none_unsent(fake: FakeBrowserUseClo
                 tried += 1
     assert tried == 11
     assert fake.requests == []
+
+
+def test_threads_sharing_one_options_dict_each_send_it_whole(
+    threaded_fake: FakeBrowserUseCloud,
+) -> None:
+    """One `RequestOptions` dict, used by 16 threads at once through one sync client: every
+    request carries all of it, and the dict is left as it was."""
+    fake = threaded_fake
+    for _ in range(12):
+        fake.create_task()
+    options: RequestOptions = {"extra_headers": {"X-S": SECRET}, "extra_query": {"probe": 1}}
+    before = copy.deepcopy(options)
+    with BrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+
+        def call(i: int) -> None:
+            if i % 3 == 0:
+                client.billing.account(**options)
+            elif i % 3 == 1:
+                assert len(list(client.tasks.iter(page_size=5, **options))) == 12
+            else:
+                with_body: RequestOptions = {**options, "extra_body": {"n": i}}
+                client.profiles.create(name="p", **with_body)
+
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            list(pool.map(call, range(240), timeout=60))
+    assert len(fake.requests) == 80 + 80 * 3 + 80
+    for request in fake.requests:
+        assert (request.headers["X-S"], request.query["probe"]) == (SECRET, "1")
+    assert options == before
+
+
+def _headers(i: int) -> dict[str, str]:
+    return [{"X-S": SECRET}, {"X-S": SECRET + "\n"}, {"Host": SECRET}][i]
+
+
+async def test_errors_pickled_or_shown_hold_no_header_value(canned: CannedServer) -> None:
+    canned.respond(500, b'{"detail": "no"}')
+    retry = RetryPolicy(max_retries=0)
+    errors: list[BrowserUseError] = []
+    async with AsyncBrowserUse(api_key="bu_key", base_url=canned.base_url, retry=retry) as client:
+        for i in range(3):  # no local of this frame, which the traceback shows, holds it
+            with pytest.raises(BrowserUseError) as caught:
+                await client.profiles.create(name="p", extra_headers=_headers(i))
+            errors.append(caught.value)
+    assert [type(e).__name__ for e in errors] == [
+        "InternalServerError",
+        "InvalidArgumentError",
+        "InvalidArgumentError",
+    ]
+    for error in errors:
+        assert SECRET.encode() not in pickle.dumps(error)
+        assert all(SECRET not in text for text in error_texts(error))
+
+
+def _refused(i: int) -> RequestOptions:
+    """Options refused for a reason each, all holding the secret."""
+    refused: list[RequestOptions] = [
+        {"extra_headers": {"X-S": SECRET + "\n"}},  # a token read from a file, say
+        {"extra_headers": {"Host": SECRET}},
+        {"extra_headers": {"X-S": SECRET * 300}},
+        {"extra_headers": {"X-S": SECRET, "x-s": SECRET}},
+        {"extra_headers": {"X-S": SECRET}, "extra_body": {"a": "\ud800"}},
+        {"extra_headers": {"X-S": SECRET}, "extra_query": {"\ud800": 1}},
+        {"extra_headers": {"X-S": SECRET}, "extra_body": {"a": float("nan")}},
+    ]
+    return refused[i]
+
+
+async def test_a_refused_option_leaves_no_secret_in_traceback_locals(
+    fake: FakeBrowserUseCloud,
+) -> None:
+    """Tracebacks with locals (error trackers capture them) of an `InvalidArgumentError`
+    show neither a header value nor the task's secrets."""
+    errors: list[BrowserUseError] = []
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        for i in range(7):  # no local of this frame holds the secret
+            with pytest.raises(InvalidArgumentError) as caught:
+                await client.profiles.create(name="p", **_refused(i))
+            errors.append(caught.value)
+            with pytest.raises(InvalidArgumentError) as caught:
+                await client.tasks.create("Log in", secrets={"pw": SECRET}, **_refused(i))
+            errors.append(caught.value)
+    assert fake.requests == []
+    leaks = [i for i, e in enumerate(errors) if any(SECRET in t for t in error_texts(e))]
+    assert (len(errors), leaks) == (14, [])
