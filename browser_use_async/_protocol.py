@@ -270,11 +270,15 @@ _FIELD_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?")
 _FRAMING = frozenset(
     name.lower()
     for name in (
-        *(API_KEY_HEADER, "Host", "Content-Type", "Content-Length", "Transfer-Encoding"),
+        *(API_KEY_HEADER, "Host", "Content-Type", "Content-Length", "Content-Encoding"),
+        "Transfer-Encoding",
         *("Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade", "Expect"),
     )
 )
 """Headers no `extra_headers` may set: the key, and what frames the request on the wire."""
+MAX_HEADER_LINE = 8190
+"""Bytes of `name: value` that servers commonly take (aiohttp's and nginx's limit is about
+8 KiB); some quote a longer line's start in the refusal, which an error would then show."""
 
 
 def _options(where: str, options: RequestOptions | None) -> dict[str, Mapping[object, object]]:
@@ -299,10 +303,17 @@ def _options(where: str, options: RequestOptions | None) -> dict[str, Mapping[ob
     return given
 
 
+def _text(value: object) -> object:
+    """A str subclass as a plain str of its text, so that its own `lower()`, `__str__` or
+    `__eq__` cannot make what is checked differ from what is sent; anything else as it is."""
+    return str.__str__(value) if isinstance(value, str) else value
+
+
 def _merge_headers(where: str, headers: dict[str, str], extra: Mapping[object, object]) -> None:
     """Add `extra` to `headers`, replacing same-named ones; values become `SecretStr`."""
     seen: set[str] = set()
-    for name, value in extra.items():
+    for given_name, given_value in extra.items():
+        name, value = _text(given_name), _text(given_value)
         if not isinstance(name, str) or not _TOKEN.fullmatch(name):
             raise InvalidArgumentError(
                 f"{where}: extra_headers names must be HTTP tokens (letters, digits and "
@@ -323,6 +334,11 @@ def _merge_headers(where: str, headers: dict[str, str], extra: Mapping[object, o
                 "characters, spaces and tabs (no line breaks, no blanks at either end), "
                 f"got {'a str outside that' if kind == 'str' else kind}"
             )
+        if len(name) + len(value) + 2 > MAX_HEADER_LINE:
+            raise InvalidArgumentError(
+                f"{where}: extra header {name} is too long ({len(value)} characters): servers "
+                f"refuse header lines over {MAX_HEADER_LINE} bytes"
+            )
         for known in [k for k in headers if k.lower() == lowered]:
             del headers[known]
         headers[name] = SecretStr(value)
@@ -338,6 +354,7 @@ def _merge_query(
             raise InvalidArgumentError(
                 f"{where}: extra_query keys must be non-empty strings, got {shown(key)}"
             )
+        _utf8(key, f"{where}: an extra_query key")
         if not isinstance(value, str | int | float | bool | None) or (
             isinstance(value, float) and not math.isfinite(value)
         ):
@@ -384,6 +401,34 @@ def _check_body(where: str, extra: Mapping[object, object]) -> dict[str, object]
     return typing.cast(dict[str, object], fields)
 
 
+def _merge_options(
+    where: str,
+    headers: dict[str, str],
+    body: object | None,
+    params: Mapping[str, object] | None,
+    extra: RequestOptions | None,
+) -> tuple[Mapping[str, object] | None, SecretBytes | None]:
+    """`build_request`'s work on `extra`: `headers` completed, the query parameters and the
+    body bytes."""
+    options = _options(where, extra)
+    if "extra_headers" in options:
+        _merge_headers(where, headers, options["extra_headers"])
+    if "extra_query" in options:
+        params = _merge_query(where, params, options["extra_query"])
+    fields = None
+    if "extra_body" in options:
+        if body is None:
+            raise InvalidArgumentError(
+                f"{where} sends no body, so it takes no extra_body; "
+                "pass extra_query or extra_headers instead"
+            )
+        fields = _check_body(where, options["extra_body"])
+    if body is None:
+        return params, None
+    headers["Content-Type"] = "application/json"
+    return params, SecretBytes(_serde.encode(body, extra=fields))
+
+
 def build_request(
     method: str,
     base_url: str,
@@ -403,24 +448,12 @@ def build_request(
         "Accept": "application/json",
         "User-Agent": USER_AGENT,
     }
-    where = f"{method} {path}"
-    options = _options(where, extra)
-    if "extra_headers" in options:
-        _merge_headers(where, headers, options["extra_headers"])
-    if "extra_query" in options:
-        params = _merge_query(where, params, options["extra_query"])
-    fields = None
-    if "extra_body" in options:
-        if body is None:
-            raise InvalidArgumentError(
-                f"{where} sends no body, so it takes no extra_body; "
-                "pass extra_query or extra_headers instead"
-            )
-        fields = _check_body(where, options["extra_body"])
-    data = None
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-        data = SecretBytes(_serde.encode(body, extra=fields))
+    try:
+        params, data = _merge_options(f"{method} {path}", headers, body, params, extra)
+    except InvalidArgumentError as error:
+        # The frames below hold the options and the body in the clear: tracebacks with
+        # locals would show header values and task secrets.
+        raise error.with_traceback(None) from None
     query = encode_query(params) if params else ""
     return Request(method=method, url=base_url + path + query, headers=headers, body=data)
 

@@ -237,6 +237,30 @@ def _camel_overrides(cls: type) -> dict[str, Any]:
     return {a.name: override(rename=to_camel(a.name)) for a in attrs.fields(cls)}
 
 
+NULL_IS_DEFAULT = {"null_is_default": True}
+"""attrs field metadata: a null in an answer reads as the field's default (for fields that
+the spec types without null but the API's own models let be null)."""
+
+
+def _structure_overrides(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
+    overrides = _camel_overrides(cls)
+    for field in attrs.fields(cls):
+        if field.metadata.get("null_is_default"):
+            hook = _null_is_default(field.default, field.type, conv)
+            overrides[field.name] = override(rename=to_camel(field.name), struct_hook=hook)
+    return overrides
+
+
+def _null_is_default(default: object, tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    def structure(value: object, _: Any) -> object:
+        if value is not None:
+            return conv.structure(value, tp)
+        factory = getattr(default, "factory", None)  # an attrs.Factory
+        return factory() if callable(factory) else default
+
+    return structure
+
+
 def _request_body_hook(cls: type, conv: cattrs.BaseConverter) -> Callable[[Any], dict[str, Any]]:
     """camelCase keys; fields holding `NOT_GIVEN` are left out."""
     unstructure: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
@@ -286,7 +310,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_scalar_list, _scalar_list_hook)
     conv.register_structure_hook_factory(
         attrs.has,
-        lambda cls, c: make_dict_structure_fn(cls, c, **_camel_overrides(cls)),
+        lambda cls, c: make_dict_structure_fn(cls, c, **_structure_overrides(cls, c)),
     )
     conv.register_unstructure_hook_factory(attrs.has, _request_body_hook)
     return conv

@@ -38,8 +38,9 @@ class RequestOptions(TypedDict, total=False):
 
     `extra_headers` are added to the request; they replace the SDK's own `Accept` or
     `User-Agent` (names compare case-insensitively) but can never set the API key header,
-    `Host`, `Content-Type`, `Content-Length`, `Transfer-Encoding` or the other headers that
-    frame the connection. Their values are treated as secrets: no repr, log or error shows them.
+    `Host`, `Content-Type`, `Content-Length`, `Content-Encoding`, `Transfer-Encoding` or the
+    other headers that frame the connection, nor a line longer than servers take (8190 bytes).
+    Their values are treated as secrets: no repr, log or error shows them.
 
     `extra_query` entries are added to the operation's own query parameters (wire names,
     such as `pageSize`) and replace those of the same name; `None` leaves one out. They are

@@ -7,8 +7,10 @@ so `ServerThread` runs an event loop in a daemon thread for them.
 import asyncio
 import contextlib
 import signal
+import socket
 import sys
 import threading
+import traceback
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -57,6 +59,19 @@ class Canned:
     body: bytes = b"{}"
     headers: Mapping[str, str] = attrs.field(factory=lambda: {"Content-Type": "application/json"})
     delay: float = 0.0
+
+
+def error_texts(error: BaseException) -> list[str]:
+    """Every way an error is shown: str, repr, its attributes, its traceback with locals."""
+    exception = traceback.TracebackException.from_exception(error, capture_locals=True)
+    return [str(error), repr(error), repr(vars(error)), "".join(exception.format())]
+
+
+def closed_port() -> str:
+    """`http://127.0.0.1:PORT`, a port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 class CannedServer:

@@ -8,8 +8,6 @@ import io
 import json
 import logging
 import re
-import socket
-import traceback
 import typing
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -32,7 +30,7 @@ from browser_use_async.testing import FakeBrowserUseCloud
 from browser_use_async.testing._fake import RecordedRequest
 from browser_use_async.testing._faults import Fault
 from browser_use_async.testing._state import TaskScenario
-from tests.conftest import CannedServer
+from tests.conftest import CannedServer, closed_port, error_texts
 
 SECRET = "hdr-secret-swordfish-0123456789"
 HEADERS = {"X-Extra-Probe": SECRET}
@@ -339,6 +337,7 @@ FRAMING = [
     "Host",
     "Content-Length",
     "Content-Type",
+    "Content-Encoding",
     "Transfer-Encoding",
     "Connection",
     "Keep-Alive",
@@ -510,17 +509,6 @@ async def test_run_sends_extra_body_with_the_create_only(fake: FakeBrowserUseClo
     assert all(b"extraProbe" not in r.body for r in rest)
 
 
-def _texts(error: BaseException) -> list[str]:
-    exception = traceback.TracebackException.from_exception(error, capture_locals=True)
-    return [str(error), repr(error), repr(vars(error)), "".join(exception.format())]
-
-
-def _closed_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}/api/v2"
-
-
 async def _failure(method: Callable[..., Any], arguments: Mapping[str, object]) -> BaseException:
     """The error a call raises; this frame, like the caller's, holds none of the arguments
     by then (a user's own frames are theirs to mind)."""
@@ -541,7 +529,7 @@ async def test_header_values_stay_out_of_errors_logs_and_traceback_locals(
     canned.respond(500, b'{"detail": "no"}')
     texts: list[str] = []
     errors = 0
-    for base_url in (canned.base_url, _closed_port()):
+    for base_url in (canned.base_url, closed_port() + "/api/v2"):
         retry = RetryPolicy(max_retries=1, initial_delay=0, max_delay=0)
         async with AsyncBrowserUse(api_key="bu_key", base_url=base_url, retry=retry) as client:
             for name, method in operations(client):
@@ -551,7 +539,7 @@ async def test_header_values_stay_out_of_errors_logs_and_traceback_locals(
                 error = await _failure(method, {**_arguments(name, method), **extra})
                 del extra
                 errors += 1
-                texts += _texts(error)
+                texts += error_texts(error)
     assert errors >= 120
     assert SECRET.encode() in canned.requests[0].headers["X-Extra-Probe"].encode()
     for text in [caplog.text, *texts]:
@@ -575,9 +563,9 @@ def test_a_request_repr_shows_no_extra_header_value() -> None:
 def test_sync_header_values_stay_out_of_errors_and_traceback_locals() -> None:
     retry = RetryPolicy(max_retries=0)
     texts: list[str] = []
-    with BrowserUse(api_key="bu_key", base_url=_closed_port(), retry=retry) as client:
+    with BrowserUse(api_key="bu_key", base_url=closed_port() + "/api/v2", retry=retry) as client:
         for name, method in operations(client):
-            texts += _texts(_sync_failure(method, {**_arguments(name, method), **NO_BODY}))
+            texts += error_texts(_sync_failure(method, {**_arguments(name, method), **NO_BODY}))
     assert len(texts) >= 4 * 60
     assert all(SECRET not in text for text in texts)
 

@@ -145,16 +145,21 @@ async def test_cli_keep_running_interrupted_during_the_create_says_how_to_stop_i
 
 
 def test_cli_closed_pipe_with_keep_running_says_how_to_stop_the_task() -> None:
-    with FakeBrowserUseCloud(manual_time=True) as fake:
+    # Real time: the task's steps make the CLI write again after the pipe is closed.
+    with FakeBrowserUseCloud() as fake:
         command = [*CLI, "Find", "--wait", "--keep-running"]
         on = ["--api-key", fake.api_key, "--base-url", fake.base_url]
-        with subprocess.Popen(
+        child = subprocess.Popen(
             [sys.executable, *command, *on], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        ) as child:
+        )
+        try:
             assert child.stdout is not None
             child.stdout.read(10)
             child.stdout.close()
             _, err = child.communicate(timeout=60)
+        finally:
+            child.kill()  # a hang fails the test instead of stalling it
+            child.wait(10)
         [task] = fake.tasks.values()
     assert child.returncode == 141
     assert task["status"] != "stopped"

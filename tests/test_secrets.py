@@ -3,8 +3,6 @@ and logs, also when a server echoes them back."""
 
 import asyncio
 import logging
-import socket
-import traceback
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,7 +17,7 @@ from browser_use_async import (
 )
 from browser_use_async._protocol import build_request, storage_request
 from browser_use_async.models import CreateSessionRequest, CreateTaskRequest
-from tests.conftest import CannedServer
+from tests.conftest import CannedServer, closed_port, error_texts
 
 KEY = "bu_key_never_shown_0123456789"
 TASK_SECRET = "task-secret-hunter2"
@@ -36,17 +34,6 @@ CALLS: list[Call] = [
 ]
 
 
-def _texts(error: BaseException) -> list[str]:
-    exception = traceback.TracebackException.from_exception(error, capture_locals=True)
-    return [str(error), repr(error), repr(vars(error)), "".join(exception.format())]
-
-
-def _closed_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-
 @pytest.mark.parametrize("status", [400, 422, 500, 503])
 @pytest.mark.parametrize("call", range(len(CALLS)))
 async def test_secrets_stay_out_of_errors_and_their_traceback_locals(
@@ -55,7 +42,7 @@ async def test_secrets_stay_out_of_errors_and_their_traceback_locals(
     caplog.set_level(logging.DEBUG)
     canned.respond(status, b'{"detail": "no"}')
     errors: list[BaseException] = []
-    for base_url in (canned.base_url, _closed_port()):
+    for base_url in (canned.base_url, closed_port()):
         async with AsyncBrowserUse(
             api_key=KEY, base_url=base_url, retry=RetryPolicy(max_retries=1, initial_delay=0)
         ) as client:
@@ -66,7 +53,7 @@ async def test_secrets_stay_out_of_errors_and_their_traceback_locals(
                 errors.append(error)
     assert len(errors) == 2
     assert TASK_SECRET.encode() in canned.bodies[0] or PASSWORD.encode() in canned.bodies[0]
-    texts = [caplog.text, *(text for error in errors for text in _texts(error))]
+    texts = [caplog.text, *(text for error in errors for text in error_texts(error))]
     for secret in SECRETS:
         assert all(secret not in text for text in texts), secret
 
@@ -112,6 +99,6 @@ async def test_a_key_echoed_by_the_server_is_redacted(
             async with asyncio.timeout(10):
                 await client.tasks.get("3c90c3cc-0d44-4b50-8888-8dd25736052a")
     error: Any = info.value
-    texts = [caplog.text, *_texts(error), repr(error.body), repr(error.headers)]
+    texts = [caplog.text, *error_texts(error), repr(error.body), repr(error.headers)]
     assert [t for t in texts if KEY in t] == []
     assert "<redacted>" in repr(error.body) + repr(error.headers)

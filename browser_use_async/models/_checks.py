@@ -243,9 +243,12 @@ def text(min_length: int = 0, max_length: int | None = None) -> Validator:
 
 
 def boolean() -> Validator:
-    """attrs validator: True or False."""
+    """attrs validator: True or False (or NOT_GIVEN). Not None: the spec's booleans are not
+    nullable, and a null sent only comes back as a 422."""
 
     def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+        if value is None:
+            raise InvalidArgumentError(f"{attribute.name} must be True or False, got None")
         check_bool(value, attribute.name)
 
     return check

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from browser_use_async._serde import NULL_IS_DEFAULT
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.models._checks import (
     at_most_items,
@@ -89,8 +90,10 @@ class BrowserSessionItemView:
     browser_cost: decimal.Decimal = decimal.Decimal(0)
     agent_session_id: uuid.UUID | None = None
     recording_url: str | None = None
-    metadata: dict[str, str] = attrs.field(factory=lambda: {})
-    extensions: list[BrowserExtensionView] = attrs.field(factory=lambda: [])
+    metadata: dict[str, str] = attrs.field(factory=lambda: {}, metadata=NULL_IS_DEFAULT)
+    extensions: list[BrowserExtensionView] = attrs.field(
+        factory=lambda: [], metadata=NULL_IS_DEFAULT
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -99,7 +102,7 @@ class BrowserSessionView(BrowserSessionItemView):
     recording can still appear (`recording_available`): poll for `recording_url` while True.
     """
 
-    recording_available: bool = True
+    recording_available: bool = attrs.field(default=True, metadata=NULL_IS_DEFAULT)
 
 
 @attrs.frozen(kw_only=True)
