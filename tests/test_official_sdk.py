@@ -14,7 +14,6 @@ import json
 import re
 import threading
 import time
-import typing
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
@@ -35,19 +34,19 @@ EXTENSION = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 SCHEMA = json.dumps({"type": "object", "properties": {"title": {"type": "string"}}})
 
 
-def exposed(client: Any) -> set[str]:
-    """Every public method of the client and of its resources, as "resource.method"."""
-    names = {n for n in dir(client) if not n.startswith("_") and callable(getattr(client, n))}
-    attributes = typing.cast(dict[str, object], vars(client))
-    for attr, resource in attributes.items():
-        if not attr.startswith("_") and type(resource).__module__.startswith(
-            "browser_use_sdk.v2.resources"
-        ):
-            names |= {
-                f"{attr}.{n}"
-                for n in dir(resource)
-                if not n.startswith("_") and callable(getattr(resource, n))
-            }
+def exposed(client: Any, prefix: str = "") -> set[str]:
+    """Every public method of the client and of its resources, as "resource.method": any
+    public attribute of the SDK's own types is a resource, however it is defined (attribute,
+    property, nested), and is walked too."""
+    names: set[str] = set()
+    for name in dir(client):
+        if name.startswith("_"):
+            continue
+        value = getattr(client, name)
+        if callable(value):
+            names.add(prefix + name)
+        elif type(value).__module__.startswith("browser_use_sdk"):
+            names |= exposed(value, f"{prefix}{name}.")
     return names
 
 
@@ -367,6 +366,36 @@ def test_the_scenario_calls_every_method_of_both_clients() -> None:
     assert {"run", "stream", "close", "tasks.wait", "browsers.create", "billing.account"} <= sync
     assert asynchronous == sync - {"stream"}
     assert len(sync) >= 70
+
+
+class _Logs:
+    __module__ = "browser_use_sdk.v9._later"  # as if a later release defined it elsewhere
+
+    def tail(self) -> None: ...
+
+
+class _Tasks:
+    __module__ = _Logs.__module__
+
+    def __init__(self) -> None:
+        self.logs = _Logs()
+
+    def get(self) -> None: ...
+
+
+class _Client:
+    version = "9"
+
+    @property
+    def tasks(self) -> _Tasks:
+        return _Tasks()
+
+    def close(self) -> None: ...
+
+
+def test_the_finder_sees_resources_however_they_are_defined() -> None:
+    """A resource from another module, behind a property or inside another still counts."""
+    assert exposed(_Client()) == {"close", "tasks.get", "tasks.logs.tail"}
 
 
 def test_against_the_fake_in_a_thread() -> None:
