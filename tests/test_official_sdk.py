@@ -79,6 +79,13 @@ def wait(seconds: float) -> None:
     time.sleep(seconds / SPEED)
 
 
+def gone(call: Caller, dotted: str, *args: str) -> None:
+    """What was deleted answers 404 now: the deleting call had its effect."""
+    with pytest.raises(v2.BrowserUseError) as info:
+        call(dotted, *args)
+    assert info.value.status_code == 404, info.value
+
+
 def scenario(call: Caller, *, output_files: bool) -> None:
     """Every v2 method but `run`, `stream` and `close`, with realistic arguments."""
     account = call("billing.account")
@@ -115,8 +122,10 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     share = call("sessions.create_share", sid)
     assert call("sessions.get_share", sid).share_token == share.share_token
     call("sessions.delete_share", sid)
-    call("sessions.create_session_public_share", sid)
+    gone(call, "sessions.get_share", sid)
+    assert call("sessions.create_session_public_share", sid).share_token != share.share_token
     call("sessions.delete_session_public_share", sid)
+    gone(call, "sessions.get_share", sid)
     upload = call(
         "files.session_url", sid, file_name="notes.txt", content_type="text/plain", size_bytes=5
     )
@@ -257,7 +266,10 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     runs = call("skills.executions", kid, page_size=5, page_number=1)
     assert runs.total_items == 2
     assert call("skills.execution_output", kid, str(runs.items[0].id)).download_url
-    call("skills.refine", kid, feedback="Also list the wind.", test_output="{}", test_logs="ok")
+    refined = call(
+        "skills.refine", kid, feedback="Also list the wind.", test_output="{}", test_logs="ok"
+    )
+    assert refined.id == skill.id
     wait(31)
     assert call("skills.rollback", kid).current_version == 1
 
@@ -279,7 +291,9 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     ).success
 
     call("skills.delete", str(cancelled.id))
+    gone(call, "skills.get", str(cancelled.id))
     call("sessions.delete", sid)
+    gone(call, "sessions.get", sid)
     call("sessions.delete_session", str(call("sessions.create").id))
     call("sessions.purge", str(spare.id))
     call("sessions.update", str(call("sessions.create").id), action="stop")
@@ -287,6 +301,8 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     call("sessions.update_session", str(call("sessions.create_session").id), action="stop")
     call("profiles.delete", str(profile.id))
     call("profiles.delete_browser_profile", str(other.id))
+    gone(call, "profiles.get", str(profile.id))
+    gone(call, "profiles.get", str(other.id))
 
 
 def sync_flavor(base_url: str, api_key: str, output_files: bool) -> None:
