@@ -575,21 +575,33 @@ def _spend_limit(body: object) -> dict[str, Any] | None:
     }
 
 
+_JSON_NUMBER = re.compile(r"[ \t]*(-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)[ \t]*", re.ASCII)
+"""A number as JSON writes it: `decimal.Decimal` alone also takes "1_000" and other scripts'
+digits, which no API sends as money."""
+
+_SHOWN_AMOUNT = 40
+"""Longer amounts stay on the error but out of its message, which must stay readable."""
+
+
 def _usd(value: object) -> decimal.Decimal | None:
     """An amount as the API writes it (a JSON number or a decimal string), exactly; None when
-    absent or not a finite number."""
+    absent or not a number."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    try:
-        amount = decimal.Decimal(str(value).strip())
-    except decimal.InvalidOperation:
+    match = _JSON_NUMBER.fullmatch(value) if isinstance(value, str) else None
+    if isinstance(value, str) and match is None:
         return None
+    amount = decimal.Decimal(match[1] if match else repr(value))
     return amount if amount.is_finite() else None
 
 
 def _spend_limit_hint(spend_limit: dict[str, Any]) -> str:
     amounts = [(name, spend_limit[name]) for name in ("spent", "cap")]
-    figures = [f"{name} ${amount}" for name, amount in amounts if amount is not None]
+    figures = [
+        f"{name} ${amount}"
+        for name, amount in amounts
+        if amount is not None and len(str(amount)) <= _SHOWN_AMOUNT
+    ]
     shown_figures = f" ({', '.join(figures)})" if figures else ""
     return (
         f"This API key reached its monthly spend limit{shown_figures}: raise the key's monthly "

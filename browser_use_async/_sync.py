@@ -175,8 +175,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
         The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
         API's defaults apply. Without `session_id` the task gets a session of its own,
         configured by `session_settings`. `structured_output` takes a JSON schema (dict or
-        text) or an attrs class or dataclass. A create is never retried once the request
-        may have reached the server.
+        text) or an attrs class or dataclass. Once the request may have reached the server,
+        a create is retried only on a 429, which refuses it before anything is made.
         """
         call: Coroutine[Any, Any, TaskCreatedResponse] = self._async.create(task, **options)
         del options  # else secrets show in traceback locals
@@ -359,8 +359,9 @@ class Sessions(SyncWrapper[AsyncSessions]):
     ) -> SessionItemView:
         """Start a session (`POST /sessions`); run tasks in it with `tasks.create(session_id=...)`.
 
-        `proxy_country_code=None` turns the proxy off (left out: a US proxy). Billable: never
-        retried once the request may have reached the server.
+        `proxy_country_code=None` turns the proxy off (left out: a US proxy). Billable: once the
+        request may have reached the server it is retried only on a 429, which refuses it
+        before anything is made (`TooManyConcurrentActiveSessionsError`: no capacity).
         """
         call: Coroutine[Any, Any, SessionItemView] = self._async.create(
             profile_id=profile_id,
@@ -574,7 +575,9 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         `timeout` is the browser's lifetime in minutes (1 to 240; the API's default is 60),
         not a network timeout. `proxy_country_code=None` turns the proxy off. `metadata`
         labels the browser (up to 10 str pairs); `extension_ids` installs up to 3 extensions.
-        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False.
+        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False. Once the request
+        may have reached the server, it is retried only on a 429, which refuses it before
+        anything is made (`TooManyConcurrentActiveSessionsError`: no capacity).
         """
         call: Coroutine[Any, Any, BrowserSessionItemView] = self._async.create(
             profile_id=profile_id,

@@ -49,6 +49,17 @@ def _add_parameter(spec: JSON, amendment: JSON) -> None:
     parameters.append(copy.deepcopy(amendment["value"]))
 
 
+def _add_response(spec: JSON, amendment: JSON) -> None:
+    """A body schema for an answer the operation gives (upstream's description, if it has one,
+    is kept)."""
+    responses = spec["paths"][amendment["path"]][amendment["method"]]["responses"]
+    response = responses.setdefault(amendment["status"], {})
+    if "content" in response:
+        raise AmendmentError("upstream documents this answer's body now: delete the amendment")
+    response.setdefault("description", amendment["value"]["description"])
+    response["content"] = copy.deepcopy(amendment["value"]["content"])
+
+
 def _apply(schemas: dict[str, JSON], amendment: JSON) -> None:
     kind, name = amendment["add"], amendment["schema"]
     if kind == "schema":
@@ -87,10 +98,12 @@ def amended(upstream: JSON, amendments: list[JSON]) -> JSON:
         try:
             if amendment["add"] == "parameter":
                 _add_parameter(spec, amendment)
+            elif amendment["add"] == "response":
+                _add_response(spec, amendment)
             else:
                 _apply(schemas, amendment)
         except (AmendmentError, KeyError, TypeError) as error:
-            keys = ("schema", "property", "method", "path")
+            keys = ("schema", "property", "method", "path", "status")
             target = " ".join(str(amendment[k]) for k in keys if k in amendment)
             raise AmendmentError(f"amendment {number} ({target}): {error}") from None
     dangling = sorted(

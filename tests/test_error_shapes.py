@@ -4,16 +4,19 @@ own, over real sockets (the fake cloud, or a canned server for odd shapes)."""
 import asyncio
 import json
 import pickle
+import typing
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
+import aiohttp
 import pytest
 
 from browser_use_async import (
     APIKeySpendLimitError,
     AsyncBrowserUse,
     BrowserUse,
+    InvalidArgumentError,
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
@@ -21,7 +24,9 @@ from browser_use_async import (
     TooManyConcurrentActiveSessionsError,
 )
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
+from browser_use_async.testing._spec import operations, validator
 from tests.conftest import CannedServer, RecordingClock
+from tests.fakecloud import Api
 from tests.test_quirks import quirk
 
 SPEND_LIMIT = quirk("error_402_api_key_spend_limit")
@@ -97,6 +102,22 @@ DETAIL = {"code": "api_key_monthly_spend_limit_reached", "message": "Spend limit
             (APIKeySpendLimitError, None, None),
         ),
         (402, {"detail": {**DETAIL, "cap": 0, "spent": 0}}, (APIKeySpendLimitError, 0, 0)),
+        (
+            402,
+            {"detail": {**DETAIL, "cap": " 2.5E1 ", "spent": 10.25}},
+            (APIKeySpendLimitError, Decimal(25), Decimal("10.25")),
+        ),
+        # Only JSON's number syntax: not Python's extras (digit groups, other scripts' digits).
+        (
+            402,
+            {"detail": {**DETAIL, "cap": "1_000", "spent": "\u0661\u0662"}},
+            (APIKeySpendLimitError, None, None),
+        ),
+        (
+            402,
+            {"detail": {**DETAIL, "cap": "0x10", "spent": "-NaN"}},
+            (APIKeySpendLimitError, None, None),
+        ),
         (402, {"detail": "Insufficient credits"}, (PaymentRequiredError, None, None)),
         (402, {"detail": {**DETAIL, "code": "other"}}, (PaymentRequiredError, None, None)),
         (402, {"detail": [DETAIL]}, (PaymentRequiredError, None, None)),
@@ -127,6 +148,25 @@ async def test_only_a_402_with_the_spend_limit_code_is_that_error(
         assert "wait for next month" in str(error)
     elif status == 402:
         assert "out of credits" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["9" * 100_000, "0." + "1" * 50_000, "1e999999999", "-" + "7" * 5_000 + ".5"],
+)
+async def test_a_huge_amount_is_kept_exactly_but_the_message_stays_short(
+    canned: CannedServer, canned_client: AsyncBrowserUse, amount: str
+) -> None:
+    canned.respond(402, json.dumps({"detail": {**DETAIL, "cap": amount, "spent": amount}}).encode())
+    with pytest.raises(APIKeySpendLimitError) as info:
+        async with asyncio.timeout(10):
+            await canned_client.tasks.create("Find flights")
+    error = info.value
+    assert (error.cap, error.spent) == (Decimal(amount), Decimal(amount))
+    assert len(str(error)) < 600, len(str(error))
+    assert "wait for next month" in str(error)
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (made here)
+    assert (copy.cap, str(copy)) == (error.cap, str(error))
 
 
 Create = Callable[[AsyncBrowserUse], Awaitable[object]]
@@ -273,3 +313,93 @@ def test_the_official_sdk_reads_the_fakes_spend_limit_answer(
         0.0,
         0.0,
     )
+
+
+@pytest.mark.parametrize("client_type", [AsyncBrowserUse, BrowserUse])
+@pytest.mark.parametrize("resource", ["tasks", "sessions", "browsers"])
+def test_create_docstrings_say_a_429_is_retried(client_type: type[Any], resource: str) -> None:
+    """A POST is retried on any 429 (nothing was made): the docs may not promise otherwise."""
+    resources = typing.get_type_hints(client_type)
+    doc = " ".join((resources[resource].create.__doc__ or "").split())
+    assert "never retried" not in doc
+    assert "retried only on a 429" in doc
+
+
+def _exhaust_credits(fake: FakeBrowserUseCloud) -> None:
+    fake.store.account["totalCreditsBalanceUsd"] = 0.0
+
+
+REFUSALS: dict[str, Callable[[FakeBrowserUseCloud], None]] = {
+    "spend limit": lambda fake: setattr(fake, "spend_limit", Decimal(0)),
+    "no capacity": lambda fake: setattr(fake, "max_active_sessions", 0),
+    "no credits": _exhaust_credits,
+}
+BODIES = {"/tasks": {"task": "Find flights"}, "/sessions": {}, "/browsers": {}}
+
+
+@pytest.mark.parametrize("refusal", sorted(REFUSALS))
+@pytest.mark.parametrize("path", sorted(BODIES))
+async def test_the_spec_documents_each_refusal_of_a_create_the_fake_sends(
+    path: str, refusal: str
+) -> None:
+    """A spec-driven client (or schemathesis) must accept what the fake answers: the status is
+    listed for the operation, with a schema the body validates against."""
+    async with (
+        asyncio.timeout(10),
+        FakeBrowserUseCloud() as fake,
+        aiohttp.ClientSession() as http,
+    ):
+        REFUSALS[refusal](fake)
+        answer = await Api(fake, http).call("POST", path, body=BODIES[path])
+    if answer.status < 300:  # this route does not check this (no credits: tasks, browsers)
+        return
+    documented = operations()["POST", path].responses
+    assert answer.status in documented, (answer.status, answer.body)
+    schema = documented[answer.status]
+    assert schema is not None, f"POST {path} {answer.status} has no body schema"
+    _, issues = validator().check(schema, answer.body)
+    assert issues == [], answer.body
+
+
+@pytest.mark.parametrize("cap", ["0", "0.00", 0, Decimal(0), 0.0])
+async def test_the_fakes_spend_limit_takes_any_form_of_an_amount(cap: object) -> None:
+    async with (
+        asyncio.timeout(10),
+        FakeBrowserUseCloud() as fake,
+        AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, retry=NO_RETRIES) as client,
+    ):
+        fake.spend_limit = cap  # type: ignore[assignment]
+        assert fake.spend_limit == 0
+        assert isinstance(fake.spend_limit, Decimal)
+        with pytest.raises(APIKeySpendLimitError) as info:
+            await client.sessions.create()
+    assert info.value.cap == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("spend_limit", "five"),
+        ("spend_limit", Decimal("NaN")),
+        ("spend_limit", float("inf")),
+        ("spend_limit", True),
+        ("spend_limit", -1),
+        ("spend_limit", [5]),
+        ("max_active_sessions", "2"),
+        ("max_active_sessions", True),
+        ("max_active_sessions", -1),
+        ("max_active_sessions", 1.5),
+    ],
+)
+async def test_the_fake_refuses_a_limit_it_could_not_apply(setting: str, value: object) -> None:
+    """Refused when set, not answered as a 500 (or read as 1) at the next create."""
+    async with (
+        asyncio.timeout(10),
+        FakeBrowserUseCloud() as fake,
+        AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, retry=NO_RETRIES) as client,
+    ):
+        with pytest.raises(InvalidArgumentError, match=setting):
+            setattr(fake, setting, value)
+        assert getattr(fake, setting) is None
+        await client.sessions.create()
+    assert len(fake.sessions) == 1

@@ -14,7 +14,6 @@ import json
 import re
 import threading
 import time
-import typing
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
@@ -35,19 +34,19 @@ EXTENSION = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 SCHEMA = json.dumps({"type": "object", "properties": {"title": {"type": "string"}}})
 
 
-def exposed(client: Any) -> set[str]:
-    """Every public method of the client and of its resources, as "resource.method"."""
-    names = {n for n in dir(client) if not n.startswith("_") and callable(getattr(client, n))}
-    attributes = typing.cast(dict[str, object], vars(client))
-    for attr, resource in attributes.items():
-        if not attr.startswith("_") and type(resource).__module__.startswith(
-            "browser_use_sdk.v2.resources"
-        ):
-            names |= {
-                f"{attr}.{n}"
-                for n in dir(resource)
-                if not n.startswith("_") and callable(getattr(resource, n))
-            }
+def exposed(client: Any, prefix: str = "") -> set[str]:
+    """Every public method of the client and of its resources, as "resource.method": any
+    public attribute of the SDK's own types is a resource, however it is defined (attribute,
+    property, nested), and is walked too."""
+    names: set[str] = set()
+    for name in dir(client):
+        if name.startswith("_"):
+            continue
+        value = getattr(client, name)
+        if callable(value):
+            names.add(prefix + name)
+        elif type(value).__module__.startswith("browser_use_sdk"):
+            names |= exposed(value, f"{prefix}{name}.")
     return names
 
 
@@ -78,6 +77,13 @@ class Caller:
 def wait(seconds: float) -> None:
     """Let `seconds` of fake time pass."""
     time.sleep(seconds / SPEED)
+
+
+def gone(call: Caller, dotted: str, *args: str) -> None:
+    """What was deleted answers 404 now: the deleting call had its effect."""
+    with pytest.raises(v2.BrowserUseError) as info:
+        call(dotted, *args)
+    assert info.value.status_code == 404, info.value
 
 
 def scenario(call: Caller, *, output_files: bool) -> None:
@@ -116,8 +122,10 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     share = call("sessions.create_share", sid)
     assert call("sessions.get_share", sid).share_token == share.share_token
     call("sessions.delete_share", sid)
-    call("sessions.create_session_public_share", sid)
+    gone(call, "sessions.get_share", sid)
+    assert call("sessions.create_session_public_share", sid).share_token != share.share_token
     call("sessions.delete_session_public_share", sid)
+    gone(call, "sessions.get_share", sid)
     upload = call(
         "files.session_url", sid, file_name="notes.txt", content_type="text/plain", size_bytes=5
     )
@@ -258,7 +266,10 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     runs = call("skills.executions", kid, page_size=5, page_number=1)
     assert runs.total_items == 2
     assert call("skills.execution_output", kid, str(runs.items[0].id)).download_url
-    call("skills.refine", kid, feedback="Also list the wind.", test_output="{}", test_logs="ok")
+    refined = call(
+        "skills.refine", kid, feedback="Also list the wind.", test_output="{}", test_logs="ok"
+    )
+    assert refined.id == skill.id
     wait(31)
     assert call("skills.rollback", kid).current_version == 1
 
@@ -280,7 +291,9 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     ).success
 
     call("skills.delete", str(cancelled.id))
+    gone(call, "skills.get", str(cancelled.id))
     call("sessions.delete", sid)
+    gone(call, "sessions.get", sid)
     call("sessions.delete_session", str(call("sessions.create").id))
     call("sessions.purge", str(spare.id))
     call("sessions.update", str(call("sessions.create").id), action="stop")
@@ -288,6 +301,8 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     call("sessions.update_session", str(call("sessions.create_session").id), action="stop")
     call("profiles.delete", str(profile.id))
     call("profiles.delete_browser_profile", str(other.id))
+    gone(call, "profiles.get", str(profile.id))
+    gone(call, "profiles.get", str(other.id))
 
 
 def sync_flavor(base_url: str, api_key: str, output_files: bool) -> None:
@@ -367,6 +382,36 @@ def test_the_scenario_calls_every_method_of_both_clients() -> None:
     assert {"run", "stream", "close", "tasks.wait", "browsers.create", "billing.account"} <= sync
     assert asynchronous == sync - {"stream"}
     assert len(sync) >= 70
+
+
+class _Logs:
+    __module__ = "browser_use_sdk.v9._later"  # as if a later release defined it elsewhere
+
+    def tail(self) -> None: ...
+
+
+class _Tasks:
+    __module__ = _Logs.__module__
+
+    def __init__(self) -> None:
+        self.logs = _Logs()
+
+    def get(self) -> None: ...
+
+
+class _Client:
+    version = "9"
+
+    @property
+    def tasks(self) -> _Tasks:
+        return _Tasks()
+
+    def close(self) -> None: ...
+
+
+def test_the_finder_sees_resources_however_they_are_defined() -> None:
+    """A resource from another module, behind a property or inside another still counts."""
+    assert exposed(_Client()) == {"close", "tasks.get", "tasks.logs.tail"}
 
 
 def test_against_the_fake_in_a_thread() -> None:

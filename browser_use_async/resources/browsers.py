@@ -101,7 +101,9 @@ class AsyncBrowsers(AsyncResource):
         `timeout` is the browser's lifetime in minutes (1 to 240; the API's default is 60),
         not a network timeout. `proxy_country_code=None` turns the proxy off. `metadata`
         labels the browser (up to 10 str pairs); `extension_ids` installs up to 3 extensions.
-        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False.
+        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False. Once the request
+        may have reached the server, it is retried only on a 429, which refuses it before
+        anything is made (`TooManyConcurrentActiveSessionsError`: no capacity).
         """
         body = CreateBrowserSessionRequest(
             profile_id=profile_id,

@@ -83,8 +83,9 @@ class AsyncSessions(AsyncResource):
     ) -> SessionItemView:
         """Start a session (`POST /sessions`); run tasks in it with `tasks.create(session_id=...)`.
 
-        `proxy_country_code=None` turns the proxy off (left out: a US proxy). Billable: never
-        retried once the request may have reached the server.
+        `proxy_country_code=None` turns the proxy off (left out: a US proxy). Billable: once the
+        request may have reached the server it is retried only on a 429, which refuses it
+        before anything is made (`TooManyConcurrentActiveSessionsError`: no capacity).
         """
         body = CreateSessionRequest(
             profile_id=profile_id,

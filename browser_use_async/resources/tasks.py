@@ -252,8 +252,8 @@ class AsyncTasks(AsyncResource):
         The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
         API's defaults apply. Without `session_id` the task gets a session of its own,
         configured by `session_settings`. `structured_output` takes a JSON schema (dict or
-        text) or an attrs class or dataclass. A create is never retried once the request
-        may have reached the server.
+        text) or an attrs class or dataclass. Once the request may have reached the server,
+        a create is retried only on a 429, which refuses it before anything is made.
         """
         extra = take_request_options(options)
         body = _create_request(task, options)

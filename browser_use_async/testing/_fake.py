@@ -5,6 +5,7 @@ the SDK's own models to say what the API looks like; requests are checked agains
 OpenAPI document shipped beside this module.
 """
 
+import contextlib
 import decimal
 import json
 import uuid
@@ -15,6 +16,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 from yarl import URL
 
+from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async.testing._clock import FakeClock, iso
 from browser_use_async.testing._dispatch import Handler, operation_handler
 from browser_use_async.testing._faults import FaultScript
@@ -213,6 +215,12 @@ class FakeBrowserUseCloud(BackgroundServer):
 
     @max_active_sessions.setter
     def max_active_sessions(self, limit: int | None) -> None:
+        if limit is not None and (
+            not isinstance(limit, int) or isinstance(limit, bool) or limit < 0
+        ):
+            raise InvalidArgumentError(
+                f"max_active_sessions must be an int >= 0 or None, got {shown(limit)}"
+            )
         self.store.max_active_sessions = limit
 
     @property
@@ -223,8 +231,8 @@ class FakeBrowserUseCloud(BackgroundServer):
         return self.store.spend_limit
 
     @spend_limit.setter
-    def spend_limit(self, cap: decimal.Decimal | None) -> None:
-        self.store.spend_limit = cap
+    def spend_limit(self, cap: decimal.Decimal | int | float | str | None) -> None:
+        self.store.spend_limit = None if cap is None else _amount("spend_limit", cap)
 
     @property
     def skill_generation_seconds(self) -> float:
@@ -298,3 +306,17 @@ class FakeBrowserUseCloud(BackgroundServer):
                 "url": None,
             }
             files.append(row)
+
+
+def _amount(name: str, value: object) -> decimal.Decimal:
+    """A USD amount given as a Decimal, int, float or decimal string, checked when it is set
+    (an amount the fake cannot compare would only fail, as a 500, at the next create)."""
+    amount = None
+    if isinstance(value, decimal.Decimal | int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(decimal.InvalidOperation):
+            amount = decimal.Decimal(str(value))
+    if amount is None or not amount.is_finite() or amount < 0:
+        raise InvalidArgumentError(
+            f"{name} must be a finite amount >= 0 or None, got {shown(value)}"
+        )
+    return amount
