@@ -27,6 +27,7 @@ import contextlib
 import itertools
 import os
 import threading
+import time
 import urllib.parse
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Coroutine, Iterator
@@ -40,6 +41,8 @@ __all__ = ["LoopThread", "check_not_served_here", "serve_here"]
 
 _CLOSED_MESSAGE = "This client is closed; create a new one."
 _ATEXIT_JOIN_SECONDS = 5.0
+# How long a waiting thread may go without acting on a signal Python has caught.
+_WAIT_SLICE = 0.2
 
 _counter = itertools.count(1)
 # Every LoopThread that may own a thread. A running loop's thread holds its LoopThread
@@ -109,11 +112,20 @@ class _Call(Generic[T]):
     # -- on the waiting thread ----------------------------------------------------------
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the call is over. Interruptible: Ctrl-C raises KeyboardInterrupt here."""
-        if not self._over:
+        """Block until the call is over. Interruptible: Ctrl-C raises KeyboardInterrupt here.
+
+        The wait is cut into slices: a SIGINT caught while this thread was not yet blocked
+        (or caught on another thread) interrupts no lock wait, and Python acts on it only
+        once this thread runs Python code again, at the latest at the next slice.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._over:
+            left = _WAIT_SLICE if deadline is None else deadline - time.monotonic()
+            if left <= 0:
+                break
             # Never released again: an interrupt may leave this thread holding the lock,
-            # which is why later waits read `_over` instead.
-            self._done.acquire(timeout=-1 if timeout is None else timeout)
+            # which is why the loop reads `_over` instead.
+            self._done.acquire(timeout=min(left, _WAIT_SLICE))
         return self._over
 
     def outcome(self, *, closing: bool) -> T:

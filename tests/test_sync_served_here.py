@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 
-from browser_use_async import APIConnectionError, BrowserUse, ReentrantCallError, RetryPolicy
+from browser_use_async import (
+    APIConnectionError,
+    AsyncBrowserUse,
+    BrowserUse,
+    ReentrantCallError,
+    RetryPolicy,
+)
 from browser_use_async.testing import FakeBrowserUseCloud
 
 NO_RETRY = RetryPolicy(max_retries=0)  # without the guard, a call times out after 1 s
@@ -113,3 +119,22 @@ async def test_a_closed_fake_no_longer_counts() -> None:
             pytest.raises(APIConnectionError),
         ):
             client.billing.account()
+
+
+async def test_an_ipv6_fake_serves_clients_and_is_refused_on_its_own_loop() -> None:
+    fake = FakeBrowserUseCloud(manual_time=True, host="::1")
+    try:
+        await fake.start()
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    try:
+        async with asyncio.timeout(20):
+            assert fake.base_url.startswith("http://[::1]:")
+            async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+                assert (await client.billing.account()).name == "Fake Cloud Account"
+            with BrowserUse(
+                api_key=fake.api_key, base_url=fake.base_url, timeout=1, retry=NO_RETRY
+            ) as blocking:
+                _refused(blocking.billing.account)
+    finally:
+        await fake.close()
