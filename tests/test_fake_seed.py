@@ -15,6 +15,7 @@ import pytest
 
 from browser_use_async import AsyncBrowserUse, RetryPolicy, TooManyConcurrentActiveSessionsError
 from browser_use_async.testing import FakeBrowserUseCloud, SeedError
+from browser_use_async.testing._seed import read_seed
 from tests.conftest import child_process
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "seed.json"
@@ -320,3 +321,11 @@ async def test_seeded_date_times_are_written_in_utc_with_an_offset() -> None:
     assert task["createdAt"] == "2026-01-01T00:00:00.000000Z"
     assert task["finishedAt"] == "2025-12-31T19:00:05.000000Z"
     assert browser["timeoutAt"] == "2099-01-01T00:00:00.500000Z"
+
+
+def test_a_seed_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_bytes(b"\xef\xbb\xbf" + json.dumps({"account": {"name": "BOM"}}).encode())
+    fake = FakeBrowserUseCloud(manual_time=True)
+    fake.seed(read_seed(seed))
+    assert fake.account["name"] == "BOM"

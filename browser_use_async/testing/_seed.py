@@ -77,7 +77,7 @@ class SeedError(ValueError):
 def read_seed(path: str | Path) -> Any:
     """The JSON in `path`, or a `SeedError` saying why it cannot be read."""
     try:
-        text = Path(path).read_text("utf-8")
+        text = Path(path).read_text("utf-8-sig")  # a BOM, as some editors write, is no JSON
     except (OSError, UnicodeDecodeError) as error:
         raise SeedError(f"{path}: cannot read the seed file: {error}") from None
     try:
