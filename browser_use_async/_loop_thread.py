@@ -27,6 +27,7 @@ import contextlib
 import itertools
 import os
 import threading
+import time
 import urllib.parse
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Coroutine, Iterator
@@ -40,6 +41,8 @@ __all__ = ["LoopThread", "check_not_served_here", "serve_here"]
 
 _CLOSED_MESSAGE = "This client is closed; create a new one."
 _ATEXIT_JOIN_SECONDS = 5.0
+# How long a waiting thread may go without acting on a signal Python has caught.
+_WAIT_SLICE = 0.2
 
 _counter = itertools.count(1)
 # Every LoopThread that may own a thread. A running loop's thread holds its LoopThread
@@ -48,8 +51,9 @@ _live: "weakref.WeakSet[LoopThread]" = weakref.WeakSet()
 # Loops and tasks a fork child inherited: they belong to the parent, and dropping them
 # would make their finalizers complain, so the child keeps them and never touches them.
 _left_by_parent: list[object] = []
-# In-process servers (the fake cloud): (host, port, the thread whose event loop serves it).
-_served: list[tuple[str, int, int]] = []
+# In-process servers (the fake cloud): (host, port, the event loop serving it, the thread
+# that started it there).
+_served: list[tuple[str, int, asyncio.AbstractEventLoop, int]] = []
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::", ""})  # noqa: S104
 
 
@@ -109,11 +113,20 @@ class _Call(Generic[T]):
     # -- on the waiting thread ----------------------------------------------------------
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the call is over. Interruptible: Ctrl-C raises KeyboardInterrupt here."""
-        if not self._over:
+        """Block until the call is over. Interruptible: Ctrl-C raises KeyboardInterrupt here.
+
+        The wait is cut into slices: a SIGINT caught while this thread was not yet blocked
+        (or caught on another thread) interrupts no lock wait, and Python acts on it only
+        once this thread runs Python code again, at the latest at the next slice.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._over:
+            left = _WAIT_SLICE if deadline is None else deadline - time.monotonic()
+            if left <= 0:
+                break
             # Never released again: an interrupt may leave this thread holding the lock,
-            # which is why later waits read `_over` instead.
-            self._done.acquire(timeout=-1 if timeout is None else timeout)
+            # which is why the loop reads `_over` instead.
+            self._done.acquire(timeout=min(left, _WAIT_SLICE))
         return self._over
 
     def outcome(self, *, closing: bool) -> T:
@@ -335,11 +348,21 @@ class LoopThread:
 
 
 def serve_here(host: str, port: int) -> Callable[[], None]:
-    """Record that the calling thread's event loop serves `host:port`, for
-    `check_not_served_here`; call the returned function when it stops serving."""
-    entry = (host, port, threading.get_ident())
+    """Record that the running event loop serves `host:port`, for `check_not_served_here`;
+    call the returned function when it stops serving."""
+    entry = (host, port, asyncio.get_running_loop(), threading.get_ident())
     _served.append(entry)
     return lambda: _served.remove(entry)
+
+
+def _would_wait_for_itself(loop: asyncio.AbstractEventLoop, started_by: int) -> bool:
+    """Whether this thread is the one that runs `loop` (or, while no thread runs it, the
+    one that started the server on it)."""
+    try:
+        mine: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        mine = None
+    return mine is loop or (not loop.is_running() and started_by == threading.get_ident())
 
 
 def check_not_served_here(url: str, coro: Coroutine[Any, Any, Any] | None = None) -> None:
@@ -349,10 +372,9 @@ def check_not_served_here(url: str, coro: Coroutine[Any, Any, Any] | None = None
         return
     parts = urllib.parse.urlsplit(url)
     host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-    me = threading.get_ident()
-    for served_host, served_port, thread_id in list(_served):
+    for served_host, served_port, loop, started_by in list(_served):
         same_host = host == served_host or {host, served_host} <= _LOCAL_HOSTS
-        if served_port == port and same_host and thread_id == me:
+        if served_port == port and same_host and _would_wait_for_itself(loop, started_by):
             if coro is not None:
                 coro.close()
             raise ReentrantCallError(

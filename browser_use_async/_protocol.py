@@ -626,13 +626,25 @@ def _classify(
     if status == 429 and NO_CAPACITY in _detail_text(body).lower():
         return TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT, None
     if status == 405:  # FastAPI: the path exists, but not with this method
-        allowed = response.headers.get("allow", "")[:100]
-        allowed = allowed.replace(key, REDACTED) if key else allowed
+        allowed = _header(response, "allow", key)
         hint = f"The server has no {request.method} at this path" + (
             f" (it allows {allowed})" if allowed else ""
         )
         hint += ": check base_url, and that this SDK's version matches the API."
+    if 300 <= status < 400:
+        target = _header(response, "location", key)
+        hint = (
+            "Redirects are not followed (the request and its API key would go elsewhere)"
+            + (f"; it points to {target}" if target else "")
+            + ": check base_url (e.g. https, no trailing slash)."
+        )
     return cls, hint, None
+
+
+def _header(response: Response, name: str, key: str | None) -> str:
+    """A response header for a message: cut short, and without the API key."""
+    value = response.headers.get(name, "")[:200]
+    return value.replace(key, REDACTED) if key else value
 
 
 def status_error(request: Request, response: Response, *, hints: bool = True) -> APIStatusError:

@@ -241,18 +241,38 @@ def sigint_raises_keyboard_interrupt() -> Iterator[None]:
     signal.signal(signal.SIGINT, previous)
 
 
-def ctrl_c_once(started: threading.Event) -> threading.Thread:
-    """Send SIGINT to the main thread once `started` is set, as a user's Ctrl-C would."""
-    main = threading.main_thread().ident
-    assert main is not None
+class CtrlC:
+    """Sends SIGINT to the main thread once `started` is set, as a user's Ctrl-C would; if
+    the main thread has not said `seen()` 5 s later, a second one (so a lost first one makes
+    the test fail, not hang). `join()` returns whether the first was enough."""
 
-    def press() -> None:
-        if started.wait(10):
+    def __init__(self, started: threading.Event) -> None:
+        main = threading.main_thread().ident
+        assert main is not None
+        self._seen = threading.Event()
+        self.rescued = False
+
+        def press() -> None:
+            started.wait(10)  # pressed even if it never starts: the test fails, not hangs
             signal.pthread_kill(main, signal.SIGINT)
+            if not self._seen.wait(5):
+                self.rescued = True
+                signal.pthread_kill(main, signal.SIGINT)
 
-    presser = threading.Thread(target=press, name="ctrl-c")
-    presser.start()
-    return presser
+        self._thread = threading.Thread(target=press, name="ctrl-c")
+        self._thread.start()
+
+    def seen(self) -> None:
+        self._seen.set()
+
+    def join(self) -> bool:
+        self.seen()
+        self._thread.join()
+        return not self.rescued
+
+
+def ctrl_c_once(started: threading.Event) -> CtrlC:
+    return CtrlC(started)
 
 
 @contextlib.asynccontextmanager

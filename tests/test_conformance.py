@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from browser_use_async.testing._spec import load_spec, operations
-from scripts.conformance import DEFECTS, corrected_spec
+from scripts.conformance import DEFECTS, config, corrected_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,3 +41,15 @@ def test_every_listed_defect_is_still_in_the_spec_and_explained() -> None:
             assert json.dumps(copy, sort_keys=True) != before, defect.what
         assert set(defect.names) <= names, defect.what
     assert corrected != spec
+
+
+def test_a_state_refusal_widens_the_check_instead_of_turning_it_off() -> None:
+    """The skill operations may answer their documented 400, but valid data answered 422
+    (or 400 anywhere else) still fails positive_data_acceptance there."""
+    text = config()
+    skills = text[text.index('include-name = ["POST /skills"') :]
+    widened = skills.splitlines()[1]
+    assert widened.startswith("checks.positive_data_acceptance.expected-statuses = [")
+    assert '"400"' in widened
+    assert '"422"' not in widened
+    assert text.count("positive_data_acceptance.enabled = false") == 1  # only the cursor

@@ -126,3 +126,23 @@ async def test_the_client_says_a_405_means_wrong_method_or_base_url(canned: Cann
     assert "The server has no PATCH at this path (it allows GET, POST)" in message
     assert "check base_url" in message
     assert len(canned.requests) == 1  # not retried
+
+
+async def test_the_client_says_a_redirect_is_not_followed(canned: CannedServer) -> None:
+    points = 0
+    async with AsyncBrowserUse(api_key="bu_secret_k", base_url=canned.base_url) as client:
+        for status in (301, 302, 303, 307, 308):
+            target = f"https://elsewhere.example/api/v2/tasks?key=bu_secret_k&s={status}"
+            canned.respond(status, b"", {"Location": target})
+            before = len(canned.requests)
+            with pytest.raises(APIStatusError) as caught:
+                await client.tasks.create("a billable task")
+            message = str(caught.value)
+            assert caught.value.status_code == status
+            assert "Redirects are not followed" in message
+            assert f"https://elsewhere.example/api/v2/tasks?key=<redacted>&s={status}" in message
+            assert "check base_url" in message
+            assert "bu_secret_k" not in message
+            assert len(canned.requests) == before + 1  # sent once, not retried
+            points += 1
+    assert points == 5

@@ -15,6 +15,7 @@ import pytest
 
 from browser_use_async import AsyncBrowserUse, RetryPolicy, TooManyConcurrentActiveSessionsError
 from browser_use_async.testing import FakeBrowserUseCloud, SeedError
+from browser_use_async.testing._seed import read_seed
 from tests.conftest import child_process
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "seed.json"
@@ -207,6 +208,14 @@ def test_a_bad_seed_names_the_bad_place_and_changes_nothing(
         ('{"tasks": [', "seed.json: not JSON (line 1, column 12)"),
         ("[]", "seed.json: a seed is a JSON object (got list)"),
         ('{"tasks": [{"status": 1}]}', "seed.json: tasks[0].status: Input should be"),
+        (
+            '{"account": {"totalCreditsBalanceUsd": NaN}}',
+            "seed.json: account.totalCreditsBalanceUsd: not a finite number",
+        ),
+        (
+            '{"defaultScenario": {"startDelay": 1e400}, "tasks": [{"metadata": {"a": -Infinity}}]}',
+            "seed.json: tasks[0].metadata.a: not a finite number",
+        ),
     ],
 )
 async def test_the_process_refuses_a_bad_seed_with_exit_code_2(
@@ -270,3 +279,53 @@ def test_the_active_session_count_cannot_be_seeded() -> None:
     with pytest.raises(SeedError, match=r"account\.activeSessionCount: counted from"):
         fake.seed({"account": {"activeSessionCount": 3, "name": "x"}})
     assert fake.account["name"] != "x"
+
+
+def test_an_id_seeded_twice_in_other_spellings_is_refused() -> None:
+    fake = FakeBrowserUseCloud(manual_time=True)
+    lower = SESSION["id"]
+    for other in (lower.upper(), lower.replace("-", ""), "{" + lower + "}"):
+        with pytest.raises(SeedError, match=r"sessions\[1\]\.id: the id .* is used twice"):
+            fake.seed({"sessions": [{"id": lower}, {"id": other}]})
+    assert fake.sessions == {}
+
+
+async def test_seeded_date_times_are_written_in_utc_with_an_offset() -> None:
+    import aiohttp  # noqa: PLC0415 (bytes on the wire)
+
+    fake = FakeBrowserUseCloud(manual_time=True)
+    fake.seed(
+        {
+            "tasks": [
+                {
+                    "id": TASK["id"],
+                    "task": "x",
+                    "status": "finished",
+                    "createdAt": "2026-01-01T00:00:00",
+                    "finishedAt": "2026-01-01T00:00:05+05:00",
+                }
+            ],
+            "browsers": [{"id": BROWSER["id"], "timeoutAt": "2099-01-01T00:00:00.5"}],
+        }
+    )
+    headers = {"X-Browser-Use-API-Key": fake.api_key}
+    async with (
+        asyncio.timeout(10),
+        fake,
+        aiohttp.ClientSession(headers=headers) as session,
+    ):
+        async with session.get(f"{fake.base_url}/tasks/{TASK['id']}") as answer:
+            task = await answer.json()
+        async with session.get(f"{fake.base_url}/browsers/{BROWSER['id']}") as answer:
+            browser = await answer.json()
+    assert task["createdAt"] == "2026-01-01T00:00:00.000000Z"
+    assert task["finishedAt"] == "2025-12-31T19:00:05.000000Z"
+    assert browser["timeoutAt"] == "2099-01-01T00:00:00.500000Z"
+
+
+def test_a_seed_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_bytes(b"\xef\xbb\xbf" + json.dumps({"account": {"name": "BOM"}}).encode())
+    fake = FakeBrowserUseCloud(manual_time=True)
+    fake.seed(read_seed(seed))
+    assert fake.account["name"] == "BOM"

@@ -127,6 +127,45 @@ def test_a_closed_portal_refuses_work_without_starting_a_thread() -> None:
 
 
 @pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
+def test_ctrl_c_caught_on_another_thread_stops_a_long_wait(portal: LoopThread) -> None:
+    """SIGINT caught by another thread (as macOS may do, or Linux when the main thread has
+    one pending; or caught by the main thread just before it blocked) interrupts no wait:
+    the waiting main thread still acts on it within a fraction of a second."""
+    started = threading.Event()
+
+    async def forever() -> None:
+        started.set()
+        await asyncio.sleep(3600)
+
+    main = threading.main_thread().ident
+    assert main is not None
+    pressed = threading.Event()
+    other = threading.Thread(target=pressed.wait, args=(10,))  # alive until pressed
+    other.start()
+
+    def press() -> None:
+        started.wait(10)
+        assert other.ident is not None
+        signal.pthread_kill(other.ident, signal.SIGINT)
+        pressed.set()
+
+    presser = threading.Thread(target=press)
+    rescue = threading.Timer(5, signal.pthread_kill, (main, signal.SIGINT))  # a second Ctrl-C
+    presser.start()
+    rescue.start()
+    begun = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            portal.run(forever())
+    finally:
+        rescue.cancel()
+        presser.join()
+        other.join()
+    assert time.monotonic() - begun < 3  # not only at the second Ctrl-C
+    assert portal.run(where_am_i()).startswith("test-loop-")
+
+
+@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
 def test_ctrl_c_seen_only_as_the_call_ends_does_not_hang(portal: LoopThread) -> None:
     """SIGINT delivered to another thread (as macOS may do, or Linux when the main thread
     has one pending): the main thread runs the handler only when its wait is already over."""
@@ -170,6 +209,7 @@ def test_ctrl_c_cancels_the_call_and_waits_for_its_cleanup(portal: LoopThread) -
     presser = ctrl_c_once(started)
     with pytest.raises(KeyboardInterrupt):
         portal.run(slow())
-    presser.join()
+    assert presser.join()  # the first Ctrl-C was enough
+    assert started.is_set()
     assert cleanup == ["done"]  # finished before KeyboardInterrupt reached us
     assert portal.run(where_am_i()).startswith("test-loop-")  # the loop is fine

@@ -3,6 +3,7 @@ refused at once (it could only wait for itself until its timeout)."""
 
 import asyncio
 import inspect
+import threading
 import time
 import typing
 import uuid
@@ -11,7 +12,14 @@ from typing import Any
 
 import pytest
 
-from browser_use_async import APIConnectionError, BrowserUse, ReentrantCallError, RetryPolicy
+from browser_use_async import (
+    APIConnectionError,
+    AsyncBrowserUse,
+    BrowserUse,
+    ReentrantCallError,
+    RetryPolicy,
+    _loop_thread,
+)
 from browser_use_async.testing import FakeBrowserUseCloud
 
 NO_RETRY = RetryPolicy(max_retries=0)  # without the guard, a call times out after 1 s
@@ -113,3 +121,74 @@ async def test_a_closed_fake_no_longer_counts() -> None:
             pytest.raises(APIConnectionError),
         ):
             client.billing.account()
+
+
+async def test_an_ipv6_fake_serves_clients_and_is_refused_on_its_own_loop() -> None:
+    fake = FakeBrowserUseCloud(manual_time=True, host="::1")
+    try:
+        await fake.start()
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    try:
+        async with asyncio.timeout(20):
+            assert fake.base_url.startswith("http://[::1]:")
+            async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+                assert (await client.billing.account()).name == "Fake Cloud Account"
+            with BrowserUse(
+                api_key=fake.api_key, base_url=fake.base_url, timeout=1, retry=NO_RETRY
+            ) as blocking:
+                _refused(blocking.billing.account)
+    finally:
+        await fake.close()
+
+
+def test_a_fake_started_here_but_served_by_another_thread_is_not_refused() -> None:
+    loop = asyncio.new_event_loop()
+    fake = FakeBrowserUseCloud(manual_time=True)
+    loop.run_until_complete(fake.start())
+    server = threading.Thread(target=loop.run_forever, name="serves-the-fake")
+    server.start()
+    try:
+        with BrowserUse(
+            api_key=fake.api_key, base_url=fake.base_url, timeout=5, retry=NO_RETRY
+        ) as client:
+            assert client.billing.account().name == "Fake Cloud Account"
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.close(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        server.join(10)
+        loop.close()
+
+
+async def test_a_thread_served_fake_is_not_refused_from_another_fakes_loop() -> None:
+    async with asyncio.timeout(20), FakeBrowserUseCloud(manual_time=True) as here:
+        with (
+            FakeBrowserUseCloud(manual_time=True) as threaded,
+            BrowserUse(api_key=threaded.api_key, base_url=threaded.base_url) as client,
+        ):
+            assert client.billing.account().name == "Fake Cloud Account"
+        assert here.requests == []
+
+
+def _registered() -> int:
+    return len(_loop_thread._served)  # pyright: ignore[reportPrivateUsage]
+
+
+def test_the_registry_forgets_every_closed_fake_across_threads() -> None:
+    before = _registered()
+
+    def churn() -> None:
+        async def cycle() -> None:
+            for _ in range(25):
+                async with FakeBrowserUseCloud(manual_time=True):
+                    pass
+
+        asyncio.run(cycle())
+
+    workers = [threading.Thread(target=churn) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert not any(worker.is_alive() for worker in workers)
+    assert _registered() == before  # 200 fakes, none left behind

@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import functools
 import json
+import math
 import operator
 import typing
 import uuid
@@ -76,7 +77,7 @@ class SeedError(ValueError):
 def read_seed(path: str | Path) -> Any:
     """The JSON in `path`, or a `SeedError` saying why it cannot be read."""
     try:
-        text = Path(path).read_text("utf-8")
+        text = Path(path).read_text("utf-8-sig")  # a BOM, as some editors write, is no JSON
     except (OSError, UnicodeDecodeError) as error:
         raise SeedError(f"{path}: cannot read the seed file: {error}") from None
     try:
@@ -105,7 +106,7 @@ class _Builder:
         self.problems: list[str] = []
         self.schemas: JSON = load_spec()["components"]["schemas"]
         self.actions: list[Callable[[], object]] = []  # run only once the seed is all valid
-        self.ids: set[str] = set()
+        self.ids: set[uuid.UUID] = set()
         self.sessions: set[str] = set()
 
     def later(self, action: Callable[[], object]) -> None:
@@ -114,13 +115,13 @@ class _Builder:
     def put(self, table: dict[uuid.UUID, JSON], row: JSON, loc: Loc) -> uuid.UUID:
         """Store `row` under its id (later); its id, which must be new."""
         text = str(row.get("id"))
-        if text in self.ids:
-            self.problem((*loc, "id"), f"the id {text} is used twice")
-        self.ids.add(text)
         try:
             key = uuid.UUID(text)
         except ValueError:  # reported by the schema check
             key = uuid.uuid4()
+        if key in self.ids:  # in any spelling: upper case, braces, no dashes
+            self.problem((*loc, "id"), f"the id {text} is used twice")
+        self.ids.add(key)
         self.later(functools.partial(operator.setitem, table, key, row))
         return key
 
@@ -172,7 +173,11 @@ class _Builder:
         fields = {key: value for key, value in given.items() if key in known}
         merged = {**_blanks(self.schemas, schema), **base, **fields}
         checked = self.check(schema, merged, loc)
-        return typing.cast(JSON, checked) if isinstance(checked, dict) else merged
+        row = typing.cast(JSON, checked) if isinstance(checked, dict) else merged
+        for name in _date_times(self.schemas, schema):
+            if isinstance(row.get(name), str):
+                row[name] = _utc(row[name])
+        return row
 
     def content(self, value: object, loc: Loc) -> bytes:
         self.check(CONTENT, value, loc)
@@ -207,6 +212,56 @@ def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
+def _options(schemas: JSON, declared: JSON) -> list[JSON]:
+    """The alternatives a property allows, `$ref`s resolved."""
+    prop = declared
+    while "$ref" in prop:
+        prop = schemas[prop["$ref"].rsplit("/", 1)[-1]]
+    return typing.cast(list[JSON], prop.get("anyOf", [prop]))
+
+
+def _date_times(schemas: JSON, schema: JSON) -> list[str]:
+    properties: JSON = schema["properties"]
+    return [
+        name
+        for name, declared in properties.items()
+        if any(option.get("format") == "date-time" for option in _options(schemas, declared))
+    ]
+
+
+def _utc(text: str) -> str:
+    """A seeded date-time as the fake writes its own (UTC, with `Z`); naive ones are UTC."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:  # reported by the schema check
+        return text
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
+
+
+def _non_finite(seed: object) -> list[Loc]:
+    """Where `seed` holds NaN or an infinity (Python's json reads them; JSON has neither,
+    and the fake's answers must be JSON)."""
+    found: list[Loc] = []
+    seen: set[int] = set()
+    stack: list[tuple[Loc, object]] = [((), seed)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append(loc)
+            continue
+        if id(value) in seen:
+            continue  # a container already walked (a cycle, say)
+        if isinstance(value, dict):
+            seen.add(id(typing.cast(object, value)))
+            pairs = typing.cast(dict[object, object], value).items()
+            stack.extend(((*loc, str(key)), item) for key, item in pairs)
+        elif isinstance(value, list):
+            items = typing.cast(list[object], value)
+            seen.add(id(items))
+            stack.extend(((*loc, index), item) for index, item in enumerate(items))
+    return found
+
+
 def _blanks(schemas: JSON, schema: JSON) -> JSON:
     """A value for the fields a seed may leave out: the default, else null where null is
     allowed, else an empty list, object or false. Required text and numbers stay missing."""
@@ -236,6 +291,8 @@ def apply_seed(store: Store, seed: object, source: str = "seed") -> None:
     for key in given:
         if key not in PARTS:
             b.problem((key,), f"unknown part of a seed (the parts are {', '.join(PARTS)})")
+    for loc in _non_finite(given):
+        b.problem(loc, "not a finite number (JSON has no NaN or Infinity)")
     for stage in (_account, _settings, _scenarios, _profiles, _sessions, _tasks):
         stage(b, given)
     for stage in (_browsers, _skills, _marketplace):

@@ -42,6 +42,8 @@ class BackgroundServer:
         if self._listener is None:
             raise RuntimeError("the fake cloud is not running: use `async with`, `with` or start()")
         host, port = self._listener.sockets[0].getsockname()[:2]
+        if ":" in host:  # IPv6
+            host = f"[{host}]"
         return f"http://{host}:{port}{self.prefix}"
 
     @property
