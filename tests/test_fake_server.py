@@ -75,6 +75,18 @@ async def test_every_request_is_recorded_even_refused_ones(fake: FakeBrowserUseC
     assert second.path == "/api/v2/nowhere"
 
 
+async def test_recorded_headers_are_found_in_any_case(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse
+) -> None:
+    # aiohttp's server rewrites the names it knows (X-Request-Id arrives as X-Request-ID), so a
+    # test looking up the header it sent, as the README's extra_headers example sends it, must
+    # find it under that spelling.
+    await client.billing.account(extra_headers={"X-Request-Id": "r-42"})
+    headers = fake.requests[-1].headers
+    assert headers["X-Request-Id"] == headers["x-request-id"] == "r-42"
+    assert headers["x-browser-use-api-key"] == fake.api_key
+
+
 async def test_base_url_needs_a_running_fake() -> None:
     fake = FakeBrowserUseCloud(manual_time=True)
     with pytest.raises(RuntimeError, match="not running"):

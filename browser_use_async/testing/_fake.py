@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 from aiohttp import web
 from aiohttp.typedefs import Middleware
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from browser_use_async._exceptions import InvalidArgumentError, shown
@@ -43,7 +44,7 @@ class RecordedRequest:
     method: str
     path: str
     query: dict[str, str]
-    headers: dict[str, str]
+    headers: CIMultiDictProxy[str]  # names in any case: aiohttp respells those it knows
     body: bytes
 
     def json(self) -> Any:
@@ -114,7 +115,7 @@ class FakeBrowserUseCloud(BackgroundServer):
                 method=request.method,
                 path=request.path,
                 query=dict(request.query),
-                headers=dict(request.headers),
+                headers=CIMultiDictProxy(CIMultiDict(request.headers)),
                 body=await request.read(),
             )
         )
