@@ -329,3 +329,23 @@ def test_a_seed_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     fake = FakeBrowserUseCloud(manual_time=True)
     fake.seed(read_seed(seed))
     assert fake.account["name"] == "BOM"
+
+
+async def test_a_seeded_browser_records_only_when_told_as_a_created_one() -> None:
+    # A field left out gets what a new row would: a browser created without enableRecording
+    # has no recording, so a seeded one that does not say `recordingAvailable` has none either
+    # (it got the spec's default, true, and handed out a recordingUrl once stopped).
+    fake = FakeBrowserUseCloud(manual_time=True)
+    plain, recorded = "7c6b5a49-2e3d-4f50-9a1b-0c2d3e4f5a05", "8d7c6b5a-3f4e-4a61-8b2c-1d3e4f5a6b07"
+    fake.seed({"browsers": [{"id": plain}, {"id": recorded, "recordingAvailable": True}]})
+    async with (
+        asyncio.timeout(10),
+        fake,
+        AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client,
+    ):
+        created = await client.browsers.create()
+        for browser_id, records in ((created.id, False), (plain, False), (recorded, True)):
+            await client.browsers.stop(browser_id)
+            browser = await client.browsers.get(browser_id)
+            assert browser.recording_available is records, browser_id
+            assert (browser.recording_url is not None) is records, browser_id

@@ -494,6 +494,7 @@ def _browsers(b: _Builder, seed: JSON) -> None:
             "timeoutAt": iso(b.store.now() + dt.timedelta(hours=1)),
             "startedAt": b.now,
             "finishedAt": None if active else b.now,
+            "recordingAvailable": False,  # as `POST /browsers` without enableRecording
         }
         browser = b.row("BrowserSessionView", given, loc, base, ("downloads",))
         key = b.put(b.store.browsers, browser, loc)
