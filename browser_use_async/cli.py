@@ -29,6 +29,7 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
+from browser_use_async._version import __version__
 from browser_use_async.models._checks import parse_uuid, positive_seconds
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="browser-use-async", description="Start, watch and stop Browser Use Cloud tasks."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     groups = parser.add_subparsers(dest="group", required=True)
     tasks = groups.add_parser("tasks", help="agent tasks").add_subparsers(
         dest="command", required=True
@@ -324,7 +326,11 @@ def _render(result: Result, as_json: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):  # a first try: say what there is to do
+        parser.print_help()
+        return 0
+    args = parser.parse_args(argv)
     del argv  # it may hold --api-key in the clear; traceback locals must not show it
     # What happens to a task is said on stderr below; the library's warning would repeat it.
     logging.getLogger("browser_use_async").addHandler(_QUIET)

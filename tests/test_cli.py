@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+import browser_use_async
 from browser_use_async.cli import _parser, main  # pyright: ignore[reportPrivateUsage]
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
 from tests.conftest import child_process
@@ -340,3 +341,25 @@ def test_create_sends_the_thinking_level(capsys: pytest.CaptureFixture[str]) -> 
         code, _, err = run(capsys, *argv)
         assert code == 0, err
         assert fake.requests[0].json() == {"task": "Find", "llm": "o3", "thinkingLevel": "high"}
+
+
+def test_version_names_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"browser-use-async {browser_use_async.__version__}\n"
+
+
+def test_a_bare_command_prints_help_and_succeeds() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "browser_use_async"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: browser-use-async")
+    assert "tasks" in result.stdout
+    assert "--version" in result.stdout
+    assert result.stderr == ""
