@@ -168,6 +168,20 @@ def clock() -> RecordingClock:
     return RecordingClock()
 
 
+@pytest.fixture
+async def linked(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> AsyncIterator[AsyncBrowserUse]:
+    """A client whose waits move the fake cloud's clock by as much: no real sleeping."""
+
+    async def advance() -> None:
+        fake.advance(clock.sleeps[-1])
+
+    clock.on_sleep.append(advance)
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, clock=clock) as c:
+        yield c
+
+
 class ServerThread:
     """An event loop in a daemon thread that serves aiohttp apps to blocking tests."""
 

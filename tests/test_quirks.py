@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from browser_use_async.models import (
     WebhookEvent,
 )
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
-from tests.conftest import CannedServer, RecordingClock
+from tests.conftest import CannedServer
 
 QUIRKS = Path(__file__).with_name("quirks")
 BROWSER_ID = "5d9f8f3e-7a39-4c33-9a5c-2f0e4b1c0001"
@@ -165,20 +164,6 @@ async def test_structured_output_read_as_given_and_structured(
     assert task.status is TaskStatus.FINISHED
     assert task.output == body["output"]  # the text as sent, untouched
     assert decode_output(body["output"], Flight) == FLIGHT
-
-
-@pytest.fixture
-async def linked(
-    fake: FakeBrowserUseCloud, clock: RecordingClock
-) -> AsyncIterator[AsyncBrowserUse]:
-    """A client whose waits move the fake cloud's clock by as much: no real sleeping."""
-
-    async def advance() -> None:
-        fake.advance(clock.sleeps[-1])
-
-    clock.on_sleep.append(advance)
-    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, clock=clock) as c:
-        yield c
 
 
 @pytest.mark.parametrize(

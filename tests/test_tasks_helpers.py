@@ -291,20 +291,6 @@ async def test_create_accepts_a_schema_dict_or_text(
     assert len(canned.requests) == 2
 
 
-@pytest.fixture
-async def linked(
-    fake: FakeBrowserUseCloud, clock: RecordingClock
-) -> AsyncIterator[AsyncBrowserUse]:
-    """A client whose waits move the fake cloud's clock by as much: no real sleeping."""
-
-    async def advance() -> None:
-        fake.advance(clock.sleeps[-1])
-
-    clock.on_sleep.append(advance)
-    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, clock=clock) as c:
-        yield c
-
-
 async def test_run_follows_the_fake_lifecycle(
     fake: FakeBrowserUseCloud, linked: AsyncBrowserUse, clock: RecordingClock
 ) -> None:
