@@ -31,7 +31,7 @@ from browser_use_async._exceptions import (
     WebhookVerificationError,
 )
 from browser_use_async._retry import RetryPolicy
-from browser_use_async._serde import parse_judgement
+from browser_use_async._serde import parse_judgement, to_dict, to_json
 from browser_use_async._sync import BrowserUse
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._version import __version__
@@ -159,5 +159,7 @@ __all__ = [
     "WebhookVerificationError",
     "__version__",
     "parse_judgement",
+    "to_dict",
+    "to_json",
     "verify_webhook",
 ]

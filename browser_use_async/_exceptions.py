@@ -367,3 +367,9 @@ class ReentrantCallError(BrowserUseError, RuntimeError):
 
     It would wait for itself forever; code running on that loop must use the async client.
     """
+
+
+# Tracebacks name the path users import from: `browser_use_async.NotFoundError: ...`, not the
+# private module's. Pickles find the classes there too.
+for _name in __all__:
+    globals()[_name].__module__ = "browser_use_async"

@@ -42,6 +42,8 @@ __all__ = [
     "encode",
     "parse_judgement",
     "structure",
+    "to_dict",
+    "to_json",
 ]
 
 
@@ -261,10 +263,25 @@ def _null_is_default(default: object, tp: Any, conv: cattrs.Converter) -> Callab
     return structure
 
 
+JSON_NUMBER = {"json_number": True}
+"""attrs field metadata: a `Decimal` the API sends as a JSON number (not as a string); `to_json`
+writes it back as a number with the same digits."""
+
+
+def _unstructure_overrides(cls: type) -> dict[str, Any]:
+    overrides = _camel_overrides(cls)
+    for field in attrs.fields(cls):
+        if field.metadata.get("json_number"):
+            overrides[field.name] = override(
+                rename=to_camel(field.name), unstruct_hook=lambda d: orjson.Fragment(str(d))
+            )
+    return overrides
+
+
 def _request_body_hook(cls: type, conv: cattrs.BaseConverter) -> Callable[[Any], dict[str, Any]]:
     """camelCase keys; fields holding `NOT_GIVEN` are left out."""
     unstructure: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
-        cls, conv, **_camel_overrides(cls)
+        cls, conv, **_unstructure_overrides(cls)
     )
 
     def hook(obj: Any) -> dict[str, Any]:
@@ -490,6 +507,27 @@ def encode(obj: object, *, extra: dict[str, object] | None = None) -> bytes:
     except (TypeError, ValueError) as exc:
         problem = str(exc)
     raise InvalidArgumentError(f"The request body cannot be sent as JSON: {problem}.")
+
+
+def to_dict(model: object) -> dict[str, Any]:
+    """A model of this SDK as the API writes it: camelCase keys and JSON values only (ids,
+    times and money as strings), a new dict that shares nothing with the model.
+
+    For a web framework's response or a log record; `decode`-ing its JSON gives the model
+    back. Fields a request model leaves `NOT_GIVEN` are left out."""
+    return typing.cast(dict[str, Any], orjson.loads(to_json(model)))
+
+
+def to_json(model: object) -> bytes:
+    """`to_dict(model)` as compact UTF-8 JSON bytes."""
+    cls = type(model)
+    if not (attrs.has(cls) and cls.__module__.startswith("browser_use_async.models")):
+        raise InvalidArgumentError(
+            f"to_dict and to_json take a model of browser_use_async (such as a TaskView), not "
+            f"{cls.__qualname__}; for your own attrs classes or dataclasses use attrs.asdict "
+            "or dataclasses.asdict"
+        )
+    return orjson.dumps(_converter.unstructure(model))
 
 
 def parse_judgement(judgement: str | None) -> dict[str, Any] | None:

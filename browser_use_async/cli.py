@@ -13,7 +13,6 @@ import sys
 from collections.abc import AsyncGenerator, Sequence
 from typing import TextIO
 
-from browser_use_async import _serde
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._exceptions import (
     APIConnectionError,
@@ -29,6 +28,7 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
+from browser_use_async._serde import to_json
 from browser_use_async._version import __version__
 from browser_use_async.models._checks import parse_uuid, positive_seconds
 from browser_use_async.models.tasks import (
@@ -315,7 +315,7 @@ def _aftermath(launch: Launch) -> str | None:
 def _render(result: Result, as_json: bool) -> str:
     """What a command prints: JSON in the wire's shape, or readable lines."""
     if as_json:
-        return _serde.encode(result).decode()
+        return to_json(result).decode()
     if isinstance(result, TaskView):
         return format_task(result)
     if isinstance(result, TaskListResponse):

@@ -1,9 +1,11 @@
 """The 402 of a key over its monthly spend limit and the 429 "no capacity" are errors of their
-own, over real sockets (the fake cloud, or a canned server for odd shapes)."""
+own, over real sockets (the fake cloud, or a canned server for odd shapes); every error is
+named by its public path."""
 
 import asyncio
 import json
 import pickle
+import traceback
 import typing
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -12,16 +14,19 @@ from typing import Any
 import aiohttp
 import pytest
 
+import browser_use_async
 from browser_use_async import (
     APIKeySpendLimitError,
     AsyncBrowserUse,
     BrowserUse,
     InvalidArgumentError,
+    NotFoundError,
     PaymentRequiredError,
     PermissionDeniedError,
     RateLimitError,
     RetryPolicy,
     TooManyConcurrentActiveSessionsError,
+    _exceptions,
 )
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
 from browser_use_async.testing._spec import operations, validator
@@ -403,3 +408,20 @@ async def test_the_fake_refuses_a_limit_it_could_not_apply(setting: str, value: 
         assert getattr(fake, setting) is None
         await client.sessions.create()
     assert len(fake.sessions) == 1
+
+
+@pytest.mark.parametrize("name", _exceptions.__all__)
+def test_errors_are_named_by_the_path_users_import(name: str) -> None:
+    cls = getattr(browser_use_async, name)
+    assert cls is getattr(_exceptions, name)
+    assert f"{cls.__module__}.{cls.__qualname__}" == f"browser_use_async.{name}"
+
+
+async def test_a_traceback_names_the_public_class(
+    client: AsyncBrowserUse, fake: FakeBrowserUseCloud
+) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        await client.tasks.get("00000000-0000-4000-8000-000000000000")
+    last = traceback.format_exception(caught.value)[-1]
+    assert last.startswith("browser_use_async.NotFoundError: GET "), last
+    assert "_exceptions" not in "".join(traceback.format_exception_only(caught.value))

@@ -52,6 +52,21 @@ def hidden(value: object) -> str:
     return repr(value) if _skipped(value) else "'<redacted>'"
 
 
+def counted(noun: str) -> Callable[[Sized], str]:
+    """attrs repr of a long list (a task's steps): how many, not each one."""
+    return lambda items: f"<{len(items)} {noun}>"
+
+
+def clipped(value: object) -> str:
+    """attrs repr of a text that can run to pages (a prompt, an output): its start and length."""
+    if isinstance(value, str) and len(value) > _CLIP:
+        return f"{value[:_CLIP]!r}... ({len(value)} characters)"
+    return repr(value)
+
+
+_CLIP = 80
+
+
 def positive_seconds(value: object, name: str) -> float:
     """A finite number of seconds above zero."""
     if (

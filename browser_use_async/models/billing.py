@@ -5,6 +5,8 @@ import uuid
 
 import attrs
 
+from browser_use_async._serde import JSON_NUMBER
+
 
 @attrs.frozen(kw_only=True)
 class PlanInfo:
@@ -29,9 +31,9 @@ class AccountView:
     `api_key_id` names the key the call was made with.
     """
 
-    total_credits_balance_usd: decimal.Decimal
-    monthly_credits_balance_usd: decimal.Decimal
-    additional_credits_balance_usd: decimal.Decimal
+    total_credits_balance_usd: decimal.Decimal = attrs.field(metadata=JSON_NUMBER)
+    monthly_credits_balance_usd: decimal.Decimal = attrs.field(metadata=JSON_NUMBER)
+    additional_credits_balance_usd: decimal.Decimal = attrs.field(metadata=JSON_NUMBER)
     rate_limit: int
     concurrent_session_limit: int
     active_session_count: int

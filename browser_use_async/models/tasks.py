@@ -17,6 +17,8 @@ from browser_use_async.models._checks import (
     boolean,
     check_enum,
     check_member,
+    clipped,
+    counted,
     hidden,
     in_range,
     instance_of,
@@ -146,16 +148,16 @@ class TaskItemView:
     id: uuid.UUID
     session_id: uuid.UUID
     llm: str
-    task: str
+    task: str = attrs.field(repr=clipped)
     status: TaskStatus | str
     created_at: dt.datetime
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     metadata: dict[str, Any] = attrs.field(factory=lambda: {})
-    output: str | None = None
+    output: str | None = attrs.field(default=None, repr=clipped)
     browser_use_version: str | None = None
     is_success: bool | None = None
-    judgement: str | None = None
+    judgement: str | None = attrs.field(default=None, repr=clipped)
     judge_verdict: bool | None = None
     cost: decimal.Decimal | None = None
     suggestions: list[dict[str, Any]] | None = None
@@ -170,8 +172,8 @@ class TaskView(TaskItemView):
     decodes it. Datetimes are timezone-aware UTC; `cost` is US dollars.
     """
 
-    steps: list[TaskStepView]
-    output_files: list[FileView]
+    steps: list[TaskStepView] = attrs.field(repr=counted("steps"))
+    output_files: list[FileView] = attrs.field(repr=counted("files"))
 
 
 def _task_action(value: TaskUpdateAction | str) -> TaskUpdateAction:
