@@ -515,7 +515,7 @@ def to_dict(model: object) -> dict[str, Any]:
 
     For a web framework's response or a log record; `decode`-ing its JSON gives the model
     back. Fields a request model leaves `NOT_GIVEN` are left out."""
-    return typing.cast(dict[str, Any], orjson.loads(to_json(model)))
+    return typing.cast(dict[str, Any], _loads(to_json(model)))
 
 
 def to_json(model: object) -> bytes:
@@ -527,7 +527,21 @@ def to_json(model: object) -> bytes:
             f"{cls.__qualname__}; for your own attrs classes or dataclasses use attrs.asdict "
             "or dataclasses.asdict"
         )
-    return orjson.dumps(_converter.unstructure(model))
+    document = _converter.unstructure(model)
+    try:
+        return orjson.dumps(document)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits: orjson writes none
+        return orjson.dumps(_long_ints_as_text(document))
+
+
+def _long_ints_as_text(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _long_ints_as_text(v) for k, v in typing.cast(dict[str, object], value).items()}
+    if isinstance(value, list):
+        return [_long_ints_as_text(v) for v in typing.cast(list[object], value)]
+    if type(value) is int and not -(2**63) <= value < 2**64:
+        return orjson.Fragment(str(value))
+    return value
 
 
 def parse_judgement(judgement: str | None) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ import pytest
 from aiohttp import web
 
 from browser_use_async import (
+    AccountView,
     AsyncBrowserUse,
     CreateTaskRequest,
     InvalidArgumentError,
@@ -263,3 +264,32 @@ async def test_an_aiohttp_handler_returns_a_task(
         assert decode(json.dumps(body).encode(), TaskView).task == "Find it"
     finally:
         await runner.cleanup()
+
+
+def test_numbers_keep_every_digit() -> None:
+    """Integers beyond 64 bits and long amounts come out as they came in (orjson alone would
+    refuse the integer, and read it back as a float)."""
+    big = 10**30 + 7
+    account = decode(
+        b'{"totalCreditsBalanceUsd":1,'
+        b'"monthlyCreditsBalanceUsd":0.1,"additionalCreditsBalanceUsd":80.0,'
+        b'"rateLimit":'
+        + str(big).encode()
+        + b',"concurrentSessionLimit":-'
+        + str(big).encode()
+        + b',"activeSessionCount":0,"planInfo":{"planName":"x","subscriptionStatus":null,'
+        b'"subscriptionId":null,"subscriptionCurrentPeriodEnd":null,"subscriptionCanceledAt":null},'
+        b'"projectId":"d96dde66-3d69-453c-a944-47a337a5b3a9"}',
+        AccountView,
+    )
+    exact = decimal.Decimal("123456789012345678901234567890.5")
+    account = attrs.evolve(account, total_credits_balance_usd=exact)
+    text = to_json(account)
+    assert b'"totalCreditsBalanceUsd":123456789012345678901234567890.5,' in text
+    assert b'"additionalCreditsBalanceUsd":80.0,' in text
+    # Balances are read by the float's shortest form (models/billing.py); integers exactly.
+    assert decode(text, AccountView).rate_limit == big
+    as_dict = to_dict(account)
+    assert as_dict["rateLimit"] == big
+    assert as_dict["concurrentSessionLimit"] == -big
+    assert as_dict["monthlyCreditsBalanceUsd"] == 0.1
