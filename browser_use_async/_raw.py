@@ -88,9 +88,13 @@ class RawResponse(Generic[T]):
         """The typed model the normal call returns (None for operations that return None);
         a body that does not fit raises the same `APIResponseValidationError`."""
         if self._parsed is _UNPARSED:
-            self._parsed = _protocol.decode_response(
-                self._as_request(), self._as_response(), cast("type[T]", self._type)
-            )
+            try:
+                self._parsed = _protocol.decode_response(
+                    self._as_request(), self._as_response(), cast("type[T]", self._type)
+                )
+            except APIResponseValidationError as error:
+                error.attempts = self.attempts  # as the normal call's loop tells it
+                raise
         return self._parsed
 
     @property

@@ -344,6 +344,28 @@ async def test_parse_is_lazy_and_fails_as_the_normal_call_does(
         raw.json()
 
 
+async def test_parse_fails_as_the_normal_call_after_retries(
+    canned: CannedServer, clock: RecordingClock
+) -> None:
+    async with AsyncBrowserUse(api_key="bu_k", base_url=canned.base_url, clock=clock) as client:
+
+        async def fetch(raw: bool) -> TaskView:
+            if raw:
+                return (await client.tasks.with_raw_response.get(TASK_ID)).parse()
+            return await client.tasks.get(TASK_ID)
+
+        errors: list[APIResponseValidationError] = []
+        for raw in (True, False):
+            canned.then(503, b"{}")
+            canned.then(200, b'{"id": 1}')
+            with pytest.raises(APIResponseValidationError) as error:
+                await fetch(raw)
+            errors.append(error.value)
+    assert errors[0].attempts == errors[1].attempts == 2
+    assert str(errors[0]) == str(errors[1])
+    assert str(errors[0]).endswith("(after 2 attempts)")
+
+
 @pytest.mark.parametrize("status", [400, 401, 404, 409, 422, 429, 500, 503])
 async def test_an_error_status_raises_what_the_normal_call_raises(
     canned: CannedServer, canned_client: AsyncBrowserUse, status: int
@@ -443,3 +465,55 @@ def test_raw_views_are_cheap_and_show_nothing(client: AsyncBrowserUse) -> None:
     assert repr(view) == "<AsyncTasksWithRawResponse>"
     assert view.stop.__doc__ == client.tasks.stop.__doc__
     assert type(client.tasks).with_raw_response.__doc__
+
+
+@pytest.mark.parametrize("failures", [0, 1, 2, 3])
+async def test_attempts_count_every_send_and_the_answer_is_the_last(
+    canned: CannedServer, clock: RecordingClock, failures: int
+) -> None:
+    for attempt in range(1, failures + 1):
+        canned.then(503 if attempt % 2 else 429, b"{}", {"X-Attempt": str(attempt)})
+    canned.respond(200, TASK, {"Content-Type": "application/json", "X-Attempt": "last"})
+    policy = RetryPolicy(max_retries=3)
+    async with AsyncBrowserUse(
+        api_key="bu_k", base_url=canned.base_url, retry=policy, clock=clock
+    ) as client:
+        raw = await client.tasks.with_raw_response.get(TASK_ID)
+    assert (raw.attempts, raw.headers["X-Attempt"], len(canned.requests)) == (
+        failures + 1,
+        "last",
+        failures + 1,
+    )
+    assert raw.elapsed == dt.timedelta(seconds=sum(clock.sleeps))
+    assert len(clock.sleeps) == failures
+
+
+async def test_cancelling_at_every_point_leaves_the_client_as_a_normal_call_does(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse
+) -> None:
+    """Cancel after 0, 1, 2, ... turns of the loop, raw and normal alike: each call ends
+    cancelled or answered, and the client serves the next call."""
+    task_id = fake.create_task(steps=1)
+    outcomes: dict[bool, list[str]] = {False: [], True: []}
+    for turns in range(40):
+        for raw in (False, True):
+            tasks: Any = client.tasks.with_raw_response if raw else client.tasks
+            call = asyncio.ensure_future(tasks.get(task_id))
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            call.cancel()
+            async with asyncio.timeout(5):
+                try:
+                    answer = await call
+                except asyncio.CancelledError:
+                    outcomes[raw].append("cancelled")
+                else:
+                    view = answer.parse() if raw else answer
+                    assert view.id == task_id
+                    outcomes[raw].append("answered")
+    for raw, seen in outcomes.items():
+        assert set(seen) == {"cancelled", "answered"}, raw  # points before and after the answer
+        assert seen[0] == "cancelled"
+    async with asyncio.timeout(5):
+        after = await client.tasks.with_raw_response.get(task_id)
+    assert after.status_code == 200
