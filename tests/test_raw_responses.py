@@ -30,7 +30,7 @@ from browser_use_async import (
 from browser_use_async._exceptions import Headers
 from browser_use_async._raw import RawView
 from browser_use_async.testing import FakeBrowserUseCloud
-from tests.conftest import CannedServer, RecordingClock
+from tests.conftest import CannedServer, RecordingClock, error_texts
 from tests.samples import TASK_ID, task_bytes
 
 PREFIX = "/api/v2"
@@ -517,3 +517,25 @@ async def test_cancelling_at_every_point_leaves_the_client_as_a_normal_call_does
     async with asyncio.timeout(5):
         after = await client.tasks.with_raw_response.get(task_id)
     assert after.status_code == 200
+
+
+LIVE_KEY = "bu_live_" + "z9" * 12  # not a local: the test's own frame is in the traceback
+
+
+async def test_a_failed_raw_calls_traceback_shows_no_secret(canned: CannedServer) -> None:
+    canned.respond(404, b'{"detail": "no such task"}')
+    async with AsyncBrowserUse(api_key=LIVE_KEY, base_url=canned.base_url) as client:
+        copy = client.with_options(timeout=5)  # the raw views of a copy work alike
+        for view in (client.tasks.with_raw_response, copy.tasks.with_raw_response):
+            with pytest.raises(NotFoundError) as error:
+                await view.stop(TASK_ID, extra_headers={"X-P": SECRET})
+            for text in error_texts(error.value):
+                assert LIVE_KEY not in text
+                assert SECRET not in text
+        canned.respond(200, b'{"id": 1}')
+        raw = await copy.tasks.with_raw_response.get(TASK_ID, extra_headers={"X-P": SECRET})
+        with pytest.raises(APIResponseValidationError) as invalid:
+            raw.parse()
+        for text in error_texts(invalid.value):
+            assert LIVE_KEY not in text
+            assert SECRET not in text
