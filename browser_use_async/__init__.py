@@ -30,6 +30,7 @@ from browser_use_async._exceptions import (
     UnprocessableEntityError,
     WebhookVerificationError,
 )
+from browser_use_async._raw import HTTPRequestSummary, RawResponse
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._serde import parse_judgement, to_dict, to_json
 from browser_use_async._sync import BrowserUse
@@ -107,6 +108,7 @@ __all__ = [
     "CustomProxy",
     "ExecuteSkillResponse",
     "FileView",
+    "HTTPRequestSummary",
     "InternalServerError",
     "InvalidArgumentError",
     "LocalFileError",
@@ -121,6 +123,7 @@ __all__ = [
     "ProfileView",
     "ProxyCountryCode",
     "RateLimitError",
+    "RawResponse",
     "ReentrantCallError",
     "RequestOptions",
     "ResponseTooLargeError",

@@ -7,11 +7,12 @@ import random
 import ssl
 from collections.abc import Mapping
 from types import TracebackType
-from typing import BinaryIO, Self, TypeVar, overload
+from typing import BinaryIO, Self, TypeVar, cast, overload
 
 from browser_use_async import _protocol
 from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError, shown
+from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Sink, Transport
 from browser_use_async._types import RequestOptions
@@ -202,6 +203,7 @@ class AsyncBrowserUse:
         params: Mapping[str, object] | None = None,
         *,
         extra: RequestOptions | None = None,
+        raw: bool = False,
     ) -> T: ...
 
     @overload
@@ -214,6 +216,7 @@ class AsyncBrowserUse:
         params: Mapping[str, object] | None = None,
         *,
         extra: RequestOptions | None = None,
+        raw: bool = False,
     ) -> None: ...
 
     async def _request(
@@ -225,10 +228,13 @@ class AsyncBrowserUse:
         params: Mapping[str, object] | None = None,
         *,
         extra: RequestOptions | None = None,
+        raw: bool = False,
     ) -> T | None:
         """Send with retries as the policy allows; decode the answer into `response_type`.
 
-        `extra` is the calling method's own `**extra` dict, concealed in place first thing."""
+        `extra` is the calling method's own `**extra` dict, concealed in place first thing.
+        `raw=True` (a resource's raw copy) answers with a `RawResponse` of the final attempt
+        instead, unparsed; a failure raises alike, and its typing is the raw view's."""
         if extra:
             _protocol.conceal(extra)
         request = _protocol.build_request(
@@ -240,7 +246,15 @@ class AsyncBrowserUse:
         while True:
             attempts += 1
             try:
-                return await self._attempt(request, response_type, started, attempts)
+                response = await self._attempt(request, started, attempts)
+                if raw:
+                    _protocol.decode_response(request, response, None)  # raises if not 2xx
+                    elapsed = clock.time() - started
+                    answer = RawResponse(
+                        request, response, response_type, elapsed=elapsed, attempts=attempts
+                    )
+                    return cast("T", answer)
+                return _protocol.decode_response(request, response, response_type)
             except APIError as error:
                 error.attempts = attempts
                 delay = next_delay(
@@ -265,12 +279,8 @@ class AsyncBrowserUse:
             await clock.sleep(delay)
 
     async def _attempt(
-        self,
-        request: _protocol.Request,
-        response_type: type[T] | None,
-        started: float,
-        attempt: int,
-    ) -> T | None:
+        self, request: _protocol.Request, started: float, attempt: int
+    ) -> _protocol.Response:
         """Send once, within `timeout` and what is left of the policy's deadline."""
         logger.debug("%s %s (attempt %d)", request.method, request.shown, attempt)
         deadline = self._retry.deadline
@@ -290,7 +300,7 @@ class AsyncBrowserUse:
                 raise _protocol.deadline_error(
                     request, deadline, reached_server=error.reached_server
                 ) from None
-        return _protocol.decode_response(request, response, response_type)
+        return response
 
     async def close(self) -> None:
         """Close the connection pool (unless it was passed in, or this is a copy). Idempotent."""

@@ -53,13 +53,16 @@ _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 REDACTED = "<redacted>"
 
 
-def _redact(headers: Mapping[str, str]) -> str:
+def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """The API key and every `SecretStr` value (those of `extra_headers`) shown as redacted."""
-    shown = {
+    return {
         k: (REDACTED if k.lower() == API_KEY_HEADER.lower() or isinstance(v, SecretStr) else v)
         for k, v in headers.items()
     }
-    return repr(shown)
+
+
+def _redact(headers: Mapping[str, str]) -> str:
+    return repr(redacted_headers(headers))
 
 
 class SecretBytes(bytes):
@@ -501,12 +504,21 @@ def decode_response(request: Request, response: Response, cls: type[T] | None) -
             method=request.method,
             url=request.shown,
             status_code=response.status,
-            body=_bytes_without_key(request, response.body),
+            body=bytes_without_key(request, response.body),
             errors=exc.errors,
         ) from None
 
 
-def _bytes_without_key(request: Request, body: bytes) -> bytes:
+def headers_without_key(request: Request, headers: Mapping[str, str]) -> Mapping[str, str]:
+    """An answer's `headers` with any echo of the request's API key redacted."""
+    key = request.headers.get(API_KEY_HEADER)
+    if not key:
+        return headers
+    return {n.replace(key, REDACTED): v.replace(key, REDACTED) for n, v in headers.items()}
+
+
+def bytes_without_key(request: Request, body: bytes) -> bytes:
+    """`body` with any echo of the request's API key redacted."""
     key = request.headers.get(API_KEY_HEADER)
     return body.replace(key.encode(), REDACTED.encode()) if key else body
 
@@ -656,13 +668,9 @@ def status_error(request: Request, response: Response, *, hints: bool = True) ->
         body: Any = _serde.decode_json(response.body)
     except ValueError:
         body = response.body.decode("utf-8", "replace")
-    headers: Mapping[str, str] = response.headers
+    headers = headers_without_key(request, response.headers)
     key = request.headers.get(API_KEY_HEADER)
     if key:  # a server that echoes the key must not put it into errors and logs
-        headers = {
-            name.replace(key, REDACTED): value.replace(key, REDACTED)
-            for name, value in headers.items()
-        }
         try:
             body = _without(body, key)
         except RecursionError:

@@ -19,6 +19,7 @@ from typing import Any, Self, Unpack, overload
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._clock import Clock
 from browser_use_async._protocol import redacted
+from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._sync_base import Portal, SyncWrapper
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -74,30 +75,53 @@ from browser_use_async.models.tasks import (
     TaskUpdateAction,
     TaskView,
 )
-from browser_use_async.resources.billing import AsyncBilling
-from browser_use_async.resources.browsers import AsyncBrowsers
-from browser_use_async.resources.files import AsyncFiles, BinarySink
-from browser_use_async.resources.marketplace import AsyncMarketplace
-from browser_use_async.resources.profiles import AsyncProfiles
-from browser_use_async.resources.sessions import AsyncSessions
-from browser_use_async.resources.skills import AsyncSkills
-from browser_use_async.resources.tasks import AsyncTasks, T, TaskRequestOptions
+from browser_use_async.resources.billing import AsyncBilling, AsyncBillingWithRawResponse
+from browser_use_async.resources.browsers import AsyncBrowsers, AsyncBrowsersWithRawResponse
+from browser_use_async.resources.files import AsyncFiles, AsyncFilesWithRawResponse, BinarySink
+from browser_use_async.resources.marketplace import (
+    AsyncMarketplace,
+    AsyncMarketplaceWithRawResponse,
+)
+from browser_use_async.resources.profiles import AsyncProfiles, AsyncProfilesWithRawResponse
+from browser_use_async.resources.sessions import AsyncSessions, AsyncSessionsWithRawResponse
+from browser_use_async.resources.skills import AsyncSkills, AsyncSkillsWithRawResponse
+from browser_use_async.resources.tasks import (
+    AsyncTasks,
+    AsyncTasksWithRawResponse,
+    T,
+    TaskRequestOptions,
+)
 
 __all__ = [
     "Billing",
+    "BillingWithRawResponse",
     "BrowserUse",
     "Browsers",
+    "BrowsersWithRawResponse",
     "Files",
+    "FilesWithRawResponse",
     "Marketplace",
+    "MarketplaceWithRawResponse",
     "Profiles",
+    "ProfilesWithRawResponse",
     "Sessions",
+    "SessionsWithRawResponse",
     "Skills",
+    "SkillsWithRawResponse",
     "Tasks",
+    "TasksWithRawResponse",
 ]
 
 
 class Tasks(SyncWrapper[AsyncTasks]):
     """Start, watch and stop agent tasks."""
+
+    @property
+    def with_raw_response(self) -> TasksWithRawResponse:
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `run`, `wait`, `stream` and `iter` send several, so they are not there."""
+        return TasksWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
         self,
@@ -313,6 +337,13 @@ class Tasks(SyncWrapper[AsyncTasks]):
 class Sessions(SyncWrapper[AsyncSessions]):
     """Agent sessions: a browser that runs one task after another, keeping its state."""
 
+    @property
+    def with_raw_response(self) -> SessionsWithRawResponse:
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` sends several, so it is not there."""
+        return SessionsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
     def list(
         self,
         *,
@@ -440,6 +471,13 @@ class Sessions(SyncWrapper[AsyncSessions]):
 class Profiles(SyncWrapper[AsyncProfiles]):
     """Browser profiles: cookies and logins kept from one session to the next."""
 
+    @property
+    def with_raw_response(self) -> ProfilesWithRawResponse:
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` sends several, so it is not there."""
+        return ProfilesWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
     def list(
         self,
         *,
@@ -515,6 +553,13 @@ class Profiles(SyncWrapper[AsyncProfiles]):
 
 class Browsers(SyncWrapper[AsyncBrowsers]):
     """Browser sessions: cloud browsers you drive yourself over CDP, billed by the minute."""
+
+    @property
+    def with_raw_response(self) -> BrowsersWithRawResponse:
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` and `iter_downloads` send several, so they are not there."""
+        return BrowsersWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
         self,
@@ -664,6 +709,13 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
 class Files(SyncWrapper[AsyncFiles]):
     """Files: upload inputs for the agent or browser, download what tasks produced."""
 
+    @property
+    def with_raw_response(self) -> FilesWithRawResponse:
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `upload` and `download_output` also talk to storage, so they are not there."""
+        return FilesWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
     def session_url(
         self,
         session_id: uuid.UUID | str,
@@ -796,6 +848,13 @@ class Files(SyncWrapper[AsyncFiles]):
 
 class Skills(SyncWrapper[AsyncSkills]):
     """Create skills from a goal, execute them, refine them, and read their executions."""
+
+    @property
+    def with_raw_response(self) -> SkillsWithRawResponse:
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` and `iter_executions` send several, so they are not there."""
+        return SkillsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
         self,
@@ -1008,6 +1067,13 @@ class Skills(SyncWrapper[AsyncSkills]):
 class Marketplace(SyncWrapper[AsyncMarketplace]):
     """The public skills marketplace."""
 
+    @property
+    def with_raw_response(self) -> MarketplaceWithRawResponse:
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` sends several, so it is not there."""
+        return MarketplaceWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
     def list(
         self,
         *,
@@ -1089,9 +1155,776 @@ class Marketplace(SyncWrapper[AsyncMarketplace]):
 class Billing(SyncWrapper[AsyncBilling]):
     """Credits and plan of the account behind the API key."""
 
+    @property
+    def with_raw_response(self) -> BillingWithRawResponse:
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model)."""
+        return BillingWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
     def account(self, **extra: Unpack[RequestOptions]) -> AccountView:
         """Credit balances, rate limit and plan of the account (`GET /billing/account`)."""
         call: Coroutine[Any, Any, AccountView] = self._async.account(**extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+
+class TasksWithRawResponse(SyncWrapper[AsyncTasksWithRawResponse]):
+    """`client.tasks.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
+        after: dt.datetime | NotGiven | None = NOT_GIVEN,
+        before: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[TaskListResponse]:
+        """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
+
+        `page_size` is 1 to 100 (the API's default is 10). `after` and `before` bound the
+        creation time; a naive datetime is taken as UTC.
+        """
+        call: Coroutine[Any, Any, RawResponse[TaskListResponse]] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            session_id=session_id,
+            filter_by=filter_by,
+            after=after,
+            before=before,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[TaskView]:
+        """A task with its steps and output files (`GET /tasks/{task_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[TaskView]] = self._async.get(task_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def status(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[TaskStatusView]:
+        """A task's status and, once it has ended, its result: cheap enough to poll."""
+        call: Coroutine[Any, Any, RawResponse[TaskStatusView]] = self._async.status(
+            task_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def logs(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[TaskLogFileResponse]:
+        """A URL to download the task's execution log (`GET /tasks/{task_id}/logs`)."""
+        call: Coroutine[Any, Any, RawResponse[TaskLogFileResponse]] = self._async.logs(
+            task_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create(
+        self, task: str, **options: Unpack[TaskRequestOptions]
+    ) -> RawResponse[TaskCreatedResponse]:
+        """Create and start a task (`POST /tasks`); billable work begins on the server.
+
+        The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
+        API's defaults apply. Without `session_id` the task gets a session of its own,
+        configured by `session_settings`. `structured_output` takes a JSON schema (dict or
+        text) or an attrs class or dataclass. Once the request may have reached the server,
+        a create is retried only on a 429, which refuses it before anything is made.
+        """
+        call: Coroutine[Any, Any, RawResponse[TaskCreatedResponse]] = self._async.create(
+            task, **options
+        )
+        del options  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        task_id: uuid.UUID | str,
+        *,
+        action: TaskUpdateAction | str,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[TaskView]:
+        """Apply `action` to a task (`PATCH /tasks/{task_id}`) and return the task."""
+        call: Coroutine[Any, Any, RawResponse[TaskView]] = self._async.update(
+            task_id, action=action, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def stop(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[TaskView]:
+        """Stop a running task; its session stays alive for follow-up tasks."""
+        call: Coroutine[Any, Any, RawResponse[TaskView]] = self._async.stop(task_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def stop_task_and_session(
+        self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[TaskView]:
+        """Stop a task and the browser session it runs in."""
+        call: Coroutine[Any, Any, RawResponse[TaskView]] = self._async.stop_task_and_session(
+            task_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+
+class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):
+    """`client.sessions.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SessionListResponse]:
+        """One page of sessions (`GET /sessions`); `iter` walks every page.
+
+        `page_size` is 1 to 100 (the API's default is 10).
+        """
+        call: Coroutine[Any, Any, RawResponse[SessionListResponse]] = self._async.list(
+            page_size=page_size, page_number=page_number, filter_by=filter_by, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create(
+        self,
+        *,
+        profile_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        proxy_country_code: ProxyCountryCode | str | NotGiven | None = NOT_GIVEN,
+        start_url: str | NotGiven | None = NOT_GIVEN,
+        browser_screen_width: int | NotGiven | None = NOT_GIVEN,
+        browser_screen_height: int | NotGiven | None = NOT_GIVEN,
+        persist_memory: bool | NotGiven = NOT_GIVEN,
+        keep_alive: bool | NotGiven = NOT_GIVEN,
+        custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
+        enable_recording: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SessionItemView]:
+        """Start a session (`POST /sessions`); run tasks in it with `tasks.create(session_id=...)`.
+
+        `proxy_country_code=None` turns the proxy off (left out: a US proxy). Billable: once the
+        request may have reached the server it is retried only on a 429, which refuses it
+        before anything is made (`TooManyConcurrentActiveSessionsError`: no capacity).
+        """
+        call: Coroutine[Any, Any, RawResponse[SessionItemView]] = self._async.create(
+            profile_id=profile_id,
+            proxy_country_code=proxy_country_code,
+            start_url=start_url,
+            browser_screen_width=browser_screen_width,
+            browser_screen_height=browser_screen_height,
+            persist_memory=persist_memory,
+            keep_alive=keep_alive,
+            custom_proxy=custom_proxy,
+            enable_recording=enable_recording,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionView]:
+        """A session with its tasks and live URL (`GET /sessions/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[SessionView]] = self._async.get(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: SessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SessionView]:
+        """Apply `action` to a session (`PATCH /sessions/{session_id}`) and return it."""
+        call: Coroutine[Any, Any, RawResponse[SessionView]] = self._async.update(
+            session_id, action=action, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def stop(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionView]:
+        """Stop a session and every task running in it; this cannot be undone."""
+        call: Coroutine[Any, Any, RawResponse[SessionView]] = self._async.stop(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete a session and all its tasks (`DELETE /sessions/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def purge(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Erase a session's data now: files, screenshots, logs (`POST .../purge`; ZDR only)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.purge(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[ShareView]:
+        """The session's public share link and view count (`GET .../public-share`)."""
+        call: Coroutine[Any, Any, RawResponse[ShareView]] = self._async.get_share(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[ShareView]:
+        """Share the session publicly, or return the existing share (`POST .../public-share`)."""
+        call: Coroutine[Any, Any, RawResponse[ShareView]] = self._async.create_share(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Remove the session's public share (`DELETE .../public-share`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete_share(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+
+class ProfilesWithRawResponse(SyncWrapper[AsyncProfilesWithRawResponse]):
+    """`client.profiles.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ProfileListResponse]:
+        """One page of profiles (`GET /profiles`); `iter` walks every page.
+
+        `query` (up to 200 characters) searches profile names and user ids.
+        """
+        call: Coroutine[Any, Any, RawResponse[ProfileListResponse]] = self._async.list(
+            page_size=page_size, page_number=page_number, query=query, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create(
+        self,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ProfileView]:
+        """Create a profile (`POST /profiles`); `user_id` is your own id for its user."""
+        call: Coroutine[Any, Any, RawResponse[ProfileView]] = self._async.create(
+            name=name, user_id=user_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[ProfileView]:
+        """A profile (`GET /profiles/{profile_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[ProfileView]] = self._async.get(profile_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        profile_id: uuid.UUID | str,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ProfileView]:
+        """Change a profile's name or user id (`PATCH /profiles/{profile_id}`).
+
+        Fields left out stay as they are; `None` is sent as null.
+        """
+        call: Coroutine[Any, Any, RawResponse[ProfileView]] = self._async.update(
+            profile_id, name=name, user_id=user_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete a profile for good (`DELETE /profiles/{profile_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(profile_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+
+class BrowsersWithRawResponse(SyncWrapper[AsyncBrowsersWithRawResponse]):
+    """`client.browsers.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[BrowserSessionListResponse]:
+        """One page of browser sessions (`GET /browsers`); `iter` walks every page.
+
+        `agent_session_id` keeps the browsers of that agent session only."""
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionListResponse]] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            filter_by=filter_by,
+            agent_session_id=agent_session_id,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create(
+        self,
+        *,
+        profile_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        proxy_country_code: ProxyCountryCode | str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        timeout: int | NotGiven = NOT_GIVEN,
+        browser_screen_width: int | NotGiven | None = NOT_GIVEN,
+        browser_screen_height: int | NotGiven | None = NOT_GIVEN,
+        allow_resizing: bool | NotGiven = NOT_GIVEN,
+        pdf_renderer_enabled: bool | NotGiven = NOT_GIVEN,
+        solve_captchas: bool | NotGiven = NOT_GIVEN,
+        custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
+        enable_recording: bool | NotGiven = NOT_GIVEN,
+        extension_ids: Iterable[uuid.UUID | str] | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[BrowserSessionItemView]:
+        """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
+
+        `timeout` is the browser's lifetime in minutes (1 to 240; the API's default is 60),
+        not a network timeout. `proxy_country_code=None` turns the proxy off. `metadata`
+        labels the browser (up to 10 str pairs); `extension_ids` installs up to 3 extensions.
+        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False. Once the request
+        may have reached the server, it is retried only on a 429, which refuses it before
+        anything is made (`TooManyConcurrentActiveSessionsError`: no capacity).
+        """
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionItemView]] = self._async.create(
+            profile_id=profile_id,
+            proxy_country_code=proxy_country_code,
+            metadata=metadata,
+            timeout=timeout,
+            browser_screen_width=browser_screen_width,
+            browser_screen_height=browser_screen_height,
+            allow_resizing=allow_resizing,
+            pdf_renderer_enabled=pdf_renderer_enabled,
+            solve_captchas=solve_captchas,
+            custom_proxy=custom_proxy,
+            enable_recording=enable_recording,
+            extension_ids=extension_ids,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[BrowserSessionView]:
+        """A browser session with its URLs and costs (`GET /browsers/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionView]] = self._async.get(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: BrowserSessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[BrowserSessionView]:
+        """Apply `action` to a browser session (`PATCH /browsers/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionView]] = self._async.update(
+            session_id, action=action, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def stop(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[BrowserSessionView]:
+        """Stop a browser; unused time is refunded. This cannot be undone."""
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionView]] = self._async.stop(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def downloads(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[BrowserDownloadListResponse]:
+        """One page of the files the browser downloaded (`GET /browsers/{session_id}/downloads`).
+
+        `limit` is 1 to 100 (the API's default is 50); pass the page's `next_cursor` as `cursor`
+        for the next one, or use `iter_downloads`. `include_urls=True` adds presigned links.
+        """
+        call: Coroutine[Any, Any, RawResponse[BrowserDownloadListResponse]] = self._async.downloads(
+            session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+
+class FilesWithRawResponse(SyncWrapper[AsyncFilesWithRawResponse]):
+    """`client.files.with_raw_response`: each operation answering `RawResponse`."""
+
+    def session_url(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        file_name: str,
+        content_type: UploadContentType | str,
+        size_bytes: int,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[UploadFilePresignedUrlResponse]:
+        """A presigned URL to upload a file to an agent session.
+
+        `POST /files/sessions/{session_id}/presigned-url`; `size_bytes` is 1 to 10 MiB.
+        """
+        call: Coroutine[Any, Any, RawResponse[UploadFilePresignedUrlResponse]] = (
+            self._async.session_url(
+                session_id,
+                file_name=file_name,
+                content_type=content_type,
+                size_bytes=size_bytes,
+                **extra,
+            )
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def browser_url(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        file_name: str,
+        content_type: UploadContentType | str,
+        size_bytes: int,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[UploadFilePresignedUrlResponse]:
+        """A presigned URL to upload a file to a browser session.
+
+        `POST /files/browsers/{session_id}/presigned-url`; `size_bytes` is 1 to 10 MiB.
+        """
+        call: Coroutine[Any, Any, RawResponse[UploadFilePresignedUrlResponse]] = (
+            self._async.browser_url(
+                session_id,
+                file_name=file_name,
+                content_type=content_type,
+                size_bytes=size_bytes,
+                **extra,
+            )
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def task_output(
+        self, task_id: uuid.UUID | str, file_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[TaskOutputFileResponse]:
+        """A presigned URL to download a task's output file.
+
+        `GET /files/tasks/{task_id}/output-files/{file_id}`.
+        """
+        call: Coroutine[Any, Any, RawResponse[TaskOutputFileResponse]] = self._async.task_output(
+            task_id, file_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+
+class SkillsWithRawResponse(SyncWrapper[AsyncSkillsWithRawResponse]):
+    """`client.skills.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        is_public: bool | NotGiven | None = NOT_GIVEN,
+        is_enabled: bool | NotGiven | None = NOT_GIVEN,
+        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SkillListResponse]:
+        """One page of your project's skills (`GET /skills`); `iter` walks every page.
+
+        `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
+        """
+        call: Coroutine[Any, Any, RawResponse[SkillListResponse]] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            is_public=is_public,
+            is_enabled=is_enabled,
+            category=category,
+            query=query,
+            from_date=from_date,
+            to_date=to_date,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create(
+        self,
+        *,
+        goal: str,
+        agent_prompt: str,
+        title: str | NotGiven | None = NOT_GIVEN,
+        description: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[CreateSkillResponse]:
+        """Start generating a skill (`POST /skills`); billable. Poll `get` until it is finished.
+
+        `goal` says what the skill does (up to 1000 characters); `agent_prompt` (at least 10)
+        tells the generating agent what to do. A title and description are generated if left out.
+        """
+        call: Coroutine[Any, Any, RawResponse[CreateSkillResponse]] = self._async.create(
+            goal=goal, agent_prompt=agent_prompt, title=title, description=description, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SkillResponse]:
+        """A skill of your project (`GET /skills/{skill_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[SkillResponse]] = self._async.get(skill_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete a skill (`DELETE /skills/{skill_id}`); refused while it is generating."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(skill_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        title: str | NotGiven | None = NOT_GIVEN,
+        description: str | NotGiven | None = NOT_GIVEN,
+        categories: Iterable[SkillCategory | str] | NotGiven | None = NOT_GIVEN,
+        domains: Iterable[str] | NotGiven | None = NOT_GIVEN,
+        is_enabled: bool | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SkillResponse]:
+        """Change a skill's title, description, categories, domains or whether it is enabled
+        (`PATCH /skills/{skill_id}`); arguments left out are not changed."""
+        call: Coroutine[Any, Any, RawResponse[SkillResponse]] = self._async.update(
+            skill_id,
+            title=title,
+            description=description,
+            categories=categories,
+            domains=domains,
+            is_enabled=is_enabled,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def cancel(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SkillResponse]:
+        """Cancel the generation in progress (`POST /skills/{skill_id}/cancel`)."""
+        call: Coroutine[Any, Any, RawResponse[SkillResponse]] = self._async.cancel(
+            skill_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def rollback(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SkillResponse]:
+        """Go back to the skill's previous version (`POST /skills/{skill_id}/rollback`).
+
+        This cannot be undone.
+        """
+        call: Coroutine[Any, Any, RawResponse[SkillResponse]] = self._async.rollback(
+            skill_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def execute(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        parameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ExecuteSkillResponse]:
+        """Run a skill with `parameters` (`POST /skills/{skill_id}/execute`); billable.
+
+        Pass a `session_id` to run in that session and keep its IP address.
+        """
+        call: Coroutine[Any, Any, RawResponse[ExecuteSkillResponse]] = self._async.execute(
+            skill_id, parameters=parameters, session_id=session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def refine(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        feedback: str,
+        test_output: str | NotGiven | None = NOT_GIVEN,
+        test_logs: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[RefineSkillResponse]:
+        """Generate a new version from `feedback` (`POST /skills/{skill_id}/refine`).
+
+        `feedback` needs at least 10 characters; the last test's output and logs help.
+        """
+        call: Coroutine[Any, Any, RawResponse[RefineSkillResponse]] = self._async.refine(
+            skill_id, feedback=feedback, test_output=test_output, test_logs=test_logs, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def executions(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SkillExecutionListResponse]:
+        """One page of a skill's executions (`GET /skills/{skill_id}/executions`)."""
+        call: Coroutine[Any, Any, RawResponse[SkillExecutionListResponse]] = self._async.executions(
+            skill_id, page_size=page_size, page_number=page_number, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def execution_output(
+        self,
+        skill_id: uuid.UUID | str,
+        execution_id: uuid.UUID | str,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SkillExecutionOutputResponse]:
+        """A URL, valid for 5 minutes, to download an execution's output
+        (`GET /skills/{skill_id}/executions/{execution_id}/output`)."""
+        call: Coroutine[Any, Any, RawResponse[SkillExecutionOutputResponse]] = (
+            self._async.execution_output(skill_id, execution_id, **extra)
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+
+class MarketplaceWithRawResponse(SyncWrapper[AsyncMarketplaceWithRawResponse]):
+    """`client.marketplace.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
+        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[MarketplaceSkillListResponse]:
+        """One page of public skills (`GET /marketplace/skills`); `iter` walks every page.
+
+        `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
+        """
+        call: Coroutine[Any, Any, RawResponse[MarketplaceSkillListResponse]] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            query=query,
+            category=category,
+            from_date=from_date,
+            to_date=to_date,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, skill_slug: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[MarketplaceSkillResponse]:
+        """A public skill by its slug (`GET /marketplace/skills/{skill_slug}`)."""
+        call: Coroutine[Any, Any, RawResponse[MarketplaceSkillResponse]] = self._async.get(
+            skill_slug, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def clone(
+        self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SkillResponse]:
+        """Copy a public skill into your project (`POST /marketplace/skills/{skill_id}/clone`)."""
+        call: Coroutine[Any, Any, RawResponse[SkillResponse]] = self._async.clone(skill_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def execute(
+        self,
+        skill_id: uuid.UUID | str,
+        *,
+        parameters: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ExecuteSkillResponse]:
+        """Run a public skill with `parameters` (`POST /marketplace/skills/{skill_id}/execute`);
+        billable. Pass a `session_id` to run in that session and keep its IP address."""
+        call: Coroutine[Any, Any, RawResponse[ExecuteSkillResponse]] = self._async.execute(
+            skill_id, parameters=parameters, session_id=session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+
+class BillingWithRawResponse(SyncWrapper[AsyncBillingWithRawResponse]):
+    """`client.billing.with_raw_response`: each operation answering `RawResponse`."""
+
+    def account(self, **extra: Unpack[RequestOptions]) -> RawResponse[AccountView]:
+        """Credit balances, rate limit and plan of the account (`GET /billing/account`)."""
+        call: Coroutine[Any, Any, RawResponse[AccountView]] = self._async.account(**extra)
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 

@@ -14,6 +14,8 @@ broken `_sync.py` cannot get in the way). Each `AsyncX` becomes a class `X` that
 - Public attributes must be annotated with a listed async class; they are wrapped once.
 - `close`/`__aenter__`/`__aexit__` of the client become `close`/`__enter__`/`__exit__`.
 - `@overload` stubs become sync stubs, translated like their implementation.
+- `m = raw_twin(AsyncY.m)` (a raw view's operation) becomes `def m(...) -> RawResponse[T]`
+  with the parameters and docstring of `AsyncY.m`.
 - Parameters (names, kinds, annotations, defaults) and docstrings are copied verbatim.
 
 Anything else (a decorator, an unknown `Async*` type, an awaitable parameter, an async
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import copy
 import difflib
 import subprocess
 import sys
@@ -96,6 +99,19 @@ CLASSES: tuple[ClassSpec, ...] = (
     ClassSpec("browser_use_async.resources.skills", "AsyncSkills"),
     ClassSpec("browser_use_async.resources.marketplace", "AsyncMarketplace"),
     ClassSpec("browser_use_async.resources.billing", "AsyncBilling"),
+    *(
+        ClassSpec(f"browser_use_async.resources.{module}", f"Async{name}WithRawResponse")
+        for module, name in [
+            ("tasks", "Tasks"),
+            ("sessions", "Sessions"),
+            ("profiles", "Profiles"),
+            ("browsers", "Browsers"),
+            ("files", "Files"),
+            ("skills", "Skills"),
+            ("marketplace", "Marketplace"),
+            ("billing", "Billing"),
+        ]
+    ),
     ClassSpec(
         "browser_use_async._client",
         "AsyncBrowserUse",
@@ -154,6 +170,7 @@ ITERATOR = Binding("collections.abc", "Iterator", "Iterator")
 ASYNC_ITERABLE = Binding("collections.abc", "AsyncIterable", "AsyncIterable")
 COROUTINE = Binding("collections.abc", "Coroutine", "Coroutine")
 ANY = Binding("typing", "Any", "Any")
+RAW_RESPONSE = Binding("browser_use_async._raw", "RawResponse", "RawResponse")
 
 
 def read_package_source(module: str) -> Source:
@@ -295,7 +312,7 @@ class Generator:
             if not isinstance(node, ast.Name):
                 continue
             name = node.id
-            if name in self.sync_names.values() or name == "Iterator":
+            if name in self.sync_names.values() or name in {"Iterator", RAW_RESPONSE.local}:
                 continue
             binding = module.bindings.get(name)
             if binding is not None:
@@ -558,27 +575,14 @@ class Generator:
         for stmt in body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
                 members += self.member(stmt, spec, own, module, overloaded)
+            elif (twin := _raw_twin(stmt)) is not None:
+                members.append(self.raw_method(*twin, f"{where}.{twin[0]}", module))
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 self.attribute(
                     stmt.target.id, stmt.annotation, f"{where}.{stmt.target.id}", attributes
                 )
             elif isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.ClassDef):
-                names = (
-                    [stmt.name]
-                    if isinstance(stmt, ast.ClassDef)
-                    else [
-                        n.id
-                        for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
-                        for n in ast.walk(t)
-                        if isinstance(n, ast.Name)
-                    ]
-                )
-                public = [n for n in names if not n.startswith("_") or n.startswith("__")]
-                if public:
-                    raise GenerationError(
-                        f"{where}.{public[0]}: only annotated attributes typed with a listed "
-                        "async class can be translated; make it a property"
-                    )
+                _refuse_public(stmt, where)
             elif not (isinstance(stmt, ast.Pass) or _is_ellipsis(stmt)):
                 raise GenerationError(f"{where}: unsupported statement `{ast.unparse(stmt)}`")
         for fn in functions:
@@ -604,6 +608,27 @@ class Generator:
         for member in members:
             lines += ["    " + line if line else "" for line in member.splitlines()] + [""]
         return "\n".join(lines)
+
+    def raw_method(self, name: str, owner: str, method: str, where: str, module: Module) -> str:
+        """`name = raw_twin(Owner.method)`: the sync twin of `Owner.method` (a coroutine
+        method sending one request), with its parameters, answering `RawResponse[T]`."""
+        binding = module.bindings.get(owner)
+        if name != method or binding is None or binding.name is None:
+            raise GenerationError(f"{where}: expected `{name} = raw_twin(AsyncX.{name})`")
+        source = self.module(binding.module)
+        fns = [
+            f
+            for f in source.find_class(binding.name).body
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and f.name == method
+        ]
+        if len(fns) != 1 or not isinstance(fns[0], ast.AsyncFunctionDef) or fns[0].decorator_list:
+            raise GenerationError(f"{where}: {owner}.{method} must be one undecorated async def")
+        fn = copy.deepcopy(fns[0])
+        if fn.returns is None or has_own_yield(fn):
+            raise GenerationError(f"{where}: {owner}.{method} must return one annotated value")
+        fn.returns = ast.Subscript(ast.Name(RAW_RESPONSE.local), fn.returns)
+        self.add_import(RAW_RESPONSE, where)
+        return self.method(fn, where, source)
 
     def attribute(self, name: str, annotation: ast.expr, where: str, into: dict[str, str]) -> None:
         if name.startswith("_") and not name.startswith("__"):
@@ -760,6 +785,44 @@ def _defined_names(stmt: ast.stmt) -> list[str]:
             return [alias_name.id] if isinstance(alias_name, ast.Name) else []
         case _:
             return []
+
+
+def _refuse_public(
+    stmt: ast.Assign | ast.AugAssign | ast.AnnAssign | ast.ClassDef, where: str
+) -> None:
+    """Other class-level bindings must be private: a public one would be lost."""
+    names = (
+        [stmt.name]
+        if isinstance(stmt, ast.ClassDef)
+        else [
+            n.id
+            for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            for n in ast.walk(t)
+            if isinstance(n, ast.Name)
+        ]
+    )
+    public = [n for n in names if not n.startswith("_") or n.startswith("__")]
+    if public:
+        raise GenerationError(
+            f"{where}.{public[0]}: only annotated attributes typed with a listed "
+            "async class can be translated; make it a property"
+        )
+
+
+def _raw_twin(stmt: ast.stmt) -> tuple[str, str, str] | None:
+    """(name, Owner, method) for `name = raw_twin(Owner.method)`, else None."""
+    match stmt:
+        case ast.Assign(
+            targets=[ast.Name(id=name)],
+            value=ast.Call(
+                func=ast.Name(id="raw_twin"),
+                args=[ast.Attribute(value=ast.Name(id=owner), attr=method)],
+                keywords=[],
+            ),
+        ):
+            return name, owner, method
+        case _:
+            return None
 
 
 def _doc_line(doc: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import browser_use_async._sync as sync_module
+from browser_use_async._raw import RawResponse, raw_twin
 from scripts.generate_sync import (
     CLASSES,
     COMMAND,
@@ -317,6 +318,19 @@ class AsyncThings(AsyncResource):
         ("async def untyped(self): ...", "no return annotation"),
         ("async def get(self, widget_id) -> Widget: ...", "parameter `widget_id` has no annot"),
         ("async def get(self) -> Gadget: ...", "cannot tell where `Gadget` comes from"),
+        (
+            "async def get(self) -> int: ...\nother = raw_twin(AsyncThings.get)",
+            "expected `other = raw_twin(AsyncX.other)`",
+        ),
+        (
+            "def get(self) -> int: ...\nget = raw_twin(AsyncThings.get)",
+            "AsyncThings.get must be one undecorated async def",
+        ),
+        (
+            "async def walk(self) -> AsyncIterator[int]:\n    yield 1\n"
+            "walk = raw_twin(AsyncThings.walk)",
+            "AsyncThings.walk must return one annotated value",
+        ),
     ],
 )
 def test_untranslatable_members_stop_the_generation(body: str, message: str) -> None:
@@ -379,8 +393,9 @@ def twin_names(cls: type) -> dict[str, str]:
     return names
 
 
-def compare(async_fn: Any, sync_fn: Any, where: str) -> set[tuple[str, str]]:
-    """Assert the signatures match; return the async parameters the sync one lacks."""
+def compare(async_fn: Any, sync_fn: Any, where: str, *, raw: bool = False) -> set[tuple[str, str]]:
+    """Assert the signatures match; return the async parameters the sync one lacks. `raw`:
+    the sync twin of a `raw_twin(async_fn)` answers `RawResponse[T]`."""
     theirs = inspect.signature(async_fn, eval_str=True)
     ours = dict(inspect.signature(sync_fn, eval_str=True).parameters)
     missing: set[tuple[str, str]] = set()
@@ -393,6 +408,8 @@ def compare(async_fn: Any, sync_fn: Any, where: str) -> set[tuple[str, str]]:
         assert twin.annotation == sync_annotation(param.annotation), (where, name)
     assert ours == {}, f"{where}: parameters the async method does not have"
     expected = sync_annotation(theirs.return_annotation)
+    raw_response: Any = RawResponse  # subscripted with a runtime value below
+    expected = raw_response[expected] if raw else expected
     assert inspect.signature(sync_fn, eval_str=True).return_annotation == expected, where
     return missing
 
@@ -411,8 +428,11 @@ def test_every_public_async_member_has_a_sync_twin_with_the_same_signature() -> 
             if isinstance(theirs, property):
                 assert isinstance(ours, property)
                 theirs, ours = theirs.fget, ours.fget
+            raw = isinstance(theirs, raw_twin)
+            if isinstance(theirs, raw_twin):
+                theirs = typing.cast("raw_twin[Any, ..., Any]", theirs).__wrapped__
             where = f"{async_cls.__name__}.{async_name}"
-            missing |= compare(theirs, ours, where)
+            missing |= compare(theirs, ours, where, raw=raw)
             if async_name != "__init__":
                 assert inspect.getdoc(ours) == inspect.getdoc(theirs), where
             compared.add(where)

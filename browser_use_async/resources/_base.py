@@ -1,7 +1,9 @@
 """What resources share: the request function, storage transfers, the paging parameters."""
 
+import copy
+import functools
 from collections.abc import Awaitable, Callable, Mapping
-from typing import BinaryIO, Protocol, TypeVar, cast, overload
+from typing import BinaryIO, Protocol, Self, TypeVar, cast, overload
 
 from browser_use_async._protocol import conceal
 from browser_use_async._types import NotGiven, RequestOptions
@@ -14,7 +16,8 @@ class RequestFn(Protocol):
     """`AsyncBrowserUse._request`: send with retries, decode into `response_type`.
 
     Methods pass their own `**extra` dict as `extra` (not unpacked): it is concealed in place,
-    which keeps header values out of the method's traceback locals."""
+    which keeps header values out of the method's traceback locals. `raw=True` is for raw
+    copies (`AsyncResource._raw_copy`) only."""
 
     @overload
     async def __call__(
@@ -26,6 +29,7 @@ class RequestFn(Protocol):
         params: Mapping[str, object] | None = None,
         *,
         extra: RequestOptions | None = None,
+        raw: bool = False,
     ) -> T: ...
 
     @overload
@@ -38,6 +42,7 @@ class RequestFn(Protocol):
         params: Mapping[str, object] | None = None,
         *,
         extra: RequestOptions | None = None,
+        raw: bool = False,
     ) -> None: ...
 
 
@@ -69,6 +74,14 @@ class AsyncResource:
 
     def __init__(self, request: RequestFn) -> None:
         self._request = request
+
+    def _raw_copy(self) -> Self:
+        """A copy whose requests answer with a `RawResponse` in place of the model: the
+        methods that return their one request's answer unchanged (those a `RawView` lists)
+        then return it, though their annotations say otherwise."""
+        clone = copy.copy(self)
+        clone._request = cast(RequestFn, functools.partial(self._request, raw=True))
+        return clone
 
 
 def page_params(page_size: int | NotGiven, page_number: int | NotGiven) -> dict[str, object]:

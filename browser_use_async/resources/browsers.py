@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Unpack
 
 from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import (
     check_bool,
@@ -35,6 +36,13 @@ def _browser_path(session_id: object) -> str:
 
 class AsyncBrowsers(AsyncResource):
     """Browser sessions: cloud browsers you drive yourself over CDP, billed by the minute."""
+
+    @property
+    def with_raw_response(self) -> "AsyncBrowsersWithRawResponse":
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` and `iter_downloads` send several, so they are not there."""
+        return AsyncBrowsersWithRawResponse(self._raw_copy())
 
     async def list(
         self,
@@ -191,3 +199,14 @@ class AsyncBrowsers(AsyncResource):
         )
         async for file in files:
             yield file
+
+
+class AsyncBrowsersWithRawResponse(RawView):
+    """`client.browsers.with_raw_response`: each operation answering `RawResponse`."""
+
+    list = raw_twin(AsyncBrowsers.list)
+    create = raw_twin(AsyncBrowsers.create)
+    get = raw_twin(AsyncBrowsers.get)
+    update = raw_twin(AsyncBrowsers.update)
+    stop = raw_twin(AsyncBrowsers.stop)
+    downloads = raw_twin(AsyncBrowsers.downloads)

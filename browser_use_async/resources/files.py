@@ -15,6 +15,7 @@ from typing import BinaryIO, Protocol, Unpack, cast, overload
 
 from browser_use_async._exceptions import InvalidArgumentError, LocalFileError
 from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import RequestOptions
 from browser_use_async.models._checks import check_bool, check_text
 from browser_use_async.models.files import (
@@ -176,6 +177,13 @@ class AsyncFiles(AsyncResource):
     def __init__(self, request: RequestFn, storage: Storage) -> None:
         super().__init__(request)
         self._storage = storage
+
+    @property
+    def with_raw_response(self) -> "AsyncFilesWithRawResponse":
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `upload` and `download_output` also talk to storage, so they are not there."""
+        return AsyncFilesWithRawResponse(self._raw_copy())
 
     async def session_url(
         self,
@@ -445,3 +453,11 @@ class AsyncFiles(AsyncResource):
 
         await self._storage.download(url, sink)
         return written
+
+
+class AsyncFilesWithRawResponse(RawView):
+    """`client.files.with_raw_response`: each operation answering `RawResponse`."""
+
+    session_url = raw_twin(AsyncFiles.session_url)
+    browser_url = raw_twin(AsyncFiles.browser_url)
+    task_output = raw_twin(AsyncFiles.task_output)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, Unpack
 
 from browser_use_async._protocol import conceal, slug_segment, uuid_segment
+from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models.marketplace import (
     MarketplaceSkillListResponse,
@@ -28,6 +29,13 @@ def _skill_path(skill_id: object) -> str:
 
 class AsyncMarketplace(AsyncResource):
     """The public skills marketplace."""
+
+    @property
+    def with_raw_response(self) -> "AsyncMarketplaceWithRawResponse":
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` sends several, so it is not there."""
+        return AsyncMarketplaceWithRawResponse(self._raw_copy())
 
     async def list(
         self,
@@ -106,3 +114,12 @@ class AsyncMarketplace(AsyncResource):
         body = ExecuteSkillRequest(parameters=parameters, session_id=session_id)
         path = f"{_skill_path(skill_id)}/execute"
         return await self._request("POST", path, ExecuteSkillResponse, body, extra=extra)
+
+
+class AsyncMarketplaceWithRawResponse(RawView):
+    """`client.marketplace.with_raw_response`: each operation answering `RawResponse`."""
+
+    list = raw_twin(AsyncMarketplace.list)
+    get = raw_twin(AsyncMarketplace.get)
+    clone = raw_twin(AsyncMarketplace.clone)
+    execute = raw_twin(AsyncMarketplace.execute)

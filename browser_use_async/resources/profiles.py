@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from typing import Unpack
 
 from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import check_text
 from browser_use_async.models.profiles import (
@@ -23,6 +24,13 @@ def _profile_path(profile_id: object) -> str:
 
 class AsyncProfiles(AsyncResource):
     """Browser profiles: cookies and logins kept from one session to the next."""
+
+    @property
+    def with_raw_response(self) -> "AsyncProfilesWithRawResponse":
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` sends several, so it is not there."""
+        return AsyncProfilesWithRawResponse(self._raw_copy())
 
     async def list(
         self,
@@ -95,4 +103,14 @@ class AsyncProfiles(AsyncResource):
 
     async def delete(self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a profile for good (`DELETE /profiles/{profile_id}`)."""
-        await self._request("DELETE", _profile_path(profile_id), None, extra=extra)
+        return await self._request("DELETE", _profile_path(profile_id), None, extra=extra)
+
+
+class AsyncProfilesWithRawResponse(RawView):
+    """`client.profiles.with_raw_response`: each operation answering `RawResponse`."""
+
+    list = raw_twin(AsyncProfiles.list)
+    create = raw_twin(AsyncProfiles.create)
+    get = raw_twin(AsyncProfiles.get)
+    update = raw_twin(AsyncProfiles.update)
+    delete = raw_twin(AsyncProfiles.delete)

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from typing import Unpack
 
 from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import check_enum
 from browser_use_async.models.sessions import (
@@ -29,6 +30,13 @@ def _session_path(session_id: object) -> str:
 
 class AsyncSessions(AsyncResource):
     """Agent sessions: a browser that runs one task after another, keeping its state."""
+
+    @property
+    def with_raw_response(self) -> "AsyncSessionsWithRawResponse":
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` sends several, so it is not there."""
+        return AsyncSessionsWithRawResponse(self._raw_copy())
 
     async def list(
         self,
@@ -128,11 +136,11 @@ class AsyncSessions(AsyncResource):
 
     async def delete(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a session and all its tasks (`DELETE /sessions/{session_id}`)."""
-        await self._request("DELETE", _session_path(session_id), None, extra=extra)
+        return await self._request("DELETE", _session_path(session_id), None, extra=extra)
 
     async def purge(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Erase a session's data now: files, screenshots, logs (`POST .../purge`; ZDR only)."""
-        await self._request("POST", f"{_session_path(session_id)}/purge", None, extra=extra)
+        return await self._request("POST", f"{_session_path(session_id)}/purge", None, extra=extra)
 
     async def get_share(
         self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
@@ -154,6 +162,21 @@ class AsyncSessions(AsyncResource):
         self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
     ) -> None:
         """Remove the session's public share (`DELETE .../public-share`)."""
-        await self._request(
+        return await self._request(
             "DELETE", f"{_session_path(session_id)}/public-share", None, extra=extra
         )
+
+
+class AsyncSessionsWithRawResponse(RawView):
+    """`client.sessions.with_raw_response`: each operation answering `RawResponse`."""
+
+    list = raw_twin(AsyncSessions.list)
+    create = raw_twin(AsyncSessions.create)
+    get = raw_twin(AsyncSessions.get)
+    update = raw_twin(AsyncSessions.update)
+    stop = raw_twin(AsyncSessions.stop)
+    delete = raw_twin(AsyncSessions.delete)
+    purge = raw_twin(AsyncSessions.purge)
+    get_share = raw_twin(AsyncSessions.get_share)
+    create_share = raw_twin(AsyncSessions.create_share)
+    delete_share = raw_twin(AsyncSessions.delete_share)

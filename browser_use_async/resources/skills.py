@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any, Unpack
 
 from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import (
     check_bool,
@@ -53,6 +54,13 @@ def skill_filters(
 
 class AsyncSkills(AsyncResource):
     """Create skills from a goal, execute them, refine them, and read their executions."""
+
+    @property
+    def with_raw_response(self) -> "AsyncSkillsWithRawResponse":
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `iter` and `iter_executions` send several, so they are not there."""
+        return AsyncSkillsWithRawResponse(self._raw_copy())
 
     async def list(
         self,
@@ -136,7 +144,7 @@ class AsyncSkills(AsyncResource):
 
     async def delete(self, skill_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Delete a skill (`DELETE /skills/{skill_id}`); refused while it is generating."""
-        await self._request("DELETE", _skill_path(skill_id), None, extra=extra)
+        return await self._request("DELETE", _skill_path(skill_id), None, extra=extra)
 
     async def update(
         self,
@@ -256,3 +264,19 @@ class AsyncSkills(AsyncResource):
         execution = uuid_segment(execution_id, "execution_id")
         path = f"{_skill_path(skill_id)}/executions/{execution}/output"
         return await self._request("GET", path, SkillExecutionOutputResponse, extra=extra)
+
+
+class AsyncSkillsWithRawResponse(RawView):
+    """`client.skills.with_raw_response`: each operation answering `RawResponse`."""
+
+    list = raw_twin(AsyncSkills.list)
+    create = raw_twin(AsyncSkills.create)
+    get = raw_twin(AsyncSkills.get)
+    delete = raw_twin(AsyncSkills.delete)
+    update = raw_twin(AsyncSkills.update)
+    cancel = raw_twin(AsyncSkills.cancel)
+    rollback = raw_twin(AsyncSkills.rollback)
+    execute = raw_twin(AsyncSkills.execute)
+    refine = raw_twin(AsyncSkills.refine)
+    executions = raw_twin(AsyncSkills.executions)
+    execution_output = raw_twin(AsyncSkills.execution_output)

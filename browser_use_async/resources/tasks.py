@@ -22,6 +22,7 @@ from browser_use_async._exceptions import (
     TaskTimeoutError,
 )
 from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._serde import DecodeError, decode_output
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import (
@@ -174,6 +175,13 @@ class AsyncTasks(AsyncResource):
     def __init__(self, request: RequestFn, clock: Clock) -> None:
         super().__init__(request)
         self._clock = clock
+
+    @property
+    def with_raw_response(self) -> "AsyncTasksWithRawResponse":
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `run`, `wait`, `stream` and `iter` send several, so they are not there."""
+        return AsyncTasksWithRawResponse(self._raw_copy())
 
     async def list(
         self,
@@ -507,3 +515,16 @@ class AsyncTasks(AsyncResource):
         """Stop a task and the browser session it runs in."""
         conceal(extra)
         return await self.update(task_id, action=TaskUpdateAction.STOP_TASK_AND_SESSION, **extra)
+
+
+class AsyncTasksWithRawResponse(RawView):
+    """`client.tasks.with_raw_response`: each operation answering `RawResponse`."""
+
+    list = raw_twin(AsyncTasks.list)
+    get = raw_twin(AsyncTasks.get)
+    status = raw_twin(AsyncTasks.status)
+    logs = raw_twin(AsyncTasks.logs)
+    create = raw_twin(AsyncTasks.create)
+    update = raw_twin(AsyncTasks.update)
+    stop = raw_twin(AsyncTasks.stop)
+    stop_task_and_session = raw_twin(AsyncTasks.stop_task_and_session)
