@@ -151,7 +151,7 @@ def test_bad_arguments_send_nothing(
     assert message in err
 
 
-# -- every command, plain and --json, answered, not found and refused ---------------------------
+# -- every command, plain and --json: answered, not found, refused, failing------------------------
 
 SECRET = "bu_sweep_secret_key_0123456789"
 
@@ -191,7 +191,7 @@ def test_sweep_every_command_exits_as_documented_and_never_prints_the_key(
     capsys: Capture,
 ) -> None:
     points = 0
-    for outcome, expected in (("ok", 0), ("404", 4), ("401", 3)):
+    for outcome, expected in (("ok", 0), ("404", 4), ("401", 3), ("500", 7)):
         for as_json in (False, True):
             with (
                 FakeBrowserUseCloud(manual_time=True, api_key=SECRET) as fake,
@@ -200,6 +200,8 @@ def test_sweep_every_command_exits_as_documented_and_never_prints_the_key(
                 for name, given in commands(fake, sdk).items():
                     fake.faults.clear()
                     argv = not_found(fake, given) if outcome == "404" else given
+                    if outcome == "500":
+                        fake.faults.add("*", Fault(status=500), times=None)
                     key = "bu_refused_secret_key_987654321" if outcome == "401" else SECRET
                     flags = ["--api-key", key, "--base-url", fake.base_url, "--max-retries", "0"]
                     json_flag = ["--json"] if as_json else []
@@ -216,7 +218,7 @@ def test_sweep_every_command_exits_as_documented_and_never_prints_the_key(
                     else:
                         assert out.strip(), where
                     points += 1
-    assert points == 12 * 2 * 3
+    assert points == 12 * 2 * 4
 
 
 class Exploding:

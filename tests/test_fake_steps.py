@@ -1,6 +1,10 @@
 """The fake agent's steps read like a browser-use agent's, and are the same on every run."""
 
 import json
+import os
+import subprocess
+import sys
+import urllib.parse
 import uuid
 
 import pytest
@@ -8,6 +12,7 @@ import pytest
 from browser_use_async import AsyncBrowserUse
 from browser_use_async.models.tasks import TaskStepView
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
+from browser_use_async.testing._agent import agent_step
 
 ACTIONS = {"go_to_url", "input_text", "click_element_by_index", "extract_content", "done"}
 
@@ -74,3 +79,52 @@ async def test_a_stopped_task_has_no_done_step(fake: FakeBrowserUseCloud) -> Non
         task = await client.tasks.stop(task_id)
     assert [step.number for step in task.steps] == [1, 2, 3, 4]
     assert not any("done" in action for step in task.steps for action in actions(step))
+
+
+PROMPTS = [
+    "Find the cheapest flight to Lisbon",
+    "x",
+    "Zürich → Genève: trains « demain »?",
+    'Say "hi" \\ then\nstop\t',
+    "word " * 500,
+    "a" * 5000,
+    "🦀 " * 20,
+    "SELECT * FROM users; --",
+]
+
+
+def test_sweep_steps_are_well_formed_for_any_prompt() -> None:
+    points = 0
+    for prompt in PROMPTS:
+        for start_url in (None, "https://shop.example.com/", "http://127.0.0.1:8080/a?b=c"):
+            for number in range(1, 16):
+                for done in (None, (True, "ok"), (False, "no")):
+                    step = agent_step(prompt, number, start_url=start_url, done=done)
+                    assert step == agent_step(prompt, number, start_url=start_url, done=done)
+                    assert step["number"] == number
+                    url: str = step["url"]
+                    scheme = urllib.parse.urlsplit(url).scheme
+                    assert scheme in ("https", "http") or url == "about:blank"
+                    [action] = [json.loads(text) for text in step["actions"]]
+                    assert set(action) <= ACTIONS
+                    assert ("done" in action) == (done is not None)
+                    assert len(json.dumps(step)) < 2000  # a long prompt stays out of it
+                    points += 1
+    assert points == len(PROMPTS) * 3 * 15 * 3
+
+
+def test_steps_are_the_same_in_another_process() -> None:
+    code = (
+        "import json; from browser_use_async.testing._agent import agent_step; "
+        "print(json.dumps([agent_step('Read the news', n) for n in range(1, 6)]))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    )
+    assert json.loads(result.stdout) == [agent_step("Read the news", n) for n in range(1, 6)]

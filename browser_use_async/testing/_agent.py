@@ -49,7 +49,8 @@ def _url(prompt: str, number: int, start_url: str | None) -> str:
 
 
 def _topic(prompt: str) -> str:
-    return " ".join(prompt.split()[:6]) or "the task"
+    """The prompt's first words: what the agent searches for (a long prompt stays short)."""
+    return " ".join(prompt.split()[:6])[:80] or "the task"
 
 
 def agent_step(
