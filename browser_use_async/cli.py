@@ -1,10 +1,10 @@
-"""The `browser-use-async` command: start, watch and stop tasks from a shell."""
+"""The `browser-use-async` command: start, watch and stop tasks, find and stop the sessions and
+browsers still running (and billing), and read the account's credits, from a shell."""
 # ruff: noqa: T201 (a command line prints)
 
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import math
 import os
@@ -13,6 +13,7 @@ import sys
 from collections.abc import AsyncGenerator, Sequence
 from typing import TextIO
 
+from browser_use_async._cli_format import Result, Stopped, format_task, render
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._exceptions import (
     APIConnectionError,
@@ -28,20 +29,18 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
-from browser_use_async._serde import to_json
 from browser_use_async._version import __version__
 from browser_use_async.models._checks import parse_uuid, positive_seconds
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
-    TaskCreatedResponse,
     TaskEvent,
-    TaskItemView,
-    TaskListResponse,
     TaskStatus,
     TaskView,
     is_final,
 )
-from browser_use_async.resources.tasks import Launch
+from browser_use_async.resources.browsers import AsyncBrowsers
+from browser_use_async.resources.sessions import AsyncSessions
+from browser_use_async.resources.tasks import AsyncTasks, Launch
 
 __all__ = ["EXIT_CODES", "format_task", "main"]
 
@@ -61,32 +60,12 @@ EXIT_CODES: list[tuple[type[BaseException], int]] = [
 also when a task followed with --wait (or `tasks wait`) ended failed."""
 
 
-def format_task(task: TaskView) -> str:
-    """A task as a few readable lines: status, times, cost and its steps."""
-
-    def when(moment: dt.datetime | None) -> str:
-        return moment.isoformat(timespec="seconds") if moment is not None else "-"
-
-    lines = [
-        f"task      {task.id}",
-        f"session   {task.session_id}",
-        f"prompt    {task.task}",
-        f"status    {task.status}",
-        f"created   {when(task.created_at)}",
-        f"started   {when(task.started_at)}",
-        f"finished  {when(task.finished_at)}",
-        f"cost      {'-' if task.cost is None else f'${task.cost}'}",
-        f"steps     {len(task.steps)}",
-    ]
-    lines += [f"  {step.number:>3}. {step.next_goal}  ({step.url})" for step in task.steps]
-    if task.output is not None:
-        lines.append(f"output    {task.output}")
-    return "\n".join(lines)
-
-
-def _format_item(task: TaskItemView) -> str:
-    created = task.created_at.isoformat(timespec="seconds")
-    return f"{task.id}  {task.status!s:<9} {created}  {task.task[:60]}"
+_LISTED = {
+    "tasks": ("task", "agent tasks", "created, started, finished, failed or stopped"),
+    "sessions": ("session", "agent sessions (each task runs in one)", "active or stopped"),
+    "browsers": ("browser", "bare cloud browsers, driven over CDP", "active or stopped"),
+}
+"""The groups that have `list`, `get` and `stop`: their noun, help and statuses."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,23 +83,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--fake-speed", default="4", help="how fast the fake's clock runs")
     parser = argparse.ArgumentParser(
-        prog="browser-use-async", description="Start, watch and stop Browser Use Cloud tasks."
+        prog="browser-use-async",
+        description="Start, watch and stop Browser Use Cloud tasks; find and stop the "
+        "sessions and browsers still running; see the account's credits.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     groups = parser.add_subparsers(dest="group", required=True)
-    tasks = groups.add_parser("tasks", help="agent tasks").add_subparsers(
-        dest="command", required=True
+    for group, (noun, about, statuses) in _LISTED.items():
+        commands = groups.add_parser(group, help=about).add_subparsers(
+            dest="command", required=True
+        )
+        listing = commands.add_parser("list", parents=[common], help=f"list {group}, newest first")
+        listing.add_argument("--page-size", type=int, default=10)
+        listing.add_argument("--page", type=int, default=1)
+        listing.add_argument("--status", help=f"only {group} with this status: {statuses}")
+        get = commands.add_parser("get", parents=[common], help=f"show a {noun}")
+        stop = commands.add_parser("stop", parents=[common], help=f"stop a {noun}")
+        for one in (get, stop):
+            one.add_argument("id", metavar=f"{noun}_id")
+        if group == "tasks":
+            stop.add_argument("--and-session", action="store_true", help="stop its session too")
+            create = commands.add_parser("create", parents=[common], help="create and start a task")
+            wait = commands.add_parser("wait", parents=[common], help="follow a task until it ends")
+            _task_runs(create, wait)
+    billing = groups.add_parser(
+        "billing", parents=[common], help="credits, and concurrent sessions in use of the limit"
     )
-    stop = tasks.add_parser("stop", parents=[common], help="stop a task")
-    stop.add_argument("task_id")
-    stop.add_argument("--and-session", action="store_true", help="stop its session too")
-    get = tasks.add_parser("get", parents=[common], help="show a task")
-    get.add_argument("task_id")
-    listing = tasks.add_parser("list", parents=[common], help="list tasks, newest first")
-    listing.add_argument("--page-size", type=int, default=10)
-    listing.add_argument("--page", type=int, default=1)
-    listing.add_argument("--status", help="only tasks with this status")
-    create = tasks.add_parser("create", parents=[common], help="create and start a task")
+    billing.set_defaults(command="billing")
+    return parser
+
+
+def _task_runs(create: argparse.ArgumentParser, wait: argparse.ArgumentParser) -> None:
     create.add_argument("prompt")
     create.add_argument(
         "--wait",
@@ -134,11 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--llm")
     create.add_argument("--thinking-level", help="disabled, low, medium or high")
     create.add_argument("--start-url")
-    wait = tasks.add_parser("wait", parents=[common], help="follow a task until it ends")
-    wait.add_argument("task_id")
+    wait.add_argument("id", metavar="task_id")
     for follower in (create, wait):
         follower.add_argument("--wait-timeout", type=float, help="give up after this many s")
-    return parser
 
 
 @contextlib.asynccontextmanager
@@ -204,9 +195,6 @@ async def _follow(client: AsyncBrowserUse, task_id: str, args: argparse.Namespac
     return await client.tasks.get(task_id)
 
 
-Result = TaskView | TaskListResponse | TaskCreatedResponse
-
-
 def _check(args: argparse.Namespace) -> None:
     """Check every argument before anything is started or sent (InvalidArgumentError)."""
     args.signal = None  # the first SIGINT or SIGTERM received
@@ -221,7 +209,7 @@ def _check(args: argparse.Namespace) -> None:
             f"--fake-speed must be a positive number, got {args.fake_speed!r}"
         )
     if args.command == "wait":
-        parse_uuid(args.task_id, "task_id")
+        parse_uuid(args.id, "task_id")
     if getattr(args, "wait_timeout", None) is not None:
         positive_seconds(args.wait_timeout, "--wait-timeout")
     if args.command == "create":
@@ -243,19 +231,14 @@ async def _run(args: argparse.Namespace, launch: Launch) -> Result:
     _trap_signals(args)
     async with _client(args) as client:
         tasks = client.tasks
-        if args.command == "stop":
-            stop = tasks.stop_task_and_session if args.and_session else tasks.stop
-            return await stop(args.task_id)
-        if args.command == "get":
-            return await tasks.get(args.task_id)
-        if args.command == "list":
-            return await tasks.list(
-                page_size=args.page_size, page_number=args.page, filter_by=args.status
-            )
+        if args.command == "billing":
+            return await client.billing.account()
+        if args.command in ("list", "get", "stop"):
+            return await _listed(client, args)
         if args.command == "wait":
-            launch.task_id = parse_uuid(args.task_id, "task_id")
+            launch.task_id = parse_uuid(args.id, "task_id")
             try:
-                return await _follow(client, args.task_id, args)
+                return await _follow(client, args.id, args)
             except NotFoundError:
                 launch.task_id = None  # no such task: nothing to stop
                 raise
@@ -268,10 +251,39 @@ async def _run(args: argparse.Namespace, launch: Launch) -> Result:
                 if not args.wait:
                     return created
                 if not args.json:
-                    print(_render(created, as_json=False))
+                    print(render(created, as_json=False))
                 return await _follow(client, str(created.id), args)
         except TaskTimeoutError as error:
             raise launch.timed_out(error) from launch.stop_error
+
+
+async def _listed(client: AsyncBrowserUse, args: argparse.Namespace) -> Result:
+    """`list`, `get` or `stop` of a task, session or browser."""
+    resources: dict[str, AsyncTasks | AsyncSessions | AsyncBrowsers] = {
+        "tasks": client.tasks,
+        "sessions": client.sessions,
+        "browsers": client.browsers,
+    }
+    chosen = resources[args.group]
+    if args.command == "list":
+        return await chosen.list(
+            page_size=args.page_size, page_number=args.page, filter_by=args.status
+        )
+    if args.command == "get":
+        return await chosen.get(args.id)
+    if isinstance(chosen, AsyncSessions | AsyncBrowsers):
+        return await _stop(chosen, args.id, _LISTED[args.group][0])
+    stop = chosen.stop_task_and_session if args.and_session else chosen.stop
+    return await stop(args.id)  # a task that has already ended is answered as it is
+
+
+async def _stop(resource: AsyncSessions | AsyncBrowsers, id_: str, noun: str) -> Stopped:
+    """Stop a session or browser unless it has already stopped: the API's answer to a stop
+    does not say whether this stop ended it, a look first does."""
+    before = await resource.get(id_)
+    if before.status == "stopped":
+        return Stopped(noun, before, was_running=False)
+    return Stopped(noun, await resource.stop(id_), was_running=True)
 
 
 def _trap_signals(args: argparse.Namespace) -> None:
@@ -312,18 +324,6 @@ def _aftermath(launch: Launch) -> str | None:
     return f"task {launch.task_id} keeps running; stop it with: {command}"
 
 
-def _render(result: Result, as_json: bool) -> str:
-    """What a command prints: JSON in the wire's shape, or readable lines."""
-    if as_json:
-        return to_json(result).decode()
-    if isinstance(result, TaskView):
-        return format_task(result)
-    if isinstance(result, TaskListResponse):
-        lines = [_format_item(task) for task in result.items]
-        return "\n".join([*lines, f"({len(lines)} of {result.total_items})"])
-    return f"created task {result.id} in session {result.session_id}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
     parser = _parser()
@@ -338,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _check(args)
         result = asyncio.run(_run(args, launch))
-        print(_render(result, args.json))
+        print(render(result, args.json))
     except (KeyboardInterrupt, asyncio.CancelledError):
         terminated = getattr(args, "signal", None) == signal.SIGTERM
         print("terminated" if terminated else "interrupted", file=sys.stderr)

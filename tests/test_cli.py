@@ -84,9 +84,39 @@ def test_create_and_wait_shows_each_step_when_piped(capsys: pytest.CaptureFixtur
         "step 2",
         "step 3",
     ]
-    assert "status: finished" in lines
+    last_step = max(i for i, line in enumerate(lines) if line.startswith("step "))
+    assert lines.index("status: finished") == last_step + 1
     assert "status    finished" in out
     assert "\r" not in out
+
+
+@pytest.mark.parametrize("ending", ["finished", "failed", "stopped"])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_wait_prints_how_the_task_ended_after_its_last_step(
+    capsys: pytest.CaptureFixture[str], ending: str, as_json: bool
+) -> None:
+    """The steps that arrive with the final status (one poll sees both) come first."""
+    with FakeBrowserUseCloud(manual_time=True) as fake:
+        scenario = TaskScenario(steps=3, fail=ending == "failed")
+        task_id = fake.create_task("Find flights", steps=1, scenario=scenario)
+        if ending == "stopped":
+            assert run(capsys, *cli_on(fake, "tasks", "stop", str(task_id)))[0] == 0
+        else:
+            fake.advance(60)
+        json_flag = ["--json"] if as_json else []
+        code, out, err = run(capsys, *cli_on(fake, "tasks", "wait", str(task_id), *json_flag))
+    assert code == (8 if ending == "failed" else 0), err
+    numbers = [1] if ending == "stopped" else [1, 2, 3]
+    if as_json:
+        task = json.loads(out)
+        assert task["status"] == ending
+        assert [step["number"] for step in task["steps"]] == numbers
+        return
+    lines = out.splitlines()
+    steps = [i for i, line in enumerate(lines) if line.startswith("step ")]
+    assert [lines[i].split(":")[0] for i in steps] == [f"step {n}" for n in numbers]
+    assert lines.index(f"status: {ending}") == steps[-1] + 1
+    assert f"status    {ending}" in lines[steps[-1] + 2 :]
 
 
 def test_create_and_wait_json_is_one_document(capsys: pytest.CaptureFixture[str]) -> None:

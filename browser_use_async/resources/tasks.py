@@ -299,8 +299,9 @@ class AsyncTasks(AsyncResource):
 
         Polls the cheap status endpoint and downloads the task only when its status or
         cost moved (each step adds to the cost), so steps are not fetched again while
-        nothing happens. A status change is yielded before the steps that came with it.
-        The request options go with each of those requests.
+        nothing happens. A status change is yielded before the steps that came with it, but
+        a final status after them: the last event says how the task ended. The request
+        options go with each of those requests.
         """
         conceal(extra)
         seen_steps = 0
@@ -311,10 +312,13 @@ class AsyncTasks(AsyncResource):
             if status.status == last_status and status.cost == last_cost:
                 continue
             task = await self.get(task_id, **extra)
-            if task.status != last_status:
-                yield TaskEvent(kind="status", status=task.status, task=task)
+            change = TaskEvent(kind="status", status=task.status, task=task)
+            if task.status != last_status and not is_final(task.status):
+                yield change
             for step in task.steps[seen_steps:]:
                 yield TaskEvent(kind="step", status=task.status, task=task, step=step)
+            if task.status != last_status and is_final(task.status):
+                yield change
             seen_steps = max(seen_steps, len(task.steps))
             last_status, last_cost = task.status, status.cost
 

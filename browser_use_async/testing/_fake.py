@@ -291,7 +291,7 @@ class FakeBrowserUseCloud(BackgroundServer):
                 plan.scenario.cost_per_step if plan else self.store.default_scenario.cost_per_step
             )
             for _ in range(count):
-                add_step(self.store.tasks[task_id], cost)
+                add_step(self.store.tasks[task_id], cost, plan)
 
     def add_download(self, browser_id: uuid.UUID, path: str, data: bytes) -> None:
         """A file the browser session downloaded, as `GET /browsers/{id}/downloads` lists it."""

@@ -10,6 +10,7 @@ import json
 import uuid
 from typing import Any
 
+from browser_use_async.testing._agent import agent_step
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import HTTPProblem, lookup
 from browser_use_async.testing._state import Store, TaskPlan, TaskScenario
@@ -150,27 +151,33 @@ def start_task(
     }
     store.tasks[task_id] = task
     steps = max(scenario.steps, done)
-    store.task_plans[task_id] = TaskPlan(scenario, started, steps, bool(body.get("judge")))
+    plan = TaskPlan(scenario, started, steps, bool(body.get("judge")), body.get("startUrl"))
+    store.task_plans[task_id] = plan
     _advance_task(store, task_id, now)
     while task["status"] not in TERMINAL and len(task["steps"]) < done:
-        add_step(task, scenario.cost_per_step)
+        add_step(task, scenario.cost_per_step, plan)
     return task
 
 
-def add_step(task: JSON, cost_per_step: str) -> None:
+def _outcome(task: JSON, scenario: TaskScenario) -> tuple[bool, str]:
+    """How a task that runs to its end ends: success and its output."""
+    if scenario.fail:
+        return False, scenario.error
+    return True, scenario.output or f"Done: {task['task']}"
+
+
+def add_step(task: JSON, cost_per_step: str, plan: TaskPlan | None = None) -> None:
+    """The task's next step; the last of its plan is the agent's `done` with the outcome."""
     number = len(task["steps"]) + 1
-    task["steps"].append(
-        {
-            "number": number,
-            "memory": f"Step {number}: working on the task.",
-            "evaluationPreviousGoal": "Success" if number > 1 else "Starting",
-            "nextGoal": f"Carry out part {number + 1} of the task.",
-            "url": f"https://example.com/page/{number}",
-            "actions": [json.dumps({"click_element": {"index": number}})],
-            "screenshotUrl": f"https://screenshots.example.com/{task['id']}/{number}.png",
-            "duration": 1.5,
-        }
+    last = plan is not None and number == plan.steps
+    step = agent_step(
+        task["task"],
+        number,
+        start_url=plan.start_url if plan else None,
+        done=_outcome(task, plan.scenario) if plan and last else None,
     )
+    screenshot = f"https://screenshots.example.com/{task['id']}/{number}.png"
+    task["steps"].append({**step, "screenshotUrl": screenshot, "duration": 1.5})
     task["cost"] = str(decimal.Decimal(cost_per_step) * number)
 
 
@@ -186,7 +193,7 @@ def _advance_task(store: Store, task_id: uuid.UUID, now: dt.datetime) -> None:
     elapsed = (now - plan.started).total_seconds()
     due = plan.steps if interval <= 0 else min(plan.steps, int(elapsed // interval))
     while len(task["steps"]) < due:
-        add_step(task, plan.scenario.cost_per_step)
+        add_step(task, plan.scenario.cost_per_step, plan)
     end = plan.started + dt.timedelta(seconds=(plan.steps + 1) * interval)
     if now >= end:
         end_task(store, task, "failed" if plan.scenario.fail else "finished", end)
@@ -202,7 +209,7 @@ def end_task(store: Store, task: JSON, status: str, at: dt.datetime) -> None:
     plan = store.task_plans.pop(task_id, None)
     task.update(status=status, finishedAt=iso(at))
     if plan is not None and status == "finished":
-        task.update(output=plan.scenario.output or f"Done: {task['task']}", isSuccess=True)
+        task.update(output=_outcome(task, plan.scenario)[1], isSuccess=True)
         for name, data in plan.scenario.output_files.items():
             file_id = str(uuid.uuid4())
             store.add_blob("application/octet-stream", data, token=file_id)

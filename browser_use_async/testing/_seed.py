@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from browser_use_async.testing._agent import agent_step
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._routes.browsers import download_token
 from browser_use_async.testing._schema import Issue
@@ -459,7 +460,7 @@ def _tasks(b: _Builder, seed: JSON) -> None:
         steps: object = given.get("steps", [])
         if isinstance(steps, list):
             steps = [
-                {**_step(task_id, number), **typing.cast(JSON, step)}
+                {**_step(task_id, str(given.get("task", "")), number), **typing.cast(JSON, step)}
                 if isinstance(step, dict)
                 else step
                 for number, step in enumerate(typing.cast(list[object], steps), 1)
@@ -568,14 +569,9 @@ def _marketplace(b: _Builder, seed: JSON) -> None:
         b.put(b.store.marketplace, b.row("MarketplaceSkillResponse", given, loc, base, ()), loc)
 
 
-def _step(task_id: str, number: int) -> JSON:
+def _step(task_id: str, prompt: str, number: int) -> JSON:
     return {
-        "number": number,
-        "memory": f"Step {number}.",
-        "evaluationPreviousGoal": "Success" if number > 1 else "Starting",
-        "nextGoal": f"Carry out part {number + 1} of the task.",
-        "url": f"https://example.com/page/{number}",
+        **agent_step(prompt, number),
         "screenshotUrl": f"https://screenshots.example.com/{task_id}/{number}.png",
-        "actions": [],
         "duration": 1.5,
     }

@@ -40,12 +40,14 @@ class TaskScenario:
 
 @attrs.frozen
 class TaskPlan:
-    """A task's timeline: it starts at `started` and runs `steps` steps of `scenario`."""
+    """A task's timeline: it starts at `started` and runs `steps` steps of `scenario`, from
+    the `start_url` it was created with, if any."""
 
     scenario: TaskScenario
     started: dt.datetime
     steps: int
     judge: bool = False
+    start_url: str | None = None
 
 
 @attrs.frozen

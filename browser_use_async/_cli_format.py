@@ -1,0 +1,160 @@
+"""What the `browser-use-async` commands print: the API's JSON, or readable lines."""
+
+import datetime as dt
+import decimal
+
+import attrs
+
+from browser_use_async._serde import to_json
+from browser_use_async.models.billing import AccountView
+from browser_use_async.models.browsers import (
+    BrowserSessionItemView,
+    BrowserSessionListResponse,
+    BrowserSessionView,
+)
+from browser_use_async.models.sessions import SessionItemView, SessionListResponse, SessionView
+from browser_use_async.models.tasks import (
+    TaskCreatedResponse,
+    TaskItemView,
+    TaskListResponse,
+    TaskView,
+)
+
+__all__ = ["Result", "Stopped", "format_task", "render"]
+
+
+@attrs.frozen
+class Stopped:
+    """What `sessions stop` or `browsers stop` did: the `view` after it, and whether it was
+    still running (False: it had already stopped and no stop was sent)."""
+
+    noun: str
+    view: SessionView | BrowserSessionView
+    was_running: bool
+
+
+Page = TaskListResponse | SessionListResponse | BrowserSessionListResponse
+Result = (
+    TaskView | TaskCreatedResponse | SessionView | BrowserSessionView | AccountView | Stopped | Page
+)
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment is not None else "-"
+
+
+def _usd(amount: decimal.Decimal | None) -> str:
+    return "-" if amount is None else f"${amount}"
+
+
+def _fields(*pairs: tuple[str, object]) -> list[str]:
+    return [f"{label:<9} {'-' if value is None else value}" for label, value in pairs]
+
+
+def format_task(task: TaskView) -> str:
+    """A task as a few readable lines: status, times, cost and its steps."""
+    lines = _fields(
+        ("task", task.id),
+        ("session", task.session_id),
+        ("prompt", task.task),
+        ("status", task.status),
+        ("created", _when(task.created_at)),
+        ("started", _when(task.started_at)),
+        ("finished", _when(task.finished_at)),
+        ("cost", _usd(task.cost)),
+        ("steps", len(task.steps)),
+    )
+    lines += [f"  {step.number:>3}. {step.next_goal}  ({step.url})" for step in task.steps]
+    if task.output is not None:
+        lines.append(f"output    {task.output}")
+    return "\n".join(lines)
+
+
+def _item(item: TaskItemView | SessionItemView | BrowserSessionItemView) -> str:
+    """One line of a list: id, status, when it started, what it cost, and for a task its
+    prompt."""
+    head = f"{item.id}  {item.status!s:<8} {_when(item.started_at):<25}"
+    if isinstance(item, TaskItemView):
+        return f"{head} {_usd(item.cost):<8} {item.task[:60]}"
+    if isinstance(item, BrowserSessionItemView):
+        return f"{head} browser {_usd(item.browser_cost)}  proxy {_usd(item.proxy_cost)}"
+    return f"{head} proxy {_usd(item.proxy_cost)}"
+
+
+def _session(session: SessionView) -> str:
+    lines = _fields(
+        ("session", session.id),
+        ("status", session.status),
+        ("started", _when(session.started_at)),
+        ("finished", _when(session.finished_at)),
+        ("proxy", f"{session.proxy_used_mb} MB, {_usd(session.proxy_cost)}"),
+        ("live", session.live_url),
+        ("recording", session.recording_url),
+        ("share", session.public_share_url),
+        ("tasks", len(session.tasks)),
+    )
+    return "\n".join([*lines, *(f"  {_item(task)}" for task in session.tasks)])
+
+
+def _browser(browser: BrowserSessionView) -> str:
+    labels = ", ".join(f"{key}={value}" for key, value in browser.metadata.items())
+    return "\n".join(
+        _fields(
+            ("browser", browser.id),
+            ("status", browser.status),
+            ("started", _when(browser.started_at)),
+            ("finished", _when(browser.finished_at)),
+            ("timeout", _when(browser.timeout_at)),
+            ("cost", f"{_usd(browser.browser_cost)} (proxy {_usd(browser.proxy_cost)})"),
+            ("live", browser.live_url),
+            ("cdp", browser.cdp_url),
+            ("recording", browser.recording_url),
+            ("agent", browser.agent_session_id),
+            ("metadata", labels or None),
+        )
+    )
+
+
+def _account(account: AccountView) -> str:
+    monthly, extra = account.monthly_credits_balance_usd, account.additional_credits_balance_usd
+    return "\n".join(
+        _fields(
+            ("account", account.name),
+            ("plan", account.plan_info.plan_name),
+            (
+                "credits",
+                f"{_usd(account.total_credits_balance_usd)} "
+                f"(monthly {_usd(monthly)}, additional {_usd(extra)})",
+            ),
+            (
+                "sessions",
+                f"{account.active_session_count} of "
+                f"{account.concurrent_session_limit} concurrent sessions in use",
+            ),
+            ("rate", f"limit {account.rate_limit}"),
+        )
+    )
+
+
+def render(result: Result, as_json: bool) -> str:
+    """What a command prints: JSON in the wire's shape (a list: its page), or readable lines."""
+    if as_json:
+        return to_json(result.view if isinstance(result, Stopped) else result).decode()
+    match result:
+        case TaskView():
+            return format_task(result)
+        case SessionView():
+            return _session(result)
+        case BrowserSessionView():
+            return _browser(result)
+        case AccountView():
+            return _account(result)
+        case Stopped(noun=noun, view=view, was_running=True):
+            return f"stopped {noun} {view.id}"
+        case Stopped(noun=noun, view=view):
+            return f"{noun} {view.id} was already stopped (at {_when(view.finished_at)})"
+        case TaskCreatedResponse():
+            return f"created task {result.id} in session {result.session_id}"
+        case _:
+            lines = [_item(item) for item in result.items]
+            return "\n".join([*lines, f"({len(lines)} of {result.total_items})"])
