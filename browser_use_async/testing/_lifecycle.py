@@ -12,6 +12,7 @@ from typing import Any
 
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import HTTPProblem, lookup
+from browser_use_async.testing._outputs import sample_output
 from browser_use_async.testing._state import Store, TaskPlan, TaskScenario
 
 __all__ = [
@@ -150,7 +151,9 @@ def start_task(
     }
     store.tasks[task_id] = task
     steps = max(scenario.steps, done)
-    store.task_plans[task_id] = TaskPlan(scenario, started, steps, bool(body.get("judge")))
+    store.task_plans[task_id] = TaskPlan(
+        scenario, started, steps, bool(body.get("judge")), body.get("structuredOutput")
+    )
     _advance_task(store, task_id, now)
     while task["status"] not in TERMINAL and len(task["steps"]) < done:
         add_step(task, scenario.cost_per_step)
@@ -202,7 +205,8 @@ def end_task(store: Store, task: JSON, status: str, at: dt.datetime) -> None:
     plan = store.task_plans.pop(task_id, None)
     task.update(status=status, finishedAt=iso(at))
     if plan is not None and status == "finished":
-        task.update(output=plan.scenario.output or f"Done: {task['task']}", isSuccess=True)
+        output = plan.scenario.output or (plan.output_schema and sample_output(plan.output_schema))
+        task.update(output=output or f"Done: {task['task']}", isSuccess=True)
         for name, data in plan.scenario.output_files.items():
             file_id = str(uuid.uuid4())
             store.add_blob("application/octet-stream", data, token=file_id)
