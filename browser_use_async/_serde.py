@@ -427,9 +427,11 @@ def _problems(exc: BaseException, path: str, tp: Any = None) -> list[str]:
         return [f"{message} @ {path}{below}" for message, below in pydantic_errors]
     if isinstance(exc, RecursionError):
         return [f"the output is nested too deeply @ {path}"]
+    if tp is not None and not is_pydantic_model(tp):  # a model's other errors are its own
+        return [f"{format_exception(exc, tp)} @ {path}"]
     if tp is None and isinstance(exc, TypeError):
         return [f"{exc} @ {path}"]  # our own hooks' words, which never show the value
-    return [f"{format_exception(exc, tp)} @ {path}"]
+    return [f"the output type's own code raised {type(exc).__name__} @ {path}"]
 
 
 def _pydantic_errors(exc: BaseException) -> list[tuple[str, str]] | None:

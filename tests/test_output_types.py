@@ -24,7 +24,7 @@ from browser_use_async._schema import json_schema
 from browser_use_async._serde import DecodeError, decode_output
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 from browser_use_async.testing._outputs import sample_output
-from tests.conftest import RecordingClock
+from tests.conftest import RecordingClock, error_texts
 
 
 class Color(enum.Enum):
@@ -70,6 +70,9 @@ class Person(TypedDict, total=False):
 class Flight:
     airline: str
     price: float
+
+
+TASK_SECRET = "task-secret-hunter2"
 
 
 def requests_sent(fake: FakeBrowserUseCloud) -> list[dict[str, Any]]:
@@ -233,6 +236,31 @@ async def test_run_wraps_a_pydantic_failure_without_showing_the_values(
     assert info.value.__suppress_context__
 
 
+class Picky(pydantic.BaseModel):
+    value: int
+
+    @pydantic.model_validator(mode="after")
+    def refuse(self) -> "Picky":
+        raise KeyError("hunter2")
+
+
+@dataclasses.dataclass
+class Checked:
+    value: int
+
+    def __post_init__(self) -> None:
+        raise RuntimeError("hunter2")
+
+
+@pytest.mark.parametrize("output_type", [Picky, Checked, list[Picky]])
+def test_whatever_the_output_types_own_code_raises_is_our_error(output_type: Any) -> None:
+    output = {"items": [{"value": 1}]} if output_type == list[Picky] else {"value": 1}
+    with pytest.raises(DecodeError) as info:
+        decode_output(json.dumps(output), output_type)
+    assert "hunter2" not in str(info.value)
+    assert "KeyError" in str(info.value) or "RuntimeError" in str(info.value)
+
+
 class Node(pydantic.BaseModel):
     value: int
     children: list["Node"] = []
@@ -306,6 +334,15 @@ async def test_unusable_output_types_are_refused_before_anything_is_sent(
     if not isinstance(output_type, str):
         with pytest.raises(InvalidArgumentError, match=message.replace("output_type", "")):
             await client.tasks.create("x", structured_output=output_type)
+    assert fake.requests == []
+
+
+async def test_a_refused_output_type_keeps_the_task_secrets_out_of_the_error(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse
+) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        await client.tasks.run("x", output_type=Node, secrets={"password": TASK_SECRET})
+    assert not any(TASK_SECRET in text for text in error_texts(info.value))
     assert fake.requests == []
 
 

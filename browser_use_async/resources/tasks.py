@@ -147,11 +147,16 @@ async def _outlast(cleanup: "asyncio.Future[None]") -> None:
     cleanup.result()
 
 
-def _create_request(task: str, options: TaskOptions) -> CreateTaskRequest:
-    """The create's body. `options` (the caller's own `**options`) is emptied and a refused
-    argument's traceback leaves out the model's frames: their locals hold task secrets in
-    the clear, which `CreateTaskRequest`'s repr hides."""
+def _create_request(
+    task: str, options: TaskOptions, output_type: object = None
+) -> CreateTaskRequest:
+    """The create's body, with `output_type`'s schema as its structured output if given.
+    `options` (the caller's own `**options`) is emptied and a refused argument's traceback
+    leaves out the model's frames: their locals hold task secrets in the clear, which
+    `CreateTaskRequest`'s repr hides."""
     try:
+        if output_type is not None:
+            options["structured_output"] = json_schema(output_type)
         unknown = sorted(set(options) - set(TaskRequestOptions.__annotations__))
         if unknown:
             raise InvalidArgumentError(
@@ -370,10 +375,8 @@ class AsyncTasks(AsyncResource):
         interval = positive_seconds(poll_interval, "poll_interval")
         if not isinstance(stop_on_exit, bool):
             raise InvalidArgumentError(f"stop_on_exit must be True or False, got {stop_on_exit!r}")
-        if output_type is not None:
-            options["structured_output"] = json_schema(output_type)
         extra = take_request_options(options)
-        body = _create_request(task, options)
+        body = _create_request(task, options, output_type)
         launch = Launch()
         try:
             async with self._launched(body, launch, stop_on_exit=stop_on_exit, extra=extra) as made:
