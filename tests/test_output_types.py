@@ -396,6 +396,9 @@ def test_the_fake_writes_outputs_that_fit_any_schema_it_is_given() -> None:
         ({"type": "string", "format": "date"}, "2025-06-01"),
         (endless, None),
         ({"$ref": "#"}, None),
+        ({"type": "string", "minLength": 10**9}, None),
+        ({"type": "array", "minItems": 10**9}, None),
+        ({"type": "string", "format": ["not", "a", "name"], "maxLength": 2}, "sa"),
         ({"$ref": "https://example.com/schema"}, None),
     ]
     for schema, expected in cases:

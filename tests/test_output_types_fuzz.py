@@ -172,8 +172,73 @@ def test_generated_types_derive_fill_decode_and_round_trip(
         SWEEP["wrong_outputs"] += 1
 
 
+KEYWORDS = st.sampled_from(
+    [
+        "type",
+        "properties",
+        "items",
+        "required",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "$ref",
+        "enum",
+        "const",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "prefixItems",
+        "additionalProperties",
+        "format",
+        "$defs",
+    ]
+)
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(
+        [
+            "object",
+            "array",
+            "string",
+            "integer",
+            "number",
+            "null",
+            "boolean",
+            "#",
+            "#/$defs/a",
+            "#/properties/a",
+            "a",
+            "date-time",
+            "uuid",
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(KEYWORDS | st.just("a"), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schema=json_values)
+def test_the_fake_writes_json_or_nothing_for_any_schema(schema: object) -> None:
+    text = sample_output(json.dumps(schema))
+    if text is not None:
+        json.loads(text)
+    SWEEP["schemas"] = SWEEP.get("schemas", 0) + 1
+
+
 def test_the_sweep_ran() -> None:
     """Runs after the sweep above (pytest keeps the file's order): it tried enough types."""
     assert SWEEP["types"] >= 100, SWEEP
     assert SWEEP["wrong_outputs"] >= 50, SWEEP
+    assert SWEEP.get("schemas", 0) >= 500, SWEEP
     print(SWEEP)  # noqa: T201

@@ -221,13 +221,13 @@ def _bound(s: JSON, inclusive: str, exclusive: str) -> tuple[float, bool] | None
 
 def _string(s: JSON, name: str) -> str:
     fmt = s.get("format")
-    text = _FORMATS.get(fmt, f"sample {name}") if isinstance(fmt, str) else f"sample {name}"
+    formatted = _FORMATS.get(fmt) if isinstance(fmt, str) else None
+    text = formatted or f"sample {name}"
     low, high = _count(s.get("minLength")), s.get("maxLength")
-    if fmt in _FORMATS and (len(text) < low or (isinstance(high, int) and len(text) > high)):
+    high = high if isinstance(high, int) and not isinstance(high, bool) else None
+    if (high is not None and high < low) or low > _BUDGET:
+        raise _Unfit(name)
+    if formatted and (len(text) < low or (high is not None and len(text) > high)):
         raise _Unfit(name)
     text = text.ljust(low, "x")
-    if isinstance(high, int) and not isinstance(high, bool):
-        if high < low:
-            raise _Unfit(name)
-        text = text[: max(high, 0)]
-    return text
+    return text if high is None else text[: max(high, 0)]
