@@ -1,4 +1,9 @@
-"""JSON Schema for structured output, derived from attrs classes and dataclasses."""
+"""JSON Schema for structured output: derived from attrs classes, dataclasses and TypedDicts,
+taken from pydantic models, and lists of any of these or of scalars.
+
+pydantic is never imported: a pydantic v2 model is any class with `model_json_schema` and
+`model_validate_json`, so it stays an optional dependency.
+"""
 
 import dataclasses
 import datetime as dt
@@ -7,13 +12,26 @@ import enum
 import types
 import typing
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._exceptions import InvalidArgumentError, shown
 
-__all__ = ["json_schema"]
+__all__ = [
+    "LIST_KEY",
+    "is_list_output",
+    "is_pydantic_model",
+    "is_typeddict",
+    "json_schema",
+    "record_fields",
+    "type_name",
+]
+
+LIST_KEY = "items"
+"""A `list[X]` output is asked for, and read, as `{"items": [...]}`: the agent's structured
+output is an object, as the official SDK's models give it (its schema is a pydantic model's)."""
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
@@ -25,11 +43,59 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     dt.datetime: {"type": "string", "format": "date-time"},
     dt.date: {"type": "string", "format": "date"},
 }
+_PYDANTIC_METHODS = ("model_json_schema", "model_validate_json")
+_DEFS_REF = "#/$defs/"
 
 
-def _fields(cls: type) -> list[tuple[str, Any, bool]]:
-    """(name, type, required) for each field of an attrs class or a dataclass."""
-    hints = typing.get_type_hints(cls)
+def is_pydantic_model(tp: object) -> bool:
+    """A pydantic v2 model class, known by its two methods."""
+    return isinstance(tp, type) and all(callable(getattr(tp, m, None)) for m in _PYDANTIC_METHODS)
+
+
+def is_typeddict(tp: object) -> bool:
+    """A TypedDict class, from `typing` or `typing_extensions` (which pydantic users have)."""
+    return hasattr(tp, "__required_keys__") and isinstance(tp, type) and issubclass(tp, dict)
+
+
+def is_list_output(tp: object) -> bool:
+    """`list[X]` (or `typing.List[X]`)."""
+    return typing.get_origin(tp) is list and bool(typing.get_args(tp))
+
+
+def _is_record(tp: object) -> bool:
+    """A class whose instances are objects with named fields."""
+    kinds = (attrs.has, dataclasses.is_dataclass, is_typeddict, is_pydantic_model)
+    return isinstance(tp, type) and any(is_kind(tp) for is_kind in kinds)
+
+
+def _is_enum(tp: object) -> bool:
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+
+
+def type_name(tp: object) -> str:
+    """`Flight`, `list[Flight]`, `dict[str, int]`: for messages."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (list, dict) and args:
+        return f"{origin.__name__}[{', '.join(type_name(arg) for arg in args)}]"
+    name = getattr(tp, "__name__", None)
+    return name if isinstance(name, str) else repr(tp)
+
+
+def record_fields(cls: type) -> list[tuple[str, Any, bool]]:
+    """(name, type, required) for each field of an attrs class, a dataclass or a TypedDict."""
+    try:
+        hints = typing.get_type_hints(cls)
+        marked = typing.get_type_hints(cls, include_extras=True) if is_typeddict(cls) else {}
+    except Exception as exc:  # a forward reference that does not resolve, or worse
+        raise InvalidArgumentError(
+            f"cannot read the field types of {cls.__name__}: {type(exc).__name__}: {exc}"
+        ) from None
+    if is_typeddict(cls):
+        required: frozenset[str] = getattr(cls, "__required_keys__", frozenset())
+        return [
+            (name, hint, _required_key(marked[name], name in required))
+            for name, hint in hints.items()
+        ]
     if attrs.has(cls):
         return [(a.name, hints[a.name], a.default is attrs.NOTHING) for a in attrs.fields(cls)]
     return [
@@ -42,45 +108,179 @@ def _fields(cls: type) -> list[tuple[str, Any, bool]]:
     ]
 
 
-def _schema(tp: Any, seen: tuple[type, ...]) -> dict[str, Any]:
+def _required_key(hint: Any, default: bool) -> bool:
+    """A TypedDict key's `Required`/`NotRequired` mark, read from the hint itself: Python
+    3.11's `__required_keys__` misses marks written as strings (`from __future__ import
+    annotations`)."""
+    while True:
+        origin = typing.get_origin(hint)
+        if origin is typing.Annotated:
+            hint = typing.get_args(hint)[0]
+        elif origin in (typing.Required, typing.NotRequired):
+            return origin is typing.Required
+        else:
+            return default
+
+
+def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, Any]:
     if tp in _SCALARS:
         return dict(_SCALARS[tp])
     if tp is Any:
         return {}
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        return {"anyOf": [_schema(arg, seen) for arg in args]}
+        return {"anyOf": [_schema(arg, seen, defs) for arg in args]}
     if tp is type(None):
         return {"type": "null"}
     if origin is typing.Literal:
         return {"enum": list(args)}
     if origin in (list, tuple, set, frozenset) and args:
-        return {"type": "array", "items": _schema(args[0], seen)}
+        return {"type": "array", "items": _schema(args[0], seen, defs)}
     if origin is dict and args and args[0] is str:
-        return {"type": "object", "additionalProperties": _schema(args[1], seen)}
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"type": "object", "additionalProperties": _schema(args[1], seen, defs)}
+    if _is_enum(tp):
         return {"enum": [member.value for member in tp]}
-    if isinstance(tp, type) and (attrs.has(tp) or dataclasses.is_dataclass(tp)):
+    if is_pydantic_model(tp):
+        return _pydantic_schema(tp, defs)
+    if _is_record(tp):
         if tp in seen:
             raise InvalidArgumentError(f"{tp.__name__} refers to itself; that cannot be a schema")
-        fields = _fields(tp)
+        fields = record_fields(tp)
         return {
             "type": "object",
             "title": tp.__name__,
-            "properties": {name: _schema(hint, (*seen, tp)) for name, hint, _ in fields},
+            "properties": {name: _schema(hint, (*seen, tp), defs) for name, hint, _ in fields},
             "required": [name for name, _, required in fields if required],
             "additionalProperties": False,
         }
+    _refuse_half_model(tp)
     raise InvalidArgumentError(
-        f"cannot derive a JSON schema for {tp!r}: use str, int, float, bool, lists, dicts with "
-        "str keys, enums, Literal, Optional, and attrs classes or dataclasses of them"
+        f"cannot derive a JSON schema for {type_name(tp)}: use str, int, float, bool, lists, "
+        "dicts with str keys, enums, Literal, Optional, and attrs classes, dataclasses, "
+        "TypedDicts or pydantic models of them"
     )
 
 
-def json_schema(cls: type) -> dict[str, Any]:
-    """The JSON Schema of an attrs class or a dataclass, for `structured_output`."""
-    if not (attrs.has(cls) or dataclasses.is_dataclass(cls)):
+def _refuse_half_model(tp: object) -> None:
+    """A class with one of a pydantic model's two methods is refused, naming the other."""
+    half = [m for m in _PYDANTIC_METHODS if callable(getattr(tp, m, None))]
+    if isinstance(tp, type) and half:
+        missing = next(m for m in _PYDANTIC_METHODS if m not in half)
         raise InvalidArgumentError(
-            f"output types must be attrs classes or dataclasses, got {cls!r}"
+            f"{tp.__name__} has {half[0]} but not {missing}: a pydantic model needs both"
         )
-    return _schema(cls, ())
+
+
+def _pydantic_schema(model: type, defs: dict[str, Any]) -> dict[str, Any]:
+    """The model's own `model_json_schema()`, its `$defs` moved into `defs` (the document's
+    root, where its `$ref`s point)."""
+    name = model.__name__
+    try:
+        schema: object = typing.cast(Any, model).model_json_schema()
+    except Exception as exc:
+        raise InvalidArgumentError(
+            f"{name}.model_json_schema() failed: {type(exc).__name__}: {exc}"
+        ) from None
+    if not isinstance(schema, dict):
+        raise InvalidArgumentError(
+            f"{name}.model_json_schema() returned {shown(schema)}, not a dict"
+        )
+    body = dict(typing.cast(dict[str, Any], schema))
+    own: object = body.pop("$defs", {})
+    if not isinstance(own, dict):
+        raise InvalidArgumentError(f"{name}.model_json_schema() has $defs that are not a dict")
+    own_defs = typing.cast(dict[str, Any], own)
+    _check_refs(name, body, own_defs)
+    for key, definition in own_defs.items():
+        if defs.setdefault(key, definition) != definition:
+            raise InvalidArgumentError(
+                f"two different models are named {key} in the schema of {name}: rename one"
+            )
+    return body
+
+
+def _refs(node: object) -> Iterator[str]:
+    """Every `$ref` in a JSON schema."""
+    if isinstance(node, dict):
+        items = typing.cast(dict[str, object], node)
+        ref = items.get("$ref")
+        if isinstance(ref, str):
+            yield ref
+        for value in items.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in typing.cast(list[object], node):
+            yield from _refs(value)
+
+
+def _check_refs(name: str, schema: dict[str, Any], defs: dict[str, Any]) -> None:
+    """Each `$ref` names one of `defs`, and none leads back to itself: a recursive model is
+    refused, as a recursive attrs class is (the fake, and an agent, could write it forever)."""
+    checked: set[str] = set()
+
+    def visit(node: object, path: tuple[str, ...]) -> None:
+        for ref in _refs(node):
+            key = ref.removeprefix(_DEFS_REF)
+            if key == ref or key not in defs:
+                raise InvalidArgumentError(
+                    f"the schema of {name} refers to {ref!r}, which is not in its $defs"
+                )
+            if key in path:
+                raise InvalidArgumentError(
+                    f"{name} refers to itself (through {key}); that cannot be a schema"
+                )
+            if key not in checked:
+                visit(defs[key], (*path, key))
+                checked.add(key)
+
+    visit(schema, ())
+
+
+def _is_object(schema: dict[str, Any], defs: dict[str, Any]) -> bool:
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        schema = defs[ref.removeprefix(_DEFS_REF)]
+    return schema.get("type") == "object"
+
+
+def json_schema(tp: object, argument: str = "output_type") -> dict[str, Any]:
+    """The JSON Schema sent as `structured_output` for the output type `tp`.
+
+    An attrs class, dataclass or TypedDict gives an object schema; a pydantic model its
+    `model_json_schema()`; `list[X]` the object `{"items": [X, ...]}` (see `LIST_KEY`). The
+    `$defs` of pydantic models sit at the root, where their `$ref`s point. `argument` names
+    what was passed, for the message of an `InvalidArgumentError`.
+    """
+    defs: dict[str, Any] = {}
+    try:
+        if is_list_output(tp):
+            schema: dict[str, Any] = {
+                "type": "object",
+                "properties": {LIST_KEY: _schema(tp, (), defs)},
+                "required": [LIST_KEY],
+                "additionalProperties": False,
+            }
+        elif _is_record(tp):
+            schema = _schema(tp, (), defs)
+            if not _is_object(schema, defs):
+                raise InvalidArgumentError(
+                    f"the JSON schema of {type_name(tp)} is not an object (a RootModel?); the "
+                    "structured output is an object: use a model with fields, or list[...]"
+                )
+        else:
+            raise InvalidArgumentError(_refusal(tp, argument))
+    except RecursionError:
+        raise InvalidArgumentError(f"{type_name(tp)} is nested too deeply") from None
+    return {**schema, "$defs": defs} if defs else schema
+
+
+def _refusal(tp: object, argument: str) -> str:
+    kinds = "an attrs class, dataclass, TypedDict or pydantic model, or a list[...] of one"
+    if argument == "structured_output":
+        kinds = f"a JSON schema (a dict or a JSON string), {kinds}"
+    if tp is list:
+        return f"{argument}=list needs its item type, as in list[Flight]"
+    if _is_record(type(tp)):
+        return f"{argument} must be a class, got an instance of {type(tp).__name__}: pass the class"
+    _refuse_half_model(tp)
+    return f"{argument} must be {kinds} (or of scalars), got {shown(tp)}"

@@ -25,11 +25,20 @@ from cattrs.cols import (
     list_structure_factory,
     mapping_structure_factory,  # pyright: ignore[reportUnknownVariableType]
 )
+from cattrs.errors import AttributeValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.v import format_exception
 
-from browser_use_async._exceptions import InvalidArgumentError, shown
+from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._fast_structure import Structurer, compile_structurer
-from browser_use_async._schema import json_schema
+from browser_use_async._schema import (
+    LIST_KEY,
+    is_list_output,
+    is_pydantic_model,
+    is_typeddict,
+    json_schema,
+    record_fields,
+)
 from browser_use_async._types import NOT_GIVEN
 
 T = TypeVar("T")
@@ -336,14 +345,66 @@ def _make_converter() -> cattrs.Converter:
 _converter = _make_converter()
 
 
-_output_converter = _strict_converter()
-"""For users' own output types: their field names as they are, the same strict types."""
+def _typeddict_hook(cls: type, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+    """A TypedDict as a plain dict of its keys (others are dropped), each checked like an
+    attrs field; required keys as `record_fields` reads them (cattrs trusts Python 3.11's
+    `__required_keys__`, which misses string-written `NotRequired`)."""
+    fields = [(name, conv.get_structure_hook(tp), tp, req) for name, tp, req in record_fields(cls)]
+
+    def structure(value: Any, _: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _type_error(value, "a JSON object")
+        given = typing.cast(dict[str, Any], value)
+        result: dict[str, Any] = {}
+        errors: list[Exception] = []
+        for name, hook, tp, required in fields:
+            try:
+                if name in given:
+                    result[name] = hook(given[name], tp)
+                elif required:
+                    raise KeyError(name)
+            except Exception as exc:
+                exc.add_note(
+                    AttributeValidationNote(f"Structuring {cls.__name__}.{name}", name, tp)
+                )
+                errors.append(exc)
+        if errors:
+            message = f"While structuring {cls.__name__}"
+            raise cattrs.ClassValidationError(message, errors, cls)  # pyright: ignore[reportCallIssue]
+        return result
+
+    return structure
 
 
-def decode_output(text: str, cls: type[T]) -> T:
-    """A task's JSON output structured into the user's attrs class or dataclass.
+def _pydantic_hook(model: type, _: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+    """The model's own JSON validation (strict models read dates from strings there)."""
+    validate = typing.cast(Any, model).model_validate_json
 
-    Output encoded twice (a JSON string whose text is the JSON object) is read through."""
+    def structure(value: Any, _: Any) -> Any:
+        return validate(json.dumps(value))
+
+    return structure
+
+
+def _make_output_converter() -> cattrs.Converter:
+    """For users' own output types: their field names as they are, the same strict types,
+    TypedDicts and pydantic models too."""
+    conv = _strict_converter()
+    conv.register_structure_hook_factory(is_typeddict, _typeddict_hook)
+    conv.register_structure_hook_factory(is_pydantic_model, _pydantic_hook)
+    return conv
+
+
+_output_converter = _make_output_converter()
+
+
+def decode_output(text: str, output_type: Any) -> Any:
+    """A task's JSON output structured into the user's output type (see `json_schema`);
+    a `list[X]` is read from the `{"items": [...]}` it was asked as.
+
+    Output encoded twice (a JSON string whose text is the JSON object) is read through.
+    Whatever the type's own code raises becomes a `DecodeError` naming the paths, never
+    showing the values."""
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -353,12 +414,60 @@ def decode_output(text: str, cls: type[T]) -> T:
             document = json.loads(document)
     if not isinstance(document, dict):
         raise DecodeError([f"expected a JSON object @ $, got {_json_type(document)}"])
+    path = "$"
+    if is_list_output(output_type):
+        path = f"$.{LIST_KEY}"
+        if LIST_KEY not in document:
+            raise DecodeError([f"required field missing @ {path}"])
+        document = typing.cast(dict[str, Any], document)[LIST_KEY]
     try:
-        return _output_converter.structure(document, cls)
-    except cattrs.BaseValidationError as exc:
-        raise DecodeError(cattrs.transform_error(exc, path="$")) from None
-    except (cattrs.errors.CattrsError, TypeError, ValueError, AttributeError) as exc:
-        raise DecodeError([f"{exc} @ $"]) from None
+        return _output_converter.structure(document, output_type)
+    except Exception as exc:  # the user's type runs its own code: anything may come out
+        raise DecodeError(_problems(exc, path)) from None
+
+
+def _problems(exc: BaseException, path: str, tp: Any = None) -> list[str]:
+    """`cattrs.transform_error`, which also reads a pydantic model's errors at their paths."""
+    if isinstance(exc, cattrs.ClassValidationError | cattrs.IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        found: list[str] = []
+        for inner, note in with_notes:
+            if isinstance(note, AttributeValidationNote):
+                found += _problems(inner, f"{path}.{note.name}", note.type)
+            else:
+                found += _problems(inner, f"{path}[{note.index!r}]", note.type)
+        for inner in without:
+            found += _problems(inner, path)
+        return found
+    pydantic_errors = _pydantic_errors(exc)
+    if pydantic_errors is not None:
+        return [f"{message} @ {path}{below}" for message, below in pydantic_errors]
+    if isinstance(exc, RecursionError):
+        return [f"the output is nested too deeply @ {path}"]
+    if tp is not None and not is_pydantic_model(tp):  # a model's other errors are its own
+        return [f"{format_exception(exc, tp)} @ {path}"]
+    if tp is None and isinstance(exc, TypeError):
+        return [f"{exc} @ {path}"]  # our own hooks' words, which never show the value
+    return [f"the output type's own code raised {type(exc).__name__} @ {path}"]
+
+
+def _pydantic_errors(exc: BaseException) -> list[tuple[str, str]] | None:
+    """A pydantic `ValidationError`'s (message, path) pairs, without the input values (they
+    may hold secrets the agent saw); None for any other exception."""
+    errors = getattr(exc, "errors", None)
+    if not isinstance(exc, ValueError) or not callable(errors):
+        return None
+    try:
+        items = typing.cast(list[dict[str, Any]], errors(include_url=False, include_input=False))
+        return [
+            (
+                str(item["msg"]),
+                "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item["loc"]),
+            )
+            for item in items
+        ]
+    except Exception:
+        return None
 
 
 def _json_type(value: object) -> str:
@@ -367,25 +476,20 @@ def _json_type(value: object) -> str:
     return names.get(type(value), "a number")
 
 
-def schema_text(value: object) -> str:
-    """`structured_output` as the API takes it: a JSON schema, serialized."""
+def schema_text(value: object, argument: str = "structured_output") -> str:
+    """`structured_output` as the API takes it: a JSON schema, serialized. `value` is the
+    schema (a dict or its text) or an output type to derive it from (see `json_schema`)."""
     if isinstance(value, str):
         try:
             json.loads(value)
         except (ValueError, RecursionError) as exc:
-            raise InvalidArgumentError(f"structured_output is not valid JSON: {exc}") from None
+            raise InvalidArgumentError(f"{argument} is not valid JSON: {exc}") from None
         return value
-    if isinstance(value, type | dict):
-        try:
-            return _strict_json(
-                json_schema(value) if isinstance(value, type) else typing.cast(object, value)
-            )
-        except (TypeError, ValueError, RecursionError) as exc:
-            raise InvalidArgumentError(f"structured_output is not JSON: {exc}") from None
-    raise InvalidArgumentError(
-        "structured_output must be a JSON schema (a dict or a JSON string) or an attrs "
-        f"class or dataclass, got {shown(value)}"
-    )
+    schema = typing.cast(object, value) if isinstance(value, dict) else json_schema(value, argument)
+    try:
+        return _strict_json(schema)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidArgumentError(f"{argument} is not JSON: {exc}") from None
 
 
 _WIRE_NAME = re.compile(r"\.([a-z][a-z0-9_]*)")

@@ -199,8 +199,9 @@ class Tasks(SyncWrapper[AsyncTasks]):
         The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
         API's defaults apply. Without `session_id` the task gets a session of its own,
         configured by `session_settings`. `structured_output` takes a JSON schema (dict or
-        text) or an attrs class or dataclass. Once the request may have reached the server,
-        a create is retried only on a 429, which refuses it before anything is made.
+        text) or an output type to derive it from, as `run`'s `output_type` does. Once the
+        request may have reached the server, a create is retried only on a 429, which
+        refuses it before anything is made.
         """
         call: Coroutine[Any, Any, TaskCreatedResponse] = self._async.create(task, **options)
         del options  # else secrets show in traceback locals
@@ -283,10 +284,14 @@ class Tasks(SyncWrapper[AsyncTasks]):
     ) -> TaskView | T:
         """Create a task, wait for it to end, and return it.
 
-        With `output_type` (an attrs class or dataclass) the schema is sent as the task's
-        structured output and the result is the output structured into it; a task that
-        does not finish with such an output raises `TaskFailedError`. Every argument is
-        checked before the create is sent.
+        With `output_type` the schema is sent as the task's structured output and the
+        result is the output structured into it; a task that does not finish with such an
+        output raises `TaskFailedError`, whose message names the wrong fields' paths. An
+        output type is an attrs class, a dataclass, a TypedDict (read as a plain dict), a
+        pydantic v2 model (its `model_json_schema()` is sent and `model_validate_json`
+        reads the output), or `list[X]` of any of these or of scalars, which is asked for
+        as the object `{"items": [...]}` (the structured output is an object) and returned
+        as the list. Every argument is checked before the create is sent.
 
         If the call is cancelled, interrupted or fails at any point after the create was
         sent, the create's answer is awaited and the task stopped before the error
@@ -1236,8 +1241,9 @@ class TasksWithRawResponse(SyncWrapper[AsyncTasksWithRawResponse]):
         The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
         API's defaults apply. Without `session_id` the task gets a session of its own,
         configured by `session_settings`. `structured_output` takes a JSON schema (dict or
-        text) or an attrs class or dataclass. Once the request may have reached the server,
-        a create is retried only on a 429, which refuses it before anything is made.
+        text) or an output type to derive it from, as `run`'s `output_type` does. Once the
+        request may have reached the server, a create is retried only on a 429, which
+        refuses it before anything is made.
         """
         call: Coroutine[Any, Any, RawResponse[TaskCreatedResponse]] = self._async.create(
             task, **options

@@ -188,7 +188,8 @@ class UpdateTaskRequest:
 
 
 StructuredOutput = str | Mapping[str, Any] | type
-"""A JSON schema (as a dict or its JSON text), or an attrs class or dataclass to derive one from."""
+"""A JSON schema (as a dict or its JSON text), or an output type to derive one from: an attrs
+class, dataclass, TypedDict or pydantic model, or `list[...]` (see `AsyncTasks.run`)."""
 
 
 def _structured_output(value: StructuredOutput | NotGiven | None) -> str | NotGiven | None:

@@ -23,6 +23,7 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
+from browser_use_async._schema import json_schema, type_name
 from browser_use_async._serde import DecodeError, decode_output
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models._checks import (
@@ -68,14 +69,14 @@ def _structured_result(task: TaskView, output_type: type[T]) -> T:
     if task.status is not TaskStatus.FINISHED or task.output is None:
         raise TaskFailedError(
             f"Task {task.id} ended {task.status} without an output to read as "
-            f"{output_type.__name__}.",
+            f"{type_name(output_type)}.",
             task=task,
         )
     try:
-        return decode_output(task.output, output_type)
+        return cast(T, decode_output(task.output, output_type))
     except DecodeError as exc:
         raise TaskFailedError(
-            f"Task {task.id} finished, but its output is not a {output_type.__name__}: "
+            f"Task {task.id} finished, but its output is not a {type_name(output_type)}: "
             f"{'; '.join(exc.errors[:5])}",
             task=task,
         ) from None
@@ -147,11 +148,16 @@ async def _outlast(cleanup: "asyncio.Future[None]") -> None:
     cleanup.result()
 
 
-def _create_request(task: str, options: TaskOptions) -> CreateTaskRequest:
-    """The create's body. `options` (the caller's own `**options`) is emptied and a refused
-    argument's traceback leaves out the model's frames: their locals hold task secrets in
-    the clear, which `CreateTaskRequest`'s repr hides."""
+def _create_request(
+    task: str, options: TaskOptions, output_type: object = None
+) -> CreateTaskRequest:
+    """The create's body, with `output_type`'s schema as its structured output if given.
+    `options` (the caller's own `**options`) is emptied and a refused argument's traceback
+    leaves out the model's frames: their locals hold task secrets in the clear, which
+    `CreateTaskRequest`'s repr hides."""
     try:
+        if output_type is not None:
+            options["structured_output"] = json_schema(output_type)
         unknown = sorted(set(options) - set(TaskRequestOptions.__annotations__))
         if unknown:
             raise InvalidArgumentError(
@@ -260,8 +266,9 @@ class AsyncTasks(AsyncResource):
         The options are `CreateTaskRequest`'s fields; those left out are not sent, so the
         API's defaults apply. Without `session_id` the task gets a session of its own,
         configured by `session_settings`. `structured_output` takes a JSON schema (dict or
-        text) or an attrs class or dataclass. Once the request may have reached the server,
-        a create is retried only on a 429, which refuses it before anything is made.
+        text) or an output type to derive it from, as `run`'s `output_type` does. Once the
+        request may have reached the server, a create is retried only on a 429, which
+        refuses it before anything is made.
         """
         extra = take_request_options(options)
         body = _create_request(task, options)
@@ -358,10 +365,14 @@ class AsyncTasks(AsyncResource):
     ) -> TaskView | T:
         """Create a task, wait for it to end, and return it.
 
-        With `output_type` (an attrs class or dataclass) the schema is sent as the task's
-        structured output and the result is the output structured into it; a task that
-        does not finish with such an output raises `TaskFailedError`. Every argument is
-        checked before the create is sent.
+        With `output_type` the schema is sent as the task's structured output and the
+        result is the output structured into it; a task that does not finish with such an
+        output raises `TaskFailedError`, whose message names the wrong fields' paths. An
+        output type is an attrs class, a dataclass, a TypedDict (read as a plain dict), a
+        pydantic v2 model (its `model_json_schema()` is sent and `model_validate_json`
+        reads the output), or `list[X]` of any of these or of scalars, which is asked for
+        as the object `{"items": [...]}` (the structured output is an object) and returned
+        as the list. Every argument is checked before the create is sent.
 
         If the call is cancelled, interrupted or fails at any point after the create was
         sent, the create's answer is awaited and the task stopped before the error
@@ -376,14 +387,8 @@ class AsyncTasks(AsyncResource):
         interval = positive_seconds(poll_interval, "poll_interval")
         if not isinstance(stop_on_exit, bool):
             raise InvalidArgumentError(f"stop_on_exit must be True or False, got {stop_on_exit!r}")
-        if output_type is not None:
-            if not isinstance(output_type, type):
-                raise InvalidArgumentError(
-                    f"output_type must be an attrs class or dataclass, got {output_type!r}"
-                )
-            options["structured_output"] = output_type
         extra = take_request_options(options)
-        body = _create_request(task, options)
+        body = _create_request(task, options, output_type)
         launch = Launch()
         try:
             async with self._launched(body, launch, stop_on_exit=stop_on_exit, extra=extra) as made:

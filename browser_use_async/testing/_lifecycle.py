@@ -13,6 +13,7 @@ from typing import Any
 from browser_use_async.testing._agent import agent_step
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import HTTPProblem, lookup
+from browser_use_async.testing._outputs import sample_output
 from browser_use_async.testing._state import Store, TaskPlan, TaskScenario
 
 __all__ = [
@@ -151,7 +152,14 @@ def start_task(
     }
     store.tasks[task_id] = task
     steps = max(scenario.steps, done)
-    plan = TaskPlan(scenario, started, steps, bool(body.get("judge")), body.get("startUrl"))
+    plan = TaskPlan(
+        scenario,
+        started,
+        steps,
+        bool(body.get("judge")),
+        body.get("startUrl"),
+        body.get("structuredOutput"),
+    )
     store.task_plans[task_id] = plan
     _advance_task(store, task_id, now)
     while task["status"] not in TERMINAL and len(task["steps"]) < done:
@@ -159,11 +167,14 @@ def start_task(
     return task
 
 
-def _outcome(task: JSON, scenario: TaskScenario) -> tuple[bool, str]:
-    """How a task that runs to its end ends: success and its output."""
+def _outcome(task: JSON, plan: TaskPlan) -> tuple[bool, str]:
+    """How a task that runs to its end ends: success and its output (the scenario's, else one
+    that fits the task's structured output schema, else a sentence)."""
+    scenario = plan.scenario
     if scenario.fail:
         return False, scenario.error
-    return True, scenario.output or f"Done: {task['task']}"
+    output = scenario.output or (plan.output_schema and sample_output(plan.output_schema))
+    return True, output or f"Done: {task['task']}"
 
 
 def add_step(task: JSON, cost_per_step: str, plan: TaskPlan | None = None) -> None:
@@ -174,7 +185,7 @@ def add_step(task: JSON, cost_per_step: str, plan: TaskPlan | None = None) -> No
         task["task"],
         number,
         start_url=plan.start_url if plan else None,
-        done=_outcome(task, plan.scenario) if plan and last else None,
+        done=_outcome(task, plan) if plan and last else None,
     )
     screenshot = f"https://screenshots.example.com/{task['id']}/{number}.png"
     task["steps"].append({**step, "screenshotUrl": screenshot, "duration": 1.5})
@@ -209,7 +220,7 @@ def end_task(store: Store, task: JSON, status: str, at: dt.datetime) -> None:
     plan = store.task_plans.pop(task_id, None)
     task.update(status=status, finishedAt=iso(at))
     if plan is not None and status == "finished":
-        task.update(output=_outcome(task, plan.scenario)[1], isSuccess=True)
+        task.update(output=_outcome(task, plan)[1], isSuccess=True)
         for name, data in plan.scenario.output_files.items():
             file_id = str(uuid.uuid4())
             store.add_blob("application/octet-stream", data, token=file_id)

@@ -24,7 +24,8 @@ class TaskScenario:
 
     It is `created`, `started` after `start_delay` seconds, gains a step every
     `step_interval` seconds, and ends one interval after its last of `steps` steps:
-    `finished` with `output`, `isSuccess` true and `output_files` (name -> bytes), or, with
+    `finished` with `output` (by default a value that fits the task's structured output
+    schema, or else "Done: <task>"), `isSuccess` true and `output_files` (name -> bytes), or, with
     `fail=True`, `failed` with `error` as its output. Each step costs `cost_per_step` USD.
     """
 
@@ -41,13 +42,15 @@ class TaskScenario:
 @attrs.frozen
 class TaskPlan:
     """A task's timeline: it starts at `started` and runs `steps` steps of `scenario`, from
-    the `start_url` it was created with, if any."""
+    the `start_url` it was created with, if any; `output_schema` is the structured output it
+    was created with, if any."""
 
     scenario: TaskScenario
     started: dt.datetime
     steps: int
     judge: bool = False
     start_url: str | None = None
+    output_schema: str | None = None
 
 
 @attrs.frozen
