@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest soak sync spec bench bench-sync conformance clean
+.PHONY: demo test lint typecheck pytest soak sync spec bench bench-sync bench-plugin conformance clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
@@ -51,6 +51,10 @@ spec: $(STAMP)
 # Per-call cost of BrowserUse over AsyncBrowserUse (results: benchmarks/README.md).
 bench-sync: $(STAMP)
 	$(BIN)/python benchmarks/sync_overhead.py
+
+# pytest's start-up with our plugin against -p no:browser_use_async (results: benchmarks/README.md).
+bench-plugin: $(STAMP)
+	$(BIN)/python benchmarks/plugin_startup.py
 
 # About five minutes; writes benchmarks/README.md and benchmarks/results.json.
 bench: $(STAMP)

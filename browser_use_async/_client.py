@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import BinaryIO, Self, TypeVar, cast, overload
 
-from browser_use_async import _protocol
+from browser_use_async import _logging, _protocol
 from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError, shown
 from browser_use_async._raw import RawResponse
@@ -31,6 +31,12 @@ T = TypeVar("T")
 __all__ = ["AsyncBrowserUse"]
 
 logger = logging.getLogger("browser_use_async")
+
+_UNCLOSED = (
+    "AsyncBrowserUse was never closed, so its connections were dropped when it was "
+    "garbage-collected: use `async with AsyncBrowserUse(...) as client:`, or call "
+    "`await client.close()` when done."
+)
 
 
 def _retry_policy(value: object) -> RetryPolicy:
@@ -126,6 +132,7 @@ class AsyncBrowserUse:
         if api_key is None:
             api_key = os.environ.get("BROWSER_USE_API_KEY", "")
         api_key = _protocol.redacted(api_key)  # from here on, even frame locals hide it
+        _logging.configure_from_env()  # BROWSER_USE_LOG
         self._api_key = _protocol.check_api_key(api_key)
         self._base_url = _protocol.check_base_url(
             base_url
@@ -145,6 +152,7 @@ class AsyncBrowserUse:
             max_response_bytes=positive_int(max_response_bytes, "max_response_bytes"),
             verify_tls=verify_tls,
             session=session,
+            unclosed=_UNCLOSED,
         )
         self._owns_transport = True
         self._bind_resources()

@@ -191,6 +191,11 @@ class LoopThread:
     def closed(self) -> bool:
         return self._closing
 
+    @property
+    def started(self) -> bool:
+        """Whether a call ever started the loop's thread."""
+        return self._loop is not None
+
     # -- the loop's thread ------------------------------------------------------------------
 
     def _serve(self, loop: asyncio.AbstractEventLoop, ended: threading.Event) -> None:

@@ -6,6 +6,7 @@ every generated method hands the async call to the portal.
 
 import contextlib
 import threading
+import warnings
 import weakref
 from collections.abc import AsyncIterable, Awaitable, Callable, Coroutine, Iterator
 from typing import Any, Generic, Self, TypeVar
@@ -29,13 +30,28 @@ def _close_quietly(loop_thread: LoopThread) -> None:
         pass
 
 
+def _abandoned(loop_thread: LoopThread, name: str) -> None:
+    """The client's last object was collected (or the interpreter exits) unclosed."""
+    if loop_thread.closed or not loop_thread.started:
+        return  # closed, or it never sent a request: nothing to give back
+    _close_quietly(loop_thread)
+    warnings.warn(
+        f"{name} was never closed, so its connections and its event-loop thread were "
+        f"stopped when it was garbage-collected: use `with {name}(...) as client:`, or "
+        "call `client.close()` when done.",
+        ResourceWarning,
+        stacklevel=2,
+    )
+
+
 class Portal:
     """The way to one client's `LoopThread`, shared by every blocking object of that client.
 
     The LoopThread cannot tell when its client is dropped (its running thread holds it), so
     the loop is stopped when this portal is garbage-collected: when nothing that may still
     call it (the client, a kept `client.tasks`, a `with_options` copy, an unfinished
-    iterator) is reachable. The client's `close()` stops it at once.
+    iterator) is reachable; a `ResourceWarning` then names the client and how to close it.
+    The client's `close()` stops it at once.
     """
 
     __slots__ = ("__weakref__", "_base_url", "_loop_thread")
@@ -45,7 +61,7 @@ class Portal:
     ) -> None:
         self._loop_thread = LoopThread(on_close, name=name)
         self._base_url = base_url
-        weakref.finalize(self, _close_quietly, self._loop_thread)
+        weakref.finalize(self, _abandoned, self._loop_thread, name)
 
     def __repr__(self) -> str:
         return f"<Portal to {self._loop_thread!r}>"

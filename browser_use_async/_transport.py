@@ -6,6 +6,8 @@ import io
 import os
 import socket
 import ssl
+import warnings
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from typing import BinaryIO
 
@@ -54,7 +56,9 @@ _inherited_sessions: list[ClientSession] = []
 class Transport:
     """Sends `Request`s over one aiohttp session, created lazily on the running loop.
 
-    A caller-provided session is used as it is and never closed here.
+    A caller-provided session is used as it is and never closed here. `unclosed` is the
+    `ResourceWarning` given when this transport is dropped with its own session open; the
+    session is then closed at once, in place of aiohttp's "Unclosed client session".
     """
 
     def __init__(
@@ -64,6 +68,7 @@ class Transport:
         max_response_bytes: int,
         verify_tls: bool | ssl.SSLContext = True,
         session: ClientSession | None = None,
+        unclosed: str = "A Transport was never closed.",
     ) -> None:
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise InvalidArgumentError(f"session must be an aiohttp.ClientSession, got {session!r}")
@@ -78,6 +83,8 @@ class Transport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._pid = os.getpid()
+        self._unclosed = unclosed
+        self._abandoned: weakref.finalize[..., Transport] | None = None
 
     def _forget_parent_pool(self) -> None:
         """In a fork child: leave the parent's pool and loop alone and start a new pool."""
@@ -119,6 +126,10 @@ class Transport:
             # has no public switch: this is the attribute its own test client turns off.
             session._retry_connection = False  # pyright: ignore[reportPrivateUsage]
             self._session = session
+            # The finalizer holds the session, so aiohttp cannot report it unclosed first.
+            self._abandoned = weakref.finalize(
+                self, _abandoned, session, loop, self._pid, self._unclosed, weakref.ref(self)
+            )
         elif self._session.closed:
             raise ClientClosedError(
                 "The aiohttp session passed as session= is closed; pass an open one."
@@ -329,9 +340,57 @@ class Transport:
         self._closed = True
         if self._pid != os.getpid():
             self._forget_parent_pool()
+        if self._abandoned is not None:
+            self._abandoned.detach()
         if self._owns_session and self._session is not None:
             session, self._session = self._session, None
             await _close_on_its_loop(session, self._loop)
+
+
+def _abandoned(
+    session: ClientSession,
+    loop: asyncio.AbstractEventLoop,
+    pid: int,
+    message: str,
+    transport: "weakref.ref[Transport]",
+) -> None:
+    """The transport was collected (or the interpreter exits) with its session open: close
+    it without awaiting, then warn. At exit, a transport still in use by a loop running in
+    another thread is left to that thread's owner (a `BrowserUse` closes its own)."""
+    if os.getpid() != pid or session.closed:
+        return  # a fork child's copy, or closed already
+    if loop.is_running() and not _runs_here(loop):
+        if transport() is not None:
+            return
+        loop.call_soon_threadsafe(_drop_pool, session)
+    else:
+        if loop.is_closed():  # its connections cannot be closed on it: close them here
+            _shut_down_sockets(session)
+            for connection in _transports(session):
+                # What a closing transport does on its loop's next turn (asyncio's own
+                # transports), so that it is not reported "unclosed" in turn.
+                finish = getattr(connection, "_call_connection_lost", None)
+                if finish is not None:
+                    with contextlib.suppress(Exception):
+                        finish(None)
+        _drop_pool(session)
+    warnings.warn(message, ResourceWarning, stacklevel=2)
+
+
+def _runs_here(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+def _drop_pool(session: ClientSession) -> None:
+    """`session.close()` without the wait for the connections to finish closing."""
+    connector = session.connector
+    session.detach()  # closed, as far as the session is concerned
+    if connector is not None:
+        # The synchronous part of `connector.close()`, which warns unless awaited.
+        connector._close()  # pyright: ignore[reportPrivateUsage]
 
 
 async def _close_on_its_loop(
@@ -360,6 +419,14 @@ def _shut_down_sockets(session: ClientSession) -> None:
     """The pool's loop is closed (or stuck), so it cannot close its connections now. Shut
     their sockets down: the server sees them closed at once and nothing more is sent; the
     file descriptors go when the transports are collected (or that loop closes them)."""
+    for transport in _transports(session):
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _transports(session: ClientSession) -> list[asyncio.BaseTransport]:
     connector = session.connector
     try:  # aiohttp lists its connections nowhere public: best effort
         protocols = [
@@ -367,13 +434,9 @@ def _shut_down_sockets(session: ClientSession) -> None:
             *getattr(connector, "_acquired", ()),
         ]
     except (AttributeError, TypeError, ValueError):
-        return
-    for proto in protocols:
-        transport = getattr(proto, "transport", None)
-        sock = transport.get_extra_info("socket") if transport is not None else None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        return []
+    found = (getattr(proto, "transport", None) for proto in protocols)
+    return [transport for transport in found if transport is not None]
 
 
 def _connection_failed(

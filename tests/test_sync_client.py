@@ -60,15 +60,18 @@ def test_a_client_dropped_without_close_stops_its_thread(
     client = BrowserUse(api_key=threaded_fake.api_key, base_url=threaded_fake.base_url)
     client.tasks.get(threaded_fake.create_task())
     assert threading.active_count() == before + 1
-    del client
+    with pytest.warns(ResourceWarning, match=r"^BrowserUse was never closed") as warned:
+        del client  # nothing else holds it: collected at once
     gc.collect()
     assert threading.active_count() == before
+    assert len(warned) == 1
 
 
 def loop_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith("BrowserUse-loop-")]
 
 
+@pytest.mark.filterwarnings("ignore:BrowserUse was never closed:ResourceWarning")
 def test_what_is_kept_of_a_client_keeps_it_alive(threaded_fake: FakeBrowserUseCloud) -> None:
     """A kept resource, `with_options` copy or iterator works after the client is dropped;
     once none of them is left, the loop thread stops."""
@@ -142,9 +145,13 @@ print(copy.tasks.get(task_id).status.value, flush=True)
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["started"] * 3 + ["loop threads at exit: []"]
-    assert done.stderr == ""
+    # -X dev shows ResourceWarnings, each text once: the clients were dropped unclosed.
+    warnings = [line for line in done.stderr.splitlines() if "ResourceWarning" in line]
+    assert len(warnings) == 1, done.stderr
+    assert all("ResourceWarning: BrowserUse was never closed" in line for line in warnings)
 
 
+@pytest.mark.filterwarnings("ignore:BrowserUse was never closed:ResourceWarning")
 def test_one_liners_survive_garbage_collection_at_every_allocation(
     threaded_fake: FakeBrowserUseCloud,
 ) -> None:
@@ -176,6 +183,7 @@ def test_one_liners_survive_garbage_collection_at_every_allocation(
     assert len(threaded_fake.requests) == 40
 
 
+@pytest.mark.filterwarnings("ignore:BrowserUse was never closed:ResourceWarning")
 def test_a_client_collected_on_its_own_loop_thread_still_stops(
     threaded_fake: FakeBrowserUseCloud,
 ) -> None:

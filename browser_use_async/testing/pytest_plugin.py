@@ -1,31 +1,29 @@
 """Pytest fixtures for the fake Browser Use Cloud, registered as the `browser_use_async` plugin.
 
-- `browser_use_fake`: a started `FakeBrowserUseCloud` in the test's event loop (an async
-  fixture: it needs pytest-asyncio, or anyio with the test marked `@pytest.mark.anyio`).
-- `browser_use_fake_thread`: the same fake served from a background thread, for sync tests.
+- `browser_use_fake`: a started `FakeBrowserUseCloud`, served from a background thread.
+- `browser_use_fake_thread`: the same fixture under its older name.
 - `browser_use_fake_options`: keyword arguments for both; override it to change them.
+
+The fixtures are plain (synchronous) fixtures, so they need no asyncio mode: the same fake
+serves sync tests, async tests under pytest-asyncio in strict or auto mode, and tests run by
+anyio's plugin (`@pytest.mark.anyio`), whichever loop the test runs in. Its methods (such as
+`create_task`) may be called from any of them.
+
+Loading this plugin costs nothing: it imports only pytest here, and the fake when a fixture
+is first used (every pytest run of a project that installs us loads it).
 """
 
-import typing
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, TypeVar
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browser_use_async.testing._fake import FakeBrowserUseCloud
+if TYPE_CHECKING:
+    from browser_use_async.testing._fake import FakeBrowserUseCloud
 
 __all__ = ["browser_use_fake", "browser_use_fake_options", "browser_use_fake_thread"]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _async_fixture(function: F) -> F:
-    """pytest-asyncio's fixture decorator when it is installed, else pytest's own (anyio)."""
-    try:
-        import pytest_asyncio  # noqa: PLC0415
-    except ImportError:
-        return typing.cast(F, pytest.fixture(function))
-    return typing.cast(F, pytest_asyncio.fixture(function))
 
 
 @pytest.fixture
@@ -34,19 +32,20 @@ def browser_use_fake_options() -> dict[str, Any]:
     return {}
 
 
-@_async_fixture
-async def browser_use_fake(
-    browser_use_fake_options: dict[str, Any],
-) -> AsyncIterator[FakeBrowserUseCloud]:
-    """A fake cloud listening on 127.0.0.1 in the test's event loop."""
-    async with FakeBrowserUseCloud(**browser_use_fake_options) as fake:
+@pytest.fixture
+def browser_use_fake(browser_use_fake_options: dict[str, Any]) -> Iterator[FakeBrowserUseCloud]:
+    """A fake cloud listening on 127.0.0.1, for sync and async tests alike.
+
+    It runs in a thread of its own rather than in the test's event loop: an async fixture
+    would need one particular async plugin and mode, and a fake in the test's loop could not
+    answer a blocking `BrowserUse` client."""
+    from browser_use_async.testing._fake import FakeBrowserUseCloud  # noqa: PLC0415
+
+    with FakeBrowserUseCloud(**browser_use_fake_options) as fake:
         yield fake
 
 
 @pytest.fixture
-def browser_use_fake_thread(
-    browser_use_fake_options: dict[str, Any],
-) -> Iterator[FakeBrowserUseCloud]:
-    """A fake cloud served from a background thread, for synchronous code."""
-    with FakeBrowserUseCloud(**browser_use_fake_options) as fake:
-        yield fake
+def browser_use_fake_thread(browser_use_fake: FakeBrowserUseCloud) -> FakeBrowserUseCloud:
+    """`browser_use_fake`, under the name that said it runs in a thread."""
+    return browser_use_fake

@@ -1,0 +1,128 @@
+"""A client never closed says so with a ResourceWarning naming it and how to close it, in
+place of aiohttp's "Unclosed client session"/"Unclosed connector"; closed clients, clients
+that never sent a request and sessions the user passed in say nothing."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SCRIPT = textwrap.dedent(
+    """
+    import asyncio, gc, sys
+    import aiohttp
+    from browser_use_async import AsyncBrowserUse, BrowserUse
+    from browser_use_async.testing import FakeBrowserUseCloud
+
+    how, where, fake_in = sys.argv[1], sys.argv[2], sys.argv[3]
+    kept = []
+
+    def use_sync(fake):
+        client = BrowserUse(api_key=fake.api_key, base_url=fake.base_url)
+        if how != "unused":
+            client.tasks.list()
+            client.with_options(timeout=5).billing.account()
+        if how == "closed":
+            client.close()
+        if where == "exit":
+            kept.append(client)
+
+    async def use_async(fake):
+        if how == "own-session":
+            async with aiohttp.ClientSession() as session:
+                client = AsyncBrowserUse(
+                    api_key=fake.api_key, base_url=fake.base_url, session=session
+                )
+                await client.tasks.list()
+            return
+        client = AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url)
+        if how != "unused":
+            await client.tasks.list()
+            await client.with_options(timeout=5).billing.account()
+        if how == "closed":
+            await client.close()
+        if where == "exit":
+            kept.append(client)
+        elif where == "in-loop":
+            del client
+            gc.collect()
+            await asyncio.sleep(0.05)
+
+    async def in_loop():
+        async with FakeBrowserUseCloud() as fake:
+            await use_async(fake)
+
+    if sys.argv[4] == "sync":
+        with FakeBrowserUseCloud() as fake:
+            use_sync(fake)
+            gc.collect()
+    elif fake_in == "loop":
+        asyncio.run(in_loop())
+    else:
+        with FakeBrowserUseCloud() as fake:
+            asyncio.run(use_async(fake))
+            gc.collect()
+    gc.collect()
+    print("done", file=sys.stderr)
+    """
+)
+
+ASYNC_MESSAGE = "AsyncBrowserUse was never closed"
+SYNC_MESSAGE = "BrowserUse was never closed"
+FOREIGN = ("Unclosed", "unclosed transport", "unclosed <socket", "Task was destroyed")
+
+
+def _stderr(*args: str, error: bool) -> str:
+    flag = "error::ResourceWarning" if error else "always::ResourceWarning"
+    done = subprocess.run(
+        [sys.executable, "-X", "dev", "-W", flag, "-c", SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+CASES = [
+    # (how, where, fake in, client kind) -> warnings expected
+    *[
+        (how, where, fake_in, "async")
+        for how in ("dropped", "closed", "unused")
+        for where in ("in-loop", "after-loop", "exit")
+        for fake_in in ("loop", "thread")
+        if not (where == "in-loop" and fake_in == "thread")
+    ],
+    ("own-session", "after-loop", "loop", "async"),
+    ("own-session", "after-loop", "thread", "async"),
+    *[
+        (how, where, "thread", "sync")
+        for how in ("dropped", "closed", "unused")
+        for where in ("after-loop", "exit")
+    ],
+]
+
+
+# Each case with the warning shown; those that warn also with it turned into an error (then
+# printed as "Exception ignored in", after the pool was closed all the same).
+RUNS = [(*case, False) for case in CASES] + [(*c, True) for c in CASES if c[0] == "dropped"]
+
+
+@pytest.mark.parametrize(("how", "where", "fake_in", "kind", "error"), RUNS)
+def test_only_our_warning_and_only_for_a_client_left_open(
+    how: str, where: str, fake_in: str, kind: str, error: bool
+) -> None:
+    stderr = _stderr(how, where, fake_in, kind, error=error)
+    assert stderr.rstrip().endswith("done") or where == "exit", stderr
+    for foreign in FOREIGN:
+        assert foreign not in stderr, stderr
+    message = ASYNC_MESSAGE if kind == "async" else SYNC_MESSAGE
+    expected = 1 if how == "dropped" else 0
+    assert stderr.count(f"ResourceWarning: {message}") == expected, stderr
+    assert stderr.count("was never closed") == expected, stderr
+    if expected:
+        assert ("`async with AsyncBrowserUse(...) as client:`" in stderr) == (kind == "async")
+        assert "await client.close()" in stderr if kind == "async" else "client.close()" in stderr
+        assert "`with BrowserUse(...) as client:`" in stderr or kind == "async"
