@@ -189,6 +189,12 @@ def test_a_long_task_has_a_short_repr() -> None:
     short = _task(steps=1, output="short")
     assert "output='short'" in repr(short)
     assert "steps=<1 steps>" in repr(short)
+    # The judge's suggestions, a list of objects, are counted too.
+    advice = {"issue": "the login page timed out " * 10, "fix": "raise max_steps " * 10}
+    advised = attrs.evolve(task, suggestions=[advice] * 30)
+    assert len(repr(advised)) < 1000
+    assert "suggestions=<30 suggestions>" in repr(advised)
+    assert "suggestions=None" in repr(task)
 
 
 def _round_trip(task: TaskView) -> TaskView:
