@@ -617,8 +617,9 @@ def to_dict(model: object) -> dict[str, Any]:
     """A model of this SDK as the API writes it: camelCase keys and JSON values only (ids,
     times and money as strings), a new dict that shares nothing with the model.
 
-    For a web framework's response or a log record; `decode`-ing its JSON gives the model
-    back. Fields a request model leaves `NOT_GIVEN` are left out."""
+    For a web framework's response or a log record (not a request model's, which holds its
+    `secrets`); `decode`-ing a response model's JSON gives it back. Fields a request model
+    leaves `NOT_GIVEN` are left out."""
     return typing.cast(dict[str, Any], _loads(to_json(model)))
 
 
