@@ -41,12 +41,14 @@ class RawResponse(Generic[T]):
     are as the server sent them, except that any echo of the API key reads '<redacted>';
     `http_request` is what was sent, without secrets. `elapsed` runs from the first attempt
     to the final answer, retries and their waits included; `attempts` counts the sends.
-    `parse()` returns what the normal call returns, decoded on first use and then kept. It
-    pickles; its repr shows no body and no secret.
+    `parse()` returns what the normal call returns: it decodes the body as received, not
+    `content` (where a short key's "echoes" may be any text), on first use, then keeps it. It
+    pickles without that body (a copy decodes `content`); its repr shows no body, no secret.
     """
 
     __slots__ = (
         "_parsed",
+        "_received",
         "_type",
         "attempts",
         "content",
@@ -81,6 +83,7 @@ class RawResponse(Generic[T]):
         self.elapsed = dt.timedelta(seconds=elapsed)
         self.attempts = attempts
         self.content = _protocol.bytes_without_key(request, response.body)
+        self._received = response.body
         self._type = response_type
         self._parsed: T = _UNPARSED
 
@@ -94,6 +97,7 @@ class RawResponse(Generic[T]):
                 )
             except APIResponseValidationError as error:
                 error.attempts = self.attempts  # as the normal call's loop tells it
+                error.body = self.content  # without the key, as the normal call's
                 raise
         return self._parsed
 
@@ -124,7 +128,7 @@ class RawResponse(Generic[T]):
         return _protocol.Request(summary.method, summary.url, headers=summary.headers)
 
     def _as_response(self) -> _protocol.Response:
-        return _protocol.Response(self.status_code, self.headers, self.content)
+        return _protocol.Response(self.status_code, self.headers, self._received)
 
     def __repr__(self) -> str:
         kind = "None" if self._type is None else self._type.__name__
@@ -136,12 +140,15 @@ class RawResponse(Generic[T]):
         )
 
     def __getstate__(self) -> dict[str, object]:
-        # The parsed model stays behind: it is decoded again from the body when asked for.
-        return {name: getattr(self, name) for name in self.__slots__ if name != "_parsed"}
+        # The parsed model stays behind (it is decoded again when asked for), and so does the
+        # body as received, which may echo the API key.
+        left = ("_parsed", "_received")
+        return {name: getattr(self, name) for name in self.__slots__ if name not in left}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
+        self._received = self.content
         self._parsed = _UNPARSED
 
 

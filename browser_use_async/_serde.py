@@ -617,25 +617,36 @@ def to_dict(model: object) -> dict[str, Any]:
     """A model of this SDK as the API writes it: camelCase keys and JSON values only (ids,
     times and money as strings), a new dict that shares nothing with the model.
 
-    For a web framework's response or a log record; `decode`-ing its JSON gives the model
-    back. Fields a request model leaves `NOT_GIVEN` are left out."""
+    For a web framework's response or a log record (not a request model's, which holds its
+    `secrets`); `decode`-ing a response model's JSON gives it back. Fields a request model
+    leaves `NOT_GIVEN` are left out."""
     return typing.cast(dict[str, Any], _loads(to_json(model)))
 
 
 def to_json(model: object) -> bytes:
-    """`to_dict(model)` as compact UTF-8 JSON bytes."""
+    """`to_dict(model)` as compact UTF-8 JSON bytes.
+
+    What orjson cannot write is an `InvalidArgumentError`: sets, non-string keys, cycles or
+    nesting deeper than 254 levels (in a `payload` or schema), lone surrogates in a text."""
     cls = type(model)
-    if not (attrs.has(cls) and cls.__module__.startswith("browser_use_async.models")):
+    ours = any(c.__module__.startswith("browser_use_async.models.") for c in cls.__mro__)
+    if not (attrs.has(cls) and ours):  # a subclass of a model is one too
         raise InvalidArgumentError(
             f"to_dict and to_json take a model of browser_use_async (such as a TaskView), not "
             f"{cls.__qualname__}; for your own attrs classes or dataclasses use attrs.asdict "
             "or dataclasses.asdict"
         )
-    document = _converter.unstructure(model)
     try:
-        return orjson.dumps(document)
-    except orjson.JSONEncodeError:  # an integer beyond 64 bits: orjson writes none
-        return orjson.dumps(_long_ints_as_text(document))
+        document = _converter.unstructure(model)
+        try:
+            return orjson.dumps(document)
+        except orjson.JSONEncodeError:  # maybe an integer beyond 64 bits: orjson writes none
+            return orjson.dumps(_long_ints_as_text(document))
+    except RecursionError:
+        problem = "it is nested too deeply"
+    except TypeError as exc:  # orjson.JSONEncodeError among them
+        problem = str(exc)
+    raise InvalidArgumentError(f"This {cls.__name__} cannot be written as JSON: {problem}.")
 
 
 def _long_ints_as_text(value: object) -> object:

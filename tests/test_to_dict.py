@@ -27,6 +27,7 @@ from browser_use_async import (
     TaskStatus,
     TaskStepView,
     TaskView,
+    WebhookEvent,
     to_dict,
     to_json,
 )
@@ -188,6 +189,12 @@ def test_a_long_task_has_a_short_repr() -> None:
     short = _task(steps=1, output="short")
     assert "output='short'" in repr(short)
     assert "steps=<1 steps>" in repr(short)
+    # The judge's suggestions, a list of objects, are counted too.
+    advice = {"issue": "the login page timed out " * 10, "fix": "raise max_steps " * 10}
+    advised = attrs.evolve(task, suggestions=[advice] * 30)
+    assert len(repr(advised)) < 1000
+    assert "suggestions=<30 suggestions>" in repr(advised)
+    assert "suggestions=None" in repr(task)
 
 
 def _round_trip(task: TaskView) -> TaskView:
@@ -293,3 +300,43 @@ def test_numbers_keep_every_digit() -> None:
     assert as_dict["rateLimit"] == big
     assert as_dict["concurrentSessionLimit"] == -big
     assert as_dict["monthlyCreditsBalanceUsd"] == 0.1
+
+
+def _nested(depth: int, leaf: object) -> object:
+    for level in range(depth):
+        leaf = {"a": leaf} if level % 2 else [leaf]
+    return leaf
+
+
+def test_what_orjson_cannot_write_is_an_invalid_argument_error() -> None:
+    """Only a model made with such values holds them (a webhook's payload, a schema); the
+    error is the SDK's, not orjson's TypeError nor a RecursionError."""
+    cyclic: dict[str, object] = {}
+    cyclic["self"] = cyclic
+    now = dt.datetime.now(dt.UTC)
+    hostile: list[object] = [{1, 2}, {1: "a"}, object(), cyclic, b"bytes", "\ud800"]
+    hostile += [_nested(depth, 1) for depth in range(255, 2000, 45)] + [_nested(10**5, 1)]
+    refused = 0
+    for value in hostile:
+        event = WebhookEvent(type="t", timestamp=now, payload={"p": value})
+        for write in (to_dict, to_json):
+            with pytest.raises(InvalidArgumentError, match="cannot be written as JSON"):
+                write(event)
+            refused += 1
+    assert refused == 2 * len(hostile) == 2 * 46
+    shallow = WebhookEvent(type="t", timestamp=now, payload={"p": _nested(250, 10**30)})
+    assert decode(to_json(shallow), WebhookEvent) == shallow
+
+
+def test_a_subclass_of_a_model_is_a_model() -> None:
+    @attrs.frozen(kw_only=True)
+    class MyStep(TaskStepView):
+        seen_by: str = "me"
+
+    step = MyStep(
+        number=1, memory="m", evaluation_previous_goal="e", next_goal="n", url="u", actions=["a"]
+    )
+    as_dict = to_dict(step)
+    assert (as_dict["nextGoal"], as_dict["seenBy"]) == ("n", "me")
+    plain = decode(to_json(step), TaskStepView)
+    assert attrs.asdict(plain) == {k: v for k, v in attrs.asdict(step).items() if k != "seen_by"}

@@ -52,9 +52,9 @@ def hidden(value: object) -> str:
     return repr(value) if _skipped(value) else "'<redacted>'"
 
 
-def counted(noun: str) -> Callable[[Sized], str]:
+def counted(noun: str) -> Callable[[Sized | None], str]:
     """attrs repr of a long list (a task's steps): how many, not each one."""
-    return lambda items: f"<{len(items)} {noun}>"
+    return lambda items: "None" if items is None else f"<{len(items)} {noun}>"
 
 
 def clipped(value: object) -> str:

@@ -160,7 +160,9 @@ class TaskItemView:
     judgement: str | None = attrs.field(default=None, repr=clipped)
     judge_verdict: bool | None = None
     cost: decimal.Decimal | None = None
-    suggestions: list[dict[str, Any]] | None = None
+    suggestions: list[dict[str, Any]] | None = attrs.field(
+        default=None, repr=counted("suggestions")
+    )
 
 
 @attrs.frozen(kw_only=True)
