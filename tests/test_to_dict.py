@@ -188,7 +188,7 @@ def test_a_long_task_has_a_short_repr() -> None:
     assert "(5000 characters)" in text  # the prompt
     short = _task(steps=1, output="short")
     assert "output='short'" in repr(short)
-    assert "steps=<1 steps>" in repr(short)
+    assert "steps=<1 step>" in repr(short)
     # The judge's suggestions, a list of objects, are counted too.
     advice = {"issue": "the login page timed out " * 10, "fix": "raise max_steps " * 10}
     advised = attrs.evolve(task, suggestions=[advice] * 30)

@@ -53,8 +53,14 @@ def hidden(value: object) -> str:
 
 
 def counted(noun: str) -> Callable[[Sized | None], str]:
-    """attrs repr of a long list (a task's steps): how many, not each one."""
-    return lambda items: "None" if items is None else f"<{len(items)} {noun}>"
+    """attrs repr of a long list (a task's steps): how many, not each one. `noun` is singular."""
+
+    def count(items: Sized | None) -> str:
+        if items is None:
+            return "None"
+        return f"<1 {noun}>" if len(items) == 1 else f"<{len(items)} {noun}s>"
+
+    return count
 
 
 def clipped(value: object) -> str:

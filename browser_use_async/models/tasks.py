@@ -160,9 +160,7 @@ class TaskItemView:
     judgement: str | None = attrs.field(default=None, repr=clipped)
     judge_verdict: bool | None = None
     cost: decimal.Decimal | None = None
-    suggestions: list[dict[str, Any]] | None = attrs.field(
-        default=None, repr=counted("suggestions")
-    )
+    suggestions: list[dict[str, Any]] | None = attrs.field(default=None, repr=counted("suggestion"))
 
 
 @attrs.frozen(kw_only=True)
@@ -174,8 +172,8 @@ class TaskView(TaskItemView):
     decodes it. Datetimes are timezone-aware UTC; `cost` is US dollars.
     """
 
-    steps: list[TaskStepView] = attrs.field(repr=counted("steps"))
-    output_files: list[FileView] = attrs.field(repr=counted("files"))
+    steps: list[TaskStepView] = attrs.field(repr=counted("step"))
+    output_files: list[FileView] = attrs.field(repr=counted("file"))
 
 
 def _task_action(value: TaskUpdateAction | str) -> TaskUpdateAction:
