@@ -5,6 +5,7 @@ pydantic is never imported: a pydantic v2 model is any class with `model_json_sc
 `model_validate_json`, so it stays an optional dependency.
 """
 
+import copy
 import dataclasses
 import datetime as dt
 import decimal
@@ -38,7 +39,9 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     int: {"type": "integer"},
     float: {"type": "number"},
     bool: {"type": "boolean"},
-    decimal.Decimal: {"type": "string"},
+    decimal.Decimal: {  # a number or its digits, as the decoder takes it (and pydantic says)
+        "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}]
+    },
     uuid.UUID: {"type": "string", "format": "uuid"},
     dt.datetime: {"type": "string", "format": "date-time"},
     dt.date: {"type": "string", "format": "date"},
@@ -124,7 +127,7 @@ def _required_key(hint: Any, default: bool) -> bool:
 
 def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, Any]:
     if tp in _SCALARS:
-        return dict(_SCALARS[tp])
+        return copy.deepcopy(_SCALARS[tp])
     if tp is Any:
         return {}
     origin, args = typing.get_origin(tp), typing.get_args(tp)
