@@ -156,7 +156,7 @@ def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, 
             "required": [name for name, _, required in fields if required],
             "additionalProperties": False,
         }
-    _refuse_half_model(tp)
+    _refuse_near_miss(tp)
     raise InvalidArgumentError(
         f"cannot derive a JSON schema for {type_name(tp)}: use str, int, float, bool, lists, "
         "dicts with str keys, enums, Literal, Optional, and attrs classes, dataclasses, "
@@ -164,13 +164,24 @@ def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, 
     )
 
 
-def _refuse_half_model(tp: object) -> None:
-    """A class with one of a pydantic model's two methods is refused, naming the other."""
+def _refuse_near_miss(tp: object) -> None:
+    """What looks like an output type but is not one is refused, saying why: a class with
+    one of a pydantic model's two methods, a pydantic v1 model, a generic record."""
     half = [m for m in _PYDANTIC_METHODS if callable(getattr(tp, m, None))]
     if isinstance(tp, type) and half:
         missing = next(m for m in _PYDANTIC_METHODS if m not in half)
         raise InvalidArgumentError(
             f"{tp.__name__} has {half[0]} but not {missing}: a pydantic model needs both"
+        )
+    if isinstance(tp, type) and callable(getattr(tp, "parse_raw", None)):
+        raise InvalidArgumentError(
+            f"{tp.__name__} is a pydantic v1 model; output types are pydantic v2 models "
+            "(pydantic.BaseModel, with model_json_schema and model_validate_json)"
+        )
+    if _is_record(typing.get_origin(tp)):
+        raise InvalidArgumentError(
+            f"{tp!r} is a generic attrs class, dataclass or TypedDict, which cannot be read: "
+            "write one with the field types filled in (generic pydantic models work)"
         )
 
 
@@ -285,5 +296,5 @@ def _refusal(tp: object, argument: str) -> str:
         return f"{argument}=list needs its item type, as in list[Flight]"
     if _is_record(type(tp)):
         return f"{argument} must be a class, got an instance of {type(tp).__name__}: pass the class"
-    _refuse_half_model(tp)
+    _refuse_near_miss(tp)
     return f"{argument} must be {kinds} (or of scalars), got {shown(tp)}"

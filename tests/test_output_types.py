@@ -1,6 +1,7 @@
 """Output types beyond attrs classes and dataclasses: pydantic models (by duck typing),
 TypedDicts and `list[...]`, from the schema on the wire to the value returned."""
 
+import asyncio
 import dataclasses
 import datetime as dt
 import decimal
@@ -10,10 +11,11 @@ import json
 import subprocess
 import sys
 import uuid
-from typing import Any, Literal, NotRequired, Required, TypedDict, assert_type
+from typing import Any, Generic, Literal, NotRequired, Required, TypedDict, TypeVar, assert_type
 
 import attrs
 import pydantic
+import pydantic.v1
 import pytest
 
 from browser_use_async import (
@@ -321,6 +323,22 @@ class Plain:
     value: int
 
 
+class OldStyle(pydantic.v1.BaseModel):
+    value: int
+
+
+V = TypeVar("V")
+
+
+@attrs.frozen
+class Box(Generic[V]):
+    value: V
+
+
+class Tagged(TypedDict, Generic[V]):
+    value: V
+
+
 @pytest.mark.parametrize(
     ("output_type", "message"),
     [
@@ -338,6 +356,11 @@ class Plain:
         (Item(name="a", price=1), "got an instance of Item: pass the class"),
         (Plain(1), "got an instance of Plain: pass the class"),
         ('{"type": "object"}', "output_type must be"),
+        (OldStyle, "OldStyle is a pydantic v1 model; output types are pydantic v2 models"),
+        (list[OldStyle], "OldStyle is a pydantic v1 model"),
+        (Box[int], r"Box\[int\] is a generic attrs class, .* write one with the field types"),
+        (Tagged[str], r"Tagged\[str\] is a generic"),
+        (list[Box[int]], r"Box\[int\] is a generic"),
     ],
 )
 async def test_unusable_output_types_are_refused_before_anything_is_sent(
@@ -348,6 +371,16 @@ async def test_unusable_output_types_are_refused_before_anything_is_sent(
     if not isinstance(output_type, str):
         with pytest.raises(InvalidArgumentError, match=message.replace("output_type", "")):
             await client.tasks.create("x", structured_output=output_type)
+    assert fake.requests == []
+
+
+async def test_run_refuses_both_an_output_type_and_a_schema(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse
+) -> None:
+    schema = {"type": "object", "properties": {"mine": {"type": "string"}}}
+    with pytest.raises(InvalidArgumentError, match="output_type or structured_output, not both"):
+        async with asyncio.timeout(10):  # the fake's clock stands still: a sent task never ends
+            await client.tasks.run("x", output_type=Item, structured_output=schema)
     assert fake.requests == []
 
 
