@@ -136,7 +136,15 @@ def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, 
     if tp is type(None):
         return {"type": "null"}
     if origin is typing.Literal:
-        return {"enum": list(args)}
+        return {"enum": [arg.value if isinstance(arg, enum.Enum) else arg for arg in args]}
+    if origin is tuple and args and args[-1] is not Ellipsis:  # one item of each type, in order
+        items = [_schema(arg, seen, defs) for arg in args]
+        return {
+            "type": "array",
+            "prefixItems": items,
+            "minItems": len(items),
+            "maxItems": len(items),
+        }
     if origin in (list, tuple, set, frozenset) and args:
         return {"type": "array", "items": _schema(args[0], seen, defs)}
     if origin is dict and args and args[0] is str:

@@ -476,6 +476,15 @@ class Measures(pydantic.BaseModel):
     quarter: float = pydantic.Field(multiple_of=0.25, gt=2)
 
 
+@attrs.frozen
+class Pair:
+    """A tuple of two types, and a Literal of an enum member."""
+
+    pair: tuple[int, str]
+    many: tuple[float, ...]
+    red: Literal[Color.RED]
+
+
 _SCALAR_TYPES = [str, int, float, bool, decimal.Decimal, uuid.UUID, dt.datetime, dt.date, Color]
 
 
@@ -497,7 +506,13 @@ def _wrapped(scalar: Any) -> list[Any]:
 
 @pytest.mark.parametrize(
     "output_type",
-    [Measures, list[Measures], *(tp for scalar in _SCALAR_TYPES for tp in _wrapped(scalar))],
+    [
+        Measures,
+        list[Measures],
+        Pair,
+        list[tuple[str, int, bool]],
+        *(tp for scalar in _SCALAR_TYPES for tp in _wrapped(scalar)),
+    ],
     ids=type_name,
 )
 def test_the_fakes_output_for_any_derived_schema_decodes(output_type: Any) -> None:
