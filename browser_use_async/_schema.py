@@ -5,6 +5,7 @@ pydantic is never imported: a pydantic v2 model is any class with `model_json_sc
 `model_validate_json`, so it stays an optional dependency.
 """
 
+import copy
 import dataclasses
 import datetime as dt
 import decimal
@@ -38,7 +39,9 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     int: {"type": "integer"},
     float: {"type": "number"},
     bool: {"type": "boolean"},
-    decimal.Decimal: {"type": "string"},
+    decimal.Decimal: {  # a number or its digits, as the decoder takes it (and pydantic says)
+        "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}]
+    },
     uuid.UUID: {"type": "string", "format": "uuid"},
     dt.datetime: {"type": "string", "format": "date-time"},
     dt.date: {"type": "string", "format": "date"},
@@ -124,7 +127,7 @@ def _required_key(hint: Any, default: bool) -> bool:
 
 def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, Any]:
     if tp in _SCALARS:
-        return dict(_SCALARS[tp])
+        return copy.deepcopy(_SCALARS[tp])
     if tp is Any:
         return {}
     origin, args = typing.get_origin(tp), typing.get_args(tp)
@@ -133,7 +136,15 @@ def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, 
     if tp is type(None):
         return {"type": "null"}
     if origin is typing.Literal:
-        return {"enum": list(args)}
+        return {"enum": [arg.value if isinstance(arg, enum.Enum) else arg for arg in args]}
+    if origin is tuple and args and args[-1] is not Ellipsis:  # one item of each type, in order
+        items = [_schema(arg, seen, defs) for arg in args]
+        return {
+            "type": "array",
+            "prefixItems": items,
+            "minItems": len(items),
+            "maxItems": len(items),
+        }
     if origin in (list, tuple, set, frozenset) and args:
         return {"type": "array", "items": _schema(args[0], seen, defs)}
     if origin is dict and args and args[0] is str:
@@ -153,7 +164,7 @@ def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, 
             "required": [name for name, _, required in fields if required],
             "additionalProperties": False,
         }
-    _refuse_half_model(tp)
+    _refuse_near_miss(tp)
     raise InvalidArgumentError(
         f"cannot derive a JSON schema for {type_name(tp)}: use str, int, float, bool, lists, "
         "dicts with str keys, enums, Literal, Optional, and attrs classes, dataclasses, "
@@ -161,13 +172,24 @@ def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, 
     )
 
 
-def _refuse_half_model(tp: object) -> None:
-    """A class with one of a pydantic model's two methods is refused, naming the other."""
+def _refuse_near_miss(tp: object) -> None:
+    """What looks like an output type but is not one is refused, saying why: a class with
+    one of a pydantic model's two methods, a pydantic v1 model, a generic record."""
     half = [m for m in _PYDANTIC_METHODS if callable(getattr(tp, m, None))]
     if isinstance(tp, type) and half:
         missing = next(m for m in _PYDANTIC_METHODS if m not in half)
         raise InvalidArgumentError(
             f"{tp.__name__} has {half[0]} but not {missing}: a pydantic model needs both"
+        )
+    if isinstance(tp, type) and callable(getattr(tp, "parse_raw", None)):
+        raise InvalidArgumentError(
+            f"{tp.__name__} is a pydantic v1 model; output types are pydantic v2 models "
+            "(pydantic.BaseModel, with model_json_schema and model_validate_json)"
+        )
+    if _is_record(typing.get_origin(tp)):
+        raise InvalidArgumentError(
+            f"{tp!r} is a generic attrs class, dataclass or TypedDict, which cannot be read: "
+            "write one with the field types filled in (generic pydantic models work)"
         )
 
 
@@ -282,5 +304,5 @@ def _refusal(tp: object, argument: str) -> str:
         return f"{argument}=list needs its item type, as in list[Flight]"
     if _is_record(type(tp)):
         return f"{argument} must be a class, got an instance of {type(tp).__name__}: pass the class"
-    _refuse_half_model(tp)
+    _refuse_near_miss(tp)
     return f"{argument} must be {kinds} (or of scalars), got {shown(tp)}"

@@ -423,7 +423,8 @@ def decode_output(text: str, output_type: Any) -> Any:
     try:
         return _output_converter.structure(document, output_type)
     except Exception as exc:  # the user's type runs its own code: anything may come out
-        raise DecodeError(_problems(exc, path)) from None
+        model = output_type if is_pydantic_model(output_type) else None
+        raise DecodeError(_problems(exc, path, model)) from None
 
 
 def _problems(exc: BaseException, path: str, tp: Any = None) -> list[str]:

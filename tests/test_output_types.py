@@ -1,17 +1,21 @@
 """Output types beyond attrs classes and dataclasses: pydantic models (by duck typing),
 TypedDicts and `list[...]`, from the schema on the wire to the value returned."""
 
+import asyncio
 import dataclasses
 import datetime as dt
+import decimal
 import enum
+import ipaddress
 import json
 import subprocess
 import sys
 import uuid
-from typing import Any, Literal, NotRequired, Required, TypedDict, assert_type
+from typing import Any, Generic, Literal, NotRequired, Required, TypedDict, TypeVar, assert_type
 
 import attrs
 import pydantic
+import pydantic.v1
 import pytest
 
 from browser_use_async import (
@@ -20,8 +24,8 @@ from browser_use_async import (
     InvalidArgumentError,
     TaskFailedError,
 )
-from browser_use_async._schema import json_schema
-from browser_use_async._serde import DecodeError, decode_output
+from browser_use_async._schema import json_schema, type_name
+from browser_use_async._serde import DecodeError, decode_output, schema_text
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 from browser_use_async.testing._outputs import sample_output
 from tests.conftest import RecordingClock, error_texts
@@ -252,13 +256,25 @@ class Checked:
         raise RuntimeError("hunter2")
 
 
-@pytest.mark.parametrize("output_type", [Picky, Checked, list[Picky]])
+class Blunt(pydantic.BaseModel):
+    """pydantic lets a TypeError from a validator through, whose text may show the value."""
+
+    value: int
+
+    @pydantic.field_validator("value")
+    @classmethod
+    def refuse(cls, value: int) -> int:
+        raise TypeError(f"hunter2 {value}")
+
+
+@pytest.mark.parametrize("output_type", [Picky, Checked, list[Picky], Blunt, list[Blunt]])
 def test_whatever_the_output_types_own_code_raises_is_our_error(output_type: Any) -> None:
-    output = {"items": [{"value": 1}]} if output_type == list[Picky] else {"value": 1}
+    listed = output_type in (list[Picky], list[Blunt])
+    output = {"items": [{"value": 1}]} if listed else {"value": 1}
     with pytest.raises(DecodeError) as info:
         decode_output(json.dumps(output), output_type)
     assert "hunter2" not in str(info.value)
-    assert "KeyError" in str(info.value) or "RuntimeError" in str(info.value)
+    assert any(name in str(info.value) for name in ("KeyError", "RuntimeError", "TypeError"))
 
 
 class Node(pydantic.BaseModel):
@@ -307,6 +323,22 @@ class Plain:
     value: int
 
 
+class OldStyle(pydantic.v1.BaseModel):
+    value: int
+
+
+V = TypeVar("V")
+
+
+@attrs.frozen
+class Box(Generic[V]):
+    value: V
+
+
+class Tagged(TypedDict, Generic[V]):
+    value: V
+
+
 @pytest.mark.parametrize(
     ("output_type", "message"),
     [
@@ -324,6 +356,11 @@ class Plain:
         (Item(name="a", price=1), "got an instance of Item: pass the class"),
         (Plain(1), "got an instance of Plain: pass the class"),
         ('{"type": "object"}', "output_type must be"),
+        (OldStyle, "OldStyle is a pydantic v1 model; output types are pydantic v2 models"),
+        (list[OldStyle], "OldStyle is a pydantic v1 model"),
+        (Box[int], r"Box\[int\] is a generic attrs class, .* write one with the field types"),
+        (Tagged[str], r"Tagged\[str\] is a generic"),
+        (list[Box[int]], r"Box\[int\] is a generic"),
     ],
 )
 async def test_unusable_output_types_are_refused_before_anything_is_sent(
@@ -334,6 +371,16 @@ async def test_unusable_output_types_are_refused_before_anything_is_sent(
     if not isinstance(output_type, str):
         with pytest.raises(InvalidArgumentError, match=message.replace("output_type", "")):
             await client.tasks.create("x", structured_output=output_type)
+    assert fake.requests == []
+
+
+async def test_run_refuses_both_an_output_type_and_a_schema(
+    fake: FakeBrowserUseCloud, client: AsyncBrowserUse
+) -> None:
+    schema = {"type": "object", "properties": {"mine": {"type": "string"}}}
+    with pytest.raises(InvalidArgumentError, match="output_type or structured_output, not both"):
+        async with asyncio.timeout(10):  # the fake's clock stands still: a sent task never ends
+            await client.tasks.run("x", output_type=Item, structured_output=schema)
     assert fake.requests == []
 
 
@@ -400,6 +447,9 @@ def test_the_fake_writes_outputs_that_fit_any_schema_it_is_given() -> None:
         ({"type": "array", "minItems": 10**9}, None),
         ({"type": "string", "format": ["not", "a", "name"], "maxLength": 2}, "sa"),
         ({"$ref": "https://example.com/schema"}, None),
+        ({"type": "integer", "multipleOf": 3, "minimum": 4}, 6),
+        ({"type": "number", "multipleOf": 5e-324}, None),  # 1.5 / 5e-324 overflows
+        ({"type": "string", "format": "duration"}, "PT1H"),
     ]
     for schema, expected in cases:
         text = sample_output(json.dumps(schema))
@@ -414,6 +464,69 @@ def test_the_fake_writes_outputs_that_fit_any_schema_it_is_given() -> None:
         "kind": "a",
         "when": dt.date(2025, 6, 1),
     }
+
+
+class Measures(pydantic.BaseModel):
+    """Formats and steps pydantic writes into its schemas, which the fake must honour."""
+
+    wait: dt.timedelta
+    server: ipaddress.IPv4Address
+    v6: ipaddress.IPv6Address | None
+    even: int = pydantic.Field(multiple_of=2, ge=3)
+    quarter: float = pydantic.Field(multiple_of=0.25, gt=2)
+
+
+@attrs.frozen
+class Pair:
+    """A tuple of two types, and a Literal of an enum member."""
+
+    pair: tuple[int, str]
+    many: tuple[float, ...]
+    red: Literal[Color.RED]
+
+
+_SCALAR_TYPES = [str, int, float, bool, decimal.Decimal, uuid.UUID, dt.datetime, dt.date, Color]
+
+
+def _wrapped(scalar: Any) -> list[Any]:
+    """`scalar` as an attrs, dataclass, TypedDict and pydantic field, a list item and deeper."""
+    fields: dict[str, Any] = {"value": scalar, "values": list[scalar], "maybe": scalar | None}
+    name = scalar.__name__
+    make_model: Any = pydantic.create_model  # its overloads cannot take types in variables
+    return [
+        attrs.make_class(f"A{name}", {k: attrs.field(type=t) for k, t in fields.items()}),
+        dataclasses.make_dataclass(f"D{name}", list(fields.items())),
+        TypedDict(f"T{name}", fields),  # type: ignore[operator]  # pyright: ignore
+        make_model(f"P{name}", **{k: (t, ...) for k, t in fields.items()}),
+        list[scalar],
+        list[list[scalar]],
+        list[scalar | None],
+    ]
+
+
+@pytest.mark.parametrize(
+    "output_type",
+    [
+        Measures,
+        list[Measures],
+        Pair,
+        list[tuple[str, int, bool]],
+        *(tp for scalar in _SCALAR_TYPES for tp in _wrapped(scalar)),
+    ],
+    ids=type_name,
+)
+def test_the_fakes_output_for_any_derived_schema_decodes(output_type: Any) -> None:
+    text = sample_output(schema_text(output_type))
+    assert text is not None
+    decode_output(text, output_type)
+
+
+async def test_decimals_are_asked_for_as_numbers_and_come_back(
+    fake: FakeBrowserUseCloud, linked: AsyncBrowserUse
+) -> None:
+    prices = await linked.tasks.run("Prices", output_type=list[decimal.Decimal])
+    assert prices == [decimal.Decimal("1.5")]
+    assert sent_schema(fake)["properties"]["items"]["items"]["anyOf"][0] == {"type": "number"}
 
 
 async def test_a_schema_the_fake_cannot_fill_leaves_its_usual_text(

@@ -157,6 +157,11 @@ def _create_request(
     `CreateTaskRequest`'s repr hides."""
     try:
         if output_type is not None:
+            if "structured_output" in options:
+                raise InvalidArgumentError(
+                    "pass output_type or structured_output, not both: output_type sends "
+                    "its own schema"
+                )
             options["structured_output"] = json_schema(output_type)
         unknown = sorted(set(options) - set(TaskRequestOptions.__annotations__))
         if unknown:

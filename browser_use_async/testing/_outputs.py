@@ -2,8 +2,9 @@
 
 Any JSON schema a client sends is read: `$ref` (into `$defs`, `definitions` or anywhere in
 the document), `anyOf`/`oneOf`/`allOf`, `const`, `enum`, a `type` or a list of types, string
-formats (date-time, date, time, uuid, email, uri), numeric and length bounds, arrays (also
-`prefixItems`) and objects (`required`, `additionalProperties`). Values are deterministic.
+formats (date-time, date, time, duration, uuid, email, uri, hostname, ipv4, ipv6), numeric
+and length bounds, `multipleOf`, arrays (also `prefixItems`) and objects (`required`,
+`additionalProperties`). Values are deterministic.
 A schema that allows no finite value the fake can write (or only one nested more deeply
 than `MAX_DEPTH`) gives None, and the task's output is its usual text. `pattern` is ignored.
 """
@@ -30,6 +31,10 @@ _FORMATS = {
     "email": "agent@example.com",
     "uri": "https://example.com/",
     "url": "https://example.com/",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "duration": "PT1H",
 }
 
 
@@ -204,6 +209,11 @@ def _number(s: JSON, integer: bool) -> int | float:
         tried = [1.5, *(x for x in (lo, hi) if x is not None)]
         tried += [(lo + hi) / 2] if lo is not None and hi is not None else []
         tried += [lo + 1] if lo is not None else [hi - 1] if hi is not None else []
+    step = s.get("multipleOf")
+    if isinstance(step, int | float) and not isinstance(step, bool) and 0 < step < math.inf:
+        steps = [x / step for x in tried if math.isfinite(x / step)]
+        tried = [step * f(n) for n in steps for f in (math.ceil, math.floor)]
+        tried = [x for x in tried if math.isfinite(x) and (not integer or x == int(x))]
     for x in tried:
         if fits(x):
             return int(x) if integer else float(x)
