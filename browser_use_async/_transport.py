@@ -368,8 +368,11 @@ def _abandoned(
             _shut_down_sockets(session)
             for connection in _transports(session):
                 # What a closing transport does on its loop's next turn (asyncio's own
-                # transports), so that it is not reported "unclosed" in turn.
-                finish = getattr(connection, "_call_connection_lost", None)
+                # transports), so that it is not reported "unclosed" in turn. Over TLS, that
+                # is the socket's transport under the TLS one, which it marks closed too.
+                tls = getattr(connection, "_ssl_protocol", None)
+                socket_transport = getattr(tls, "_transport", None) or connection
+                finish = getattr(socket_transport, "_call_connection_lost", None)
                 if finish is not None:
                     with contextlib.suppress(Exception):
                         finish(None)
