@@ -357,8 +357,11 @@ def _abandoned(
     """The transport was collected (or the interpreter exits) with its session open: close
     it without awaiting, then warn. At exit, a transport still in use by a loop running in
     another thread is left to that thread's owner (a `BrowserUse` closes its own)."""
-    if os.getpid() != pid or session.closed:
-        return  # a fork child's copy, or closed already
+    if os.getpid() != pid:  # a fork child's copy of the parent's pool: left alone, kept
+        _inherited_sessions.append(session)  # so that aiohttp does not call it unclosed
+        return
+    if session.closed:
+        return
     if loop.is_running() and not _runs_here(loop):
         if transport() is not None:
             return

@@ -2,6 +2,7 @@
 place of aiohttp's "Unclosed client session"/"Unclosed connector"; closed clients, clients
 that never sent a request and sessions the user passed in say nothing."""
 
+import os
 import re
 import subprocess
 import sys
@@ -224,3 +225,41 @@ def test_over_tls_too_only_our_warning(where: str, kind: str) -> None:
     message = ASYNC_MESSAGE if kind == "async" else SYNC_MESSAGE
     expected = 0 if where == "closed-later" else 1
     assert done.stderr.count(f"ResourceWarning: {message}") == expected, done.stderr
+
+
+FORK_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, os, sys
+    from browser_use_async import AsyncBrowserUse
+    from browser_use_async.testing import FakeBrowserUseCloud
+
+    with FakeBrowserUseCloud() as fake:
+        client = AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url)
+        asyncio.run(client.billing.account())
+        pid = os.fork()
+        if pid == 0:
+            sys.exit(0)  # the child's copy of the pool is the parent's to close
+        _, status = os.waitpid(pid, 0)
+        asyncio.run(client.close())
+        print("child exit status", status, file=sys.stderr)
+    """
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork")
+def test_a_fork_child_leaving_the_parents_pool_alone_says_nothing() -> None:
+    """A fork child that exits with its copy of the parent's client neither closes the
+    parent's connections nor lets aiohttp call that copy an "Unclosed client session"."""
+    done = subprocess.run(
+        [sys.executable, "-X", "dev", "-W", "always::ResourceWarning", "-c", FORK_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "child exit status 0" in done.stderr, done.stderr
+    for foreign in FOREIGN:
+        assert foreign not in done.stderr, done.stderr
+    assert "was never closed" not in done.stderr, done.stderr
