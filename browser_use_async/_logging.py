@@ -9,7 +9,9 @@ requests are shown by method and URL (presigned signatures hidden), never header
 
 import logging
 import os
+import sys
 import warnings
+from typing import TextIO
 
 ENV = "BROWSER_USE_LOG"
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
@@ -21,7 +23,15 @@ _refused: set[str] = set()
 
 
 class _EnvHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler `BROWSER_USE_LOG` added (to stderr), recognised so it is added once."""
+    """The handler `BROWSER_USE_LOG` added, recognised so it is added once. It writes to the
+    `sys.stderr` of the moment (pytest's capture, `redirect_stderr`), not the one it met."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
 
 
 def configure_from_env() -> None:
@@ -42,6 +52,6 @@ def configure_from_env() -> None:
     _logger.setLevel(level)
     ours = [h for h in _logger.handlers if not isinstance(h, logging.NullHandler)]
     if not ours and not logging.getLogger().handlers:
-        handler = _EnvHandler()  # stderr, looked up when writing (pytest's capture, redirects)
+        handler = _EnvHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         _logger.addHandler(handler)

@@ -357,22 +357,18 @@ def _abandoned(
     """The transport was collected (or the interpreter exits) with its session open: close
     it without awaiting, then warn. At exit, a transport still in use by a loop running in
     another thread is left to that thread's owner (a `BrowserUse` closes its own)."""
-    if os.getpid() != pid or session.closed:
-        return  # a fork child's copy, or closed already
+    if os.getpid() != pid:  # a fork child's copy of the parent's pool: left alone, kept
+        _inherited_sessions.append(session)  # so that aiohttp does not call it unclosed
+        return
+    if session.closed:
+        return
     if loop.is_running() and not _runs_here(loop):
         if transport() is not None:
             return
         loop.call_soon_threadsafe(_drop_pool, session)
     else:
         if loop.is_closed():  # its connections cannot be closed on it: close them here
-            _shut_down_sockets(session)
-            for connection in _transports(session):
-                # What a closing transport does on its loop's next turn (asyncio's own
-                # transports), so that it is not reported "unclosed" in turn.
-                finish = getattr(connection, "_call_connection_lost", None)
-                if finish is not None:
-                    with contextlib.suppress(Exception):
-                        finish(None)
+            _close_off_loop(session)
         _drop_pool(session)
     warnings.warn(message, ResourceWarning, stacklevel=2)
 
@@ -410,9 +406,24 @@ async def _close_on_its_loop(
     elif not loop.is_closed():  # idle: run it in a worker thread, just for the close
         await asyncio.to_thread(loop.run_until_complete, session.close())
     else:
-        _shut_down_sockets(session)
+        _close_off_loop(session)
         with contextlib.suppress(RuntimeError):  # aiohttp may still try to use that loop
             await session.close()
+
+
+def _close_off_loop(session: ClientSession) -> None:
+    """The pool's loop is closed: close its connections here, without it."""
+    _shut_down_sockets(session)
+    for connection in _transports(session):
+        # What a closing transport does on its loop's next turn (asyncio's own transports),
+        # so that it is not reported "unclosed" in turn. Over TLS, that is the socket's
+        # transport under the TLS one, which it marks closed too.
+        tls = getattr(connection, "_ssl_protocol", None)
+        socket_transport = getattr(tls, "_transport", None) or connection
+        finish = getattr(socket_transport, "_call_connection_lost", None)
+        if finish is not None:
+            with contextlib.suppress(Exception):
+                finish(None)
 
 
 def _shut_down_sockets(session: ClientSession) -> None:

@@ -104,3 +104,37 @@ def test_an_unknown_value_warns_once_and_logs_nothing(value: str) -> None:
     assert "use BROWSER_USE_LOG=debug or BROWSER_USE_LOG=info, or unset it" in stderr
     assert "DEBUG browser_use_async" not in stderr
     assert "INFO browser_use_async" not in stderr
+
+
+REDIRECTED = textwrap.dedent(
+    """
+    import contextlib, io, sys
+    from browser_use_async import BrowserUse
+    from browser_use_async.testing import FakeBrowserUseCloud
+
+    with FakeBrowserUseCloud() as fake:
+        c = BrowserUse(api_key=fake.api_key, base_url=fake.base_url)  # adds the handler
+        c.billing.account()
+        with contextlib.redirect_stderr(io.StringIO()) as caught:
+            c.tasks.list()
+        c.close()
+        print("caught:", caught.getvalue().count("DEBUG browser_use_async: GET"))
+    """
+)
+
+
+def test_the_log_follows_stderr_when_it_is_redirected() -> None:
+    """The handler writes to `sys.stderr` as it is when a record is written (pytest's capsys,
+    `contextlib.redirect_stderr`), not to the stream that was there when it was added."""
+    env = {**os.environ, "BROWSER_USE_LOG": "debug"}
+    done = subprocess.run(
+        [sys.executable, "-c", REDIRECTED],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "caught: 1" in done.stdout, (done.stdout, done.stderr)
+    assert done.stderr.count("DEBUG browser_use_async: GET") == 1, done.stderr  # billing only
