@@ -13,7 +13,7 @@ import sys
 from collections.abc import AsyncGenerator, Sequence
 from typing import TextIO
 
-from browser_use_async._cli_format import Result, Stopped, format_task, render
+from browser_use_async._cli_format import Result, Stopped, format_task, render, shown
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._exceptions import (
     APIConnectionError,
@@ -166,10 +166,8 @@ class _Progress:
     def show(self, event: TaskEvent) -> None:
         if self._shown:
             self._out.write("\r\033[K")
-        if event.step is not None:
-            self._out.write(
-                f"step {event.step.number}: {event.step.next_goal} ({event.step.url})\n"
-            )
+        if (step := event.step) is not None:
+            self._out.write(f"step {step.number}: {shown(step.next_goal)} ({shown(step.url)})\n")
         elif not self._live:
             self._out.write(f"status: {event.status}\n")
         if self._live:
@@ -345,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(_aftermath(launch))
         return 143 if terminated else 130
     except BrowserUseError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(error)}", file=sys.stderr)
         _say(_aftermath(launch))
         return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
@@ -363,4 +361,4 @@ _QUIET = logging.NullHandler()
 
 def _say(line: str | None) -> None:
     if line is not None:
-        print(line, file=sys.stderr)
+        print(shown(line), file=sys.stderr)

@@ -3,15 +3,17 @@
 import asyncio
 import io
 import json
+import re
 import signal
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
 import browser_use_async
-from browser_use_async.cli import _parser, main  # pyright: ignore[reportPrivateUsage]
+from browser_use_async.cli import EXIT_CODES, _parser, main  # pyright: ignore[reportPrivateUsage]
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
 from tests.conftest import child_process
 from tests.soak import LateCreates
@@ -393,3 +395,53 @@ def test_a_bare_command_prints_help_and_succeeds() -> None:
     assert "tasks" in result.stdout
     assert "--version" in result.stdout
     assert result.stderr == ""
+
+
+HOSTILE = "Find \x1b]0;owned\x07flights\x1b[2J\r\nstatus    finished \u202eevil\x9b31m"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["tasks", "wait", "{task}"],
+        ["tasks", "get", "{task}"],
+        ["tasks", "list"],
+        ["sessions", "get", "{session}"],
+        ["browsers", "get", "{browser}"],
+        ["tasks", "get", "{missing}"],
+    ],
+)
+def test_control_characters_are_printed_escaped(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """A prompt, step, URL, label or server message is text from elsewhere: printed raw, its
+    escape sequences would retitle or clear the terminal, and a newline would fake a line."""
+    with FakeBrowserUseCloud(manual_time=True) as fake:
+        task_id = fake.create_task(HOSTILE, steps=2, metadata={"k": HOSTILE})
+        for step in fake.tasks[task_id]["steps"]:
+            step["nextGoal"] = step["url"] = HOSTILE
+        fake.tasks[task_id]["output"] = HOSTILE
+        session_id = fake.tasks[task_id]["sessionId"]
+        with browser_use_async.BrowserUse(api_key=fake.api_key, base_url=fake.base_url) as sdk:
+            browser_id = sdk.browsers.create(metadata={"k": HOSTILE}).id
+        missing = str(uuid.uuid4())
+        fake.faults.add("*", Fault(status=404, body=json.dumps({"detail": HOSTILE}).encode()))
+        ids = {"task": str(task_id), "session": str(session_id), "browser": str(browser_id)}
+        filled = [part.format(**ids, missing=missing) for part in argv]
+        if filled[-1] != missing:
+            fake.faults.clear()
+        fake.advance(60)
+        code, out, err = run(capsys, *cli_on(fake, *filled))
+    assert code in (0, 4), err
+    printed = out + err
+    assert not [char for char in printed if char != "\n" and not char.isprintable()]
+    assert "\\x1b]0;owned\\x07" in printed
+    assert all(not line.startswith("status    finished ") for line in printed.splitlines())
+
+
+def test_the_readme_lists_every_exit_status() -> None:
+    """The table under "Command line" names each status `main` can return, and no other."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    table = readme.split("| exit status | when |")[1].split("\n\n")[0]
+    listed = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)}
+    assert listed == {0, 130, 141, 143} | {code for _, code in EXIT_CODES}
