@@ -5,6 +5,7 @@ browsers still running (and billing), and read the account's credits, from a she
 import argparse
 import asyncio
 import contextlib
+import io
 import logging
 import math
 import os
@@ -324,6 +325,9 @@ def _aftermath(launch: Launch) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
+    for stream in (sys.stdout, sys.stderr):  # a prompt in any script, on any console or file
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     if not (sys.argv[1:] if argv is None else argv):  # a first try: say what there is to do
         parser.print_help()

@@ -3,6 +3,7 @@
 import asyncio
 import io
 import json
+import os
 import re
 import signal
 import subprocess
@@ -445,3 +446,19 @@ def test_the_readme_lists_every_exit_status() -> None:
     table = readme.split("| exit status | when |")[1].split("\n\n")[0]
     listed = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)}
     assert listed == {0, 130, 141, 143} | {code for _, code in EXIT_CODES}
+
+
+def test_text_the_console_cannot_encode_is_printed_escaped() -> None:
+    """A stdout that is not UTF-8 (a Windows console or file, a C locale, PYTHONIOENCODING)
+    still prints every prompt: what it cannot encode comes out as a backslash escape."""
+    argv = ["tasks", "create", "Prix à Zürich 🙂", "--wait", "--fake", "--fake-speed", "100"]
+    result = subprocess.run(
+        [sys.executable, "-m", "browser_use_async", *argv],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    out = result.stdout.decode("ascii")
+    assert result.returncode == 0, result.stderr
+    assert "prompt    Prix \\xe0 Z\\xfcrich \\U0001f642" in out
