@@ -340,6 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _check(args)
         result = asyncio.run(_run(args, launch))
+        if isinstance(result, TaskView) and is_final(result.status):
+            launch.task_id = None  # it has ended: whatever happens next leaves nothing running
         print(render(result, args.json))
     except (KeyboardInterrupt, asyncio.CancelledError):
         terminated = getattr(args, "signal", None) == signal.SIGTERM
@@ -354,8 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         _say(_aftermath(launch))
         return 141
-    if not (isinstance(result, TaskView) and is_final(result.status)):
-        _say(_aftermath(launch))
+    _say(_aftermath(launch))
     failed = isinstance(result, TaskView) and result.status == TaskStatus.FAILED
     return 8 if failed and args.command in ("create", "wait") else 0
 

@@ -462,3 +462,27 @@ def test_text_the_console_cannot_encode_is_printed_escaped() -> None:
     out = result.stdout.decode("ascii")
     assert result.returncode == 0, result.stderr
     assert "prompt    Prix \\xe0 Z\\xfcrich \\U0001f642" in out
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_pipe_closed_after_the_task_ended_says_nothing_is_left_running(as_json: bool) -> None:
+    """`tasks wait <id> | head -1` of a task that finished: not "keeps running; stop it"."""
+    with FakeBrowserUseCloud(manual_time=True) as fake:
+        task_id = fake.create_task("Find flights", steps=1, scenario=TaskScenario(steps=2))
+        fake.advance(60)
+        # the details are printed after one more look at the task: late, so the pipe is closed
+        fake.faults.add("GET /tasks/{task_id}", Fault(delay=0.5), times=None)
+        argv = cli_on(fake, "tasks", "wait", str(task_id), *(["--json"] if as_json else []))
+        with subprocess.Popen(
+            [sys.executable, "-m", "browser_use_async", *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as child:
+            assert child.stdout is not None
+            if not as_json:  # the steps and the final status, then the task's details
+                for _ in range(3):
+                    child.stdout.readline()
+            child.stdout.close()
+            _, err = child.communicate(timeout=60)
+    assert child.returncode == 141
+    assert err == b""
