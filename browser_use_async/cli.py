@@ -325,8 +325,11 @@ def _aftermath(launch: Launch) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
-    for stream in (sys.stdout, sys.stderr):  # a prompt in any script, on any console or file
-        if isinstance(stream, io.TextIOWrapper):
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:  # started with it closed (`>&-`): print to nothing, as print() does
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (until exit)
+        elif isinstance(stream, io.TextIOWrapper):  # any prompt, on any console or file
             stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     if not (sys.argv[1:] if argv is None else argv):  # a first try: say what there is to do

@@ -486,3 +486,26 @@ def test_a_pipe_closed_after_the_task_ended_says_nothing_is_left_running(as_json
             _, err = child.communicate(timeout=60)
     assert child.returncode == 141
     assert err == b""
+
+
+def closed_run(redirect: str, *argv: str) -> subprocess.CompletedProcess[bytes]:
+    """The command run with a descriptor closed, as a cron job or daemon may start it."""
+    shell = ["/bin/sh", "-c", f'exec "$@" {redirect}', "sh"]
+    return subprocess.run(
+        [*shell, sys.executable, "-m", "browser_use_async", *argv, "--fake", "--fake-speed", "100"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_command_started_with_stdout_closed_still_follows_its_task() -> None:
+    result = closed_run(">&-", "tasks", "create", "x", "--wait")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+
+
+def test_a_command_started_with_stderr_closed_keeps_its_messages_off_stdout() -> None:
+    result = closed_run("2>&-", "tasks", "create", "x", "--json")
+    assert result.returncode == 0
+    assert uuid.UUID(json.loads(result.stdout)["id"])
