@@ -2,6 +2,7 @@
 
 import datetime as dt
 import decimal
+import re
 
 import attrs
 
@@ -20,7 +21,17 @@ from browser_use_async.models.tasks import (
     TaskView,
 )
 
-__all__ = ["Result", "Stopped", "format_task", "render"]
+__all__ = ["Result", "Stopped", "format_task", "render", "shown"]
+
+# C0 and C1 controls, DEL, line and paragraph separators and the bidirectional overrides
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def shown(value: object) -> str:
+    """`value` as text safe to print on a terminal: a prompt, step or server message can hold
+    escape sequences (that retitle the window, clear the screen, fake a line) or a newline, so
+    each control character is printed escaped, as `repr` would (`\\x1b`, `\\n`)."""
+    return _UNSAFE.sub(lambda found: repr(found[0])[1:-1], str(value))
 
 
 @attrs.frozen
@@ -48,7 +59,7 @@ def _usd(amount: decimal.Decimal | None) -> str:
 
 
 def _fields(*pairs: tuple[str, object]) -> list[str]:
-    return [f"{label:<9} {'-' if value is None else value}" for label, value in pairs]
+    return [f"{label:<9} {'-' if value is None else shown(value)}" for label, value in pairs]
 
 
 def format_task(task: TaskView) -> str:
@@ -64,9 +75,11 @@ def format_task(task: TaskView) -> str:
         ("cost", _usd(task.cost)),
         ("steps", len(task.steps)),
     )
-    lines += [f"  {step.number:>3}. {step.next_goal}  ({step.url})" for step in task.steps]
+    lines += [
+        f"  {step.number:>3}. {shown(step.next_goal)}  ({shown(step.url)})" for step in task.steps
+    ]
     if task.output is not None:
-        lines.append(f"output    {task.output}")
+        lines.append(f"output    {shown(task.output)}")
     return "\n".join(lines)
 
 
@@ -75,7 +88,7 @@ def _item(item: TaskItemView | SessionItemView | BrowserSessionItemView) -> str:
     prompt."""
     head = f"{item.id}  {item.status!s:<8} {_when(item.started_at):<25}"
     if isinstance(item, TaskItemView):
-        return f"{head} {_usd(item.cost):<8} {item.task[:60]}"
+        return f"{head} {_usd(item.cost):<8} {shown(item.task[:60])}"
     if isinstance(item, BrowserSessionItemView):
         return f"{head} browser {_usd(item.browser_cost)}  proxy {_usd(item.proxy_cost)}"
     return f"{head} proxy {_usd(item.proxy_cost)}"

@@ -241,7 +241,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
         Polls the cheap status endpoint and downloads the task only when its status or
         cost moved (each step adds to the cost), so steps are not fetched again while
         nothing happens. A status change is yielded before the steps that came with it, but
-        a final status after them: the last event says how the task ended. The request
+        a final status after them: the last event says how the task ended, and the stream
+        ends there, even when the status endpoint still lags behind. The request
         options go with each of those requests.
         """
         return self._portal.iterate(

@@ -5,6 +5,7 @@ browsers still running (and billing), and read the account's credits, from a she
 import argparse
 import asyncio
 import contextlib
+import io
 import logging
 import math
 import os
@@ -13,7 +14,7 @@ import sys
 from collections.abc import AsyncGenerator, Sequence
 from typing import TextIO
 
-from browser_use_async._cli_format import Result, Stopped, format_task, render
+from browser_use_async._cli_format import Result, Stopped, format_task, render, shown
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._exceptions import (
     APIConnectionError,
@@ -166,10 +167,8 @@ class _Progress:
     def show(self, event: TaskEvent) -> None:
         if self._shown:
             self._out.write("\r\033[K")
-        if event.step is not None:
-            self._out.write(
-                f"step {event.step.number}: {event.step.next_goal} ({event.step.url})\n"
-            )
+        if (step := event.step) is not None:
+            self._out.write(f"step {step.number}: {shown(step.next_goal)} ({shown(step.url)})\n")
         elif not self._live:
             self._out.write(f"status: {event.status}\n")
         if self._live:
@@ -326,6 +325,12 @@ def _aftermath(launch: Launch) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:  # started with it closed (`>&-`): print to nothing, as print() does
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (until exit)
+        elif isinstance(stream, io.TextIOWrapper):  # any prompt, on any console or file
+            stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     if not (sys.argv[1:] if argv is None else argv):  # a first try: say what there is to do
         parser.print_help()
@@ -338,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _check(args)
         result = asyncio.run(_run(args, launch))
+        if isinstance(result, TaskView) and is_final(result.status):
+            launch.task_id = None  # it has ended: whatever happens next leaves nothing running
         print(render(result, args.json))
     except (KeyboardInterrupt, asyncio.CancelledError):
         terminated = getattr(args, "signal", None) == signal.SIGTERM
@@ -345,15 +352,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(_aftermath(launch))
         return 143 if terminated else 130
     except BrowserUseError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {shown(error)}", file=sys.stderr)
         _say(_aftermath(launch))
         return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         _say(_aftermath(launch))
         return 141
-    if not (isinstance(result, TaskView) and is_final(result.status)):
-        _say(_aftermath(launch))
+    _say(_aftermath(launch))
     failed = isinstance(result, TaskView) and result.status == TaskStatus.FAILED
     return 8 if failed and args.command in ("create", "wait") else 0
 
@@ -363,4 +369,4 @@ _QUIET = logging.NullHandler()
 
 def _say(line: str | None) -> None:
     if line is not None:
-        print(line, file=sys.stderr)
+        print(shown(line), file=sys.stderr)

@@ -3,15 +3,18 @@
 import asyncio
 import io
 import json
+import os
+import re
 import signal
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
 import browser_use_async
-from browser_use_async.cli import _parser, main  # pyright: ignore[reportPrivateUsage]
+from browser_use_async.cli import EXIT_CODES, _parser, main  # pyright: ignore[reportPrivateUsage]
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
 from tests.conftest import child_process
 from tests.soak import LateCreates
@@ -393,3 +396,116 @@ def test_a_bare_command_prints_help_and_succeeds() -> None:
     assert "tasks" in result.stdout
     assert "--version" in result.stdout
     assert result.stderr == ""
+
+
+HOSTILE = "Find \x1b]0;owned\x07flights\x1b[2J\r\nstatus    finished \u202eevil\x9b31m"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["tasks", "wait", "{task}"],
+        ["tasks", "get", "{task}"],
+        ["tasks", "list"],
+        ["sessions", "get", "{session}"],
+        ["browsers", "get", "{browser}"],
+        ["tasks", "get", "{missing}"],
+    ],
+)
+def test_control_characters_are_printed_escaped(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """A prompt, step, URL, label or server message is text from elsewhere: printed raw, its
+    escape sequences would retitle or clear the terminal, and a newline would fake a line."""
+    with FakeBrowserUseCloud(manual_time=True) as fake:
+        task_id = fake.create_task(HOSTILE, steps=2, metadata={"k": HOSTILE})
+        for step in fake.tasks[task_id]["steps"]:
+            step["nextGoal"] = step["url"] = HOSTILE
+        fake.tasks[task_id]["output"] = HOSTILE
+        session_id = fake.tasks[task_id]["sessionId"]
+        with browser_use_async.BrowserUse(api_key=fake.api_key, base_url=fake.base_url) as sdk:
+            browser_id = sdk.browsers.create(metadata={"k": HOSTILE}).id
+        missing = str(uuid.uuid4())
+        fake.faults.add("*", Fault(status=404, body=json.dumps({"detail": HOSTILE}).encode()))
+        ids = {"task": str(task_id), "session": str(session_id), "browser": str(browser_id)}
+        filled = [part.format(**ids, missing=missing) for part in argv]
+        if filled[-1] != missing:
+            fake.faults.clear()
+        fake.advance(60)
+        code, out, err = run(capsys, *cli_on(fake, *filled))
+    assert code in (0, 4), err
+    printed = out + err
+    assert not [char for char in printed if char != "\n" and not char.isprintable()]
+    assert "\\x1b]0;owned\\x07" in printed
+    assert all(not line.startswith("status    finished ") for line in printed.splitlines())
+
+
+def test_the_readme_lists_every_exit_status() -> None:
+    """The table under "Command line" names each status `main` can return, and no other."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    table = readme.split("| exit status | when |")[1].split("\n\n")[0]
+    listed = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)}
+    assert listed == {0, 130, 141, 143} | {code for _, code in EXIT_CODES}
+
+
+def test_text_the_console_cannot_encode_is_printed_escaped() -> None:
+    """A stdout that is not UTF-8 (a Windows console or file, a C locale, PYTHONIOENCODING)
+    still prints every prompt: what it cannot encode comes out as a backslash escape."""
+    argv = ["tasks", "create", "Prix à Zürich 🙂", "--wait", "--fake", "--fake-speed", "100"]
+    result = subprocess.run(
+        [sys.executable, "-m", "browser_use_async", *argv],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    out = result.stdout.decode("ascii")
+    assert result.returncode == 0, result.stderr
+    assert "prompt    Prix \\xe0 Z\\xfcrich \\U0001f642" in out
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_pipe_closed_after_the_task_ended_says_nothing_is_left_running(as_json: bool) -> None:
+    """`tasks wait <id> | head -1` of a task that finished: not "keeps running; stop it"."""
+    with FakeBrowserUseCloud(manual_time=True) as fake:
+        task_id = fake.create_task("Find flights", steps=1, scenario=TaskScenario(steps=2))
+        fake.advance(60)
+        # the details are printed after one more look at the task: late, so the pipe is closed
+        fake.faults.add("GET /tasks/{task_id}", Fault(delay=0.5), times=None)
+        argv = cli_on(fake, "tasks", "wait", str(task_id), *(["--json"] if as_json else []))
+        with subprocess.Popen(
+            [sys.executable, "-m", "browser_use_async", *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as child:
+            assert child.stdout is not None
+            if not as_json:  # the steps and the final status, then the task's details
+                for _ in range(3):
+                    child.stdout.readline()
+            child.stdout.close()
+            _, err = child.communicate(timeout=60)
+    assert child.returncode == 141
+    assert err == b""
+
+
+def closed_run(redirect: str, *argv: str) -> subprocess.CompletedProcess[bytes]:
+    """The command run with a descriptor closed, as a cron job or daemon may start it."""
+    shell = ["/bin/sh", "-c", f'exec "$@" {redirect}', "sh"]
+    return subprocess.run(
+        [*shell, sys.executable, "-m", "browser_use_async", *argv, "--fake", "--fake-speed", "100"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_command_started_with_stdout_closed_still_follows_its_task() -> None:
+    result = closed_run(">&-", "tasks", "create", "x", "--wait")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+
+
+def test_a_command_started_with_stderr_closed_keeps_its_messages_off_stdout() -> None:
+    result = closed_run("2>&-", "tasks", "create", "x", "--json")
+    assert result.returncode == 0
+    assert uuid.UUID(json.loads(result.stdout)["id"])

@@ -312,7 +312,8 @@ class AsyncTasks(AsyncResource):
         Polls the cheap status endpoint and downloads the task only when its status or
         cost moved (each step adds to the cost), so steps are not fetched again while
         nothing happens. A status change is yielded before the steps that came with it, but
-        a final status after them: the last event says how the task ended. The request
+        a final status after them: the last event says how the task ended, and the stream
+        ends there, even when the status endpoint still lags behind. The request
         options go with each of those requests.
         """
         conceal(extra)
@@ -329,8 +330,9 @@ class AsyncTasks(AsyncResource):
                 yield change
             for step in task.steps[seen_steps:]:
                 yield TaskEvent(kind="step", status=task.status, task=task, step=step)
-            if task.status != last_status and is_final(task.status):
+            if is_final(task.status):  # the end, even if the status endpoint lags the task
                 yield change
+                return
             seen_steps = max(seen_steps, len(task.steps))
             last_status, last_cost = task.status, status.cost
 
