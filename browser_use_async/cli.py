@@ -5,6 +5,7 @@ browsers still running (and billing), and read the account's credits, from a she
 import argparse
 import asyncio
 import contextlib
+import enum
 import io
 import logging
 import math
@@ -32,6 +33,8 @@ from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._version import __version__
 from browser_use_async.models._checks import parse_uuid, positive_seconds
+from browser_use_async.models.browsers import BrowserSessionStatus
+from browser_use_async.models.sessions import SessionStatus
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     TaskEvent,
@@ -67,6 +70,11 @@ _LISTED = {
     "browsers": ("browser", "bare cloud browsers, driven over CDP", "active or stopped"),
 }
 """The groups that have `list`, `get` and `stop`: their noun, help and statuses."""
+_STATUSES: dict[str, type[enum.StrEnum]] = {
+    "tasks": TaskStatus,
+    "sessions": SessionStatus,
+    "browsers": BrowserSessionStatus,
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -207,6 +215,16 @@ def _check(args: argparse.Namespace) -> None:
         raise InvalidArgumentError(
             f"--fake-speed must be a positive number, got {args.fake_speed!r}"
         )
+    if not (args.fake or args.api_key or os.environ.get("BROWSER_USE_API_KEY")):
+        raise InvalidArgumentError(
+            "No API key: set BROWSER_USE_API_KEY or pass --api-key (or try it offline: --fake)"
+        )
+    if args.command == "list" and args.status is not None:
+        allowed = [str(status) for status in _STATUSES[args.group]]
+        if args.status not in allowed:
+            raise InvalidArgumentError(
+                f"--status must be one of {', '.join(allowed)}; got {args.status!r}"
+            )
     if args.command == "wait":
         parse_uuid(args.id, "task_id")
     if getattr(args, "wait_timeout", None) is not None:

@@ -137,7 +137,8 @@ def test_billing_shows_credits_and_sessions_in_use(
     [
         (["sessions", "get", "123"], "session_id must be a UUID"),
         (["browsers", "stop", "nope"], "session_id must be a UUID"),
-        (["sessions", "list", "--status", "running"], "filter_by must be one of"),
+        (["sessions", "list", "--status", "running"], "--status must be one of active, stopped"),
+        (["tasks", "list", "--status", "running"], "one of created, started, finished, failed"),
         (["browsers", "list", "--page-size", "0"], "page_size"),
     ],
 )
@@ -149,6 +150,20 @@ def test_bad_arguments_send_nothing(
     assert (code, out) == (2, "")
     assert err.startswith("error: ")
     assert message in err
+
+
+def test_no_api_key_says_how_to_give_one(
+    capsys: Capture, fake: FakeBrowserUseCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BROWSER_USE_API_KEY", raising=False)
+    code, out, err = run(capsys, "billing", "--base-url", fake.base_url)
+    assert (code, out, fake.requests) == (2, "", [])
+    assert err == (
+        "error: No API key: set BROWSER_USE_API_KEY or pass --api-key (or try it offline: --fake)\n"
+    )
+    code, out, err = run(capsys, "billing", "--fake", "--json")  # the fake needs none
+    assert code == 0, err
+    assert json.loads(out)["activeSessionCount"] == 0
 
 
 # -- every command, plain and --json: answered, not found, refused, failing------------------------

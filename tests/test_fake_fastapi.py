@@ -146,3 +146,21 @@ async def test_the_client_says_a_redirect_is_not_followed(canned: CannedServer) 
             assert len(canned.requests) == before + 1  # sent once, not retried
             points += 1
     assert points == 5
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+async def test_a_request_with_a_body_to_an_unknown_route_is_a_404(api: Api, method: str) -> None:
+    """A base_url without /api/v2 sends PATCH /tasks/{id} with a body: the fake answered 500
+    (it could not look up the slash-toggled path of a request whose body it had read)."""
+    root = api.fake.base_url.removesuffix("/api/v2")
+    async with asyncio.timeout(10):
+        answer = await api.session.request(method, f"{root}/tasks/{uuid.uuid4()}", json={"a": 1})
+        assert (answer.status, await answer.json()) == (404, {"detail": "Not Found"})
+        slashed = f"{api.fake.base_url}/tasks/{uuid.uuid4()}/"
+        answer = await api.session.request(method, slashed, json={}, allow_redirects=False)
+        assert answer.status == 307
+        retry = RetryPolicy(max_retries=0)
+        async with AsyncBrowserUse(api_key=api.fake.api_key, base_url=root, retry=retry) as client:
+            with pytest.raises(APIStatusError, match=r"No such route.*check base_url") as caught:
+                await client.tasks.stop(uuid.uuid4())
+    assert caught.value.status_code == 404

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from browser_use_async import AsyncBrowserUse, RetryPolicy, TooManyConcurrentActiveSessionsError
@@ -40,6 +41,12 @@ async def served() -> AsyncIterator[AsyncBrowserUse]:
             assert await process.wait() == 0
 
 
+@attrs.frozen
+class Row:
+    id: int
+    total: float
+
+
 async def _download(client: AsyncBrowserUse, url: str) -> bytes:
     import aiohttp  # noqa: PLC0415 (the tests' own raw reads of download links)
 
@@ -53,6 +60,8 @@ async def test_every_read_returns_what_was_seeded(served: AsyncBrowserUse) -> No
         account = await client.billing.account()
         assert account.name == "Acme QA"
         assert float(account.total_credits_balance_usd) == 42.5
+        parts = account.monthly_credits_balance_usd + account.additional_credits_balance_usd
+        assert parts == account.total_credits_balance_usd  # the seed's balances add up
         assert account.plan_info.plan_name == "Pro"
 
         profile = await client.profiles.get(SEED["profiles"][0]["id"])
@@ -137,8 +146,12 @@ async def test_every_read_returns_what_was_seeded(served: AsyncBrowserUse) -> No
         assert sink.getvalue() == b"id,total\n1,42\n"
         broken = await client.tasks.wait((await client.tasks.create("Break the site")).id)
         assert (broken.status, broken.output) == ("failed", "The site is down.")
+        assert done.output == "Exported 1 row."
         other = await client.tasks.wait((await client.tasks.create("Anything")).id)
-        assert (other.output, len(other.steps)) == ("Done.", 2)
+        assert (other.output, len(other.steps)) == ("Done: Anything", 2)
+        # the default scenario gives no output, so README's output types work on this seed
+        rows = await client.tasks.run("Two rows", output_type=list[Row], poll_interval=0.1)
+        assert all(isinstance(row, Row) for row in rows)
 
 
 def _with(path: tuple[str | int, ...], value: object) -> dict[str, Any]:

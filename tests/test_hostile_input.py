@@ -417,3 +417,15 @@ def test_a_judgement_nested_at_any_depth_is_read_or_refused(depth: int) -> None:
 def test_no_client_repr_shows_the_key() -> None:
     for client in (AsyncBrowserUse("bu_hidden_key"), BrowserUse("bu_hidden_key")):
         assert "bu_hidden_key" not in repr(client) + repr(vars(client))
+
+
+async def test_a_model_passed_for_its_id_is_told_to_pass_its_id(
+    client: AsyncBrowserUse, fake: FakeBrowserUseCloud
+) -> None:
+    async with asyncio.timeout(10):
+        created = await client.tasks.create("Find it")
+        sent = len(fake.requests)
+        with pytest.raises(InvalidArgumentError) as caught:
+            await client.tasks.stop(created)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    assert str(caught.value).endswith("got a TaskCreatedResponse: pass its .id")
+    assert len(fake.requests) == sent

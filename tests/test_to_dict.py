@@ -1,6 +1,7 @@
 """`to_dict` / `to_json`: a model as the API's JSON, for web frameworks, logs and other
 processes; models pickle; a long task's repr stays short."""
 
+import asyncio
 import concurrent.futures
 import contextlib
 import datetime as dt
@@ -247,28 +248,39 @@ def _with_state(app: Any, state: Mapping[str, object]) -> Any:
 
 
 async def test_an_aiohttp_handler_returns_a_task(
-    client: AsyncBrowserUse, fake: FakeBrowserUseCloud
+    fake: FakeBrowserUseCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def start(request: web.Request) -> web.Response:
-        created = await client.tasks.create(request.query["prompt"])
-        task = await client.tasks.get(created.id)
+    # README's example: an AppKey, the client made and closed in a cleanup context.
+    monkeypatch.setenv("BROWSER_USE_API_KEY", fake.api_key)
+    monkeypatch.setenv("BROWSER_USE_BASE_URL", fake.base_url)
+    browser_use = web.AppKey("browser_use", AsyncBrowserUse)
+
+    async def browser_use_client(app: web.Application) -> AsyncIterator[None]:
+        async with AsyncBrowserUse() as client:
+            app[browser_use] = client
+            yield
+
+    async def get_task(request: web.Request) -> web.Response:
+        task = await request.app[browser_use].tasks.get(request.match_info["task_id"])
         return web.Response(body=to_json(task), content_type="application/json")
 
     app = web.Application()
-    app.router.add_post("/tasks", start)
+    app.cleanup_ctx.append(browser_use_client)
+    app.router.add_get("/tasks/{task_id}", get_task)
+    task_id = fake.create_task("Find it", steps=2)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
     try:
-        url = f"http://127.0.0.1:{port}/tasks?prompt=Find+it"
-        async with aiohttp.ClientSession() as http, http.post(url) as answer:
+        url = f"http://127.0.0.1:{port}/tasks/{task_id}"
+        async with asyncio.timeout(10), aiohttp.ClientSession() as http, http.get(url) as answer:
             assert answer.status == 200
             assert answer.content_type == "application/json"
             body = await answer.json()
         assert body["task"] == "Find it"
-        assert decode(json.dumps(body).encode(), TaskView).task == "Find it"
+        assert len(decode(json.dumps(body).encode(), TaskView).steps) == 2
     finally:
         await runner.cleanup()
 

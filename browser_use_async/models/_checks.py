@@ -41,9 +41,12 @@ def parse_uuid(value: object, name: str) -> uuid.UUID:
         return value
     if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
         return uuid.UUID(value)
+    # A model passed where its id belongs (`stop(created)`) is the usual way to get here.
+    with_id = attrs.has(type(value)) and isinstance(getattr(value, "id", None), uuid.UUID)
     raise InvalidArgumentError(
         f"{name} must be a UUID (a uuid.UUID or a string such as "
-        f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got {shown(value)}"
+        f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got "
+        + (f"a {type(value).__name__}: pass its .id" if with_id else shown(value))
     )
 
 
