@@ -24,8 +24,11 @@ def test_schemathesis_finds_nothing_beyond_the_listed_spec_defects() -> None:
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "Tested: 44" in done.stdout
-    assert " passed" in done.stdout
-    assert "failed" not in done.stdout
+    # The count line, e.g. "2779 generated, 2779 passed, 66 skipped". Not the whole output: its
+    # warnings may say "Authentication failed" (a loaded machine reaches fewer valid cases).
+    [counts] = [line for line in done.stdout.splitlines() if " generated, " in line]
+    assert " passed" in counts, counts
+    assert "failed" not in counts, done.stdout[-4000:]
 
 
 def test_every_listed_defect_is_still_in_the_spec_and_explained() -> None:

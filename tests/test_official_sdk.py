@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -29,6 +30,10 @@ from tests.conftest import child_process
 v2 = pytest.importorskip("browser_use_sdk.v2")
 
 SPEED = 100.0
+STOPPED = ("Stop me", "Stop me too", "And me", "The last one")
+SLOW = 3600.0
+"""The tasks the scenario stops start after an hour of fake time (36 s): under any load they
+are still running when stopped (the default scenario's end after 45 ms raced the stop)."""
 BOUND = 60.0  # seconds a whole flavor may take before the test fails as hung
 EXTENSION = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 SCHEMA = json.dumps({"type": "object", "properties": {"title": {"type": "string"}}})
@@ -186,13 +191,13 @@ def scenario(call: Caller, *, output_files: bool) -> None:
     else:  # an HTTP-only fake has no way yet to give a task output files: the 404 path
         with pytest.raises(v2.BrowserUseError, match="Output file not found"):
             call("files.task_output", tid, str(uuid.uuid4()))
-    third = call("tasks.create", "Stop me", session_id=str(spare.id))
+    third = call("tasks.create", STOPPED[0], session_id=str(spare.id))
     assert call("tasks.stop", str(third.id)).status.value == "stopped"
-    fourth = call("tasks.create", "Stop me too", session_id=str(spare.id))
+    fourth = call("tasks.create", STOPPED[1], session_id=str(spare.id))
     assert call("tasks.update", str(fourth.id), action="stop").status.value == "stopped"
-    fifth = call("tasks.create", "And me", session_id=str(spare.id))
+    fifth = call("tasks.create", STOPPED[2], session_id=str(spare.id))
     assert call("tasks.update_task", str(fifth.id), action="stop").status.value == "stopped"
-    last = call("tasks.create", "The last one", session_id=str(spare.id))
+    last = call("tasks.create", STOPPED[3], session_id=str(spare.id))
     assert call("tasks.stop_task_and_session", str(last.id)).status.value == "stopped"
     assert call("sessions.get", str(spare.id)).status.value == "stopped"
 
@@ -425,6 +430,7 @@ def test_against_the_fake_in_a_thread() -> None:
             # `run` and `stream` poll every 2 s: here their tasks are done at once.
             instant = TaskScenario(start_delay=0, step_interval=0)
             fake.scenarios.update({"Run it": instant, "Stream it": instant})
+            fake.scenarios.update(dict.fromkeys(STOPPED, TaskScenario(start_delay=SLOW)))
         both_flavors([fake.base_url for fake in fakes], fakes[0].api_key, output_files=True)
         for fake in fakes:
             assert len(fake.requests) >= 80
@@ -453,8 +459,11 @@ def outside_the_spec(fake: FakeBrowserUseCloud) -> list[str]:
     return found
 
 
-async def test_against_the_fake_run_as_a_process() -> None:
+async def test_against_the_fake_run_as_a_process(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"scenarios": {prompt: {"startDelay": SLOW} for prompt in STOPPED}}))
     args = ("-m", "browser_use_async.testing", "--port", "0", "--speed", str(SPEED))
+    args += ("--seed", str(seed))
     async with (
         asyncio.timeout(BOUND + 30),
         child_process(*args, "--api-key", "bu_official") as first,
