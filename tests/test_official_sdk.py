@@ -462,8 +462,8 @@ def outside_the_spec(fake: FakeBrowserUseCloud) -> list[str]:
 async def test_against_the_fake_run_as_a_process(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"scenarios": {prompt: {"startDelay": SLOW} for prompt in STOPPED}}))
-    args = ("-m", "browser_use_async.testing", "--port", "0", "--speed", str(SPEED))
-    args += ("--seed", str(seed))
+    args: tuple[str, ...] = ("-m", "browser_use_async.testing", "--port", "0")
+    args += ("--speed", str(SPEED), "--seed", str(seed))
     async with (
         asyncio.timeout(BOUND + 30),
         child_process(*args, "--api-key", "bu_official") as first,
