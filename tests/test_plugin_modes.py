@@ -1,6 +1,8 @@
 """The pytest plugin in other projects: its fixtures under pytest-asyncio's strict and auto
 modes and under anyio's plugin, and its import cost (nothing but pytest until used)."""
 
+import ast
+import importlib
 import subprocess
 import sys
 import textwrap
@@ -132,3 +134,32 @@ def test_the_public_names_resolve_lazily() -> None:
         missing = "nope"
         with pytest.raises(AttributeError, match="has no attribute 'nope'"):
             getattr(package, missing)
+
+
+@pytest.mark.parametrize("package", ["browser_use_async", "browser_use_async.testing"])
+def test_the_lazy_table_is_what_type_checkers_see(package: str) -> None:
+    """Each public name is listed three times in the package's `__init__`: imported for type
+    checkers, in the lazy table, in `__all__`. The three must name the same things, each from
+    the same module."""
+    path = Path(__file__).resolve().parent.parent / package.replace(".", "/") / "__init__.py"
+    tree = ast.parse(path.read_text())
+    [guarded] = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    ]
+    for_checkers = {
+        (node.module, alias.name)
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    [table] = [
+        node.args[1]
+        for node in ast.walk(ast.Module(body=guarded.orelse, type_ignores=[]))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "lazy_exports"
+    ]
+    lazy = {(module, name) for module, names in ast.literal_eval(table).items() for name in names}
+    assert lazy == for_checkers
+    module = importlib.import_module(package)
+    assert {name for _, name in lazy} == set(module.__all__) - {"__version__"}
