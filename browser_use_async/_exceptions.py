@@ -6,7 +6,7 @@ import pickle
 import reprlib
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 __all__ = [
     "APIConnectionError",
@@ -291,9 +291,21 @@ class UnprocessableEntityError(APIStatusError):
 
     @property
     def details(self) -> list[dict[str, Any]]:
-        from browser_use_async._serde import validation_items  # noqa: PLC0415 (import cycle)
-
         return validation_items(self.body)
+
+
+def validation_items(body: object) -> list[dict[str, Any]]:
+    """The items of a FastAPI `{"detail": [{"loc", "msg", "type"}, ...]}` body (or one item)."""
+    detail: object = None
+    if isinstance(body, dict):
+        detail = cast(dict[str, object], body).get("detail")
+    if isinstance(detail, dict):
+        detail = [cast(object, detail)]
+    if not isinstance(detail, list) or not detail:
+        return []
+    items = cast(list[object], detail)
+    valid = [cast(dict[str, Any], i) for i in items if isinstance(i, dict) and "msg" in i]
+    return valid if len(valid) == len(items) else []
 
 
 class RateLimitError(APIStatusError):

@@ -36,6 +36,7 @@ from browser_use_async._exceptions import (
     TooManyConcurrentActiveSessionsError,
     UnprocessableEntityError,
     shown,
+    validation_items,
 )
 from browser_use_async._types import NotGiven, RequestOptions
 from browser_use_async._version import __version__
@@ -712,7 +713,7 @@ def _without(value: object, key: str) -> Any:
 
 
 def _describe_detail(body: object, limit: int = 300) -> str:
-    items = _serde.validation_items(body)
+    items = validation_items(body)
     text = "; ".join(_describe_item(item) for item in items) if items else _detail_text(body)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."

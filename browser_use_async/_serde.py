@@ -569,20 +569,6 @@ def decode_json(data: bytes) -> Any:
         raise ValueError("the body is nested too deeply") from None
 
 
-def validation_items(body: object) -> list[dict[str, Any]]:
-    """The items of a FastAPI `{"detail": [{"loc", "msg", "type"}, ...]}` body (or one item)."""
-    detail: object = None
-    if isinstance(body, dict):
-        detail = typing.cast(dict[str, object], body).get("detail")
-    if isinstance(detail, dict):
-        detail = [typing.cast(object, detail)]
-    if not isinstance(detail, list) or not detail:
-        return []
-    items = typing.cast(list[object], detail)
-    valid = [typing.cast(dict[str, Any], i) for i in items if isinstance(i, dict) and "msg" in i]
-    return valid if len(valid) == len(items) else []
-
-
 def dumps_text(value: Any) -> str:
     """Any JSON value as compact text, for messages."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

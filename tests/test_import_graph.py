@@ -1,0 +1,74 @@
+"""No import cycle anywhere in the package: the graph of the imports that run (module level
+and inside functions, not those only for type checkers) has none."""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "browser_use_async"
+
+
+def _name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def _imports_that_run(node: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    found: list[ast.Import | ast.ImportFrom] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.If) and ast.unparse(child.test) == "TYPE_CHECKING":
+            for other in child.orelse:
+                found += _imports_that_run(ast.Module(body=[other], type_ignores=[]))
+            continue
+        if isinstance(child, ast.Import | ast.ImportFrom):
+            found.append(child)
+        found += _imports_that_run(child)
+    return found
+
+
+def _edges(name: str, path: Path) -> set[str]:
+    here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    targets: list[str] = []
+    for node in _imports_that_run(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            targets += [alias.name for alias in node.names]
+            continue
+        base = node.module or ""
+        if node.level:
+            base = ".".join([*here[: len(here) - node.level + 1], *([base] if base else [])])
+        for alias in node.names:  # `from package import module` imports that module
+            targets.append(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
+    return {target for target in targets if target in MODULES and target != name}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+    done: set[str] = set()
+
+    def walk(node: str, path: list[str]) -> None:
+        for following in sorted(graph[node]):
+            if following in path:
+                found.append([*path[path.index(following) :], following])
+            elif following not in done:
+                walk(following, [*path, following])
+        done.add(node)
+
+    for start in sorted(graph):
+        if start not in done:
+            walk(start, [start])
+    return found
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph = {name: _edges(name, path) for name, path in MODULES.items()}
+    assert len(graph) > 40
+    assert "browser_use_async._transport" in graph["browser_use_async._client"]
+    assert "browser_use_async.testing._fake" in graph["browser_use_async.testing.pytest_plugin"]
+    assert _cycles(graph) == []
+
+
+def test_the_walk_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c", "a"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
