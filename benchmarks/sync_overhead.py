@@ -15,7 +15,6 @@ import os
 import platform
 import statistics
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -56,11 +55,7 @@ def main() -> None:
     calls: int = options.calls
     repeats: int = options.repeats
 
-    server_loop = asyncio.new_event_loop()
-    server = threading.Thread(target=server_loop.run_forever, name="fake-cloud", daemon=True)
-    server.start()
-    fake = FakeBrowserUseCloud()
-    asyncio.run_coroutine_threadsafe(fake.start(), server_loop).result()
+    fake = FakeBrowserUseCloud().start_in_thread()
     task_id: uuid.UUID = fake.create_task(steps=3)  # stopping it again returns it unchanged
 
     async def async_round(client: AsyncBrowserUse) -> None:
@@ -93,9 +88,7 @@ def main() -> None:
             fake.requests.clear()
         runner.run(async_client.close())
     portal.close()
-    asyncio.run_coroutine_threadsafe(fake.close(), server_loop).result()
-    server_loop.call_soon_threadsafe(server_loop.stop)
-    server.join()
+    fake.stop_thread()
 
     median = {name: statistics.median(values) for name, values in results.items()}
     spread = {name: (min(values), max(values)) for name, values in results.items()}

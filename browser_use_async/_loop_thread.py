@@ -1,5 +1,9 @@
 """A private event loop in a daemon thread: the runtime of the blocking client.
 
+It is the package's one way to run a loop in a thread: the blocking client, the fake
+cloud's thread mode (`with FakeBrowserUseCloud():`) and the tests' servers all use it, so
+interrupts, shutdown, fork and atexit are handled once.
+
 `LoopThread` is a small "portal": blocking code hands it coroutines and async iterators,
 and it runs them on its own loop in its own thread and blocks the caller for the result.
 

@@ -27,6 +27,7 @@ import pytest
 from aiohttp import web
 
 from browser_use_async import AsyncBrowserUse, RetryPolicy
+from browser_use_async._loop_thread import LoopThread
 from browser_use_async.testing import FakeBrowserUseCloud
 
 T = TypeVar("T")
@@ -183,19 +184,15 @@ async def linked(
 
 
 class ServerThread:
-    """An event loop in a daemon thread that serves aiohttp apps to blocking tests."""
+    """The loop thread the blocking client runs on, serving aiohttp apps to blocking tests."""
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        self._loop_thread = LoopThread(self._cleanup, name="test-server")
         self._runners: list[web.AppRunner] = []
-        self._thread = threading.Thread(
-            target=self.loop.run_forever, name="test-server", daemon=True
-        )
-        self._thread.start()
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run `coro` on the server's loop and wait (at most 10 s) for its result."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=10)
+        return self._loop_thread.run(asyncio.wait_for(coro, 10))
 
     def start(self, runner: web.AppRunner) -> web.AppRunner:
         """Serve `runner` on 127.0.0.1 until `stop()`."""
@@ -209,12 +206,12 @@ class ServerThread:
         host, port = self.start(runner).addresses[0][:2]
         return f"http://{host}:{port}/api/v2"
 
-    def stop(self) -> None:
+    async def _cleanup(self) -> None:
         for runner in reversed(self._runners):
-            self.run(runner.cleanup())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join()
-        self.loop.close()
+            await runner.cleanup()
+
+    def stop(self) -> None:
+        self._loop_thread.close(join_timeout=10)
 
 
 async def _start(runner: web.AppRunner) -> None:

@@ -206,6 +206,11 @@ async def _use(client: AsyncBrowserUse) -> None:
     await _pooled_calls(client, 3)
 
 
+async def _block_loop(seconds: float) -> None:
+    """Leave the running loop blocked for `seconds` once this returns."""
+    asyncio.get_running_loop().call_soon(time.sleep, seconds)
+
+
 def _until(condition: Callable[[], bool]) -> bool:
     for _ in range(500):
         if condition():
@@ -234,7 +239,7 @@ def test_close_from_another_loop_releases_the_sockets(
     if pool_loop == "stuck":  # the pool's loop is blocked: close() waits 0.2 s for it
         monkeypatch.setattr(_transport, "_CLOSE_ELSEWHERE_SECONDS", 0.2)
         assert other is not None
-        other.loop.call_soon_threadsafe(time.sleep, 1.0)
+        other.run(_block_loop(1.0))
     try:
         assert (server.connections, server.open) == (3, 3)
         started = time.monotonic()

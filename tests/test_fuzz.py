@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
 
 import attrs
@@ -12,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from browser_use_async import AsyncBrowserUse, BrowserUseError, RetryPolicy, TaskView
+from browser_use_async._loop_thread import LoopThread
 from tests.samples import TASK_ID, full_task, task_bytes
 
 
@@ -23,13 +23,11 @@ class Answer:
 
 
 class ThreadedServer:
-    """An aiohttp server on its own loop in a thread, answering with `self.answer`."""
+    """An aiohttp server on a loop thread of its own, answering with `self.answer`."""
 
     def __init__(self) -> None:
         self.answer = Answer()
-        self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.loop_thread = LoopThread(name="fuzz-server")
         self.base_url = ""
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -38,28 +36,22 @@ class ThreadedServer:
             status=self.answer.status, headers=self.answer.headers, body=self.answer.body
         )
 
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
+    async def _start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self.runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        self.loop.run_until_complete(self.runner.setup())
-        self.loop.run_until_complete(web.TCPSite(self.runner, "127.0.0.1", 0).start())
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
         host, port = self.runner.addresses[0][:2]
         self.base_url = f"http://{host}:{port}/api/v2"
-        self.ready.set()
-        self.loop.run_forever()
 
     def __enter__(self) -> "ThreadedServer":
-        self.thread.start()
-        self.ready.wait(10)
+        self.loop_thread.run(asyncio.wait_for(self._start(), 10))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
+        self.loop_thread.run(asyncio.wait_for(self.runner.cleanup(), 10))
+        self.loop_thread.close(join_timeout=10)
 
 
 @pytest.fixture(scope="module")

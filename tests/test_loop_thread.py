@@ -1,15 +1,18 @@
 """`LoopThread`, the private loop of the blocking client, on its own."""
 
+import ast
 import asyncio
 import signal
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
 from browser_use_async import ClientClosedError, ReentrantCallError
 from browser_use_async._loop_thread import LoopThread
+from browser_use_async.testing import FakeBrowserUseCloud
 from tests.conftest import ctrl_c_once
 
 
@@ -213,3 +216,39 @@ def test_ctrl_c_cancels_the_call_and_waits_for_its_cleanup(portal: LoopThread) -
     assert started.is_set()
     assert cleanup == ["done"]  # finished before KeyboardInterrupt reached us
     assert portal.run(where_am_i()).startswith("test-loop-")  # the loop is fine
+
+
+# The one place an event loop is run in a thread of its own; the test below is the exception,
+# because what it checks is a fake started on one thread's loop and served by another's.
+_RUNS_A_LOOP_IN_A_THREAD = {
+    "browser_use_async/_loop_thread.py",
+    "tests/test_sync_served_here.py",
+}
+
+
+def _runs_a_loop_forever(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == "run_forever" for node in ast.walk(tree)
+    )
+
+
+def test_one_loop_thread_primitive_serves_the_client_the_fake_and_the_tests() -> None:
+    root = Path(__file__).resolve().parent.parent
+    running = {
+        path.relative_to(root).as_posix()
+        for folder in ("browser_use_async", "tests", "benchmarks", "scripts", "examples")
+        for path in (root / folder).rglob("*.py")
+        if _runs_a_loop_forever(path)
+    }
+    assert running == _RUNS_A_LOOP_IN_A_THREAD
+
+
+def test_the_fake_in_thread_mode_runs_on_a_loop_thread() -> None:
+    with FakeBrowserUseCloud(manual_time=True) as fake:
+        (serving,) = [t for t in threading.enumerate() if t.name.startswith("fake-browser-use")]
+        assert serving.name.startswith("fake-browser-use-cloud-loop-")
+        assert serving.daemon
+    serving.join(5)
+    assert not serving.is_alive()
+    assert fake.open_connections == 0

@@ -5,14 +5,13 @@ it ever accepted; aiohttp's server keeps the list of those still open.
 """
 
 import asyncio
-import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from aiohttp import web
 
-from browser_use_async._loop_thread import serve_here
+from browser_use_async._loop_thread import LoopThread, serve_here
 
 __all__ = ["BackgroundServer"]
 
@@ -33,8 +32,7 @@ class BackgroundServer:
         self._port = port
         self._runner: web.AppRunner | None = None
         self._listener: asyncio.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: LoopThread | None = None
         self._unserve: Callable[[], None] = _nothing
 
     @property
@@ -103,45 +101,24 @@ class BackgroundServer:
     # -- in a background thread, for synchronous code ------------------------------------------
 
     def start_in_thread(self, timeout: float = 10.0) -> Self:
-        """Serve from a new thread with its own event loop; returns once listening."""
-        if self._thread is not None:
+        """Serve from a loop thread of its own (the one the blocking client runs on);
+        returns once listening."""
+        if self._loop_thread is not None:
             raise RuntimeError("the fake cloud is already running in a thread")
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            try:
-                loop.run_until_complete(self.start())
-            except BaseException as error:  # handed to the starting thread
-                failure.append(error)
-                ready.set()
-                loop.close()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self.close())
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="fake-browser-use-cloud", daemon=True)
-        self._thread.start()
-        if not ready.wait(timeout):
-            raise TimeoutError("the fake cloud did not start in time")
-        if failure:
-            self._thread.join()
-            self._thread = None
-            raise failure[0]
+        loop_thread = LoopThread(self.close, name="fake-browser-use-cloud")
+        try:
+            loop_thread.run(asyncio.wait_for(self.start(), timeout))
+        except BaseException:
+            loop_thread.close(join_timeout=timeout)
+            raise
+        self._loop_thread = loop_thread
         return self
 
     def stop_thread(self) -> None:
         """Stop serving, close connections and join the thread."""
-        thread, loop = self._thread, self._loop
-        if thread is None or loop is None:
-            return
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        self._thread = self._loop = None
+        loop_thread, self._loop_thread = self._loop_thread, None
+        if loop_thread is not None:
+            loop_thread.close()
 
     def __enter__(self) -> Self:
         return self.start_in_thread()
