@@ -9,14 +9,14 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import BinaryIO, Self, TypeVar, cast, overload
 
-from browser_use_async import _logging, _protocol
+from browser_use_async import _logging, _messages, _protocol
 from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError, shown
 from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy, next_delay
 from browser_use_async._transport import ClientSession, Sink, Transport
 from browser_use_async._types import RequestOptions
-from browser_use_async.models._checks import check_bool, positive_int, positive_seconds
+from browser_use_async._validation import check_bool, positive_int, positive_seconds
 from browser_use_async.resources.billing import AsyncBilling
 from browser_use_async.resources.browsers import AsyncBrowsers
 from browser_use_async.resources.files import AsyncFiles
@@ -88,7 +88,7 @@ class _Storage:
     @staticmethod
     def _check(request: _protocol.Request, response: _protocol.Response) -> None:
         if not 200 <= response.status < 300:
-            raise _protocol.status_error(request, response, hints=False)
+            raise _messages.status_error(request, response, hints=False)
 
 
 class AsyncBrowserUse:
@@ -245,7 +245,7 @@ class AsyncBrowserUse:
         instead, unparsed; a failure raises alike, and its typing is the raw view's."""
         if extra:
             _protocol.conceal(extra)
-        request = _protocol.build_request(
+        request = _messages.build_request(
             method, self._base_url, path, self._api_key, body=body, params=params, extra=extra
         )
         policy, clock = self._retry, self._clock
@@ -256,13 +256,13 @@ class AsyncBrowserUse:
             try:
                 response = await self._attempt(request, started, attempts)
                 if raw:
-                    _protocol.decode_response(request, response, None)  # raises if not 2xx
+                    _messages.decode_response(request, response, None)  # raises if not 2xx
                     elapsed = clock.time() - started
                     answer = RawResponse(
                         request, response, response_type, elapsed=elapsed, attempts=attempts
                     )
                     return cast("T", answer)
-                return _protocol.decode_response(request, response, response_type)
+                return _messages.decode_response(request, response, response_type)
             except APIError as error:
                 error.attempts = attempts
                 delay = next_delay(

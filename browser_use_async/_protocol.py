@@ -1,24 +1,25 @@
-"""Pure request building and response decoding: no sockets, no event loop.
+"""Pure request building and answer classification: no sockets, no event loop, no codec.
 
-The transport sends a `Request` and hands back a `Response`; everything about what
-those bytes mean for the API lives here.
+The transport sends a `Request` and hands back a `Response`; what those messages mean for the
+API (headers, URLs, options, status codes, Retry-After) lives here, in the standard library
+alone. Models never reach this module: a body comes as an encoder, an error body as the
+document the codec read, and `_messages` joins the two (a test checks the imports).
 """
 
+import dataclasses
 import datetime as dt
 import decimal
 import email.utils
 import ipaddress
+import json
 import math
 import platform
 import re
 import typing
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
-import attrs
-
-from browser_use_async import _serde
 from browser_use_async._exceptions import (
     APIKeySpendLimitError,
     APIResponseValidationError,
@@ -39,8 +40,8 @@ from browser_use_async._exceptions import (
     validation_items,
 )
 from browser_use_async._types import NotGiven, RequestOptions
+from browser_use_async._validation import parse_uuid
 from browser_use_async._version import __version__
-from browser_use_async.models._checks import parse_uuid
 
 T = TypeVar("T")
 
@@ -76,29 +77,45 @@ class SecretBytes(bytes):
         return f"<{len(self)} bytes>"
 
 
-@attrs.frozen
+def _size(body: bytes | None) -> str:
+    return "None" if body is None else f"<{len(body)} bytes>"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Request:
     """One HTTP request, ready to send. Its repr shows neither the API key, nor the body, nor
     a presigned URL's signature."""
 
     method: str
-    url: str = attrs.field(repr=False)  # `shown` is: no presigned URL's signature
-    headers: Mapping[str, str] = attrs.field(repr=_redact)
-    body: bytes | None = attrs.field(
-        default=None, repr=lambda b: "None" if b is None else f"<{len(b)} bytes>"
-    )
-    shown: str = attrs.field(default=attrs.Factory(lambda self: self.url, takes_self=True))
-    """The URL as messages, logs and errors show it (a presigned URL without its signature)."""
+    url: str
+    headers: Mapping[str, str]
+    body: bytes | None = None
+    shown: str = ""
+    """The URL as messages, logs and errors show it (a presigned URL without its signature);
+    the URL itself when not given."""
+
+    def __post_init__(self) -> None:
+        if not self.shown:
+            object.__setattr__(self, "shown", self.url)
+
+    def __repr__(self) -> str:  # `shown`, not `url`: no presigned URL's signature
+        return (
+            f"Request(method={self.method!r}, headers={_redact(self.headers)}, "
+            f"body={_size(self.body)}, shown={self.shown!r})"
+        )
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Response:
     """One HTTP response as read off the wire. Its repr leaves out what a server may have
     echoed of the request (the API key, task secrets)."""
 
     status: int
-    headers: Mapping[str, str] = attrs.field(repr=False)
-    body: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>")
+    headers: Mapping[str, str]
+    body: bytes
+
+    def __repr__(self) -> str:
+        return f"Response(status={self.status!r}, body={_size(self.body)})"
 
 
 class SecretStr(str):
@@ -405,10 +422,16 @@ def _check_body(where: str, extra: Mapping[object, object]) -> dict[str, object]
     return typing.cast(dict[str, object], fields)
 
 
+Encoder = Callable[[dict[str, object] | None], bytes]
+"""A request body as the codec writes it: its JSON bytes, given the `extra_body` fields to
+merge into its top level (None when there are none). What JSON cannot carry is an
+`InvalidArgumentError`."""
+
+
 def _merge_options(
     where: str,
     headers: dict[str, str],
-    body: object | None,
+    body: Encoder | None,
     params: Mapping[str, object] | None,
     extra: RequestOptions | None,
 ) -> tuple[Mapping[str, object] | None, SecretBytes | None]:
@@ -430,7 +453,7 @@ def _merge_options(
     if body is None:
         return params, None
     headers["Content-Type"] = "application/json"
-    return params, SecretBytes(_serde.encode(body, extra=fields))
+    return params, SecretBytes(body(fields))
 
 
 def build_request(
@@ -439,11 +462,11 @@ def build_request(
     path: str,
     api_key: str,
     *,
-    body: object | None = None,
+    body: Encoder | None = None,
     params: Mapping[str, object] | None = None,
     extra: RequestOptions | None = None,
 ) -> Request:
-    """Headers and body bytes for `method base_url+path?params`; `body` is an attrs model.
+    """Headers and body bytes for `method base_url+path?params`; `body` writes the JSON body.
 
     `extra` (the caller's `RequestOptions`, maybe `conceal`ed) is merged in as
     `RequestOptions` says; what it cannot carry is an `InvalidArgumentError`."""
@@ -485,29 +508,21 @@ def storage_request(method: str, url: object) -> Request:
     return Request(method=method, url=url, headers=headers, shown=shown)
 
 
-@overload
-def decode_response(request: Request, response: Response, cls: type[T]) -> T: ...
-@overload
-def decode_response(request: Request, response: Response, cls: None) -> None: ...
-def decode_response(request: Request, response: Response, cls: type[T] | None) -> T | None:
-    """The model for a 2xx response (None when `cls` is None); the matching `APIError` otherwise."""
-    if not 200 <= response.status < 300:
-        raise status_error(request, response)
-    if cls is None:
-        return None
-    try:
-        return _serde.decode(response.body, cls)
-    except _serde.DecodeError as exc:
-        raise APIResponseValidationError(
-            f"{request.method} {request.shown} returned {response.status} with a body that is not "
-            f"a valid {cls.__name__}: {'; '.join(exc.errors[:5])}. The API may have changed: "
-            "upgrade browser-use-async, or report this with the body (`error.body`).",
-            method=request.method,
-            url=request.shown,
-            status_code=response.status,
-            body=bytes_without_key(request, response.body),
-            errors=exc.errors,
-        ) from None
+def invalid_body_error(
+    request: Request, response: Response, expected: str, errors: list[str]
+) -> APIResponseValidationError:
+    """A 2xx answer whose body the codec could not read as an `expected` (a model's name);
+    `errors` are the codec's, each naming a path."""
+    return APIResponseValidationError(
+        f"{request.method} {request.shown} returned {response.status} with a body that is not "
+        f"a valid {expected}: {'; '.join(errors[:5])}. The API may have changed: "
+        "upgrade browser-use-async, or report this with the body (`error.body`).",
+        method=request.method,
+        url=request.shown,
+        status_code=response.status,
+        body=bytes_without_key(request, response.body),
+        errors=errors,
+    )
 
 
 def headers_without_key(request: Request, headers: Mapping[str, str]) -> Mapping[str, str]:
@@ -660,15 +675,15 @@ def _header(response: Response, name: str, key: str | None) -> str:
     return value.replace(key, REDACTED) if key else value
 
 
-def status_error(request: Request, response: Response, *, hints: bool = True) -> APIStatusError:
+def status_error(
+    request: Request, response: Response, document: object, *, hints: bool = True
+) -> APIStatusError:
     """The `APIStatusError` subclass for a non-2xx response, with a readable message.
 
+    `document` is the body as the codec read it: parsed JSON, or its text when it is not JSON.
     `hints=False` leaves out the advice about API keys and ids, for answers of other hosts.
     """
-    try:
-        body: Any = _serde.decode_json(response.body)
-    except ValueError:
-        body = response.body.decode("utf-8", "replace")
+    body: Any = document
     headers = headers_without_key(request, response.headers)
     key = request.headers.get(API_KEY_HEADER)
     if key:  # a server that echoes the key must not put it into errors and logs
@@ -729,7 +744,11 @@ def _detail_text(body: object) -> str:
         message = typing.cast(dict[str, object], detail).get("message")
         if isinstance(message, str):
             return message
-    return detail if isinstance(detail, str) else _serde.dumps_text(detail)
+    return (
+        detail
+        if isinstance(detail, str)
+        else json.dumps(detail, separators=(",", ":"), ensure_ascii=False)
+    )
 
 
 def _describe_item(item: dict[str, Any]) -> str:

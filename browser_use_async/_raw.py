@@ -3,7 +3,7 @@
 A resource's raw view runs the resource's own methods on a copy of it whose request function
 answers with a `RawResponse` instead of the decoded model (`AsyncResource._raw_copy`); the
 operations that send exactly one request return that answer unchanged, and only they are
-listed on the view. `parse()` decodes with `_protocol.decode_response`, as a normal call does.
+listed on the view. `parse()` decodes with `_messages.decode_response`, as a normal call does.
 """
 
 import datetime as dt
@@ -12,7 +12,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, cast, ov
 
 import attrs
 
-from browser_use_async import _protocol, _serde
+from browser_use_async import _messages, _protocol, _serde
 from browser_use_async._exceptions import APIResponseValidationError, Headers
 
 __all__ = ["HTTPRequestSummary", "RawResponse"]
@@ -92,7 +92,7 @@ class RawResponse(Generic[T]):
         a body that does not fit raises the same `APIResponseValidationError`."""
         if self._parsed is _UNPARSED:
             try:
-                self._parsed = _protocol.decode_response(
+                self._parsed = _messages.decode_response(
                     self._as_request(), self._as_response(), cast("type[T]", self._type)
                 )
             except APIResponseValidationError as error:

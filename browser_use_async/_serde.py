@@ -47,7 +47,6 @@ __all__ = [
     "DecodeError",
     "decode",
     "decode_json",
-    "dumps_text",
     "encode",
     "parse_judgement",
     "structure",
@@ -567,11 +566,6 @@ def decode_json(data: bytes) -> Any:
         return _loads(data)
     except RecursionError:
         raise ValueError("the body is nested too deeply") from None
-
-
-def dumps_text(value: Any) -> str:
-    """Any JSON value as compact text, for messages."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _strict_json(value: object) -> str:

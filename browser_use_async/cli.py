@@ -31,8 +31,8 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
+from browser_use_async._validation import parse_uuid, positive_seconds
 from browser_use_async._version import __version__
-from browser_use_async.models._checks import parse_uuid, positive_seconds
 from browser_use_async.models.browsers import BrowserSessionStatus
 from browser_use_async.models.sessions import SessionStatus
 from browser_use_async.models.tasks import (

@@ -1,8 +1,13 @@
 """No import cycle anywhere in the package: the graph of the imports that run (module level
-and inside functions, not those only for type checkers) has none."""
+and inside functions, not those only for type checkers) has none. And the layers at the
+bottom stay there: what importing `_protocol` or `_validation` loads, in a fresh process."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "browser_use_async"
 
@@ -72,3 +77,38 @@ def test_no_module_imports_itself_through_others() -> None:
 def test_the_walk_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c", "a"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+THIRD_PARTY = ("attrs", "cattrs", "orjson", "aiohttp")
+
+
+def _loaded(module: str) -> tuple[set[str], set[str]]:
+    """What a fresh interpreter holds after `import module`: this package's modules, and
+    which of the heavy third-party packages."""
+    script = (
+        f"import sys, {module}; "
+        "print(' '.join(m for m in sys.modules if m.startswith('browser_use_async'))); "
+        f"print(' '.join(m for m in {THIRD_PARTY!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split("\n")
+    return set(out[0].split()), set(out[1].split())
+
+
+LEAVES = {"_exceptions", "_types", "_version"}
+"""Standard-library-only modules any layer may use (`_version` comes with the package)."""
+
+
+@pytest.mark.parametrize(
+    ("module", "allowed"),
+    [
+        ("_validation", LEAVES | {"_validation"}),
+        ("_protocol", LEAVES | {"_validation", "_protocol"}),
+    ],
+)
+def test_the_bottom_layers_load_only_the_standard_library(module: str, allowed: set[str]) -> None:
+    package, _ = _loaded("browser_use_async")  # the package's own `__init__` comes first
+    ours, heavy = _loaded(f"browser_use_async.{module}")
+    assert ours - package == {f"browser_use_async.{name}" for name in allowed} - package
+    assert heavy == set()

@@ -27,15 +27,13 @@ from browser_use_async import (
     UnprocessableEntityError,
     __version__,
 )
+from browser_use_async._messages import build_request, decode_response, status_error
 from browser_use_async._protocol import (
     Request,
     Response,
-    build_request,
     check_api_key,
     check_base_url,
-    decode_response,
     parse_retry_after,
-    status_error,
     uuid_segment,
 )
 from browser_use_async.models import TaskUpdateAction, UpdateTaskRequest

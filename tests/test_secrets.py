@@ -15,7 +15,8 @@ from browser_use_async import (
     CustomProxy,
     RetryPolicy,
 )
-from browser_use_async._protocol import build_request, storage_request
+from browser_use_async._messages import build_request
+from browser_use_async._protocol import storage_request
 from browser_use_async.models import CreateSessionRequest, CreateTaskRequest
 from tests.conftest import CannedServer, closed_port, error_texts
 

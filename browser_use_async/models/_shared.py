@@ -10,7 +10,7 @@ import uuid
 import attrs
 
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import check_enum, in_range, to_uuid
+from browser_use_async._validation import check_enum, in_range, to_uuid
 
 
 class ProxyCountryCode(enum.StrEnum):

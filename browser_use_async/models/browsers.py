@@ -10,7 +10,7 @@ import attrs
 
 from browser_use_async._serde import NULL_IS_DEFAULT
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import (
+from browser_use_async._validation import (
     at_most_items,
     boolean,
     check_member,

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from browser_use_async._exceptions import InvalidArgumentError
-from browser_use_async.models._checks import check_member, in_range, text
+from browser_use_async._validation import check_member, in_range, text
 
 __all__ = [
     "MAX_UPLOAD_BYTES",

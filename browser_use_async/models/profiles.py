@@ -6,7 +6,7 @@ import uuid
 import attrs
 
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import text
+from browser_use_async._validation import text
 
 __all__ = ["ProfileCreateRequest", "ProfileListResponse", "ProfileUpdateRequest", "ProfileView"]
 

@@ -11,7 +11,7 @@ import uuid
 import attrs
 
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import (
+from browser_use_async._validation import (
     boolean,
     check_member,
     hidden,

@@ -12,7 +12,7 @@ import attrs
 
 from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import (
+from browser_use_async._validation import (
     check_enum,
     required_text,
     str_list,

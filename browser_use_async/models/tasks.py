@@ -12,7 +12,7 @@ import attrs
 from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._serde import schema_text
 from browser_use_async._types import NOT_GIVEN, NotGiven
-from browser_use_async.models._checks import (
+from browser_use_async._validation import (
     at_most_items,
     boolean,
     check_enum,

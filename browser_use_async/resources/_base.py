@@ -7,7 +7,7 @@ from typing import BinaryIO, Protocol, Self, TypeVar, cast, overload
 
 from browser_use_async._protocol import conceal
 from browser_use_async._types import NotGiven, RequestOptions
-from browser_use_async.models._checks import check_int
+from browser_use_async._validation import check_int
 
 T = TypeVar("T")
 

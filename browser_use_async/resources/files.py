@@ -17,7 +17,7 @@ from browser_use_async._exceptions import InvalidArgumentError, LocalFileError
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import RequestOptions
-from browser_use_async.models._checks import check_bool, check_text
+from browser_use_async._validation import check_bool, check_text
 from browser_use_async.models.files import (
     TaskOutputFileResponse,
     UploadContentType,

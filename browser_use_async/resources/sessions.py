@@ -7,7 +7,7 @@ from typing import Unpack
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
-from browser_use_async.models._checks import check_enum
+from browser_use_async._validation import check_enum
 from browser_use_async.models.sessions import (
     CreateSessionRequest,
     CustomProxy,

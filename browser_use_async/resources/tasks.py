@@ -26,7 +26,7 @@ from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._schema import json_schema, type_name
 from browser_use_async._serde import DecodeError, decode_output
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
-from browser_use_async.models._checks import (
+from browser_use_async._validation import (
     check_datetime,
     check_enum,
     check_uuid,

@@ -2,7 +2,9 @@
 
 Each raises `InvalidArgumentError` naming the argument; `NOT_GIVEN` and `None` pass. The
 `check_*` functions serve query parameters; the attrs validators and converters below
-wrap them for request models.
+wrap them for request models, and the attrs repr helpers keep secrets and long texts out
+of a model's repr. Below the models and `_protocol`: it imports only the standard library,
+`_exceptions` and `_types` (a test checks), so attrs is not needed to check an argument.
 """
 
 import datetime as dt
@@ -13,16 +15,23 @@ import typing
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sized
 from collections.abc import Set as AbstractSet
-from typing import Any, TypeVar
-
-import attrs
+from typing import Any, Protocol, TypeVar
 
 from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._types import NotGiven
 
 E = TypeVar("E", bound=enum.StrEnum)
 V = TypeVar("V")
-Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+class _Field(Protocol):
+    """What a validator reads of the `attrs.Attribute` it is given."""
+
+    @property
+    def name(self) -> str: ...
+
+
+Validator = Callable[[Any, _Field, Any], None]
 
 
 def _skipped(value: object) -> bool:
@@ -42,7 +51,9 @@ def parse_uuid(value: object, name: str) -> uuid.UUID:
     if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
         return uuid.UUID(value)
     # A model passed where its id belongs (`stop(created)`) is the usual way to get here.
-    with_id = attrs.has(type(value)) and isinstance(getattr(value, "id", None), uuid.UUID)
+    with_id = hasattr(type(value), "__attrs_attrs__") and isinstance(
+        getattr(value, "id", None), uuid.UUID
+    )
     raise InvalidArgumentError(
         f"{name} must be a UUID (a uuid.UUID or a string such as "
         f"'3c90c3cc-0d44-4b50-8888-8dd25736052a'), got "
@@ -186,7 +197,7 @@ def to_metadata(value: Mapping[str, str] | NotGiven | None) -> dict[str, str] | 
     return to_str_dict(value, "metadata")
 
 
-def str_values(instance: Any, attribute: "attrs.Attribute[Any]", value: object) -> None:
+def str_values(instance: Any, attribute: _Field, value: object) -> None:
     """attrs validator: str keys and str values; the message names them, never the values
     (they may be secrets)."""
     if not isinstance(value, dict):
@@ -240,7 +251,7 @@ def str_list(value: Iterable[str] | NotGiven | None, name: str) -> list[str] | N
 def in_range(low: int, high: int | None = None) -> Validator:
     """attrs validator: an int from `low` to `high`."""
 
-    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    def check(instance: Any, attribute: _Field, value: Any) -> None:
         check_int(value, attribute.name, low, high)
 
     return check
@@ -249,7 +260,7 @@ def in_range(low: int, high: int | None = None) -> Validator:
 def required_text(min_length: int = 0, max_length: int | None = None) -> Validator:
     """attrs validator: a str within bounds that must be given (not None, not NOT_GIVEN)."""
 
-    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    def check(instance: Any, attribute: _Field, value: Any) -> None:
         if _skipped(value):
             raise InvalidArgumentError(f"{attribute.name} is required, got {shown(value)}")
         check_text(value, attribute.name, min_length, max_length)
@@ -260,7 +271,7 @@ def required_text(min_length: int = 0, max_length: int | None = None) -> Validat
 def text(min_length: int = 0, max_length: int | None = None) -> Validator:
     """attrs validator: a str whose length is within bounds."""
 
-    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    def check(instance: Any, attribute: _Field, value: Any) -> None:
         check_text(value, attribute.name, min_length, max_length)
 
     return check
@@ -270,7 +281,7 @@ def boolean() -> Validator:
     """attrs validator: True or False (or NOT_GIVEN). Not None: the spec's booleans are not
     nullable, and a null sent only comes back as a 422."""
 
-    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    def check(instance: Any, attribute: _Field, value: Any) -> None:
         if value is None:
             raise InvalidArgumentError(f"{attribute.name} must be True or False, got None")
         check_bool(value, attribute.name)
@@ -281,7 +292,7 @@ def boolean() -> Validator:
 def instance_of(cls: type) -> Validator:
     """attrs validator: an instance of `cls` (such as a nested request model)."""
 
-    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
+    def check(instance: Any, attribute: _Field, value: Any) -> None:
         if not _skipped(value) and not isinstance(value, cls):
             raise InvalidArgumentError(
                 f"{attribute.name} must be a {cls.__name__}, got {type(value).__name__}"
@@ -293,7 +304,7 @@ def instance_of(cls: type) -> Validator:
 def at_most_items(limit: int) -> Validator:
     """attrs validator: a collection of at most `limit` items."""
 
-    def check(instance: Any, attribute: "attrs.Attribute[Any]", value: Sized | None) -> None:
+    def check(instance: Any, attribute: _Field, value: Sized | None) -> None:
         if not _skipped(value) and value is not None and len(value) > limit:
             raise InvalidArgumentError(
                 f"{attribute.name} may hold at most {limit} items, got {len(value)}"
