@@ -1,7 +1,8 @@
 """Generated structuring of well-formed answers; cattrs decides everything else.
 
 For an attrs model, `compile_structurer` writes one function that reads each field with an
-inline `type(value) is T` check and builds the instance. Anything it does not expect (a
+inline `type(value) is T` check and builds the instance (filling its slots directly where
+attrs' `__init__` would only store the values). Anything it does not expect (a
 missing key, another type, a value a hook refuses) raises, and `_serde` hands the document to
 cattrs, which either gives the same result or an error naming the field. So the generated
 code decides nothing: it reaches cattrs' answer faster for input cattrs accepts, and
@@ -103,7 +104,17 @@ class _Writer:
             arguments.append(f"{field.alias}={var}")
         self.lines.append(f"def {self.compiled[cls]}(d):")
         self.lines += _indent(body)
-        self.lines.append(f"    return {self.constant(cls)}({', '.join(arguments)})")
+        if _stored_directly(cls):
+            # What attrs' __init__ does for such a class, without the call and the
+            # per-field `object.__setattr__` lookups: each slot's own setter.
+            names = [field.name for field in attrs.fields(cls)]
+            self.lines.append(f"    o = {self.constant(object.__new__)}({self.constant(cls)})")
+            self.lines += [
+                f"    {self.constant(getattr(cls, name).__set__)}(o, f_{name})" for name in names
+            ]
+            self.lines.append("    return o")
+        else:
+            self.lines.append(f"    return {self.constant(cls)}({', '.join(arguments)})")
 
     def _default(self, field: "attrs.Attribute[Any]") -> str:
         if not isinstance(field.default, _FACTORY):
@@ -167,6 +178,25 @@ class _Writer:
             *_indent(check),
             f"    {var}[{index}] = {item}",
         ]
+
+
+def _stored_directly(cls: type) -> bool:
+    """Whether attrs' `__init__` of `cls` only stores its arguments in slots: no validators,
+    converters, hooks, cached hash or fields left out of `__init__`. Where attrs does not
+    describe its classes (`__attrs_props__`; 25.3 does not), `__init__` is called."""
+    props: Any = getattr(cls, "__attrs_props__", None)
+    return (
+        props is not None
+        and props.is_slotted
+        and props.added_init
+        and props.hashability.value != "hashable_cache"
+        and not hasattr(cls, "__attrs_pre_init__")
+        and not hasattr(cls, "__attrs_post_init__")
+        and all(
+            field.init and field.validator is None and field.converter is None
+            for field in attrs.fields(cls)
+        )
+    )
 
 
 def _is_optional(args: tuple[Any, ...]) -> bool:

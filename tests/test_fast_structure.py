@@ -282,3 +282,46 @@ def test_field_names_do_not_clash_with_the_generated_code() -> None:
     }
     assert _fast(LookAlikes)(document) == _serde.checked_structure(document, LookAlikes)
     assert _fast(LookAlikes)(document).tags_item == "mine"
+
+
+def _upper(value: str) -> str:
+    return value.upper()
+
+
+@attrs.frozen(kw_only=True)
+class _Checked:
+    seen: typing.ClassVar[list[str]] = []
+    name: str = attrs.field(converter=_upper)
+    size: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        self.seen.append(self.name)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class _CachedHash:
+    name: str
+
+
+def test_a_model_whose_init_does_more_than_store_is_built_by_its_init() -> None:
+    checked = _serde.fast_structurer(_Checked)
+    assert checked is not None
+    assert checked({"name": "a", "size": 2}) == _Checked(name="A", size=2)
+    assert _Checked.seen[-2:] == ["A", "A"]  # the fast path's instance, then the expected one
+    cached = _serde.fast_structurer(_CachedHash)
+    assert cached is not None
+    built = cached({"name": "b"})
+    assert hash(built) == hash(_CachedHash(name="b"))
+
+
+def test_a_model_built_from_its_slots_is_the_one_init_would_build() -> None:
+    fast = _serde.fast_structurer(TaskView)
+    assert fast is not None
+    document = full_task()
+    built = fast(document)
+    fields: dict[str, Any] = {f.name: getattr(built, f.name) for f in attrs.fields(TaskView)}
+    expected = TaskView(**fields)
+    assert (built, repr(built)) == (expected, repr(expected))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.llm = "x"  # pyright: ignore[reportAttributeAccessIssue]
+    assert type(built.steps[0]) is TaskStepView
