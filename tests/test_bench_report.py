@@ -66,10 +66,11 @@ def test_targets_and_tables_without_the_sync_client() -> None:
     text = render(_results(sync_built=False), "make bench")
     assert text.startswith(START)
     assert text.endswith(END)
-    assert "| CPU per stop, C=1, 10 steps: async <= 1.3x floor | 1.50x | **missed** by 15% |" in (
-        text
-    )
-    assert "| CPU per stop, C=64, 10 steps: async <= 0.2x official | 0.15x | **met** |" in text
+    assert "| CPU per stop, C=1, 10 steps: async <= 1.4x floor | 1.50x | **missed** by 7% |" in text
+    assert "| CPU per stop, C=64, 100 steps: async <= 1.5x floor | 1.50x | **met** |" in text
+    assert "| parse a 100-step TaskView: <= 0.6x official | 1.00x | **missed** by 67% |" in text
+    assert "| import (async): <= official | 1.00x | **met** |" in text
+    assert "| sync, 10 steps | — | not built yet |" in text
     assert "| ours_sync | not built yet | not built yet |" in text
     assert "cold start to first stop (async): <= official | 0.83x | **met** |" in text
     assert "official_sync: 1 measurement(s) raised" in text
@@ -77,8 +78,12 @@ def test_targets_and_tables_without_the_sync_client() -> None:
 
 def test_sync_targets_once_the_sync_client_exists() -> None:
     text = render(_results(sync_built=True), "make bench")
-    assert "| sync p50, 10 steps: <= 1.5x floor p50 | 1.00x | **met** |" in text
-    assert "| sync p50, 10 steps: <= 0.5x official sync | 1.00x | **missed** by 100% |" in text
+    assert "| sync p50, 10 steps: <= 1.5x floor (async) p50 | 1.00x | **met** |" in text
+    assert "| sync p50, 10 steps: <= 0.6x official sync | 1.00x | **missed** by 67% |" in text
+    assert (
+        "| sync CPU per stop, 16 threads, 100 steps: <= 0.5x official sync | 0.40x | **met** |"
+        in text
+    )
     assert "not built yet" not in text
 
 
