@@ -89,14 +89,14 @@ def _untyped_bodies() -> Generator[None]:
     bodies: what is left is the cost of everything but building the typed TaskView."""
     import orjson
 
-    from browser_use_async import _serde
+    from browser_use_async import _codec
 
-    decode = _serde.decode
-    _serde.decode = lambda body, cls: orjson.loads(body)  # type: ignore[assignment]
+    decode = _codec.decode
+    _codec.decode = lambda body, cls: orjson.loads(body)  # type: ignore[assignment]
     try:
         yield
     finally:
-        _serde.decode = decode
+        _codec.decode = decode
 
 
 # --- the floor: hand-written aiohttp + orjson, no typing, no retries ----------------------

@@ -293,7 +293,7 @@ def render(results: dict[str, Any], command: str) -> str:
         "",
         "### Turning the bytes of a TaskView into the result (µs per parse)",
         "",
-        "What each stop call does with the body: ours `_serde.decode` into the typed "
+        "What each stop call does with the body: ours `_codec.decode` into the typed "
         "`TaskView`; the floor `orjson.loads` (untyped); the official SDK `json.loads` then "
         "`TaskView.model_validate` (httpx's `response.json()`, then pydantic). "
         "`model_validate_json` is pydantic's one-step path, which the official SDK does not "
@@ -303,7 +303,7 @@ def render(results: dict[str, Any], command: str) -> str:
         "| --- |" + " --- |" * len(steps_list),
     ]
     for name, label in (
-        ("ours", "browser-use-async `_serde.decode`"),
+        ("ours", "browser-use-async `_codec.decode`"),
         ("floor", "floor: `orjson.loads`"),
         ("official", "browser-use-sdk: `json.loads` + `model_validate`"),
         ("official_json", "pydantic `model_validate_json` (reference)"),

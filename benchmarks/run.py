@@ -196,7 +196,7 @@ def parsers() -> dict[str, Callable[[bytes], Any]]:
     import orjson
 
     from browser_use_async import TaskView
-    from browser_use_async._serde import decode
+    from browser_use_async._codec import decode
 
     official: Any = importlib.import_module("browser_use_sdk").TaskView
     return {

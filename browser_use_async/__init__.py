@@ -7,6 +7,7 @@ from browser_use_async._version import __version__
 if TYPE_CHECKING:
     from browser_use_async._client import AsyncBrowserUse
     from browser_use_async._clock import Clock
+    from browser_use_async._codec import to_dict, to_json
     from browser_use_async._exceptions import (
         APIConnectionError,
         APIError,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     )
     from browser_use_async._raw import HTTPRequestSummary, RawResponse
     from browser_use_async._retry import RetryPolicy
-    from browser_use_async._serde import parse_judgement, to_dict, to_json
+    from browser_use_async._structured._output import parse_judgement
     from browser_use_async._sync import BrowserUse
     from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
     from browser_use_async.models import (
@@ -123,7 +124,8 @@ else:  # imported on first use: `import browser_use_async` (and the pytest plugi
             ),
             "browser_use_async._raw": ("HTTPRequestSummary", "RawResponse"),
             "browser_use_async._retry": ("RetryPolicy",),
-            "browser_use_async._serde": ("parse_judgement", "to_dict", "to_json"),
+            "browser_use_async._codec": ("to_dict", "to_json"),
+            "browser_use_async._structured._output": ("parse_judgement",),
             "browser_use_async._sync": ("BrowserUse",),
             "browser_use_async._types": (
                 "NOT_GIVEN",

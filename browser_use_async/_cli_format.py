@@ -6,7 +6,7 @@ import re
 
 import attrs
 
-from browser_use_async._serde import to_json
+from browser_use_async._codec import to_json
 from browser_use_async.models.billing import AccountView
 from browser_use_async.models.browsers import (
     BrowserSessionItemView,

@@ -7,7 +7,7 @@ request body and a response body becomes a model (or the document an error is ma
 from collections.abc import Mapping
 from typing import Any, TypeVar, overload
 
-from browser_use_async import _protocol, _serde
+from browser_use_async import _codec, _protocol
 from browser_use_async._exceptions import APIStatusError
 from browser_use_async._types import RequestOptions
 
@@ -30,7 +30,7 @@ def build_request(
         base_url,
         path,
         api_key,
-        body=None if body is None else lambda fields: _serde.encode(body, extra=fields),
+        body=None if body is None else lambda fields: _codec.encode(body, extra=fields),
         params=params,
         extra=extra,
     )
@@ -53,8 +53,8 @@ def decode_response(
     if cls is None:
         return None
     try:
-        return _serde.decode(response.body, cls)
-    except _serde.DecodeError as exc:
+        return _codec.decode(response.body, cls)
+    except _codec.DecodeError as exc:
         raise _protocol.invalid_body_error(request, response, cls.__name__, exc.errors) from None
 
 
@@ -64,7 +64,7 @@ def status_error(
     """`_protocol.status_error` for the body as JSON, or as text when it is not JSON."""
     document: Any
     try:
-        document = _serde.decode_json(response.body)
+        document = _codec.decode_json(response.body)
     except ValueError:
         document = response.body.decode("utf-8", "replace")
     return _protocol.status_error(request, response, document, hints=hints)

@@ -12,7 +12,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, cast, ov
 
 import attrs
 
-from browser_use_async import _messages, _protocol, _serde
+from browser_use_async import _codec, _messages, _protocol
 from browser_use_async._exceptions import APIResponseValidationError, Headers
 
 __all__ = ["HTTPRequestSummary", "RawResponse"]
@@ -110,7 +110,7 @@ class RawResponse(Generic[T]):
         """The body as plain JSON values, not checked against the model; a body that is not
         JSON raises `APIResponseValidationError`."""
         try:
-            return _serde.decode_json(self.content)
+            return _codec.decode_json(self.content)
         except ValueError as exc:
             request = self.http_request
             raise APIResponseValidationError(

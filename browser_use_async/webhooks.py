@@ -22,7 +22,7 @@ import typing
 from collections.abc import Iterable, Mapping, Sized
 from typing import Any
 
-from browser_use_async import _serde
+from browser_use_async import _codec
 from browser_use_async._exceptions import InvalidArgumentError, WebhookVerificationError, shown
 from browser_use_async.models.webhooks import WebhookEvent
 
@@ -222,8 +222,8 @@ def verify_webhook(
             f"{allowed:g} s allowed: check this machine's clock"
         )
     try:
-        return _serde.structure(document, WebhookEvent)
-    except _serde.DecodeError as exc:
+        return _codec.structure(document, WebhookEvent)
+    except _codec.DecodeError as exc:
         raise WebhookVerificationError(
             f"the webhook is signed but is not an event: {'; '.join(exc.errors[:5])}"
         ) from None

@@ -7,7 +7,7 @@ import json
 from benchmarks.payload import TASK_ID, task_view, task_view_bytes
 from benchmarks.server import CannedProtocol, canned_response
 from browser_use_async import AsyncBrowserUse, TaskStatus, TaskView
-from browser_use_async._serde import decode
+from browser_use_async._codec import decode
 
 
 def test_the_payload_is_a_task_view_with_the_steps_asked_for() -> None:

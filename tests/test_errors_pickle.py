@@ -24,7 +24,7 @@ from browser_use_async import (
     RetryPolicy,
     _exceptions,
 )
-from browser_use_async._serde import decode
+from browser_use_async._codec import decode
 from browser_use_async.models import TaskView
 from browser_use_async.testing import FakeBrowserUseCloud, Fault
 from tests.samples import task_bytes

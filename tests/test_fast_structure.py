@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from browser_use_async import _serde, models
+from browser_use_async import _codec, models
+from browser_use_async._codec import _decode
 from browser_use_async.models import TaskStepView, TaskView
 from tests.samples import full_task
 
@@ -108,7 +109,7 @@ def documents(draw: st.DrawFn, cls: type, noise: bool) -> dict[str, Any]:
             continue
         if not required and draw(st.booleans()):
             continue
-        document[_serde.to_camel(field.name)] = draw(_value(field.type, noise))
+        document[_codec.to_camel(field.name)] = draw(_value(field.type, noise))
     return document
 
 
@@ -126,7 +127,7 @@ def _outcome(structure: typing.Callable[[], object]) -> object:
 
 
 def _fast(cls: type) -> typing.Callable[[Any], Any]:
-    fast = _serde.fast_structurer(cls)
+    fast = _decode.fast_structurer(cls)
     assert fast is not None
     return fast
 
@@ -137,13 +138,13 @@ def _fast(cls: type) -> typing.Callable[[Any], Any]:
 def test_fast_path_agrees_with_cattrs(cls: type[object], data: st.DataObject) -> None:
     fast = _fast(cls)
     valid = data.draw(documents(cls, noise=False))
-    reference: object = _serde.checked_structure(valid, cls)
+    reference: object = _decode.checked_structure(valid, cls)
     # repr tells 1 from 1.0 and True from 1, which == would not.
     assert repr(fast(valid)) == repr(reference)
     noisy = data.draw(documents(cls, noise=True))
     outcome = _outcome(lambda: fast(noisy))
     if outcome is not FAILED:
-        reference = _serde.checked_structure(noisy, cls)
+        reference = _decode.checked_structure(noisy, cls)
         assert repr(outcome) == repr(reference)
 
 
@@ -159,12 +160,12 @@ def test_one_wrong_or_missing_field_gets_cattrs_answer(
     fast = _fast(cls)
     valid = data.draw(documents(cls, noise=False))
     for field in attrs.fields(typing.cast(type, cls)):
-        wire = _serde.to_camel(field.name)
+        wire = _codec.to_camel(field.name)
         without = {key: value for key, value in valid.items() if key != wire}
         for document in [without] + [{**valid, wire: wrong} for wrong in WRONG_VALUES]:
             outcome = _outcome(lambda: fast(document))  # noqa: B023 (called at once)
             if outcome is not FAILED:
-                reference: object = _serde.checked_structure(document, cls)
+                reference: object = _decode.checked_structure(document, cls)
                 assert repr(outcome) == repr(reference), document
 
 
@@ -178,7 +179,7 @@ def test_a_well_formed_task_takes_the_fast_path() -> None:
     document = full_task()
     task = _fast(TaskView)(document)
     assert isinstance(task, TaskView)
-    assert task == _serde.checked_structure(document, TaskView)
+    assert task == _decode.checked_structure(document, TaskView)
     assert [type(step) for step in task.steps] == [TaskStepView] * 2
 
 
@@ -192,8 +193,8 @@ def test_a_well_formed_task_takes_the_fast_path() -> None:
 )
 def test_a_refused_document_still_gets_cattrs_error(change: dict[str, Any], error: str) -> None:
     document = {**full_task(), **change}
-    with pytest.raises(_serde.DecodeError) as caught:
-        _serde.structure(document, TaskView)
+    with pytest.raises(_codec.DecodeError) as caught:
+        _decode.structure(document, TaskView)
     assert str(caught.value) == error
 
 
@@ -218,8 +219,8 @@ def test_a_body_decodes_as_json_loads_reads_it(number: float, where: str) -> Non
     else:
         step[where] = number
     body = json.dumps(task).encode()
-    reference = _outcome(lambda: _serde.checked_structure(json.loads(body), TaskView))
-    decoded = _outcome(lambda: _serde.decode(body, TaskView))
+    reference = _outcome(lambda: _decode.checked_structure(json.loads(body), TaskView))
+    decoded = _outcome(lambda: _decode.decode(body, TaskView))
     assert repr(decoded) == repr(reference)
 
 
@@ -241,7 +242,7 @@ class Node:
 @given(document=documents(Nested, noise=True))
 def test_nested_containers_agree_with_cattrs(document: dict[str, Any]) -> None:
     outcome = _outcome(lambda: _fast(Nested)(document))
-    reference = _outcome(lambda: _serde.checked_structure(document, Nested))
+    reference = _outcome(lambda: _decode.checked_structure(document, Nested))
     if outcome is not FAILED:
         assert repr(outcome) == repr(reference)
 
@@ -249,11 +250,11 @@ def test_nested_containers_agree_with_cattrs(document: dict[str, Any]) -> None:
 def test_nested_containers_and_recursion_take_the_fast_path() -> None:
     nested = {"grid": [[1, 2], [3]], "table": {"a": {"x": 1, "y": 2.5}, "b": {}}}
     structured = _fast(Nested)(nested)
-    assert structured == _serde.checked_structure(nested, Nested)
+    assert structured == _decode.checked_structure(nested, Nested)
     assert type(structured.table["a"]["x"]) is float
     tree = {"name": "root", "children": [{"name": "leaf", "children": [{"name": "deep"}]}]}
     node = _fast(Node)(tree)
-    assert node == _serde.checked_structure(tree, Node)
+    assert node == _decode.checked_structure(tree, Node)
     assert node.children[0].children[0] == Node(name="deep")
 
 
@@ -280,7 +281,7 @@ def test_field_names_do_not_clash_with_the_generated_code() -> None:
         "item1": "i",
         "key2": "k",
     }
-    assert _fast(LookAlikes)(document) == _serde.checked_structure(document, LookAlikes)
+    assert _fast(LookAlikes)(document) == _decode.checked_structure(document, LookAlikes)
     assert _fast(LookAlikes)(document).tags_item == "mine"
 
 
@@ -304,18 +305,18 @@ class _CachedHash:
 
 
 def test_a_model_whose_init_does_more_than_store_is_built_by_its_init() -> None:
-    checked = _serde.fast_structurer(_Checked)
+    checked = _decode.fast_structurer(_Checked)
     assert checked is not None
     assert checked({"name": "a", "size": 2}) == _Checked(name="A", size=2)
     assert _Checked.seen[-2:] == ["A", "A"]  # the fast path's instance, then the expected one
-    cached = _serde.fast_structurer(_CachedHash)
+    cached = _decode.fast_structurer(_CachedHash)
     assert cached is not None
     built = cached({"name": "b"})
     assert hash(built) == hash(_CachedHash(name="b"))
 
 
 def test_a_model_built_from_its_slots_is_the_one_init_would_build() -> None:
-    fast = _serde.fast_structurer(TaskView)
+    fast = _decode.fast_structurer(TaskView)
     assert fast is not None
     document = full_task()
     built = fast(document)

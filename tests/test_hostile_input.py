@@ -22,7 +22,7 @@ from browser_use_async import (
 )
 from browser_use_async._messages import build_request
 from browser_use_async._protocol import DEFAULT_BASE_URL, storage_request, uuid_segment
-from browser_use_async._serde import parse_judgement
+from browser_use_async._structured._output import parse_judgement
 from browser_use_async.models import CreateTaskRequest
 from browser_use_async.testing import FakeBrowserUseCloud
 from tests.conftest import CannedServer

@@ -112,3 +112,31 @@ def test_the_bottom_layers_load_only_the_standard_library(module: str, allowed: 
     ours, heavy = _loaded(f"browser_use_async.{module}")
     assert ours - package == {f"browser_use_async.{name}" for name in allowed} - package
     assert heavy == set()
+
+
+CODEC_ONLY = {"cattrs", "orjson"}
+CODEC = "browser_use_async._codec"
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    """The top-level packages of every import in a module, wherever it is written."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_only_the_codec_imports_cattrs_and_orjson() -> None:
+    importers = {
+        name: sorted(CODEC_ONLY & _third_party_imports(path)) for name, path in MODULES.items()
+    }
+    assert set[str]().union(*importers.values()) == CODEC_ONLY  # the walk sees them
+    outside = {
+        name: found
+        for name, found in importers.items()
+        if found and name != CODEC and not name.startswith(f"{CODEC}.")
+    }
+    assert outside == {}

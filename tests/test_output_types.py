@@ -24,8 +24,10 @@ from browser_use_async import (
     InvalidArgumentError,
     TaskFailedError,
 )
-from browser_use_async._schema import json_schema, type_name
-from browser_use_async._serde import DecodeError, decode_output, schema_text
+from browser_use_async._codec import DecodeError
+from browser_use_async._structured._output import decode_output
+from browser_use_async._structured._schema import json_schema, schema_text
+from browser_use_async._structured._types import type_name
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 from browser_use_async.testing._outputs import sample_output
 from tests.conftest import RecordingClock, error_texts

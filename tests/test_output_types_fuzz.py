@@ -16,8 +16,10 @@ import typing_extensions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from browser_use_async._schema import LIST_KEY, is_list_output, json_schema
-from browser_use_async._serde import DecodeError, decode_output
+from browser_use_async._codec import DecodeError
+from browser_use_async._structured._output import decode_output
+from browser_use_async._structured._schema import json_schema
+from browser_use_async._structured._types import LIST_KEY, is_list_output
 from browser_use_async.testing._outputs import sample_output
 
 

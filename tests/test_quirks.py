@@ -19,14 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from browser_use_async import AsyncBrowserUse, BrowserSessionStatus, TaskStatus, verify_webhook
-from browser_use_async._serde import (
-    DecodeError,
-    checked_structure,
-    decode,
-    decode_output,
-    fast_structurer,
-    parse_datetime,
-)
+from browser_use_async._codec import DecodeError, decode, parse_datetime
+from browser_use_async._codec._decode import checked_structure, fast_structurer
+from browser_use_async._structured._output import decode_output
 from browser_use_async.models import (
     BrowserSessionView,
     ProfileListResponse,

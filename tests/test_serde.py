@@ -18,7 +18,7 @@ from browser_use_async import (
     TaskView,
     parse_judgement,
 )
-from browser_use_async._serde import DecodeError, decode, decode_json, encode, parse_datetime
+from browser_use_async._codec import DecodeError, decode, decode_json, encode, parse_datetime
 from browser_use_async.models import UpdateTaskRequest
 from tests.samples import FILE_ID, SESSION_ID, TASK_ID, full_task, task_bytes
 

@@ -23,7 +23,7 @@ import attrs
 import pytest
 
 from browser_use_async import AsyncBrowserUse, BrowserUse, UnprocessableEntityError, models
-from browser_use_async._serde import to_camel
+from browser_use_async._codec import to_camel
 from browser_use_async._types import NotGiven
 from browser_use_async.testing import FakeBrowserUseCloud
 from tests.fakecloud import Api, build_world

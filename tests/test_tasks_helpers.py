@@ -20,8 +20,8 @@ from browser_use_async import (
     TaskTimeoutError,
     TaskView,
 )
-from browser_use_async._schema import json_schema
-from browser_use_async._serde import decode_output
+from browser_use_async._structured._output import decode_output
+from browser_use_async._structured._schema import json_schema
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 from tests.conftest import CannedServer, RecordingClock
 from tests.samples import SESSION_ID, TASK_ID, full_task

@@ -32,7 +32,7 @@ from browser_use_async import (
     to_dict,
     to_json,
 )
-from browser_use_async._serde import decode, parse_datetime
+from browser_use_async._codec import decode, parse_datetime
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 
 pytestmark = pytest.mark.timeout(60)

@@ -1,4 +1,4 @@
-"""Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._serde`."""
+"""Attrs classes for the v2 API's schemas. JSON conversion lives in `browser_use_async._codec`."""
 
 from browser_use_async.models.billing import AccountView, PlanInfo
 from browser_use_async.models.browsers import (

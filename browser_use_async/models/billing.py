@@ -5,7 +5,7 @@ import uuid
 
 import attrs
 
-from browser_use_async._serde import JSON_NUMBER
+from browser_use_async._codec import JSON_NUMBER
 
 
 @attrs.frozen(kw_only=True)

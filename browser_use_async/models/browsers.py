@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from browser_use_async._serde import NULL_IS_DEFAULT
+from browser_use_async._codec import NULL_IS_DEFAULT
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async._validation import (
     at_most_items,

@@ -10,7 +10,7 @@ from typing import Any, Literal, TypedDict
 import attrs
 
 from browser_use_async._exceptions import InvalidArgumentError, shown
-from browser_use_async._serde import schema_text
+from browser_use_async._structured._schema import schema_text
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async._validation import (
     at_most_items,

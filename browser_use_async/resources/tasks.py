@@ -11,6 +11,7 @@ from typing import TypeVar, Unpack, cast, overload
 import attrs
 
 from browser_use_async._clock import Clock
+from browser_use_async._codec import DecodeError
 from browser_use_async._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -23,8 +24,9 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
-from browser_use_async._schema import json_schema, type_name
-from browser_use_async._serde import DecodeError, decode_output
+from browser_use_async._structured._output import decode_output
+from browser_use_async._structured._schema import json_schema
+from browser_use_async._structured._types import type_name
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import (
     check_datetime,

@@ -1,38 +1,31 @@
 """JSON Schema for structured output: derived from attrs classes, dataclasses and TypedDicts,
-taken from pydantic models, and lists of any of these or of scalars.
-
-pydantic is never imported: a pydantic v2 model is any class with `model_json_schema` and
-`model_validate_json`, so it stays an optional dependency.
+taken from pydantic models, and lists of any of these or of scalars (see `_types`).
 """
 
 import copy
-import dataclasses
 import datetime as dt
 import decimal
 import enum
+import json
 import types
 import typing
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
-
+from browser_use_async._codec import dumps_strict
 from browser_use_async._exceptions import InvalidArgumentError, shown
+from browser_use_async._structured._types import (
+    LIST_KEY,
+    PYDANTIC_METHODS,
+    is_list_output,
+    is_pydantic_model,
+    is_record,
+    record_fields,
+    type_name,
+)
 
-__all__ = [
-    "LIST_KEY",
-    "is_list_output",
-    "is_pydantic_model",
-    "is_typeddict",
-    "json_schema",
-    "record_fields",
-    "type_name",
-]
-
-LIST_KEY = "items"
-"""A `list[X]` output is asked for, and read, as `{"items": [...]}`: the agent's structured
-output is an object, as the official SDK's models give it (its schema is a pydantic model's)."""
+__all__ = ["json_schema", "schema_text"]
 
 _SCALARS: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
@@ -46,83 +39,11 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     dt.datetime: {"type": "string", "format": "date-time"},
     dt.date: {"type": "string", "format": "date"},
 }
-_PYDANTIC_METHODS = ("model_json_schema", "model_validate_json")
 _DEFS_REF = "#/$defs/"
-
-
-def is_pydantic_model(tp: object) -> bool:
-    """A pydantic v2 model class, known by its two methods."""
-    return isinstance(tp, type) and all(callable(getattr(tp, m, None)) for m in _PYDANTIC_METHODS)
-
-
-def is_typeddict(tp: object) -> bool:
-    """A TypedDict class, from `typing` or `typing_extensions` (which pydantic users have)."""
-    return hasattr(tp, "__required_keys__") and isinstance(tp, type) and issubclass(tp, dict)
-
-
-def is_list_output(tp: object) -> bool:
-    """`list[X]` (or `typing.List[X]`)."""
-    return typing.get_origin(tp) is list and bool(typing.get_args(tp))
-
-
-def _is_record(tp: object) -> bool:
-    """A class whose instances are objects with named fields."""
-    kinds = (attrs.has, dataclasses.is_dataclass, is_typeddict, is_pydantic_model)
-    return isinstance(tp, type) and any(is_kind(tp) for is_kind in kinds)
 
 
 def _is_enum(tp: object) -> bool:
     return isinstance(tp, type) and issubclass(tp, enum.Enum)
-
-
-def type_name(tp: object) -> str:
-    """`Flight`, `list[Flight]`, `dict[str, int]`: for messages."""
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (list, dict) and args:
-        return f"{origin.__name__}[{', '.join(type_name(arg) for arg in args)}]"
-    name = getattr(tp, "__name__", None)
-    return name if isinstance(name, str) else repr(tp)
-
-
-def record_fields(cls: type) -> list[tuple[str, Any, bool]]:
-    """(name, type, required) for each field of an attrs class, a dataclass or a TypedDict."""
-    try:
-        hints = typing.get_type_hints(cls)
-        marked = typing.get_type_hints(cls, include_extras=True) if is_typeddict(cls) else {}
-    except Exception as exc:  # a forward reference that does not resolve, or worse
-        raise InvalidArgumentError(
-            f"cannot read the field types of {cls.__name__}: {type(exc).__name__}: {exc}"
-        ) from None
-    if is_typeddict(cls):
-        required: frozenset[str] = getattr(cls, "__required_keys__", frozenset())
-        return [
-            (name, hint, _required_key(marked[name], name in required))
-            for name, hint in hints.items()
-        ]
-    if attrs.has(cls):
-        return [(a.name, hints[a.name], a.default is attrs.NOTHING) for a in attrs.fields(cls)]
-    return [
-        (
-            f.name,
-            hints[f.name],
-            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-        )
-        for f in dataclasses.fields(cls)
-    ]
-
-
-def _required_key(hint: Any, default: bool) -> bool:
-    """A TypedDict key's `Required`/`NotRequired` mark, read from the hint itself: Python
-    3.11's `__required_keys__` misses marks written as strings (`from __future__ import
-    annotations`)."""
-    while True:
-        origin = typing.get_origin(hint)
-        if origin is typing.Annotated:
-            hint = typing.get_args(hint)[0]
-        elif origin in (typing.Required, typing.NotRequired):
-            return origin is typing.Required
-        else:
-            return default
 
 
 def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +74,7 @@ def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, 
         return {"enum": [member.value for member in tp]}
     if is_pydantic_model(tp):
         return _pydantic_schema(tp, defs)
-    if _is_record(tp):
+    if is_record(tp):
         if tp in seen:
             raise InvalidArgumentError(f"{tp.__name__} refers to itself; that cannot be a schema")
         fields = record_fields(tp)
@@ -175,9 +96,9 @@ def _schema(tp: Any, seen: tuple[type, ...], defs: dict[str, Any]) -> dict[str, 
 def _refuse_near_miss(tp: object) -> None:
     """What looks like an output type but is not one is refused, saying why: a class with
     one of a pydantic model's two methods, a pydantic v1 model, a generic record."""
-    half = [m for m in _PYDANTIC_METHODS if callable(getattr(tp, m, None))]
+    half = [m for m in PYDANTIC_METHODS if callable(getattr(tp, m, None))]
     if isinstance(tp, type) and half:
-        missing = next(m for m in _PYDANTIC_METHODS if m not in half)
+        missing = next(m for m in PYDANTIC_METHODS if m not in half)
         raise InvalidArgumentError(
             f"{tp.__name__} has {half[0]} but not {missing}: a pydantic model needs both"
         )
@@ -186,7 +107,7 @@ def _refuse_near_miss(tp: object) -> None:
             f"{tp.__name__} is a pydantic v1 model; output types are pydantic v2 models "
             "(pydantic.BaseModel, with model_json_schema and model_validate_json)"
         )
-    if _is_record(typing.get_origin(tp)):
+    if is_record(typing.get_origin(tp)):
         raise InvalidArgumentError(
             f"{tp!r} is a generic attrs class, dataclass or TypedDict, which cannot be read: "
             "write one with the field types filled in (generic pydantic models work)"
@@ -282,7 +203,7 @@ def json_schema(tp: object, argument: str = "output_type") -> dict[str, Any]:
                 "required": [LIST_KEY],
                 "additionalProperties": False,
             }
-        elif _is_record(tp):
+        elif is_record(tp):
             schema = _schema(tp, (), defs)
             if not _is_object(schema, defs):
                 raise InvalidArgumentError(
@@ -302,7 +223,23 @@ def _refusal(tp: object, argument: str) -> str:
         kinds = f"a JSON schema (a dict or a JSON string), {kinds}"
     if tp is list:
         return f"{argument}=list needs its item type, as in list[Flight]"
-    if _is_record(type(tp)):
+    if is_record(type(tp)):
         return f"{argument} must be a class, got an instance of {type(tp).__name__}: pass the class"
     _refuse_near_miss(tp)
     return f"{argument} must be {kinds} (or of scalars), got {shown(tp)}"
+
+
+def schema_text(value: object, argument: str = "structured_output") -> str:
+    """`structured_output` as the API takes it: a JSON schema, serialized. `value` is the
+    schema (a dict or its text) or an output type to derive it from (see `json_schema`)."""
+    if isinstance(value, str):
+        try:
+            json.loads(value)
+        except (ValueError, RecursionError) as exc:
+            raise InvalidArgumentError(f"{argument} is not valid JSON: {exc}") from None
+        return value
+    schema = typing.cast(object, value) if isinstance(value, dict) else json_schema(value, argument)
+    try:
+        return dumps_strict(schema)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidArgumentError(f"{argument} is not JSON: {exc}") from None

@@ -3,7 +3,7 @@
 For an attrs model, `compile_structurer` writes one function that reads each field with an
 inline `type(value) is T` check and builds the instance (filling its slots directly where
 attrs' `__init__` would only store the values). Anything it does not expect (a
-missing key, another type, a value a hook refuses) raises, and `_serde` hands the document to
+missing key, another type, a value a hook refuses) raises, and `_decode` hands the document to
 cattrs, which either gives the same result or an error naming the field. So the generated
 code decides nothing: it reaches cattrs' answer faster for input cattrs accepts, and
 `tests/test_fast_structure.py` checks that the two agree.
