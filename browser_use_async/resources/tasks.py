@@ -22,6 +22,7 @@ from browser_use_async._exceptions import (
     TaskFailedError,
     TaskTimeoutError,
 )
+from browser_use_async._polling import poll
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._structured._output import decode_output
@@ -323,20 +324,21 @@ class AsyncTasks(AsyncResource):
         last_status: str | None = None
         last_cost: object = None
         polls = self._poll(task_id, extra, timeout=timeout, poll_interval=poll_interval)
-        async for status in polls:
-            if status.status == last_status and status.cost == last_cost:
-                continue
-            task = await self.get(task_id, **extra)
-            change = TaskEvent(kind="status", status=task.status, task=task)
-            if task.status != last_status and not is_final(task.status):
-                yield change
-            for step in task.steps[seen_steps:]:
-                yield TaskEvent(kind="step", status=task.status, task=task, step=step)
-            if is_final(task.status):  # the end, even if the status endpoint lags the task
-                yield change
-                return
-            seen_steps = max(seen_steps, len(task.steps))
-            last_status, last_cost = task.status, status.cost
+        async with contextlib.aclosing(polls):
+            async for status in polls:
+                if status.status == last_status and status.cost == last_cost:
+                    continue
+                task = await self.get(task_id, **extra)
+                change = TaskEvent(kind="status", status=task.status, task=task)
+                if task.status != last_status and not is_final(task.status):
+                    yield change
+                for step in task.steps[seen_steps:]:
+                    yield TaskEvent(kind="step", status=task.status, task=task, step=step)
+                if is_final(task.status):  # the end, even if the status endpoint lags the task
+                    yield change
+                    return
+                seen_steps = max(seen_steps, len(task.steps))
+                last_status, last_cost = task.status, status.cost
 
     @overload
     async def run(
@@ -481,35 +483,33 @@ class AsyncTasks(AsyncResource):
         else:
             launch.stopped = True
 
-    async def _poll(
+    def _poll(
         self,
         task_id: uuid.UUID | str,
         extra: RequestOptions,
         *,
         timeout: float | None,
         poll_interval: float,
-    ) -> AsyncIterator[TaskStatusView]:
-        """Status after status until a final one; waits grow from 0.5 s to `poll_interval`."""
+    ) -> AsyncGenerator[TaskStatusView]:
+        """Status after status until a final one, from the cheap status endpoint."""
         _task_path(task_id)
-        interval_cap = positive_seconds(poll_interval, "poll_interval")
-        limit = None if timeout is None else positive_seconds(timeout, "timeout")
-        started = self._clock.time()
-        interval = min(0.5, interval_cap)
-        while True:
-            status = await self.status(task_id, **extra)
-            yield status
-            if is_final(status.status):
-                return
-            waited = self._clock.time() - started
-            if limit is not None and waited >= limit:
-                raise TaskTimeoutError(
-                    f"Task {task_id} is still {status.status} after {waited:.1f} s "
-                    f"(timeout {limit:g} s){_KEEPS_RUNNING}",
-                    task_id=task_id,
-                    status=status.status,
-                )
-            await self._clock.sleep(interval if limit is None else min(interval, limit - waited))
-            interval = min(interval * 1.5, interval_cap)
+
+        def timed_out(status: TaskStatusView, waited: float, limit: float) -> TaskTimeoutError:
+            return TaskTimeoutError(
+                f"Task {task_id} is still {status.status} after {waited:.1f} s "
+                f"(timeout {limit:g} s){_KEEPS_RUNNING}",
+                task_id=task_id,
+                status=status.status,
+            )
+
+        return poll(
+            lambda: self.status(task_id, **extra),
+            lambda status: is_final(status.status),
+            clock=self._clock,
+            poll_interval=poll_interval,
+            timeout=timeout,
+            timed_out=timed_out,
+        )
 
     async def update(
         self,
