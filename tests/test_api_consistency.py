@@ -1,0 +1,317 @@
+"""What is written twice in the SDK says the same thing both times.
+
+A method's keywords are written once in its signature and again in the request model it fills
+or the spec's query parameters it sends; the README names each method again; a few tables in
+the code (the CLI's list groups, the generator's classes, each `iter` next to its `list`) repeat
+names kept elsewhere. Each check below fails on the first mismatch, naming it.
+
+The calls are recorded, not sent: every resource's request function is replaced by one that
+keeps the request and stops the method there.
+"""
+
+import datetime as dt
+import inspect
+import re
+import types
+import typing
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+import pytest
+
+from browser_use_async import AsyncBrowserUse, BrowserUse, RequestOptions, cli, models
+from browser_use_async._raw import RawView
+from browser_use_async._types import NOT_GIVEN, NotGiven
+from browser_use_async.resources._base import AsyncResource
+from scripts import generate_sync
+from tests.test_spec_parity import CALLS, OPERATIONS
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text("utf-8")
+EMPTY = inspect.Parameter.empty
+
+
+class _Sent(Exception):
+    """Raised by the recording request function: the method got as far as sending."""
+
+
+@attrs.define
+class Sent:
+    method: str
+    path: str
+    body: object
+    params: dict[str, object]
+
+
+def _record(into: list[Sent]) -> Any:
+    async def request(
+        method: str,
+        path: str,
+        response_type: object,
+        body: object = None,
+        params: dict[str, object] | None = None,
+        **_: object,
+    ) -> object:
+        into.append(Sent(method, path, body, dict(params or {})))
+        raise _Sent
+
+    return request
+
+
+def resources(client: object) -> Iterator[tuple[str, Any]]:
+    for name, value in sorted(vars(client).items()):
+        if not name.startswith("_"):
+            yield name, value
+
+
+def kind_of(value: object) -> type[object]:
+    return type(value)
+
+
+async def _recorded(dotted: str) -> Sent:
+    """What the method of `CALLS` for `dotted` sends, called as `CALLS` calls it."""
+    client = AsyncBrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2")
+    sent: list[Sent] = []
+    for _, resource in resources(client):
+        resource._request = _record(sent)
+    world = {name: str(uuid.uuid4()) for name in _WORLD_IDS} | {"slug": "a-skill"}
+    [call] = [call for name, call in CALLS.values() if name == dotted]
+    with pytest.raises(_Sent):
+        await call(client, world)
+    [one] = sent
+    return one
+
+
+_WORLD_IDS = (
+    "task_id",
+    "session_id",
+    "profile_id",
+    "browser_id",
+    "file_id",
+    "skill_id",
+    "generating_id",
+    "execution_id",
+    "market_id",
+)
+
+
+def _method(client: object, dotted: str) -> Any:
+    resource, name = dotted.split(".")
+    return getattr(getattr(client, resource), name)
+
+
+def _members(tp: Any) -> list[Any]:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(tp) for m in _members(arg)]
+    return [tp]
+
+
+def _covers(given: Any, wanted: Any) -> bool:
+    """Whether an argument annotated `given` may be what a field of type `wanted` holds
+    (a UUID field takes `uuid.UUID`, a list field any `Iterable`, ...)."""
+    if given is Any or given == wanted:
+        return True
+    if typing.get_origin(wanted) is Literal:
+        return False
+    outer_given = typing.get_origin(given) or given
+    outer_wanted = typing.get_origin(wanted) or wanted
+    return (
+        isinstance(outer_given, type)
+        and isinstance(outer_wanted, type)
+        and issubclass(outer_wanted, outer_given)
+    )
+
+
+def _type_errors(name: str, given: Any, wanted: Any) -> list[str]:
+    given_members, wanted_members = _members(given), _members(wanted)
+    errors = [
+        f"{name}: {marker.__name__} allowed by one of {given} / {wanted} only"
+        for marker in (type(None), NotGiven)
+        if (marker in given_members) != (marker in wanted_members)
+    ]
+    errors += [
+        f"{name}: `{given}` does not take the field's {member}"
+        for member in wanted_members
+        if member not in (type(None), NotGiven)
+        and not any(_covers(g, member) for g in given_members)
+    ]
+    return errors
+
+
+def _keywords(method: Any, path: str) -> dict[str, tuple[Any, bool]]:
+    """The method's arguments that are neither path segments nor request options: name ->
+    (annotation, optional), `**options: Unpack[...]` keys included."""
+    path_names = set(re.findall(r"\{([a-z_]+)\}", path))
+    hints = typing.get_type_hints(method, include_extras=True)
+    found: dict[str, tuple[Any, bool]] = {}
+    for name, parameter in inspect.signature(method).parameters.items():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            (options,) = typing.get_args(hints[name])  # Unpack[SomeTypedDict]
+            option_hints = typing.get_type_hints(options)
+            for key in set(option_hints) - set(RequestOptions.__annotations__):
+                optional = key in options.__optional_keys__  # left out: NOT_GIVEN
+                hint = typing.Union[option_hints[key], NotGiven] if optional else option_hints[key]  # noqa: UP007
+                found[key] = (hint, optional)
+        elif name not in path_names:
+            if parameter.default not in (EMPTY, NOT_GIVEN):
+                raise AssertionError(f"{name} defaults to {parameter.default!r}, not NOT_GIVEN")
+            found[name] = (hints[name], parameter.default is NOT_GIVEN)
+    return found
+
+
+def _spec_type(schema: dict[str, Any]) -> tuple[Any, bool]:
+    """The Python type a query parameter's schema stands for, and whether it is nullable."""
+    options = schema.get("anyOf", [schema])
+    nullable = {"type": "null"} in options
+    [kind] = [option for option in options if option != {"type": "null"}]
+    if "$ref" in kind:
+        return getattr(models, kind["$ref"].rsplit("/", 1)[-1]), nullable
+    formats = {"uuid": uuid.UUID, "date-time": dt.datetime}
+    if kind.get("format") in formats:
+        return formats[kind["format"]], nullable
+    return {"integer": int, "boolean": bool, "string": str}[kind["type"]], nullable
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", camel).lower()
+
+
+OPERATION_METHODS = sorted((name, key) for key, (name, _) in CALLS.items())
+
+
+@pytest.mark.parametrize(
+    ("dotted", "key"), OPERATION_METHODS, ids=[n for n, _ in OPERATION_METHODS]
+)
+async def test_keywords_are_the_request_models_fields_and_the_query_parameters(
+    dotted: str, key: tuple[str, str]
+) -> None:
+    """Every argument an operation's method takes (besides path segments and request options)
+    is a field of the body model it sends or a query parameter of the spec, with the field's
+    type, nullability and optionality, and every field and parameter is an argument."""
+    method_name, path = key
+    client = AsyncBrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2")
+    keywords = _keywords(_method(client, dotted), path)
+    sent = await _recorded(dotted)
+    wanted: dict[str, tuple[Any, bool]] = {}
+    if sent.body is not None:
+        model = kind_of(sent.body)
+        assert attrs.has(model), f"{dotted} sends a {model.__name__}"
+        hints = typing.get_type_hints(model)
+        for field in attrs.fields(model):
+            wanted[field.name] = (hints[field.name], field.default is not attrs.NOTHING)
+    queries = [p for p in OPERATIONS[key].get("parameters", ()) if p["in"] == "query"]
+    for parameter in queries:
+        kind, nullable = _spec_type(parameter["schema"])
+        optional = not parameter.get("required", False)
+        members = [kind, *([type(None)] if nullable else []), *([NotGiven] if optional else [])]
+        wanted[_snake(parameter["name"])] = (typing.Union[tuple(members)], optional)  # noqa: UP007
+    assert set(keywords) == set(wanted), f"{dotted} ({method_name} {path})"
+    errors: list[str] = []
+    for name, (annotation, optional) in keywords.items():
+        field_type, field_optional = wanted[name]
+        if optional != field_optional:
+            errors.append(f"{name}: optional {optional}, the field's is {field_optional}")
+        errors += _type_errors(name, annotation, field_type)
+    assert not errors, f"{dotted}: {errors}"
+    sent_names = {_snake(name) for name in sent.params}
+    assert sent_names <= set(wanted), f"{dotted} sends {sent_names - set(wanted)}"
+
+
+def test_run_takes_the_options_create_takes() -> None:
+    client = AsyncBrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2")
+    run, create = (
+        typing.get_type_hints(method, include_extras=True)["options"]
+        for method in (client.tasks.run, client.tasks.create)
+    )
+    assert run == create
+
+
+# -- the README ---------------------------------------------------------------------------------
+
+
+def _public_methods(kind: type) -> list[str]:
+    return sorted(
+        name
+        for name, member in inspect.getmembers(kind)
+        if not name.startswith("_") and callable(member) and not isinstance(member, type)
+    )
+
+
+def _named_in_readme(resource: str, method: str, text: str) -> bool:
+    """`tasks.get` appears, or `.get(` on a line that names `tasks.` (a table row listing
+    `client.sessions.delete(id)`, `.purge(id)`)."""
+    if f"{resource}.{method}" in text:
+        return True
+    return any(f"{resource}." in line and f".{method}(" in line for line in text.splitlines())
+
+
+def _readme_gaps(text: str) -> list[str]:
+    missing: list[str] = []
+    with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking:
+        for make in (AsyncBrowserUse(api_key="bu_key"), blocking):
+            for resource, value in resources(make):
+                for method in _public_methods(kind_of(value)):
+                    if not _named_in_readme(resource, method, text):
+                        missing.append(f"{type(make).__name__}.{resource}.{method}")
+    return missing
+
+
+def test_readme_names_every_public_method_of_every_resource() -> None:
+    assert _readme_gaps(README) == []
+
+
+def test_the_readme_check_sees_a_method_left_out() -> None:
+    without = README.replace("tasks.logs", "tasks.log_file")
+    assert _readme_gaps(without) == ["AsyncBrowserUse.tasks.logs", "BrowserUse.tasks.logs"]
+
+
+# -- tables kept by hand ------------------------------------------------------------------------
+
+
+def _walks() -> list[tuple[str, str, str]]:
+    """(resource, walk, page method): each `iter*` async generator and the method it pages."""
+    client = AsyncBrowserUse(api_key="bu_key")
+    found: list[tuple[str, str, str]] = []
+    for resource, value in resources(client):
+        for name, _ in inspect.getmembers(kind_of(value), inspect.isasyncgenfunction):
+            if not name.startswith("_") and (name == "iter" or name.startswith("iter_")):
+                found.append((resource, name, name.removeprefix("iter_").replace("iter", "list")))
+    return found
+
+
+def test_every_walk_takes_what_its_page_method_takes_but_the_page() -> None:
+    """`iter(...)` pages `list(...)` with the same filters: a filter added to one is added to
+    the other, with the same annotation and default."""
+    walks = _walks()
+    assert len(walks) == 8
+    client = AsyncBrowserUse(api_key="bu_key")
+    for resource, walk, page in walks:
+        walk_params = inspect.signature(_method(client, f"{resource}.{walk}")).parameters
+        page_params = dict(inspect.signature(_method(client, f"{resource}.{page}")).parameters)
+        turned = "cursor" if "cursor" in page_params else "page_number"
+        del page_params[turned]
+        assert list(walk_params.values()) == list(page_params.values()), f"{resource}.{walk}"
+
+
+def test_the_cli_list_groups_are_resources_with_their_status_enums() -> None:
+    client = AsyncBrowserUse(api_key="bu_key")
+    assert set(cli._LISTED) == set(cli._STATUSES)  # pyright: ignore[reportPrivateUsage]
+    for group, status in cli._STATUSES.items():  # pyright: ignore[reportPrivateUsage]
+        resource = getattr(client, group)
+        for name in ("list", "get", "stop"):
+            assert callable(getattr(resource, name, None)), f"{group}.{name}"
+        filter_by = typing.get_type_hints(resource.list)["filter_by"]
+        assert status in _members(filter_by), group
+
+
+def test_the_generator_lists_every_resource_and_raw_view() -> None:
+    client = AsyncBrowserUse(api_key="bu_key")
+    kinds = {kind_of(value) for _, value in resources(client)}
+    views = {kind_of(value.with_raw_response) for _, value in resources(client)}
+    assert all(issubclass(kind, AsyncResource) for kind in kinds)
+    assert all(issubclass(view, RawView) for view in views)
+    listed = {(spec.module, spec.name) for spec in generate_sync.CLASSES}
+    assert {(k.__module__, k.__name__) for k in kinds | views} <= listed
