@@ -1,6 +1,7 @@
 """`AsyncBrowserUse`: configuration, one connection pool, and the request loop."""
 
 import copy
+import functools
 import logging
 import os
 import random
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import BinaryIO, Self, TypeVar, cast, overload
 
-from browser_use_async import _logging, _messages, _protocol
+from browser_use_async import _codec, _logging, _messages, _protocol
 from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError, shown
 from browser_use_async._raw import RawResponse
@@ -245,8 +246,14 @@ class AsyncBrowserUse:
         instead, unparsed; a failure raises alike, and its typing is the raw view's."""
         if extra:
             _protocol.conceal(extra)
-        request = _messages.build_request(
-            method, self._base_url, path, self._api_key, body=body, params=params, extra=extra
+        request = _protocol.build_request(
+            method,
+            self._base_url,
+            path,
+            self._api_key,
+            body=None if body is None else functools.partial(_codec.encode, body),
+            params=params,
+            extra=extra,
         )
         policy, clock = self._retry, self._clock
         started = clock.time()
@@ -255,14 +262,21 @@ class AsyncBrowserUse:
             attempts += 1
             try:
                 response = await self._attempt(request, started, attempts)
+                if not 200 <= response.status < 300:
+                    raise _messages.status_error(request, response)
                 if raw:
-                    _messages.decode_response(request, response, None)  # raises if not 2xx
                     elapsed = clock.time() - started
                     answer = RawResponse(
                         request, response, response_type, elapsed=elapsed, attempts=attempts
                     )
                     return cast("T", answer)
-                return _messages.decode_response(request, response, response_type)
+                if response_type is None:
+                    return None
+                try:
+                    return _codec.decode(response.body, response_type)
+                except _codec.DecodeError as exc:
+                    name, errors = response_type.__name__, exc.errors
+                    raise _protocol.invalid_body_error(request, response, name, errors) from None
             except APIError as error:
                 error.attempts = attempts
                 delay = next_delay(

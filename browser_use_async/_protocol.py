@@ -3,7 +3,8 @@
 The transport sends a `Request` and hands back a `Response`; what those messages mean for the
 API (headers, URLs, options, status codes, Retry-After) lives here, in the standard library
 alone. Models never reach this module: a body comes as an encoder, an error body as the
-document the codec read, and `_messages` joins the two (a test checks the imports).
+document the codec read; the client's request loop joins it to the codec (a test checks the
+imports).
 """
 
 import dataclasses

@@ -3,7 +3,7 @@
 A resource's raw view runs the resource's own methods on a copy of it whose request function
 answers with a `RawResponse` instead of the decoded model (`AsyncResource._raw_copy`); the
 operations that send exactly one request return that answer unchanged, and only they are
-listed on the view. `parse()` decodes with `_messages.decode_response`, as a normal call does.
+listed on the view. `parse()` decodes with the codec, as a normal call does.
 """
 
 import datetime as dt
@@ -12,7 +12,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, cast, ov
 
 import attrs
 
-from browser_use_async import _codec, _messages, _protocol
+from browser_use_async import _codec, _protocol
 from browser_use_async._exceptions import APIResponseValidationError, Headers
 
 __all__ = ["HTTPRequestSummary", "RawResponse"]
@@ -91,15 +91,18 @@ class RawResponse(Generic[T]):
         """The typed model the normal call returns (None for operations that return None);
         a body that does not fit raises the same `APIResponseValidationError`."""
         if self._parsed is _UNPARSED:
-            try:
-                self._parsed = _messages.decode_response(
-                    self._as_request(), self._as_response(), cast("type[T]", self._type)
-                )
-            except APIResponseValidationError as error:
-                error.attempts = self.attempts  # as the normal call's loop tells it
-                error.body = self.content  # without the key, as the normal call's
-                raise
+            self._parsed = cast("T", None) if self._type is None else self._decode(self._type)
         return self._parsed
+
+    def _decode(self, cls: type[T]) -> T:
+        try:
+            return _codec.decode(self._received, cls)
+        except _codec.DecodeError as exc:
+            response, name = self._as_response(), cls.__name__
+            error = _protocol.invalid_body_error(self._as_request(), response, name, exc.errors)
+            error.attempts = self.attempts  # as the normal call's loop tells it
+            error.body = self.content  # without the key, as the normal call's
+            raise error from None
 
     @property
     def text(self) -> str:

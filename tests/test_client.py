@@ -2,8 +2,10 @@
 
 import asyncio
 import gc
+import json
 import logging
 import time
+import uuid
 import warnings
 from collections.abc import Callable
 
@@ -12,6 +14,7 @@ import pytest
 
 from browser_use_async import (
     APIConnectionError,
+    APIResponseValidationError,
     APITimeoutError,
     AsyncBrowserUse,
     ClientClosedError,
@@ -324,3 +327,23 @@ async def test_a_route_level_404_says_to_check_base_url_not_the_id(
                 await client.tasks.get(TASK_ID)  # a route that exists, a task that does not
     assert "Check the id" in str(info.value)
     assert "base_url" not in str(info.value)
+
+
+async def test_a_2xx_body_is_decoded_into_the_model(
+    canned: CannedServer, canned_client: AsyncBrowserUse
+) -> None:
+    canned.respond(200, task_bytes())
+    assert (await canned_client.tasks.stop(TASK_ID)).id == uuid.UUID(TASK_ID)
+
+
+async def test_a_2xx_body_that_does_not_fit_names_the_path(
+    canned: CannedServer, canned_client: AsyncBrowserUse
+) -> None:
+    body = json.loads(task_bytes())
+    del body["sessionId"]
+    canned.respond(200, json.dumps(body).encode())
+    with pytest.raises(APIResponseValidationError) as info:
+        await canned_client.tasks.stop(TASK_ID)
+    assert info.value.errors == ["required field missing @ $.sessionId"]
+    assert "$.sessionId" in str(info.value)
+    assert info.value.status_code == 200

@@ -6,6 +6,7 @@ import json
 import pathlib
 import uuid
 from collections.abc import Callable, Coroutine, Iterable
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,8 +21,13 @@ from browser_use_async import (
     BrowserUse,
     InvalidArgumentError,
 )
-from browser_use_async._messages import build_request
-from browser_use_async._protocol import DEFAULT_BASE_URL, storage_request, uuid_segment
+from browser_use_async._codec import encode
+from browser_use_async._protocol import (
+    DEFAULT_BASE_URL,
+    build_request,
+    storage_request,
+    uuid_segment,
+)
 from browser_use_async._structured._output import parse_judgement
 from browser_use_async.models import CreateTaskRequest
 from browser_use_async.testing import FakeBrowserUseCloud
@@ -362,7 +368,7 @@ ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=20
 def test_any_text_is_sent_exactly_or_refused(task: str, key: str, value: str) -> None:
     try:
         body = CreateTaskRequest(task=task or "x", metadata={key: value}, secrets={key: value})
-        request = build_request("POST", "https://h", "/tasks", "bu_key", body=body)
+        request = build_request("POST", "https://h", "/tasks", "bu_key", body=partial(encode, body))
     except InvalidArgumentError:
         assert any("\ud800" <= c <= "\udfff" for c in task + key + value) or not task.strip()
         return
@@ -388,7 +394,7 @@ def test_any_nesting_is_sent_exactly_or_refused(depth: int, kind: str) -> None:
             "https://h",
             "/tasks",
             "bu_key",
-            body=CreateTaskRequest(task="x", structured_output=schema),
+            body=partial(encode, CreateTaskRequest(task="x", structured_output=schema)),
         )
     except InvalidArgumentError:
         assert depth > 500

@@ -25,7 +25,7 @@ from browser_use_async import (
     RequestOptions,
     RetryPolicy,
 )
-from browser_use_async._messages import build_request
+from browser_use_async._protocol import build_request
 from browser_use_async.testing import FakeBrowserUseCloud
 from browser_use_async.testing._fake import RecordedRequest
 from browser_use_async.testing._faults import Fault

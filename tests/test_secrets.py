@@ -4,6 +4,7 @@ and logs, also when a server echoes them back."""
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -15,8 +16,8 @@ from browser_use_async import (
     CustomProxy,
     RetryPolicy,
 )
-from browser_use_async._messages import build_request
-from browser_use_async._protocol import storage_request
+from browser_use_async._codec import encode
+from browser_use_async._protocol import build_request, storage_request
 from browser_use_async.models import CreateSessionRequest, CreateTaskRequest
 from tests.conftest import CannedServer, closed_port, error_texts
 
@@ -64,7 +65,7 @@ def test_no_model_or_request_repr_shows_a_secret() -> None:
     session = CreateSessionRequest(custom_proxy=PROXY)
     shown = [repr(task), repr(session), repr(PROXY), str(task), str(session)]
     for body in (task, session):
-        request = build_request("POST", "https://h", "/x", KEY, body=body)
+        request = build_request("POST", "https://h", "/x", KEY, body=partial(encode, body))
         assert request.body is not None
         shown += [repr(request), repr(request.body), str(request)]
         assert TASK_SECRET.encode() in request.body or PASSWORD.encode() in request.body

@@ -23,8 +23,7 @@ from browser_use_async import (
     RetryPolicy,
     TaskStatus,
 )
-from browser_use_async._messages import build_request
-from browser_use_async._protocol import slug_segment, uuid_segment
+from browser_use_async._protocol import build_request, slug_segment, uuid_segment
 from browser_use_async.testing import FakeBrowserUseCloud, Fault
 from tests.conftest import CannedServer
 from tests.samples import TASK_ID, task_bytes

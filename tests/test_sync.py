@@ -171,7 +171,7 @@ def test_tracebacks_show_the_call_and_the_async_frames(threaded_fake: FakeBrowse
     frames = [frame.name for frame in traceback.extract_tb(info.value.__traceback__)]
     assert frames[0] == "test_tracebacks_show_the_call_and_the_async_frames"
     assert frames[1] == "stop"  # the sync method
-    assert {"_request", "decode_response"} <= set(frames)  # where the async client raised
+    assert "_request" in frames  # where the async client raised
 
 
 # -- threads, loops and lifecycle ----------------------------------------------------------

@@ -15,7 +15,7 @@ from browser_use_async._exceptions import InvalidArgumentError
 __all__ = ["encode", "to_dict", "to_json"]
 
 
-def encode(obj: object, *, extra: dict[str, object] | None = None) -> bytes:
+def encode(obj: object, extra: dict[str, object] | None = None) -> bytes:
     """An attrs model to compact JSON bytes with camelCase keys; the fields of `extra` are
     merged into its top level, replacing the model's own of the same name.
 

@@ -66,9 +66,13 @@ def decode_json(data: bytes) -> Any:
         raise ValueError("the body is nested too deeply") from None
 
 
+_STRICT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""`json.dumps` with these settings builds an encoder per call; this one is made once."""
+
+
 def dumps_strict(value: object) -> str:
     """Compact JSON that any parser reads: NaN and infinities are refused (ValueError)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _STRICT.encode(value)
 
 
 def dumps(document: object) -> bytes:

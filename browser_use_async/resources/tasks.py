@@ -68,6 +68,10 @@ def _task_path(task_id: object) -> str:
     return f"/tasks/{uuid_segment(task_id, 'task_id')}"
 
 
+_STOP = UpdateTaskRequest(action=TaskUpdateAction.STOP)
+_STOP_TASK_AND_SESSION = UpdateTaskRequest(action=TaskUpdateAction.STOP_TASK_AND_SESSION)
+
+
 def _structured_result(task: TaskView, output_type: type[T]) -> T:
     if task.status is not TaskStatus.FINISHED or task.output is None:
         raise TaskFailedError(
@@ -524,15 +528,16 @@ class AsyncTasks(AsyncResource):
 
     async def stop(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskView:
         """Stop a running task; its session stays alive for follow-up tasks."""
-        conceal(extra)
-        return await self.update(task_id, action=TaskUpdateAction.STOP, **extra)
+        conceal(extra)  # before the id is checked: its error's traceback shows these locals
+        return await self._request("PATCH", _task_path(task_id), TaskView, _STOP, extra=extra)
 
     async def stop_task_and_session(
         self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
     ) -> TaskView:
         """Stop a task and the browser session it runs in."""
         conceal(extra)
-        return await self.update(task_id, action=TaskUpdateAction.STOP_TASK_AND_SESSION, **extra)
+        path = _task_path(task_id)
+        return await self._request("PATCH", path, TaskView, _STOP_TASK_AND_SESSION, extra=extra)
 
 
 class AsyncTasksWithRawResponse(RawView):
