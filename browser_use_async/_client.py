@@ -8,14 +8,15 @@ import random
 import ssl
 from collections.abc import Mapping
 from types import TracebackType
-from typing import BinaryIO, Self, TypeVar, cast, overload
+from typing import Self, TypeVar, cast, overload
 
 from browser_use_async import _codec, _logging, _messages, _protocol
 from browser_use_async._clock import Clock, MonotonicClock
 from browser_use_async._exceptions import APIError, APITimeoutError, InvalidArgumentError, shown
 from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy, next_delay
-from browser_use_async._transport import ClientSession, Sink, Transport
+from browser_use_async._storage import Storage
+from browser_use_async._transport import ClientSession, Transport
 from browser_use_async._types import RequestOptions
 from browser_use_async._validation import check_bool, positive_int, positive_seconds
 from browser_use_async.resources.billing import AsyncBilling
@@ -46,50 +47,6 @@ def _retry_policy(value: object) -> RetryPolicy:
     if isinstance(value, RetryPolicy):
         return value
     raise InvalidArgumentError(f"retry must be a RetryPolicy, got {shown(value)}")
-
-
-class _Storage:
-    """Uploads to and downloads from presigned storage URLs: without the API key, no retries.
-
-    A non-2xx answer raises the matching `APIStatusError` with the storage host's body.
-    """
-
-    def __init__(self, transport: Transport, timeout: float) -> None:
-        self._transport = transport
-        self._timeout = timeout
-
-    async def upload(
-        self,
-        url: str,
-        fields: Mapping[str, str],
-        file: bytes | BinaryIO,
-        *,
-        size: int,
-        file_name: str,
-        content_type: str,
-    ) -> None:
-        request = _protocol.storage_request("POST", url)
-        logger.debug("POST %s (upload of %s)", request.shown, file_name)
-        response = await self._transport.upload(
-            request,
-            fields,
-            file,
-            size=size,
-            file_name=file_name,
-            content_type=content_type,
-            timeout=self._timeout,
-        )
-        self._check(request, response)
-
-    async def download(self, url: str, sink: Sink) -> None:
-        request = _protocol.storage_request("GET", url)
-        logger.debug("GET %s (download)", request.shown)
-        self._check(request, await self._transport.download(request, sink, self._timeout))
-
-    @staticmethod
-    def _check(request: _protocol.Request, response: _protocol.Response) -> None:
-        if not 200 <= response.status < 300:
-            raise _messages.status_error(request, response, hints=False)
 
 
 class AsyncBrowserUse:
@@ -200,7 +157,12 @@ class AsyncBrowserUse:
         self.sessions = AsyncSessions(self._request)
         self.profiles = AsyncProfiles(self._request)
         self.browsers = AsyncBrowsers(self._request)
-        self.files = AsyncFiles(self._request, _Storage(self._transport, self._timeout))
+        storage = Storage(
+            self._transport,
+            self._timeout,
+            lambda request, response: _messages.status_error(request, response, hints=False),
+        )
+        self.files = AsyncFiles(self._request, storage)
 
     @overload
     async def _request(

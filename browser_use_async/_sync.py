@@ -21,6 +21,7 @@ from browser_use_async._clock import Clock
 from browser_use_async._protocol import redacted
 from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy
+from browser_use_async._storage import BinarySink
 from browser_use_async._sync_base import Portal, SyncWrapper
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models.billing import AccountView
@@ -77,7 +78,7 @@ from browser_use_async.models.tasks import (
 )
 from browser_use_async.resources.billing import AsyncBilling, AsyncBillingWithRawResponse
 from browser_use_async.resources.browsers import AsyncBrowsers, AsyncBrowsersWithRawResponse
-from browser_use_async.resources.files import AsyncFiles, AsyncFilesWithRawResponse, BinarySink
+from browser_use_async.resources.files import AsyncFiles, AsyncFilesWithRawResponse
 from browser_use_async.resources.marketplace import (
     AsyncMarketplace,
     AsyncMarketplaceWithRawResponse,

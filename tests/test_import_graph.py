@@ -106,6 +106,7 @@ LEAVES = {"_exceptions", "_types", "_version"}
         ("_validation", LEAVES | {"_validation"}),
         ("_protocol", LEAVES | {"_validation", "_protocol"}),
         ("_polling", LEAVES | {"_validation", "_clock", "_polling"}),
+        ("_storage", LEAVES | {"_validation", "_protocol", "_storage"}),
     ],
 )
 def test_the_bottom_layers_load_only_the_standard_library(module: str, allowed: set[str]) -> None:

@@ -1,9 +1,9 @@
-"""What resources share: the request function, storage transfers, the paging parameters."""
+"""What resources share: the request function and the paging parameters."""
 
 import copy
 import functools
-from collections.abc import Awaitable, Callable, Mapping
-from typing import BinaryIO, Protocol, Self, TypeVar, cast, overload
+from collections.abc import Mapping
+from typing import Protocol, Self, TypeVar, cast, overload
 
 from browser_use_async._protocol import conceal
 from browser_use_async._types import NotGiven, RequestOptions
@@ -44,29 +44,6 @@ class RequestFn(Protocol):
         extra: RequestOptions | None = None,
         raw: bool = False,
     ) -> None: ...
-
-
-class Storage(Protocol):
-    """Transfers to and from presigned storage URLs, which are on another host: they never
-    carry the API key and are sent once, without retries."""
-
-    async def upload(
-        self,
-        url: str,
-        fields: Mapping[str, str],
-        file: bytes | BinaryIO,
-        *,
-        size: int,
-        file_name: str,
-        content_type: str,
-    ) -> None:
-        """POST `fields`, then exactly `size` bytes of `file`, as multipart/form-data to
-        `url`; a file holding fewer or more raises `LocalFileError`."""
-        ...
-
-    async def download(self, url: str, sink: Callable[[bytes], Awaitable[object]]) -> None:
-        """GET `url` and pass the body to `sink` chunk by chunk."""
-        ...
 
 
 class AsyncResource:
