@@ -14,6 +14,7 @@ from browser_use_async._exceptions import (
     TLSVerificationError,
     shown,
 )
+from browser_use_async._validation import finite_number
 
 __all__ = ["IDEMPOTENT_METHODS", "NEVER_RETRIED_STATUSES", "RetryPolicy", "next_delay"]
 
@@ -29,8 +30,8 @@ def _number(low: float, high: float = math.inf, *, optional: bool = False) -> _V
     def check(instance: object, attribute: "attrs.Attribute[Any]", value: Any) -> None:
         if optional and value is None:
             return
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not (is_number and math.isfinite(value) and low <= value <= high):
+        number = finite_number(value)
+        if number is None or not low <= number <= high:
             bounds = f"from {low:g} to {high:g}" if math.isfinite(high) else f">= {low:g}"
             raise InvalidArgumentError(
                 f"RetryPolicy.{attribute.name} must be a number {bounds}, got {shown(value)}"

@@ -87,15 +87,24 @@ def clipped(value: object) -> str:
 _CLIP = 80
 
 
+def finite_number(value: object) -> float | None:
+    """`value` as a float if it is a finite int or float (not a bool), else None: NaN, the
+    infinities and an int too large for a float (which `math.isfinite` would raise
+    `OverflowError` on) are None."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def positive_seconds(value: object, name: str) -> float:
     """A finite number of seconds above zero."""
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    ):
-        return float(value)
+    seconds = finite_number(value)
+    if seconds is not None and seconds > 0:
+        return seconds
     raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {shown(value)}")
 
 

@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import math
 import re
 import typing
 from collections.abc import Iterable, Mapping, Sized
@@ -24,6 +23,7 @@ from typing import Any
 
 from browser_use_async import _codec
 from browser_use_async._exceptions import InvalidArgumentError, WebhookVerificationError, shown
+from browser_use_async._validation import finite_number
 from browser_use_async.models.webhooks import WebhookEvent
 
 __all__ = [
@@ -156,13 +156,9 @@ def _header(pairs: list[tuple[str, str]], name: str) -> str:
 
 
 def _check_tolerance(tolerance: object) -> float:
-    if (
-        isinstance(tolerance, int | float)
-        and not isinstance(tolerance, bool)
-        and math.isfinite(tolerance)
-        and tolerance >= 0
-    ):
-        return float(tolerance)
+    seconds = finite_number(tolerance)
+    if seconds is not None and seconds >= 0:
+        return seconds
     raise InvalidArgumentError(
         f"tolerance must be a number of seconds >= 0, got {shown(tolerance)}"
     )

@@ -315,3 +315,50 @@ def test_the_generator_lists_every_resource_and_raw_view() -> None:
     assert all(issubclass(view, RawView) for view in views)
     listed = {(spec.module, spec.name) for spec in generate_sync.CLASSES}
     assert {(k.__module__, k.__name__) for k in kinds | views} <= listed
+
+
+# -- the README's "Contributing: adding an operation" -------------------------------------------
+
+CONTRIBUTING = README[README.index("## Contributing: adding an operation") :]
+
+
+def _named_places(section: str) -> list[str]:
+    """The files and make targets the section names, `<group>` written as `tasks`."""
+    return [
+        name.replace("<group>", "tasks")
+        for name in re.findall(r"`((?:make [a-z]+)|[\w/<>.-]+\.(?:py|json))`", section)
+    ]
+
+
+def _operation_tables() -> set[str]:
+    """The test modules that list every operation of the spec, or count them: each must be
+    updated for a new one."""
+    count = len(OPERATIONS)
+    tables: set[str] = set()
+    for module in (ROOT / "tests").glob("test_*.py"):
+        text = module.read_text("utf-8")
+        compares = re.search(
+            r"assert (set|sorted)\(\w+\) == (set|sorted)\((OPERATIONS|operations\(\))\)", text
+        )
+        counts = re.search(rf"(== {count}\b|Tested: {count}\b)", text)
+        if compares or counts:
+            tables.add(f"tests/{module.name}")
+    return tables
+
+
+def test_every_place_the_contributing_section_names_exists() -> None:
+    places = _named_places(CONTRIBUTING)
+    assert len(places) > 10
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    for place in places:
+        if place.startswith("make "):
+            assert f"\n{place.removeprefix('make ')}:" in makefile, place
+        else:
+            bases = (ROOT, ROOT / "browser_use_async")
+            assert any((base / place).is_file() for base in bases), place
+
+
+def test_the_contributing_section_names_every_test_that_lists_the_operations() -> None:
+    tables = _operation_tables()
+    assert {"tests/test_spec_parity.py", "tests/test_fake_spec.py"} <= tables  # the check sees them
+    assert sorted(tables - set(_named_places(CONTRIBUTING))) == []

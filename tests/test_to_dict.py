@@ -267,7 +267,9 @@ async def test_an_aiohttp_handler_returns_a_task(
     app = web.Application()
     app.cleanup_ctx.append(browser_use_client)
     app.router.add_get("/tasks/{task_id}", get_task)
-    task_id = fake.create_task("Find it", steps=2)
+    task_id = fake.create_task(
+        "Find it", steps=2, scenario=TaskScenario(steps=2, step_interval=3600)
+    )  # no third step while the test runs, however slow the machine
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
