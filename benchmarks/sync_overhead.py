@@ -6,7 +6,9 @@ Both clients send sequential `tasks.stop` calls to the fake cloud, which runs on
 loop in its own thread (so the server's work is the same for both). Rounds alternate
 between the clients, so drift affects both alike; each figure is the median over the
 rounds of the mean time per call. The bare portal round trip (`LoopThread.run` of a
-coroutine that returns at once) is measured too. Not a test: nothing here is asserted.
+coroutine that returns at once) is measured too: run on the calling thread, as the blocking
+client's is when no other thread is in its loop, and handed to the loop's own thread, as
+under contention. Not a test: nothing here is asserted.
 """
 
 import argparse
@@ -66,13 +68,19 @@ def main() -> None:
         for _ in range(calls):
             client.tasks.stop(task_id)
 
-    portal = LoopThread(name="bench")
+    portals = {
+        "portal": LoopThread(name="bench", caller_runs=True),
+        "handed": LoopThread(name="bench"),
+    }
 
-    def portal_round() -> None:
-        for _ in range(calls):
-            portal.run(noop())
+    def portal_round(name: str) -> Callable[[], None]:
+        def round_() -> None:
+            for _ in range(calls):
+                portals[name].run(noop())
 
-    results: dict[str, list[float]] = {"async": [], "sync": [], "portal": []}
+        return round_
+
+    results: dict[str, list[float]] = {"async": [], "sync": [], "portal": [], "handed": []}
     with (
         asyncio.Runner() as runner,
         BrowserUse(api_key=fake.api_key, base_url=fake.base_url) as sync_client,
@@ -80,14 +88,17 @@ def main() -> None:
         async_client = AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url)
         runner.run(async_round(async_client))  # warm up: pools, code paths
         sync_round(sync_client)
-        portal_round()
+        for name in portals:
+            portal_round(name)()
         for _ in range(repeats):
             results["async"].append(timed(lambda: runner.run(async_round(async_client)), calls))
             results["sync"].append(timed(lambda: sync_round(sync_client), calls))
-            results["portal"].append(timed(portal_round, calls))
+            for name in portals:
+                results[name].append(timed(portal_round(name), calls))
             fake.requests.clear()
         runner.run(async_client.close())
-    portal.close()
+    for portal in portals.values():
+        portal.close()
     fake.stop_thread()
 
     median = {name: statistics.median(values) for name, values in results.items()}
@@ -102,7 +113,8 @@ def main() -> None:
     for name, label in [
         ("async", "`await AsyncBrowserUse().tasks.stop()`"),
         ("sync", "`BrowserUse().tasks.stop()`"),
-        ("portal", "`LoopThread.run(<no-op coroutine>)`"),
+        ("portal", "`LoopThread.run(<no-op coroutine>)`, run on the caller"),
+        ("handed", "`LoopThread.run(<no-op coroutine>)`, handed to the loop thread"),
     ]:
         low, high = spread[name]
         print(f"| {label} | {median[name]:.1f} | {low:.1f} - {high:.1f} |")

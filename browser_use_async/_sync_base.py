@@ -59,7 +59,7 @@ class Portal:
     def __init__(
         self, on_close: Callable[[], Awaitable[None]], *, name: str, base_url: str
     ) -> None:
-        self._loop_thread = LoopThread(on_close, name=name)
+        self._loop_thread = LoopThread(on_close, name=name, caller_runs=True)
         self._base_url = base_url
         weakref.finalize(self, _abandoned, self._loop_thread, name)
 

@@ -25,6 +25,7 @@ from browser_use_async._exceptions import (
     ResponseTooLargeError,
     TLSVerificationError,
 )
+from browser_use_async._loop_thread import belongs_to_a_loop_thread
 from browser_use_async._protocol import API_KEY_HEADER, REDACTED, Request, Response
 
 ClientSession = aiohttp.ClientSession
@@ -356,13 +357,14 @@ def _abandoned(
 ) -> None:
     """The transport was collected (or the interpreter exits) with its session open: close
     it without awaiting, then warn. At exit, a transport still in use by a loop running in
-    another thread is left to that thread's owner (a `BrowserUse` closes its own)."""
+    another thread, or by a `LoopThread`'s idle one, is left to that loop's owner (a
+    `BrowserUse` closes its own)."""
     if os.getpid() != pid:  # a fork child's copy of the parent's pool: left alone, kept
         _inherited_sessions.append(session)  # so that aiohttp does not call it unclosed
         return
     if session.closed:
         return
-    if loop.is_running() and not _runs_here(loop):
+    if (loop.is_running() or belongs_to_a_loop_thread(loop)) and not _runs_here(loop):
         if transport() is not None:
             return
         loop.call_soon_threadsafe(_drop_pool, session)

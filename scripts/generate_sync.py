@@ -76,8 +76,9 @@ CLIENT_DOC = """Blocking client for the Browser Use Cloud API v2, generated from
 
     It takes the same arguments, has the same resources and methods, returns the same
     models and raises the same exceptions; only `session` is not accepted. Calls block the
-    calling thread while they run on the client's private event loop, in a daemon thread
-    started on first use; one client can be shared by many threads. `close()` or `with`
+    calling thread while they run on the client's private event loop, which a call runs on
+    its own thread when no other thread is in it, and a daemon thread started on first use
+    runs otherwise; one client can be shared by many threads. `close()` or `with`
     closes the pool, stops that loop and joins its thread. Unclosed, the client stays open
     while anything of it is kept (`client.tasks`, a `with_options()` copy, an iterator).
     """

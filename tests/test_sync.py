@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import traceback
 import uuid
 import warnings
@@ -30,7 +31,7 @@ from browser_use_async import (
     TaskView,
 )
 from browser_use_async.testing import FakeBrowserUseCloud
-from tests.conftest import CannedServer, ServerThread
+from tests.conftest import CannedServer, ServerThread, ctrl_c_once
 from tests.samples import TASK_ID, task_bytes
 
 KEY = "bu_test_key"
@@ -276,6 +277,36 @@ def test_ctrl_c_cancels_the_request_and_the_server_sees_it_dropped(
     client.close()
     assert len(arrivals) == 2
     assert threading.active_count() == baseline
+
+
+@posix_only
+@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
+def test_ctrl_c_during_run_stops_the_task(threaded_fake: FakeBrowserUseCloud) -> None:
+    """The main thread runs the client's loop itself: Ctrl-C still cancels `tasks.run`,
+    which stops the billable task before KeyboardInterrupt reaches the caller."""
+    created = threading.Event()
+
+    def watch() -> None:  # the task exists once the create was answered and polled
+        for _ in range(1000):
+            if any(r.method == "GET" for r in threaded_fake.requests):
+                created.set()
+                return
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    presser = ctrl_c_once(created)
+    with client_for(threaded_fake) as client:
+        with pytest.raises(KeyboardInterrupt):
+            client.tasks.run("Never finishes", poll_interval=0.05)
+        assert presser.join()  # the first Ctrl-C was enough
+        watcher.join(10)
+        [task_id] = threaded_fake.tasks
+        assert threaded_fake.tasks[task_id]["status"] == "stopped"
+        assert [r.json() for r in threaded_fake.requests if r.method == "PATCH"] == [
+            {"action": "stop"}
+        ]
+        assert client.tasks.get(task_id).status == TaskStatus.STOPPED  # still usable
 
 
 def test_close_joins_the_thread_and_is_idempotent(threaded_fake: FakeBrowserUseCloud) -> None:
