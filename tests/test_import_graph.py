@@ -112,3 +112,11 @@ def test_the_bottom_layers_load_only_the_standard_library(module: str, allowed: 
     ours, heavy = _loaded(f"browser_use_async.{module}")
     assert ours - package == {f"browser_use_async.{name}" for name in allowed} - package
     assert heavy == set()
+
+
+def test_importing_the_package_loads_nothing_a_call_needs_later() -> None:
+    """`import browser_use_async` (and so the pytest plugin's start-up) loads the lazy table
+    and the version only: no client, resource, model, CLI or fake, and no third party."""
+    ours, heavy = _loaded("browser_use_async")
+    assert ours == {"browser_use_async", "browser_use_async._lazy", "browser_use_async._version"}
+    assert heavy == set()
