@@ -142,3 +142,11 @@ def test_only_the_codec_imports_cattrs_and_orjson() -> None:
         if found and name != CODEC and not name.startswith(f"{CODEC}.")
     }
     assert outside == {}
+
+
+def test_importing_the_package_loads_nothing_a_call_needs_later() -> None:
+    """`import browser_use_async` (and so the pytest plugin's start-up) loads the lazy table
+    and the version only: no client, resource, model, CLI or fake, and no third party."""
+    ours, heavy = _loaded("browser_use_async")
+    assert ours == {"browser_use_async", "browser_use_async._lazy", "browser_use_async._version"}
+    assert heavy == set()
