@@ -13,6 +13,10 @@ an integer beyond 64 bits becomes a float. So the generated code lets no float o
 2**63 or more through; cattrs decides those, from `json.loads`' reading. (The other
 difference is depth: orjson reads up to 1024 levels, where `json.loads` may stop sooner,
 depending on the stack; such a body decodes rather than failing.)
+
+The documents it reads are the codec's own, parsed for this decoding: lists and dicts whose
+items are only checked are kept as they are, not copied, and nothing is changed in place, so
+cattrs reads the document untouched when the generated code defers.
 """
 
 import types
@@ -147,13 +151,13 @@ class _Writer:
             return [f"if type({var}) is not list:", "    raise Defer", *self._items(var, args[0])]
         if typing.get_origin(tp) is dict and args and args[0] is str:
             key, value = self.temporary("key"), self.temporary("value")
-            lines = [f"if type({var}) is not dict:", "    raise Defer", f"{var} = dict({var})"]
+            lines = [f"if type({var}) is not dict:", "    raise Defer"]
             keys = [f"    if type({key}) is not str:", "        raise Defer"]
-            if args[1] is Any:
+            if args[1] is Any:  # checked as it is: the parsed dict itself
                 return [*lines, f"for {key} in {var}:", *keys, *self._check(var, Any)]
             check = self._check(value, args[1])
             loop = [f"for {key}, {value} in {var}.items():", *keys, *_indent(check)]
-            return [*lines, *loop, f"    {var}[{key}] = {value}"]
+            return [*lines, f"{var} = dict({var})", *loop, f"    {var}[{key}] = {value}"]
         return [
             f"if type({var}) is not str and not exact({var}):",
             "    raise Defer",
@@ -161,19 +165,19 @@ class _Writer:
         ]
 
     def _items(self, var: str, tp: Any) -> list[str]:
-        """Lines that structure the items of list `var` into a new list."""
+        """Lines that structure the items of list `var`: a new list where they change, the
+        parsed list itself where they are only checked."""
         item = self.temporary("item")
         if attrs.has(tp):
             return [f"{var} = [{self.function_for(tp)}({item}) for {item} in {var}]"]
-        lines = [f"{var} = list({var})"]
         if tp is Any:
-            return [*self._check(var, Any), *lines]
+            return self._check(var, Any)
         check = self._check(item, tp)
         if tp in _EXACT_TYPES:
-            return [f"for {item} in {var}:", *_indent(check), *lines]
+            return [f"for {item} in {var}:", *_indent(check)]
         index = self.temporary("index")
         return [
-            *lines,
+            f"{var} = list({var})",
             f"for {index}, {item} in enumerate({var}):",
             *_indent(check),
             f"    {var}[{index}] = {item}",
