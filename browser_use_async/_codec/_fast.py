@@ -19,6 +19,8 @@ items are only checked are kept as they are, not copied, and nothing is changed 
 cattrs reads the document untouched when the generated code defers.
 """
 
+import contextlib
+import enum
 import types
 import typing
 from collections.abc import Callable
@@ -158,10 +160,22 @@ class _Writer:
             check = self._check(value, args[1])
             loop = [f"for {key}, {value} in {var}.items():", *keys, *_indent(check)]
             return [*lines, f"{var} = dict({var})", *loop, f"    {var}[{key}] = {value}"]
-        return [
+        hook = self.hook_for(tp)
+        by_hook = [
             f"if type({var}) is not str and not exact({var}):",
             "    raise Defer",
-            f"{var} = {self.constant(self.hook_for(tp))}({var}, {self.constant(tp)})",
+            f"{var} = {self.constant(hook)}({var}, {self.constant(tp)})",
+        ]
+        members = _members_by_value(tp, hook)
+        if not members:
+            return by_hook
+        member = self.temporary("member")
+        return [
+            f"{member} = {self.constant(members)}.get({var}) if type({var}) is str else None",
+            f"if {member} is not None:",
+            f"    {var} = {member}",
+            "else:",
+            *_indent(by_hook),
         ]
 
     def _items(self, var: str, tp: Any) -> list[str]:
@@ -182,6 +196,22 @@ class _Writer:
             *_indent(check),
             f"    {var}[{index}] = {item}",
         ]
+
+
+def _members_by_value(tp: Any, hook: Hook) -> dict[str, enum.Enum]:
+    """For a type that is or holds enums (`TaskStatus | str`): each member's value to the
+    member, for the values `hook` reads as that member, so that one dict lookup gives what
+    the hook would. Other values still go to the hook."""
+    classes = [c for c in (tp, *typing.get_args(tp)) if isinstance(c, type)]
+    table: dict[str, enum.Enum] = {}
+    for cls in classes:
+        if issubclass(cls, enum.Enum):
+            for member in cls:
+                value: object = member.value
+                with contextlib.suppress(Exception):
+                    if type(value) is str and value not in table and hook(value, tp) is member:
+                        table[value] = member
+    return table
 
 
 def _stored_directly(cls: type) -> bool:
