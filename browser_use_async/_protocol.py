@@ -41,7 +41,7 @@ from browser_use_async._exceptions import (
     validation_items,
 )
 from browser_use_async._types import NotGiven, RequestOptions
-from browser_use_async._validation import parse_uuid
+from browser_use_async._validation import CANONICAL_UUID, parse_uuid
 from browser_use_async._version import __version__
 
 T = TypeVar("T")
@@ -226,7 +226,12 @@ def check_base_url(base_url: str, *, allow_insecure_http: bool = False) -> str:
 
 
 def uuid_segment(value: object, name: str) -> str:
-    """A path id as the canonical UUID string; anything else is an `InvalidArgumentError`."""
+    """A path id as the canonical UUID string; anything else is an `InvalidArgumentError`.
+
+    A plain string in the canonical form is only lower-cased, which is what building a UUID
+    of it and writing that back would give."""
+    if type(value) is str and CANONICAL_UUID.fullmatch(value):
+        return value.lower()
     return str(parse_uuid(value, name))
 
 

@@ -38,7 +38,7 @@ def _skipped(value: object) -> bool:
     return value is None or isinstance(value, NotGiven)
 
 
-_CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 def parse_uuid(value: object, name: str) -> uuid.UUID:
@@ -48,7 +48,7 @@ def parse_uuid(value: object, name: str) -> uuid.UUID:
     the hex (they reach `int(..., 16)`), so a mistyped id could name another task."""
     if isinstance(value, uuid.UUID):
         return value
-    if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
+    if isinstance(value, str) and CANONICAL_UUID.fullmatch(value):
         return uuid.UUID(value)
     # A model passed where its id belongs (`stop(created)`) is the usual way to get here.
     with_id = hasattr(type(value), "__attrs_attrs__") and isinstance(

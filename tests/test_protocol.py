@@ -128,6 +128,14 @@ def test_uuid_segment_rejects_everything_else(bad: object) -> None:
         uuid_segment(bad, "task_id")
 
 
+@given(st.uuids(), st.lists(st.booleans(), min_size=36, max_size=36))
+def test_uuid_segment_of_any_canonical_string_is_the_uuids_own_text(
+    value: uuid.UUID, upper: list[bool]
+) -> None:
+    text = "".join(c.upper() if up else c for c, up in zip(str(value), upper, strict=True))
+    assert uuid_segment(text, "task_id") == str(value) == uuid_segment(value, "task_id")
+
+
 @given(st.text())
 def test_uuid_segment_never_lets_a_slash_through(text: str) -> None:
     try:

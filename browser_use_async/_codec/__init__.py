@@ -3,7 +3,7 @@ wire's shape, and the only importer of cattrs and orjson (a test checks)."""
 
 from browser_use_async._codec._converter import JSON_NUMBER, NULL_IS_DEFAULT, to_camel
 from browser_use_async._codec._decode import decode, structure
-from browser_use_async._codec._encode import encode, to_dict, to_json
+from browser_use_async._codec._encode import Encoded, encode, to_dict, to_json
 from browser_use_async._codec._json import DecodeError, decode_json, dumps_strict
 from browser_use_async._codec._output_types import structure_output
 from browser_use_async._codec._scalars import parse_datetime
@@ -12,6 +12,7 @@ __all__ = [
     "JSON_NUMBER",
     "NULL_IS_DEFAULT",
     "DecodeError",
+    "Encoded",
     "decode",
     "decode_json",
     "dumps_strict",

@@ -12,7 +12,7 @@ from browser_use_async._codec._converter import converter
 from browser_use_async._codec._json import dumps, dumps_strict, loads
 from browser_use_async._exceptions import InvalidArgumentError
 
-__all__ = ["encode", "to_dict", "to_json"]
+__all__ = ["Encoded", "encode", "to_dict", "to_json"]
 
 
 def encode(obj: object, extra: dict[str, object] | None = None) -> bytes:
@@ -20,7 +20,12 @@ def encode(obj: object, extra: dict[str, object] | None = None) -> bytes:
     merged into its top level, replacing the model's own of the same name.
 
     Refused: objects, sets, bytes, NaN, cycles, nesting deeper than Python's recursion
-    limit, lone surrogates."""
+    limit, lone surrogates. An `Encoded` body gives its bytes as they are when there is no
+    `extra`."""
+    if type(obj) is Encoded:
+        if not extra:
+            return obj.data
+        obj = obj.model
     try:
         document = converter.unstructure(obj)
         if extra:
@@ -33,6 +38,21 @@ def encode(obj: object, extra: dict[str, object] | None = None) -> bytes:
     except (TypeError, ValueError) as exc:
         problem = str(exc)
     raise InvalidArgumentError(f"The request body cannot be sent as JSON: {problem}.")
+
+
+class Encoded:
+    """A request body written once, for one a resource sends again and again (`stop`'s
+    `{"action":"stop"}`): `encode` gives these bytes, or writes the model anew when
+    `extra_body` fields are merged in."""
+
+    __slots__ = ("data", "model")
+
+    def __init__(self, model: object) -> None:
+        self.model = model
+        self.data = encode(model)
+
+    def __repr__(self) -> str:
+        return f"Encoded({self.model!r})"
 
 
 def to_dict(model: object) -> dict[str, Any]:

@@ -13,8 +13,14 @@ an integer beyond 64 bits becomes a float. So the generated code lets no float o
 2**63 or more through; cattrs decides those, from `json.loads`' reading. (The other
 difference is depth: orjson reads up to 1024 levels, where `json.loads` may stop sooner,
 depending on the stack; such a body decodes rather than failing.)
+
+The documents it reads are the codec's own, parsed for this decoding: lists and dicts whose
+items are only checked are kept as they are, not copied, and nothing is changed in place, so
+cattrs reads the document untouched when the generated code defers.
 """
 
+import contextlib
+import enum
 import types
 import typing
 from collections.abc import Callable
@@ -147,37 +153,65 @@ class _Writer:
             return [f"if type({var}) is not list:", "    raise Defer", *self._items(var, args[0])]
         if typing.get_origin(tp) is dict and args and args[0] is str:
             key, value = self.temporary("key"), self.temporary("value")
-            lines = [f"if type({var}) is not dict:", "    raise Defer", f"{var} = dict({var})"]
+            lines = [f"if type({var}) is not dict:", "    raise Defer"]
             keys = [f"    if type({key}) is not str:", "        raise Defer"]
-            if args[1] is Any:
+            if args[1] is Any:  # checked as it is: the parsed dict itself
                 return [*lines, f"for {key} in {var}:", *keys, *self._check(var, Any)]
             check = self._check(value, args[1])
             loop = [f"for {key}, {value} in {var}.items():", *keys, *_indent(check)]
-            return [*lines, *loop, f"    {var}[{key}] = {value}"]
-        return [
+            return [*lines, f"{var} = dict({var})", *loop, f"    {var}[{key}] = {value}"]
+        hook = self.hook_for(tp)
+        by_hook = [
             f"if type({var}) is not str and not exact({var}):",
             "    raise Defer",
-            f"{var} = {self.constant(self.hook_for(tp))}({var}, {self.constant(tp)})",
+            f"{var} = {self.constant(hook)}({var}, {self.constant(tp)})",
+        ]
+        members = _members_by_value(tp, hook)
+        if not members:
+            return by_hook
+        member = self.temporary("member")
+        return [
+            f"{member} = {self.constant(members)}.get({var}) if type({var}) is str else None",
+            f"if {member} is not None:",
+            f"    {var} = {member}",
+            "else:",
+            *_indent(by_hook),
         ]
 
     def _items(self, var: str, tp: Any) -> list[str]:
-        """Lines that structure the items of list `var` into a new list."""
+        """Lines that structure the items of list `var`: a new list where they change, the
+        parsed list itself where they are only checked."""
         item = self.temporary("item")
         if attrs.has(tp):
             return [f"{var} = [{self.function_for(tp)}({item}) for {item} in {var}]"]
-        lines = [f"{var} = list({var})"]
         if tp is Any:
-            return [*self._check(var, Any), *lines]
+            return self._check(var, Any)
         check = self._check(item, tp)
         if tp in _EXACT_TYPES:
-            return [f"for {item} in {var}:", *_indent(check), *lines]
+            return [f"for {item} in {var}:", *_indent(check)]
         index = self.temporary("index")
         return [
-            *lines,
+            f"{var} = list({var})",
             f"for {index}, {item} in enumerate({var}):",
             *_indent(check),
             f"    {var}[{index}] = {item}",
         ]
+
+
+def _members_by_value(tp: Any, hook: Hook) -> dict[str, enum.Enum]:
+    """For a type that is or holds enums (`TaskStatus | str`): each member's value to the
+    member, for the values `hook` reads as that member, so that one dict lookup gives what
+    the hook would. Other values still go to the hook."""
+    classes = [c for c in (tp, *typing.get_args(tp)) if isinstance(c, type)]
+    table: dict[str, enum.Enum] = {}
+    for cls in classes:
+        if issubclass(cls, enum.Enum):
+            for member in cls:
+                value: object = member.value
+                with contextlib.suppress(Exception):
+                    if type(value) is str and value not in table and hook(value, tp) is member:
+                        table[value] = member
+    return table
 
 
 def _stored_directly(cls: type) -> bool:

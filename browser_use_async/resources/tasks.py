@@ -11,7 +11,7 @@ from typing import TypeVar, Unpack, cast, overload
 import attrs
 
 from browser_use_async._clock import Clock
-from browser_use_async._codec import DecodeError
+from browser_use_async._codec import DecodeError, Encoded
 from browser_use_async._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -68,8 +68,8 @@ def _task_path(task_id: object) -> str:
     return f"/tasks/{uuid_segment(task_id, 'task_id')}"
 
 
-_STOP = UpdateTaskRequest(action=TaskUpdateAction.STOP)
-_STOP_TASK_AND_SESSION = UpdateTaskRequest(action=TaskUpdateAction.STOP_TASK_AND_SESSION)
+_STOP = Encoded(UpdateTaskRequest(action=TaskUpdateAction.STOP))
+_STOP_TASK_AND_SESSION = Encoded(UpdateTaskRequest(action=TaskUpdateAction.STOP_TASK_AND_SESSION))
 
 
 def _structured_result(task: TaskView, output_type: type[T]) -> T:
