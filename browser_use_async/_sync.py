@@ -18,7 +18,7 @@ from typing import Any, Self, Unpack, overload
 
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._clock import Clock
-from browser_use_async._protocol import redacted
+from browser_use_async._protocol import conceal, redacted
 from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._sync_base import Portal, SyncWrapper
@@ -75,6 +75,7 @@ from browser_use_async.models.tasks import (
     TaskUpdateAction,
     TaskView,
 )
+from browser_use_async.resources._pagination import Pager
 from browser_use_async.resources.billing import AsyncBilling, AsyncBillingWithRawResponse
 from browser_use_async.resources.browsers import AsyncBrowsers, AsyncBrowsersWithRawResponse
 from browser_use_async.resources.files import AsyncFiles, AsyncFilesWithRawResponse, BinarySink
@@ -120,7 +121,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
     def with_raw_response(self) -> TasksWithRawResponse:
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `run`, `wait`, `stream` and `iter` send several, so they are not there."""
+        `run`, `wait` and `stream` send several, so they are not there; `list` answers
+        one page."""
         return TasksWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
@@ -133,44 +135,25 @@ class Tasks(SyncWrapper[AsyncTasks]):
         after: dt.datetime | NotGiven | None = NOT_GIVEN,
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> TaskListResponse:
-        """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
+    ) -> Pager[TaskItemView, TaskListResponse]:
+        """Tasks, newest first (`GET /tasks`), as a pager: one `TaskListResponse` page, or
+        every task from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10). `after` and `before` bound the
         creation time; a naive datetime is taken as UTC.
         """
-        call: Coroutine[Any, Any, TaskListResponse] = self._async.list(
-            page_size=page_size,
-            page_number=page_number,
-            session_id=session_id,
-            filter_by=filter_by,
-            after=after,
-            before=before,
-            **extra,
-        )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
-        filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
-        after: dt.datetime | NotGiven | None = NOT_GIVEN,
-        before: dt.datetime | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[TaskItemView]:
-        """Every task matching the filters, fetching page after page as you iterate."""
-        return self._portal.iterate(
-            self._async.iter(
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
                 page_size=page_size,
+                page_number=page_number,
                 session_id=session_id,
                 filter_by=filter_by,
                 after=after,
                 before=before,
                 **extra,
-            )
+            ),
+            self._portal,
         )
 
     def get(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskView:
@@ -1189,7 +1172,8 @@ class TasksWithRawResponse(SyncWrapper[AsyncTasksWithRawResponse]):
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[TaskListResponse]:
-        """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
+        """Tasks, newest first (`GET /tasks`), as a pager: one `TaskListResponse` page, or
+        every task from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10). `after` and `before` bound the
         creation time; a naive datetime is taken as UTC.

@@ -22,7 +22,15 @@ from typing import Any, Literal
 import attrs
 import pytest
 
-from browser_use_async import AsyncBrowserUse, BrowserUse, RequestOptions, cli, models
+from browser_use_async import (
+    AsyncBrowserUse,
+    AsyncPager,
+    BrowserUse,
+    Pager,
+    RequestOptions,
+    cli,
+    models,
+)
 from browser_use_async._raw import RawView
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.resources._base import AsyncResource
@@ -286,7 +294,7 @@ def test_every_walk_takes_what_its_page_method_takes_but_the_page() -> None:
     """`iter(...)` pages `list(...)` with the same filters: a filter added to one is added to
     the other, with the same annotation and default."""
     walks = _walks()
-    assert len(walks) == 8
+    assert len(walks) == 7
     client = AsyncBrowserUse(api_key="bu_key")
     for resource, walk, page in walks:
         walk_params = inspect.signature(_method(client, f"{resource}.{walk}")).parameters
@@ -315,3 +323,41 @@ def test_the_generator_lists_every_resource_and_raw_view() -> None:
     assert all(issubclass(view, RawView) for view in views)
     listed = {(spec.module, spec.name) for spec in generate_sync.CLASSES}
     assert {(k.__module__, k.__name__) for k in kinds | views} <= listed
+
+
+def _pagers(client: object) -> list[tuple[str, str, Any, Any]]:
+    """(resource, method, item type, page type) of each method that returns a pager."""
+    found: list[tuple[str, str, Any, Any]] = []
+    for resource, value in resources(client):
+        for name in _public_methods(kind_of(value)):
+            returns = typing.get_type_hints(getattr(value, name))["return"]
+            if typing.get_origin(returns) in (AsyncPager, Pager):
+                found.append((resource, name, *typing.get_args(returns)))
+    return found
+
+
+def test_every_pager_walks_the_items_of_its_page_type() -> None:
+    """A list method is a plain def (it sends nothing) whose pager's item type is what its
+    page model lists, and which takes where the walk starts (`page_number` or `cursor`)."""
+    pagers = _pagers(AsyncBrowserUse(api_key="bu_key"))
+    assert [(r, m) for r, m, *_ in pagers] == [("tasks", "list")]
+    for resource, name, item, page in pagers:
+        method = getattr(getattr(AsyncBrowserUse(api_key="bu_key"), resource), name)
+        assert not inspect.iscoroutinefunction(method), name
+        hints = typing.get_type_hints(page)
+        lists = [
+            f.name for f in attrs.fields(page) if hints[f.name] == types.GenericAlias(list, (item,))
+        ]
+        assert len(lists) == 1, f"{resource}.{name}: {page.__name__} lists no {item.__name__}"
+        start = {"page_number", "cursor"} & set(inspect.signature(method).parameters)
+        assert len(start) == 1, f"{resource}.{name}"
+
+
+def test_the_sync_client_returns_a_pager_where_the_async_one_does() -> None:
+    with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking:
+        synced = _pagers(blocking)
+    assert [(r, m, i, p) for r, m, i, p in synced] == _pagers(AsyncBrowserUse(api_key="bu_key"))
+    for resource, name, *_ in synced:
+        with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking:
+            returns = typing.get_type_hints(getattr(getattr(blocking, resource), name))["return"]
+        assert typing.get_origin(returns) is Pager, f"{resource}.{name}"

@@ -10,7 +10,7 @@ import logging
 import re
 import typing
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from browser_use_async import (
     AsyncBrowserUse,
+    AsyncPager,
     BrowserUse,
     BrowserUseError,
     InvalidArgumentError,
+    Pager,
     RequestOptions,
     RetryPolicy,
 )
@@ -106,11 +108,14 @@ def _arguments(name: str, method: Callable[..., Any]) -> dict[str, object]:
 async def _call_async(method: Callable[..., Any], arguments: Mapping[str, object]) -> None:
     async with asyncio.timeout(10):
         try:
-            if inspect.isasyncgenfunction(method):
-                async for _ in method(**arguments):
+            result = method(**arguments)
+            if inspect.isasyncgen(result) or isinstance(result, AsyncPager):
+                if isinstance(result, AsyncPager):
+                    await result  # its one page, then the first item of the walk
+                async for _ in typing.cast(AsyncIterable[object], result):
                     break
             else:
-                await method(**arguments)
+                await result
         except InvalidArgumentError:
             raise
         except BrowserUseError:
@@ -120,6 +125,9 @@ async def _call_async(method: Callable[..., Any], arguments: Mapping[str, object
 def _call_sync(method: Callable[..., Any], arguments: Mapping[str, object]) -> None:
     try:
         result: object = method(**arguments)
+        if isinstance(result, Pager):
+            typing.cast(Pager[object, object], result).page()
+            result = iter(typing.cast(Pager[object, object], result))
         if isinstance(result, Iterator):
             next(typing.cast(Iterator[object], result), None)
     except InvalidArgumentError:
@@ -165,7 +173,7 @@ def verify(fake: FakeBrowserUseCloud, name: str, *, bodiless: bool) -> None:
 
 EXPECTED_BODILESS = {
     *(f"{r}.get" for r in ("tasks", "sessions", "profiles", "browsers", "skills", "marketplace")),
-    *("tasks.list", "tasks.iter", "tasks.status", "tasks.logs", "tasks.wait", "tasks.stream"),
+    *("tasks.list", "tasks.status", "tasks.logs", "tasks.wait", "tasks.stream"),
     *("sessions.list", "sessions.iter", "sessions.delete", "sessions.purge"),
     *("sessions.get_share", "sessions.create_share", "sessions.delete_share"),
     *("profiles.list", "profiles.iter", "profiles.delete"),
@@ -581,6 +589,8 @@ def _sync_failure(method: Callable[..., Any], arguments: dict[str, object]) -> B
     """The error a sync call raises; this frame holds none of the arguments by then."""
     try:
         result: object = method(**_drained(arguments))
+        if isinstance(result, Pager):
+            result = typing.cast(Pager[object, object], result).page()
         if isinstance(result, Iterator):
             next(typing.cast(Iterator[object], result), None)
     except BrowserUseError as error:
@@ -621,7 +631,7 @@ async def test_an_iterator_whose_page_is_pinned_by_extra_query_still_ends(
     async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
         async with asyncio.timeout(10):
             seen = [
-                t.id async for t in client.tasks.iter(page_size=2, extra_query={"pageNumber": 1})
+                t.id async for t in client.tasks.list(page_size=2, extra_query={"pageNumber": 1})
             ]
     assert len(seen) == 2  # page 1 came back when page 2 was asked for: the walk ended there
     assert [r.query["pageNumber"] for r in fake.requests] == ["1", "1"]
