@@ -2,8 +2,9 @@
 
 A method's keywords are written once in its signature and again in the request model it fills
 or the spec's query parameters it sends; the README names each method again; a few tables in
-the code (the CLI's list groups, the generator's classes, each `iter` next to its `list`) repeat
-names kept elsewhere. Each check below fails on the first mismatch, naming it.
+the code (the CLI's list groups, the generator's classes) repeat names kept elsewhere; and
+each paged operation is one pager method, with no walking twin to keep in step. Each check
+below fails on the first mismatch, naming it.
 
 The calls are recorded, not sent: every resource's request function is replaced by one that
 keeps the request and stops the method there.
@@ -15,7 +16,7 @@ import re
 import types
 import typing
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -279,31 +280,6 @@ def test_the_readme_check_sees_a_method_left_out() -> None:
 # -- tables kept by hand ------------------------------------------------------------------------
 
 
-def _walks() -> list[tuple[str, str, str]]:
-    """(resource, walk, page method): each `iter*` async generator and the method it pages."""
-    client = AsyncBrowserUse(api_key="bu_key")
-    found: list[tuple[str, str, str]] = []
-    for resource, value in resources(client):
-        for name, _ in inspect.getmembers(kind_of(value), inspect.isasyncgenfunction):
-            if not name.startswith("_") and (name == "iter" or name.startswith("iter_")):
-                found.append((resource, name, name.removeprefix("iter_").replace("iter", "list")))
-    return found
-
-
-def test_every_walk_takes_what_its_page_method_takes_but_the_page() -> None:
-    """`iter(...)` pages `list(...)` with the same filters: a filter added to one is added to
-    the other, with the same annotation and default."""
-    walks = _walks()
-    assert len(walks) == 7
-    client = AsyncBrowserUse(api_key="bu_key")
-    for resource, walk, page in walks:
-        walk_params = inspect.signature(_method(client, f"{resource}.{walk}")).parameters
-        page_params = dict(inspect.signature(_method(client, f"{resource}.{page}")).parameters)
-        turned = "cursor" if "cursor" in page_params else "page_number"
-        del page_params[turned]
-        assert list(walk_params.values()) == list(page_params.values()), f"{resource}.{walk}"
-
-
 def test_the_cli_list_groups_are_resources_with_their_status_enums() -> None:
     client = AsyncBrowserUse(api_key="bu_key")
     assert set(cli._LISTED) == set(cli._STATUSES)  # pyright: ignore[reportPrivateUsage]
@@ -325,24 +301,55 @@ def test_the_generator_lists_every_resource_and_raw_view() -> None:
     assert {(k.__module__, k.__name__) for k in kinds | views} <= listed
 
 
-def _pagers(client: object) -> list[tuple[str, str, Any, Any]]:
-    """(resource, method, item type, page type) of each method that returns a pager."""
-    found: list[tuple[str, str, Any, Any]] = []
+def _pagers(client: object) -> list[tuple[str, str, Any, Any, Any]]:
+    """(resource, method, pager class, item type, page type) of each method returning a pager."""
+    found: list[tuple[str, str, Any, Any, Any]] = []
     for resource, value in resources(client):
         for name in _public_methods(kind_of(value)):
             returns = typing.get_type_hints(getattr(value, name))["return"]
             if typing.get_origin(returns) in (AsyncPager, Pager):
-                found.append((resource, name, *typing.get_args(returns)))
+                found.append(
+                    (resource, name, typing.get_origin(returns), *typing.get_args(returns))
+                )
     return found
+
+
+PAGED = sorted(
+    name
+    for key, (name, _) in CALLS.items()
+    if {"pageNumber", "cursor"} & {p["name"] for p in OPERATIONS[key].get("parameters", ())}
+)
+
+
+def _iterates(method: Any) -> bool:
+    returns = typing.get_origin(typing.get_type_hints(method)["return"])
+    walking = (AsyncIterator, AsyncIterable, AsyncGenerator)
+    return inspect.isasyncgenfunction(method) or returns in walking
+
+
+def test_every_paged_operation_is_a_pager_and_nothing_else_walks() -> None:
+    """Each operation the spec pages (by `pageNumber` or `cursor`) is a method returning a
+    pager, with no second method beside it for walking: the only other async iterator is
+    `tasks.stream`."""
+    client = AsyncBrowserUse(api_key="bu_key")
+    pagers = _pagers(client)
+    assert sorted(f"{r}.{m}" for r, m, *_ in pagers) == PAGED
+    assert len(PAGED) == 8
+    walks = [
+        f"{resource}.{name}"
+        for resource, value in resources(client)
+        for name, member in inspect.getmembers(kind_of(value), inspect.isfunction)
+        if not name.startswith("_") and _iterates(member)
+    ]
+    assert walks == ["tasks.stream"]
 
 
 def test_every_pager_walks_the_items_of_its_page_type() -> None:
     """A list method is a plain def (it sends nothing) whose pager's item type is what its
     page model lists, and which takes where the walk starts (`page_number` or `cursor`)."""
-    pagers = _pagers(AsyncBrowserUse(api_key="bu_key"))
-    assert [(r, m) for r, m, *_ in pagers] == [("tasks", "list")]
-    for resource, name, item, page in pagers:
-        method = getattr(getattr(AsyncBrowserUse(api_key="bu_key"), resource), name)
+    client = AsyncBrowserUse(api_key="bu_key")
+    for resource, name, _, item, page in _pagers(client):
+        method = _method(client, f"{resource}.{name}")
         assert not inspect.iscoroutinefunction(method), name
         hints = typing.get_type_hints(page)
         lists = [
@@ -356,8 +363,6 @@ def test_every_pager_walks_the_items_of_its_page_type() -> None:
 def test_the_sync_client_returns_a_pager_where_the_async_one_does() -> None:
     with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking:
         synced = _pagers(blocking)
-    assert [(r, m, i, p) for r, m, i, p in synced] == _pagers(AsyncBrowserUse(api_key="bu_key"))
-    for resource, name, *_ in synced:
-        with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking:
-            returns = typing.get_type_hints(getattr(getattr(blocking, resource), name))["return"]
-        assert typing.get_origin(returns) is Pager, f"{resource}.{name}"
+    expected = [(r, m, Pager, i, p) for r, m, _, i, p in _pagers(AsyncBrowserUse(api_key="k"))]
+    assert synced == expected
+    assert all(kind is AsyncPager for *_, kind, _, _ in _pagers(AsyncBrowserUse(api_key="k")))

@@ -17,6 +17,7 @@ from aiohttp import web
 from browser_use_async import (
     AsyncBrowserUse,
     AsyncPager,
+    BrowserDownloadFile,
     BrowserUse,
     InvalidArgumentError,
     Pager,
@@ -24,9 +25,12 @@ from browser_use_async import (
     TaskItemView,
     TaskListResponse,
 )
+from browser_use_async.models import BrowserDownloadListResponse
 from browser_use_async.testing import FakeBrowserUseCloud
 from browser_use_async.testing._fake import RecordedRequest
-from tests.conftest import ServerThread
+from tests.conftest import CannedServer, ServerThread
+from tests.samples import SESSION_ID
+from tests.test_browsers import downloads
 from tests.test_tasks_read import item
 
 SIZE = 4
@@ -260,3 +264,29 @@ def test_the_sync_pager(threaded_fake: FakeBrowserUseCloud) -> None:
         "3",
     ]
     assert all(r.headers["X-S"] == SECRET for r in listed(threaded_fake)[:-1])
+
+
+async def test_a_cursor_pager_starts_at_the_cursor_given(
+    canned: CannedServer, canned_client: AsyncBrowserUse
+) -> None:
+    canned.then(200, downloads(["3", "4"], "c2", True))
+    canned.then(200, downloads(["3", "4"], "c2", True))
+    canned.then(200, downloads(["5"], None, False))
+    canned.then(200, downloads(["3", "4"], "c2", True))
+    canned.then(200, downloads(["5"], None, False))
+    pager = canned_client.browsers.downloads(SESSION_ID, limit=2, cursor="c1")
+    assert_type(pager, AsyncPager[BrowserDownloadFile, BrowserDownloadListResponse])
+    assert canned.requests == []
+    page = await pager
+    assert_type(page, BrowserDownloadListResponse)
+    assert [f.path for f in page.files] == ["3", "4"]
+    async with asyncio.timeout(10):
+        names = [f.path async for f in pager]
+        pages = [p async for p in pager.pages()]
+    assert names == ["3", "4", "5"]
+    assert [p.next_cursor for p in pages] == ["c2", None]
+    assert [r.query.get("cursor") for r in canned.requests] == ["c1", "c1", "c2", "c1", "c2"]
+    assert repr(pager) == (
+        f"<AsyncPager GET /browsers/{SESSION_ID}/downloads?limit=2&cursor=c1, "
+        "BrowserDownloadListResponse pages>"
+    )

@@ -108,7 +108,7 @@ async def test_composite_operations_are_not_raw_at_type_check_time_either(
     with pytest.raises(AttributeError):
         client.tasks.with_raw_response.run  # type: ignore[attr-defined]  # noqa: B018  # pyright: ignore[reportAttributeAccessIssue]
     with pytest.raises(AttributeError):
-        client.tasks.with_raw_response.iter  # type: ignore[attr-defined]  # noqa: B018  # pyright: ignore[reportAttributeAccessIssue]
+        client.tasks.with_raw_response.stream  # type: ignore[attr-defined]  # noqa: B018  # pyright: ignore[reportAttributeAccessIssue]
 
 
 async def test_composite_operations_do_send_several_requests(

@@ -15,6 +15,7 @@ from collections.abc import (
     Generator,
     Iterable,
     Iterator,
+    Mapping,
     Sequence,
 )
 from typing import Any, Generic, Protocol, TypeVar
@@ -136,7 +137,9 @@ NP = TypeVar("NP", bound=NumberedPage)
 CP = TypeVar("CP", bound=CursorPage)
 
 
-def _checked(path: str, page_type: type, params: dict[str, object], extra: RequestOptions) -> str:
+def _checked(
+    path: str, page_type: type, params: Mapping[str, object], extra: RequestOptions
+) -> str:
     """What a pager shows of itself (no request option: they may hold secrets), once `extra`
     (its caller's own `**extra`) is concealed and checked as sending would check it: a
     pager refuses bad options before it is used."""
@@ -149,7 +152,7 @@ def numbered_pager(
     request: RequestFn,
     path: str,
     page_type: type[NP],
-    params: dict[str, object],
+    params: Mapping[str, object],
     extra: RequestOptions,
     *,
     items: Callable[[NP], Iterable[T]],
@@ -175,7 +178,7 @@ def cursor_pager(
     request: RequestFn,
     path: str,
     page_type: type[CP],
-    params: dict[str, object],
+    params: Mapping[str, object],
     extra: RequestOptions,
     *,
     items: Callable[[CP], Iterable[T]],
@@ -232,19 +235,3 @@ async def walk_cursor(
         cursor = page.next_cursor
         if not page.has_more or not cursor or cursor in seen:
             return
-
-
-async def iterate_pages(fetch: Callable[[int], Awaitable[Any]]) -> AsyncIterator[Any]:
-    """(Until every list method returns a pager.)"""
-    async for page in walk_numbered(fetch, 1):
-        for item in page.items:
-            yield item
-
-
-async def iterate_cursor(
-    fetch: Callable[[str | None], Awaitable[CP]], items: Callable[[CP], Sequence[T]]
-) -> AsyncIterator[T]:
-    """(Until every list method returns a pager.)"""
-    async for page in walk_cursor(fetch, None):
-        for item in items(page):
-            yield item
