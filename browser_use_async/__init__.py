@@ -84,6 +84,7 @@ if TYPE_CHECKING:
         UploadFilePresignedUrlResponse,
         WebhookEvent,
     )
+    from browser_use_async.resources._pagination import AsyncPager, Pager
     from browser_use_async.resources.tasks import TaskRequestOptions
     from browser_use_async.webhooks import verify_webhook
 else:  # imported on first use: `import browser_use_async` (and the pytest plugin) stays cheap
@@ -175,6 +176,7 @@ else:  # imported on first use: `import browser_use_async` (and the pytest plugi
                 "UploadFilePresignedUrlResponse",
                 "WebhookEvent",
             ),
+            "browser_use_async.resources._pagination": ("AsyncPager", "Pager"),
             "browser_use_async.resources.tasks": ("TaskRequestOptions",),
             "browser_use_async.webhooks": ("verify_webhook",),
         },
@@ -190,6 +192,7 @@ __all__ = [
     "APITimeoutError",
     "AccountView",
     "AsyncBrowserUse",
+    "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
     "BrowserDownloadFile",
@@ -213,6 +216,7 @@ __all__ = [
     "MarketplaceSkillResponse",
     "NotFoundError",
     "NotGiven",
+    "Pager",
     "ParameterSchema",
     "ParameterType",
     "PaymentRequiredError",

@@ -462,6 +462,15 @@ def _merge_options(
     return params, SecretBytes(body(fields))
 
 
+def check_options(where: str, extra: RequestOptions) -> None:
+    """Refuse now what `build_request` would refuse of a bodiless request's `extra`, for a
+    call that checks its arguments before it sends (a list's pager)."""
+    try:
+        _merge_options(where, {}, None, None, extra)
+    except InvalidArgumentError as error:  # as in build_request: no locals in the traceback
+        raise error.with_traceback(None) from None
+
+
 def build_request(
     method: str,
     base_url: str,

@@ -7,8 +7,10 @@ listed on the view. `parse()` decodes with the codec, as a normal call does.
 """
 
 import datetime as dt
+import functools
+import inspect
 from collections.abc import Callable, Coroutine
-from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar, cast, overload
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, Self, TypeVar, cast, overload
 
 import attrs
 
@@ -20,6 +22,7 @@ __all__ = ["HTTPRequestSummary", "RawResponse"]
 P = ParamSpec("P")
 S = TypeVar("S")
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 _UNPARSED: Any = object()
 
@@ -167,13 +170,25 @@ class RawView:
         return f"<{type(self).__name__}>"
 
 
+class OnePage(Protocol[T_co]):
+    """What a list method returns (an `AsyncPager`), as a raw twin sees it: one page away."""
+
+    def page(self) -> Coroutine[Any, Any, T_co]: ...
+
+
 class raw_twin(Generic[S, P, T]):
     """`stop = raw_twin(AsyncTasks.stop)` in a `RawView`: the method, with the same
-    parameters, answering `RawResponse[T]`. The name must be the method's own."""
+    parameters, answering `RawResponse[T]`. The name must be the method's own. A list
+    method's twin answers its pager's one page, `RawResponse[ThePage]`."""
 
-    def __init__(self, method: Callable[Concatenate[S, P], Coroutine[Any, Any, T]]) -> None:
+    @overload
+    def __init__(self, method: Callable[Concatenate[S, P], Coroutine[Any, Any, T]]) -> None: ...
+    @overload
+    def __init__(self, method: Callable[Concatenate[S, P], OnePage[T]]) -> None: ...
+    def __init__(self, method: Callable[Concatenate[S, P], Any]) -> None:
         self.__wrapped__ = method
         self._name = method.__name__
+        self._paged = not inspect.iscoroutinefunction(method)
         self.__doc__ = method.__doc__
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
@@ -189,4 +204,13 @@ class raw_twin(Generic[S, P, T]):
     def __get__(self, view: RawView | None, owner: type[Any]) -> Any:
         if view is None:
             return self
-        return getattr(view._resource, self._name)  # pyright: ignore[reportPrivateUsage]
+        method = getattr(view._resource, self._name)  # pyright: ignore[reportPrivateUsage]
+        if not self._paged:
+            return method
+
+        @functools.wraps(method)
+        def one_page(*args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]:
+            pager: OnePage[Any] = method(*args, **kwargs)
+            return pager.page()  # the raw copy's pager answers RawResponses
+
+        return one_page

@@ -18,7 +18,7 @@ from typing import Any, Self, Unpack, overload
 
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._clock import Clock
-from browser_use_async._protocol import redacted
+from browser_use_async._protocol import conceal, redacted
 from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._storage import BinarySink
@@ -76,6 +76,7 @@ from browser_use_async.models.tasks import (
     TaskUpdateAction,
     TaskView,
 )
+from browser_use_async.resources._pagination import Pager
 from browser_use_async.resources.billing import AsyncBilling, AsyncBillingWithRawResponse
 from browser_use_async.resources.browsers import AsyncBrowsers, AsyncBrowsersWithRawResponse
 from browser_use_async.resources.files import AsyncFiles, AsyncFilesWithRawResponse
@@ -121,7 +122,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
     def with_raw_response(self) -> TasksWithRawResponse:
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `run`, `wait`, `stream` and `iter` send several, so they are not there."""
+        `run`, `wait` and `stream` send several, so they are not there; `list` answers
+        one page."""
         return TasksWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
@@ -134,44 +136,25 @@ class Tasks(SyncWrapper[AsyncTasks]):
         after: dt.datetime | NotGiven | None = NOT_GIVEN,
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> TaskListResponse:
-        """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
+    ) -> Pager[TaskItemView, TaskListResponse]:
+        """Tasks, newest first (`GET /tasks`), as a pager: one `TaskListResponse` page, or
+        every task from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10). `after` and `before` bound the
         creation time; a naive datetime is taken as UTC.
         """
-        call: Coroutine[Any, Any, TaskListResponse] = self._async.list(
-            page_size=page_size,
-            page_number=page_number,
-            session_id=session_id,
-            filter_by=filter_by,
-            after=after,
-            before=before,
-            **extra,
-        )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
-        filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
-        after: dt.datetime | NotGiven | None = NOT_GIVEN,
-        before: dt.datetime | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[TaskItemView]:
-        """Every task matching the filters, fetching page after page as you iterate."""
-        return self._portal.iterate(
-            self._async.iter(
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
                 page_size=page_size,
+                page_number=page_number,
                 session_id=session_id,
                 filter_by=filter_by,
                 after=after,
                 before=before,
                 **extra,
-            )
+            ),
+            self._portal,
         )
 
     def get(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskView:
@@ -349,7 +332,7 @@ class Sessions(SyncWrapper[AsyncSessions]):
     def with_raw_response(self) -> SessionsWithRawResponse:
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` sends several, so it is not there."""
+        `list` answers one page."""
         return SessionsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
@@ -359,27 +342,18 @@ class Sessions(SyncWrapper[AsyncSessions]):
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> SessionListResponse:
-        """One page of sessions (`GET /sessions`); `iter` walks every page.
+    ) -> Pager[SessionItemView, SessionListResponse]:
+        """Sessions (`GET /sessions`), as a pager: one `SessionListResponse` page, or every
+        session from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10).
         """
-        call: Coroutine[Any, Any, SessionListResponse] = self._async.list(
-            page_size=page_size, page_number=page_number, filter_by=filter_by, **extra
-        )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[SessionItemView]:
-        """Every session matching the filter, fetching page after page as you iterate."""
-        return self._portal.iterate(
-            self._async.iter(page_size=page_size, filter_by=filter_by, **extra)
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
+                page_size=page_size, page_number=page_number, filter_by=filter_by, **extra
+            ),
+            self._portal,
         )
 
     def create(
@@ -483,7 +457,7 @@ class Profiles(SyncWrapper[AsyncProfiles]):
     def with_raw_response(self) -> ProfilesWithRawResponse:
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` sends several, so it is not there."""
+        `list` answers one page."""
         return ProfilesWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
@@ -493,26 +467,17 @@ class Profiles(SyncWrapper[AsyncProfiles]):
         page_number: int | NotGiven = NOT_GIVEN,
         query: str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> ProfileListResponse:
-        """One page of profiles (`GET /profiles`); `iter` walks every page.
+    ) -> Pager[ProfileView, ProfileListResponse]:
+        """Profiles (`GET /profiles`), as a pager: one `ProfileListResponse` page, or every
+        profile from that page on, page after page.
 
         `query` (up to 200 characters) searches profile names and user ids.
         """
-        call: Coroutine[Any, Any, ProfileListResponse] = self._async.list(
-            page_size=page_size, page_number=page_number, query=query, **extra
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(page_size=page_size, page_number=page_number, query=query, **extra),
+            self._portal,
         )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        query: str | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[ProfileView]:
-        """Every profile matching `query`, fetching page after page as you iterate."""
-        return self._portal.iterate(self._async.iter(page_size=page_size, query=query, **extra))
 
     def create(
         self,
@@ -566,7 +531,7 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
     def with_raw_response(self) -> BrowsersWithRawResponse:
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` and `iter_downloads` send several, so they are not there."""
+        `list` and `downloads` answer one page."""
         return BrowsersWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
@@ -577,33 +542,21 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> BrowserSessionListResponse:
-        """One page of browser sessions (`GET /browsers`); `iter` walks every page.
+    ) -> Pager[BrowserSessionItemView, BrowserSessionListResponse]:
+        """Browser sessions (`GET /browsers`), as a pager: one `BrowserSessionListResponse`
+        page, or every browser session from that page on, page after page.
 
         `agent_session_id` keeps the browsers of that agent session only."""
-        call: Coroutine[Any, Any, BrowserSessionListResponse] = self._async.list(
-            page_size=page_size,
-            page_number=page_number,
-            filter_by=filter_by,
-            agent_session_id=agent_session_id,
-            **extra,
-        )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
-        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[BrowserSessionItemView]:
-        """Every browser session matching the filters, fetching page after page."""
-        return self._portal.iterate(
-            self._async.iter(
-                page_size=page_size, filter_by=filter_by, agent_session_id=agent_session_id, **extra
-            )
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
+                page_size=page_size,
+                page_number=page_number,
+                filter_by=filter_by,
+                agent_session_id=agent_session_id,
+                **extra,
+            ),
+            self._portal,
         )
 
     def create(
@@ -688,29 +641,19 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         cursor: str | NotGiven | None = NOT_GIVEN,
         include_urls: bool | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> BrowserDownloadListResponse:
-        """One page of the files the browser downloaded (`GET /browsers/{session_id}/downloads`).
+    ) -> Pager[BrowserDownloadFile, BrowserDownloadListResponse]:
+        """The files the browser downloaded (`GET /browsers/{session_id}/downloads`), as a
+        pager: one `BrowserDownloadListResponse` page, or every file from `cursor` on, the
+        pager following each page's `next_cursor`.
 
-        `limit` is 1 to 100 (the API's default is 50); pass the page's `next_cursor` as `cursor`
-        for the next one, or use `iter_downloads`. `include_urls=True` adds presigned links.
+        `limit` is 1 to 100 (the API's default is 50). `include_urls=True` adds presigned links.
         """
-        call: Coroutine[Any, Any, BrowserDownloadListResponse] = self._async.downloads(
-            session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
-        )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter_downloads(
-        self,
-        session_id: uuid.UUID | str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        include_urls: bool | NotGiven = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[BrowserDownloadFile]:
-        """Every file the browser downloaded, following the cursor as you iterate."""
-        return self._portal.iterate(
-            self._async.iter_downloads(session_id, limit=limit, include_urls=include_urls, **extra)
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.downloads(
+                session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
+            ),
+            self._portal,
         )
 
 
@@ -861,7 +804,7 @@ class Skills(SyncWrapper[AsyncSkills]):
     def with_raw_response(self) -> SkillsWithRawResponse:
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` and `iter_executions` send several, so they are not there."""
+        `list` and `executions` answer one page."""
         return SkillsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
@@ -876,41 +819,17 @@ class Skills(SyncWrapper[AsyncSkills]):
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> SkillListResponse:
-        """One page of your project's skills (`GET /skills`); `iter` walks every page.
+    ) -> Pager[SkillResponse, SkillListResponse]:
+        """Your project's skills (`GET /skills`), as a pager: one `SkillListResponse` page,
+        or every skill from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
-        call: Coroutine[Any, Any, SkillListResponse] = self._async.list(
-            page_size=page_size,
-            page_number=page_number,
-            is_public=is_public,
-            is_enabled=is_enabled,
-            category=category,
-            query=query,
-            from_date=from_date,
-            to_date=to_date,
-            **extra,
-        )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        is_public: bool | NotGiven | None = NOT_GIVEN,
-        is_enabled: bool | NotGiven | None = NOT_GIVEN,
-        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
-        query: str | NotGiven | None = NOT_GIVEN,
-        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
-        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[SkillResponse]:
-        """Every skill matching the filters, fetching page after page as you iterate."""
-        return self._portal.iterate(
-            self._async.iter(
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
                 page_size=page_size,
+                page_number=page_number,
                 is_public=is_public,
                 is_enabled=is_enabled,
                 category=category,
@@ -918,7 +837,8 @@ class Skills(SyncWrapper[AsyncSkills]):
                 from_date=from_date,
                 to_date=to_date,
                 **extra,
-            )
+            ),
+            self._portal,
         )
 
     def create(
@@ -1037,24 +957,13 @@ class Skills(SyncWrapper[AsyncSkills]):
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> SkillExecutionListResponse:
-        """One page of a skill's executions (`GET /skills/{skill_id}/executions`)."""
-        call: Coroutine[Any, Any, SkillExecutionListResponse] = self._async.executions(
-            skill_id, page_size=page_size, page_number=page_number, **extra
-        )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter_executions(
-        self,
-        skill_id: uuid.UUID | str,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[SkillExecutionView]:
-        """Every execution of a skill, fetching page after page as you iterate."""
-        return self._portal.iterate(
-            self._async.iter_executions(skill_id, page_size=page_size, **extra)
+    ) -> Pager[SkillExecutionView, SkillExecutionListResponse]:
+        """A skill's executions (`GET /skills/{skill_id}/executions`), as a pager: one
+        `SkillExecutionListResponse` page, or every execution from that page on."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.executions(skill_id, page_size=page_size, page_number=page_number, **extra),
+            self._portal,
         )
 
     def execution_output(
@@ -1079,7 +988,7 @@ class Marketplace(SyncWrapper[AsyncMarketplace]):
     def with_raw_response(self) -> MarketplaceWithRawResponse:
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` sends several, so it is not there."""
+        `list` answers one page."""
         return MarketplaceWithRawResponse._from_async(self._async.with_raw_response, self._portal)
 
     def list(
@@ -1092,43 +1001,24 @@ class Marketplace(SyncWrapper[AsyncMarketplace]):
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> MarketplaceSkillListResponse:
-        """One page of public skills (`GET /marketplace/skills`); `iter` walks every page.
+    ) -> Pager[MarketplaceSkillResponse, MarketplaceSkillListResponse]:
+        """Public skills (`GET /marketplace/skills`), as a pager: one
+        `MarketplaceSkillListResponse` page, or every skill from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
-        call: Coroutine[Any, Any, MarketplaceSkillListResponse] = self._async.list(
-            page_size=page_size,
-            page_number=page_number,
-            query=query,
-            category=category,
-            from_date=from_date,
-            to_date=to_date,
-            **extra,
-        )
-        del extra  # else secrets show in traceback locals
-        return self._portal.run(call)
-
-    def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        query: str | NotGiven | None = NOT_GIVEN,
-        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
-        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
-        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> Iterator[MarketplaceSkillResponse]:
-        """Every public skill matching the filters, fetching page after page as you iterate."""
-        return self._portal.iterate(
-            self._async.iter(
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
                 page_size=page_size,
+                page_number=page_number,
                 query=query,
                 category=category,
                 from_date=from_date,
                 to_date=to_date,
                 **extra,
-            )
+            ),
+            self._portal,
         )
 
     def get(self, skill_slug: str, **extra: Unpack[RequestOptions]) -> MarketplaceSkillResponse:
@@ -1190,7 +1080,8 @@ class TasksWithRawResponse(SyncWrapper[AsyncTasksWithRawResponse]):
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[TaskListResponse]:
-        """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
+        """Tasks, newest first (`GET /tasks`), as a pager: one `TaskListResponse` page, or
+        every task from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10). `after` and `before` bound the
         creation time; a naive datetime is taken as UTC.
@@ -1297,7 +1188,8 @@ class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):
         filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[SessionListResponse]:
-        """One page of sessions (`GET /sessions`); `iter` walks every page.
+        """Sessions (`GET /sessions`), as a pager: one `SessionListResponse` page, or every
+        session from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10).
         """
@@ -1428,7 +1320,8 @@ class ProfilesWithRawResponse(SyncWrapper[AsyncProfilesWithRawResponse]):
         query: str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[ProfileListResponse]:
-        """One page of profiles (`GET /profiles`); `iter` walks every page.
+        """Profiles (`GET /profiles`), as a pager: one `ProfileListResponse` page, or every
+        profile from that page on, page after page.
 
         `query` (up to 200 characters) searches profile names and user ids.
         """
@@ -1499,7 +1392,8 @@ class BrowsersWithRawResponse(SyncWrapper[AsyncBrowsersWithRawResponse]):
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[BrowserSessionListResponse]:
-        """One page of browser sessions (`GET /browsers`); `iter` walks every page.
+        """Browser sessions (`GET /browsers`), as a pager: one `BrowserSessionListResponse`
+        page, or every browser session from that page on, page after page.
 
         `agent_session_id` keeps the browsers of that agent session only."""
         call: Coroutine[Any, Any, RawResponse[BrowserSessionListResponse]] = self._async.list(
@@ -1599,10 +1493,11 @@ class BrowsersWithRawResponse(SyncWrapper[AsyncBrowsersWithRawResponse]):
         include_urls: bool | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[BrowserDownloadListResponse]:
-        """One page of the files the browser downloaded (`GET /browsers/{session_id}/downloads`).
+        """The files the browser downloaded (`GET /browsers/{session_id}/downloads`), as a
+        pager: one `BrowserDownloadListResponse` page, or every file from `cursor` on, the
+        pager following each page's `next_cursor`.
 
-        `limit` is 1 to 100 (the API's default is 50); pass the page's `next_cursor` as `cursor`
-        for the next one, or use `iter_downloads`. `include_urls=True` adds presigned links.
+        `limit` is 1 to 100 (the API's default is 50). `include_urls=True` adds presigned links.
         """
         call: Coroutine[Any, Any, RawResponse[BrowserDownloadListResponse]] = self._async.downloads(
             session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
@@ -1694,7 +1589,8 @@ class SkillsWithRawResponse(SyncWrapper[AsyncSkillsWithRawResponse]):
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[SkillListResponse]:
-        """One page of your project's skills (`GET /skills`); `iter` walks every page.
+        """Your project's skills (`GET /skills`), as a pager: one `SkillListResponse` page,
+        or every skill from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
@@ -1841,7 +1737,8 @@ class SkillsWithRawResponse(SyncWrapper[AsyncSkillsWithRawResponse]):
         page_number: int | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[SkillExecutionListResponse]:
-        """One page of a skill's executions (`GET /skills/{skill_id}/executions`)."""
+        """A skill's executions (`GET /skills/{skill_id}/executions`), as a pager: one
+        `SkillExecutionListResponse` page, or every execution from that page on."""
         call: Coroutine[Any, Any, RawResponse[SkillExecutionListResponse]] = self._async.executions(
             skill_id, page_size=page_size, page_number=page_number, **extra
         )
@@ -1877,7 +1774,8 @@ class MarketplaceWithRawResponse(SyncWrapper[AsyncMarketplaceWithRawResponse]):
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[MarketplaceSkillListResponse]:
-        """One page of public skills (`GET /marketplace/skills`); `iter` walks every page.
+        """Public skills (`GET /marketplace/skills`), as a pager: one
+        `MarketplaceSkillListResponse` page, or every skill from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """

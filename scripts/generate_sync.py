@@ -11,11 +11,14 @@ broken `_sync.py` cannot get in the way). Each `AsyncX` becomes a class `X` that
   `AsyncGenerator[T, None]`, becomes a method returning `Iterator[T]`.
 - A return annotated `Self` or a listed `AsyncY` is wrapped in `Self`/`Y`; other plain
   methods and properties are delegated as they are.
+- A plain `def` returning `AsyncPager[T, P]` (a list) returns `Pager[T, P]`, its blocking
+  twin, on the client's loop.
 - Public attributes must be annotated with a listed async class; they are wrapped once.
 - `close`/`__aenter__`/`__aexit__` of the client become `close`/`__enter__`/`__exit__`.
 - `@overload` stubs become sync stubs, translated like their implementation.
 - `m = raw_twin(AsyncY.m)` (a raw view's operation) becomes `def m(...) -> RawResponse[T]`
-  with the parameters and docstring of `AsyncY.m`.
+  with the parameters and docstring of `AsyncY.m`; for a list (`-> AsyncPager[T, P]`),
+  `RawResponse[P]`, its one page.
 - Parameters (names, kinds, annotations, defaults) and docstrings are copied verbatim.
 
 Anything else (a decorator, an unknown `Async*` type, an awaitable parameter, an async
@@ -167,6 +170,7 @@ class Binding:
 SYNC_WRAPPER = Binding("browser_use_async._sync_base", "SyncWrapper", "SyncWrapper")
 PORTAL = Binding("browser_use_async._sync_base", "Portal", "Portal")
 REDACTED = Binding("browser_use_async._protocol", "redacted", "redacted")
+CONCEAL = Binding("browser_use_async._protocol", "conceal", "conceal")
 ITERATOR = Binding("collections.abc", "Iterator", "Iterator")
 ASYNC_ITERABLE = Binding("collections.abc", "AsyncIterable", "AsyncIterable")
 COROUTINE = Binding("collections.abc", "Coroutine", "Coroutine")
@@ -267,6 +271,23 @@ def has_own_yield(fn: ast.AsyncFunctionDef | ast.FunctionDef) -> bool:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
             todo.extend(ast.iter_child_nodes(node))
     return False
+
+
+PAGER_NAME = "AsyncPager"
+
+
+def pager_types(node: ast.expr | None, where: str) -> tuple[ast.expr, ast.expr] | None:
+    """(item, page) when annotation `node` is `AsyncPager[Item, Page]`, else None."""
+    if node is None or type_name(node) != PAGER_NAME:
+        return None
+    if not (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Tuple)
+        and len(node.slice.elts) == 2
+    ):
+        raise GenerationError(f"{where}: `{ast.unparse(node)}` needs its item and page types")
+    item, page = node.slice.elts
+    return item, page
 
 
 def body_without_docstring(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
@@ -469,9 +490,14 @@ class Generator:
                 )
             returns, body = self.iterator_return(item, call, where, module, overloaded)
         else:
+            if is_async and pager_types(fn.returns, where) is not None:
+                raise GenerationError(f"{where}: a list returns its AsyncPager from a plain def")
             value = f"self._portal.run({call})" if is_async else call
             returns, body = self.value_return(fn.returns, value, where, module)
             kwarg = fn.args.kwarg
+            if kwarg and pager_types(fn.returns, where) is not None:
+                self.add_import(CONCEAL, where)  # the list checks them now, in this frame
+                body = f"conceal({kwarg.arg})  # else secrets show in traceback locals\n    {body}"
             pinned = (overloaded and returns != "None") or kwarg
             if pinned and is_async and returns != "Self":
                 self.add_import(COROUTINE, where)
@@ -502,6 +528,14 @@ class Generator:
         self, annotation: ast.expr, value: str, where: str, module: Module
     ) -> tuple[str, str]:
         """The return annotation and body of a method returning `value`, wrapped if need be."""
+        page = pager_types(annotation, where)
+        if page is not None:
+            binding = module.bindings.get(PAGER_NAME)
+            if binding is None or binding.name != PAGER_NAME:
+                raise GenerationError(f"{where}: cannot tell where `{PAGER_NAME}` comes from")
+            self.add_import(Binding(binding.module, "Pager", "Pager"), where)
+            args = ", ".join(ast.unparse(self.translate_type(t, where, module)) for t in page)
+            return f"Pager[{args}]", f"return Pager({value}, self._portal)"
         wrapper = self.wrapper_for(annotation)
         if wrapper == "Self":
             self.require_names(annotation, module, where)
@@ -622,6 +656,16 @@ class Generator:
             for f in source.find_class(binding.name).body
             if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and f.name == method
         ]
+        if len(fns) == 1 and (page := pager_types(fns[0].returns, where)) is not None:
+            lister = fns[0]  # a list: its twin answers the one page
+            one_page = ast.AsyncFunctionDef(
+                name=lister.name,
+                args=lister.args,
+                body=lister.body,
+                decorator_list=lister.decorator_list,
+                returns=page[1],
+            )
+            fns = [ast.copy_location(one_page, lister)]
         if len(fns) != 1 or not isinstance(fns[0], ast.AsyncFunctionDef) or fns[0].decorator_list:
             raise GenerationError(f"{where}: {owner}.{method} must be one undecorated async def")
         fn = copy.deepcopy(fns[0])

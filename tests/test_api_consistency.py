@@ -2,8 +2,9 @@
 
 A method's keywords are written once in its signature and again in the request model it fills
 or the spec's query parameters it sends; the README names each method again; a few tables in
-the code (the CLI's list groups, the generator's classes, each `iter` next to its `list`) repeat
-names kept elsewhere. Each check below fails on the first mismatch, naming it.
+the code (the CLI's list groups, the generator's classes) repeat names kept elsewhere; and
+each paged operation is one pager method, with no walking twin to keep in step. Each check
+below fails on the first mismatch, naming it.
 
 The calls are recorded, not sent: every resource's request function is replaced by one that
 keeps the request and stops the method there.
@@ -15,14 +16,22 @@ import re
 import types
 import typing
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 import pytest
 
-from browser_use_async import AsyncBrowserUse, BrowserUse, RequestOptions, cli, models
+from browser_use_async import (
+    AsyncBrowserUse,
+    AsyncPager,
+    BrowserUse,
+    Pager,
+    RequestOptions,
+    cli,
+    models,
+)
 from browser_use_async._raw import RawView
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.resources._base import AsyncResource
@@ -271,31 +280,6 @@ def test_the_readme_check_sees_a_method_left_out() -> None:
 # -- tables kept by hand ------------------------------------------------------------------------
 
 
-def _walks() -> list[tuple[str, str, str]]:
-    """(resource, walk, page method): each `iter*` async generator and the method it pages."""
-    client = AsyncBrowserUse(api_key="bu_key")
-    found: list[tuple[str, str, str]] = []
-    for resource, value in resources(client):
-        for name, _ in inspect.getmembers(kind_of(value), inspect.isasyncgenfunction):
-            if not name.startswith("_") and (name == "iter" or name.startswith("iter_")):
-                found.append((resource, name, name.removeprefix("iter_").replace("iter", "list")))
-    return found
-
-
-def test_every_walk_takes_what_its_page_method_takes_but_the_page() -> None:
-    """`iter(...)` pages `list(...)` with the same filters: a filter added to one is added to
-    the other, with the same annotation and default."""
-    walks = _walks()
-    assert len(walks) == 8
-    client = AsyncBrowserUse(api_key="bu_key")
-    for resource, walk, page in walks:
-        walk_params = inspect.signature(_method(client, f"{resource}.{walk}")).parameters
-        page_params = dict(inspect.signature(_method(client, f"{resource}.{page}")).parameters)
-        turned = "cursor" if "cursor" in page_params else "page_number"
-        del page_params[turned]
-        assert list(walk_params.values()) == list(page_params.values()), f"{resource}.{walk}"
-
-
 def test_the_cli_list_groups_are_resources_with_their_status_enums() -> None:
     client = AsyncBrowserUse(api_key="bu_key")
     assert set(cli._LISTED) == set(cli._STATUSES)  # pyright: ignore[reportPrivateUsage]
@@ -362,3 +346,70 @@ def test_the_contributing_section_names_every_test_that_lists_the_operations() -
     tables = _operation_tables()
     assert {"tests/test_spec_parity.py", "tests/test_fake_spec.py"} <= tables  # the check sees them
     assert sorted(tables - set(_named_places(CONTRIBUTING))) == []
+
+
+def _pagers(client: object) -> list[tuple[str, str, Any, Any, Any]]:
+    """(resource, method, pager class, item type, page type) of each method returning a pager."""
+    found: list[tuple[str, str, Any, Any, Any]] = []
+    for resource, value in resources(client):
+        for name in _public_methods(kind_of(value)):
+            returns = typing.get_type_hints(getattr(value, name))["return"]
+            if typing.get_origin(returns) in (AsyncPager, Pager):
+                found.append(
+                    (resource, name, typing.get_origin(returns), *typing.get_args(returns))
+                )
+    return found
+
+
+PAGED = sorted(
+    name
+    for key, (name, _) in CALLS.items()
+    if {"pageNumber", "cursor"} & {p["name"] for p in OPERATIONS[key].get("parameters", ())}
+)
+
+
+def _iterates(method: Any) -> bool:
+    returns = typing.get_origin(typing.get_type_hints(method)["return"])
+    walking = (AsyncIterator, AsyncIterable, AsyncGenerator)
+    return inspect.isasyncgenfunction(method) or returns in walking
+
+
+def test_every_paged_operation_is_a_pager_and_nothing_else_walks() -> None:
+    """Each operation the spec pages (by `pageNumber` or `cursor`) is a method returning a
+    pager, with no second method beside it for walking: the only other async iterator is
+    `tasks.stream`."""
+    client = AsyncBrowserUse(api_key="bu_key")
+    pagers = _pagers(client)
+    assert sorted(f"{r}.{m}" for r, m, *_ in pagers) == PAGED
+    assert len(PAGED) == 8
+    walks = [
+        f"{resource}.{name}"
+        for resource, value in resources(client)
+        for name, member in inspect.getmembers(kind_of(value), inspect.isfunction)
+        if not name.startswith("_") and _iterates(member)
+    ]
+    assert walks == ["tasks.stream"]
+
+
+def test_every_pager_walks_the_items_of_its_page_type() -> None:
+    """A list method is a plain def (it sends nothing) whose pager's item type is what its
+    page model lists, and which takes where the walk starts (`page_number` or `cursor`)."""
+    client = AsyncBrowserUse(api_key="bu_key")
+    for resource, name, _, item, page in _pagers(client):
+        method = _method(client, f"{resource}.{name}")
+        assert not inspect.iscoroutinefunction(method), name
+        hints = typing.get_type_hints(page)
+        lists = [
+            f.name for f in attrs.fields(page) if hints[f.name] == types.GenericAlias(list, (item,))
+        ]
+        assert len(lists) == 1, f"{resource}.{name}: {page.__name__} lists no {item.__name__}"
+        start = {"page_number", "cursor"} & set(inspect.signature(method).parameters)
+        assert len(start) == 1, f"{resource}.{name}"
+
+
+def test_the_sync_client_returns_a_pager_where_the_async_one_does() -> None:
+    with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking:
+        synced = _pagers(blocking)
+    expected = [(r, m, Pager, i, p) for r, m, _, i, p in _pagers(AsyncBrowserUse(api_key="k"))]
+    assert synced == expected
+    assert all(kind is AsyncPager for *_, kind, _, _ in _pagers(AsyncBrowserUse(api_key="k")))

@@ -97,7 +97,7 @@ async def test_list_checks_arguments_before_sending(
 async def test_iter_walks_every_page(canned: CannedServer, canned_client: AsyncBrowserUse) -> None:
     canned.then(200, page(range(1, 3), 1, 2, 3))
     canned.then(200, page(range(3, 4), 2, 2, 3))
-    ids = [b.id.int async for b in canned_client.browsers.iter(page_size=2)]
+    ids = [b.id.int async for b in canned_client.browsers.list(page_size=2)]
     assert ids == [1, 2, 3]
     assert [r.query["pageNumber"] for r in canned.requests] == ["1", "2"]
 
@@ -264,7 +264,7 @@ async def test_downloads_checks_arguments_before_sending(
     assert canned.requests == []
 
 
-async def test_iter_downloads_follows_the_cursor(
+async def test_downloads_pager_follows_the_cursor(
     canned: CannedServer, canned_client: AsyncBrowserUse
 ) -> None:
     canned.then(200, downloads(["1", "2"], "c1", True))
@@ -272,7 +272,7 @@ async def test_iter_downloads_follows_the_cursor(
     canned.then(200, downloads(["5"], None, False))
     names = [
         f.path
-        async for f in canned_client.browsers.iter_downloads(SESSION_ID, limit=2, include_urls=True)
+        async for f in canned_client.browsers.downloads(SESSION_ID, limit=2, include_urls=True)
     ]
     assert names == ["1", "2", "3", "4", "5"]
     assert [r.query for r in canned.requests] == [
@@ -291,13 +291,13 @@ async def test_iter_downloads_follows_the_cursor(
         downloads(["3"], "c1", True),  # the same cursor again: would loop forever
     ],
 )
-async def test_iter_downloads_stops(
+async def test_downloads_pager_stops(
     canned: CannedServer, canned_client: AsyncBrowserUse, last_page: bytes
 ) -> None:
     canned.then(200, downloads(["1", "2"], "c1", True))
     canned.then(200, last_page)
     canned.respond(200, downloads(["never"], None, False))
-    names = [f.path async for f in canned_client.browsers.iter_downloads(SESSION_ID)]
+    names = [f.path async for f in canned_client.browsers.downloads(SESSION_ID)]
     assert names == ["1", "2", "3"]
     assert len(canned.requests) == 2
 
@@ -313,5 +313,5 @@ async def test_session_ids_are_checked_before_sending(
     with pytest.raises(InvalidArgumentError, match="session_id must be a UUID"):
         await getattr(canned_client.browsers, method)("1234", **kwargs)
     with pytest.raises(InvalidArgumentError, match="session_id must be a UUID"):
-        [f async for f in canned_client.browsers.iter_downloads("1234")]
+        canned_client.browsers.downloads("1234")  # not awaited: refused at the call
     assert canned.requests == []

@@ -117,7 +117,7 @@ async def test_every_read_returns_what_was_seeded(served: AsyncBrowserUse) -> No
         ]
         assert page.files[0].url is not None
         assert await _download(client, page.files[0].url) == b"%PDF-1.4\n"
-        walked = [f.path async for f in client.browsers.iter_downloads(BROWSER["id"], limit=1)]
+        walked = [f.path async for f in client.browsers.downloads(BROWSER["id"], limit=1)]
         assert walked == ["downloads/invoice.pdf", "downloads/notes.txt"]
 
         skill = await client.skills.get(SKILL["id"])

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import browser_use_async._sync as sync_module
+from browser_use_async import AsyncPager, Pager
 from browser_use_async._raw import RawResponse, raw_twin
 from scripts.generate_sync import (
     CLASSES,
@@ -92,8 +93,9 @@ from types import TracebackType
 from typing import Self, TypeVar, overload
 
 from pkg._base import AsyncResource
+from pkg._pagination import AsyncPager
 from pkg._retry import RetryPolicy
-from pkg.models import Widget, WidgetKind
+from pkg.models import Widget, WidgetKind, WidgetPage
 
 T = TypeVar("T")
 
@@ -113,6 +115,10 @@ class AsyncWidgets(AsyncResource):
     def stream(self, widget_id: str) -> AsyncIterator[Widget]:
         """Updates of one widget, as they happen."""
         return self._updates(widget_id)
+
+    def list(self, *, size: int = 10, **extra: str) -> AsyncPager[Widget, WidgetPage]:
+        """A page of widgets, or all of them."""
+        return self._pager(size, extra)
 
     @overload
     async def build(self, spec: str, *, output_type: None = None) -> Widget: ...
@@ -182,10 +188,12 @@ from collections.abc import Coroutine, Iterator
 from types import TracebackType
 from typing import Any, Self, overload
 
+from pkg._pagination import Pager
 from pkg._retry import RetryPolicy
-from pkg.models import Widget, WidgetKind
+from pkg.models import Widget, WidgetKind, WidgetPage
 from pkg.widgets import AsyncWidgetCloud, AsyncWidgets, T
 
+from browser_use_async._protocol import conceal
 from browser_use_async._sync_base import Portal, SyncWrapper
 
 __all__ = ["WidgetCloud", "Widgets"]
@@ -205,6 +213,11 @@ class Widgets(SyncWrapper[AsyncWidgets]):
     def stream(self, widget_id: str) -> Iterator[Widget]:
         """Updates of one widget, as they happen."""
         return self._portal.iterate(self._async.stream(widget_id))
+
+    def list(self, *, size: int = 10, **extra: str) -> Pager[Widget, WidgetPage]:
+        """A page of widgets, or all of them."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(self._async.list(size=size, **extra), self._portal)
 
     @overload
     def build(self, spec: str, *, output_type: None = None) -> Widget: ...
@@ -271,7 +284,8 @@ SPECS = (
 
 
 def test_translation_of_a_made_up_client() -> None:
-    """Async generators and async-iterator returns, Self, keyword-only defaults, retry=..."""
+    """Async generators and async-iterator returns, pagers, Self, keyword-only defaults,
+    retry=..."""
     sources = {"pkg._base": Source(BASE), "pkg.widgets": Source(WIDGETS)}
     text = generate(SPECS, sources.__getitem__)
     assert text == EXPECTED
@@ -284,6 +298,7 @@ import functools
 from typing import overload
 
 from pkg._base import AsyncResource
+from pkg._pagination import AsyncPager
 from pkg.models import Widget
 
 
@@ -326,6 +341,12 @@ class AsyncThings(AsyncResource):
             "def get(self) -> int: ...\nget = raw_twin(AsyncThings.get)",
             "AsyncThings.get must be one undecorated async def",
         ),
+        (
+            "async def pages(self) -> AsyncPager[int, Widget]: ...",
+            "a list returns its AsyncPager from a plain def",
+        ),
+        ("def pages(self) -> AsyncPager[int]: ...", "needs its item and page types"),
+        ("def pages(self) -> list[AsyncPager[int, int]]: ...", "unknown async type `AsyncPager`"),
         (
             "async def walk(self) -> AsyncIterator[int]:\n    yield 1\n"
             "walk = raw_twin(AsyncThings.walk)",
@@ -378,6 +399,9 @@ def sync_annotation(annotation: Any) -> Any:
     if annotation in SYNC_OF:
         return SYNC_OF[annotation]
     origin = typing.get_origin(annotation)
+    if origin is AsyncPager:
+        pager: Any = Pager  # subscripted with runtime values below
+        return pager[typing.get_args(annotation)]
     if origin in (cabc.AsyncIterator, cabc.AsyncIterable, cabc.AsyncGenerator):
         iterator: Any = cabc.Iterator  # subscripted with a runtime value below
         return iterator[typing.get_args(annotation)[0]]
@@ -409,6 +433,8 @@ def compare(async_fn: Any, sync_fn: Any, where: str, *, raw: bool = False) -> se
     assert ours == {}, f"{where}: parameters the async method does not have"
     expected = sync_annotation(theirs.return_annotation)
     raw_response: Any = RawResponse  # subscripted with a runtime value below
+    if raw and typing.get_origin(theirs.return_annotation) is AsyncPager:  # a list: one page
+        expected = typing.get_args(theirs.return_annotation)[1]
     expected = raw_response[expected] if raw else expected
     assert inspect.signature(sync_fn, eval_str=True).return_annotation == expected, where
     return missing

@@ -116,7 +116,7 @@ REDIRECTED = textwrap.dedent(
         c = BrowserUse(api_key=fake.api_key, base_url=fake.base_url)  # adds the handler
         c.billing.account()
         with contextlib.redirect_stderr(io.StringIO()) as caught:
-            c.tasks.list()
+            c.tasks.list().page()
         c.close()
         print("caught:", caught.getvalue().count("DEBUG browser_use_async: GET"))
     """

@@ -94,7 +94,7 @@ async def test_list_checks_arguments_before_sending(
 async def test_iter_walks_every_page(canned: CannedServer, canned_client: AsyncBrowserUse) -> None:
     canned.then(200, page_bytes([numbered(1), numbered(2)], 1, 2, 3))
     canned.then(200, page_bytes([numbered(3)], 2, 2, 3))
-    slugs = [s.slug async for s in canned_client.marketplace.iter(page_size=2, query="x")]
+    slugs = [s.slug async for s in canned_client.marketplace.list(page_size=2, query="x")]
     assert slugs == ["skill-1", "skill-2", "skill-3"]
     assert [r.query["pageNumber"] for r in canned.requests] == ["1", "2"]
     assert {r.query["query"] for r in canned.requests} == {"x"}

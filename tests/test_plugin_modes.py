@@ -28,7 +28,7 @@ from browser_use_async import AsyncBrowserUse, BrowserUse, TaskStatus
 
 def test_sync(browser_use_fake):
     with BrowserUse(api_key=browser_use_fake.api_key, base_url=browser_use_fake.base_url) as c:
-        assert c.tasks.list().total_items == 0
+        assert c.tasks.list().page().total_items == 0
 
 
 {mark}

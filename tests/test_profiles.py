@@ -74,7 +74,7 @@ async def test_list_checks_arguments_before_sending(
 async def test_iter_walks_every_page(canned: CannedServer, canned_client: AsyncBrowserUse) -> None:
     canned.then(200, page(range(1, 4), 1, 3, 4))
     canned.then(200, page(range(4, 5), 2, 3, 4))
-    names = [p.name async for p in canned_client.profiles.iter(page_size=3, query="p")]
+    names = [p.name async for p in canned_client.profiles.list(page_size=3, query="p")]
     assert names == ["p1", "p2", "p3", "p4"]
     assert [r.query for r in canned.requests] == [
         {"pageSize": "3", "pageNumber": "1", "query": "p"},

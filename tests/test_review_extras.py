@@ -169,7 +169,7 @@ def test_threads_sharing_one_options_dict_each_send_it_whole(
             if i % 3 == 0:
                 client.billing.account(**options)
             elif i % 3 == 1:
-                assert len(list(client.tasks.iter(page_size=5, **options))) == 12
+                assert len(list(client.tasks.list(page_size=5, **options))) == 12
             else:
                 with_body: RequestOptions = {**options, "extra_body": {"n": i}}
                 client.profiles.create(name="p", **with_body)

@@ -257,7 +257,7 @@ client = BrowserUse(api_key=fake.api_key, base_url=fake.base_url)
 client.billing.account()
 
 def abandon():
-    pages = client.tasks.iter(page_size=1)
+    pages = iter(client.tasks.list(page_size=1))
     next(pages)
     box = [pages]
     box.append(box)  # only the garbage collector can free it, whenever it runs

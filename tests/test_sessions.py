@@ -96,7 +96,7 @@ async def test_iter_walks_every_page(canned: CannedServer, canned_client: AsyncB
     canned.then(200, page(range(1, 3), 1, 2, 5))
     canned.then(200, page(range(3, 5), 2, 2, 5))
     canned.then(200, page(range(5, 6), 3, 2, 5))
-    ids = [s.id.int async for s in canned_client.sessions.iter(page_size=2, filter_by="active")]
+    ids = [s.id.int async for s in canned_client.sessions.list(page_size=2, filter_by="active")]
     assert ids == [1, 2, 3, 4, 5]
     assert [r.query["pageNumber"] for r in canned.requests] == ["1", "2", "3"]
     assert {r.query["filterBy"] for r in canned.requests} == {"active"}

@@ -164,7 +164,7 @@ async def test_iter_walks_every_page(canned: CannedServer, canned_client: AsyncB
     canned.then(200, page_bytes([numbered(3), numbered(4)], 2, 2, 5))
     canned.then(200, page_bytes([numbered(5)], 3, 2, 5))
     titles = [
-        s.title async for s in canned_client.skills.iter(page_size=2, category="travel", query="x")
+        s.title async for s in canned_client.skills.list(page_size=2, category="travel", query="x")
     ]
     assert titles == ["skill 1", "skill 2", "skill 3", "skill 4", "skill 5"]
     assert [r.query["pageNumber"] for r in canned.requests] == ["1", "2", "3"]
@@ -176,7 +176,7 @@ async def test_iter_stops_on_an_empty_page(
 ) -> None:
     canned.then(200, page_bytes([numbered(1)], 1, 1, 50))
     canned.then(200, page_bytes([], 2, 1, 50))
-    assert len([s async for s in canned_client.skills.iter(page_size=1)]) == 1
+    assert len([s async for s in canned_client.skills.list(page_size=1)]) == 1
     assert len(canned.requests) == 2
 
 
@@ -381,14 +381,13 @@ async def test_executions_checks_arguments_before_sending(
     assert canned.requests == []
 
 
-async def test_iter_executions_walks_every_page(
+async def test_executions_pager_walks_every_page(
     canned: CannedServer, canned_client: AsyncBrowserUse
 ) -> None:
     canned.then(200, page_bytes([execution(1), execution(2)], 1, 2, 3))
     canned.then(200, page_bytes([execution(3)], 2, 2, 3))
     ids = [
-        int(str(e.id)[-12:])
-        async for e in canned_client.skills.iter_executions(SKILL_ID, page_size=2)
+        int(str(e.id)[-12:]) async for e in canned_client.skills.executions(SKILL_ID, page_size=2)
     ]
     assert ids == [1, 2, 3]
     assert [r.path for r in canned.requests] == [f"{SKILL_PATH}/executions"] * 2
@@ -413,7 +412,7 @@ CALLS: dict[str, Call] = {
     "execute": lambda c, i: c.skills.execute(i),
     "refine": lambda c, i: c.skills.refine(i, feedback="long enough feedback"),
     "executions": lambda c, i: c.skills.executions(i),
-    "iter_executions": lambda c, i: anext(c.skills.iter_executions(i)),
+    "executions (iterated)": lambda c, i: anext(aiter(c.skills.executions(i))),
     "execution_output": lambda c, i: c.skills.execution_output(i, EXECUTION_ID),
     "execution_output (execution_id)": lambda c, i: c.skills.execution_output(SKILL_ID, i),
 }

@@ -19,7 +19,7 @@ from tests.samples import TASK_ID
 def test_iter_walks_every_page_from_blocking_code(threaded_fake: FakeBrowserUseCloud) -> None:
     made = {threaded_fake.create_task(f"task {n}") for n in range(23)}
     with BrowserUse(api_key=threaded_fake.api_key, base_url=threaded_fake.base_url) as client:
-        seen = list(client.tasks.iter(page_size=5))
+        seen = list(client.tasks.list(page_size=5))
     assert all(isinstance(task, TaskItemView) for task in seen)
     assert {task.id for task in seen} == made
     pages = [r for r in threaded_fake.requests if r.path == "/api/v2/tasks"]
@@ -32,7 +32,7 @@ def test_breaking_out_of_a_sync_iterator_stops_fetching(
     for n in range(30):
         threaded_fake.create_task(f"task {n}")
     with BrowserUse(api_key=threaded_fake.api_key, base_url=threaded_fake.base_url) as client:
-        for number, _ in enumerate(client.tasks.iter(page_size=10)):
+        for number, _ in enumerate(client.tasks.list(page_size=10)):
             if number == 12:
                 break
         assert client.tasks.get(next(iter(threaded_fake.tasks))).id
@@ -86,7 +86,7 @@ def test_what_is_kept_of_a_client_keeps_it_alive(threaded_fake: FakeBrowserUseCl
     tasks = client().tasks
     quick = client().with_options(timeout=5)
     quick_tasks = client().with_options(timeout=5).tasks
-    pages = client().tasks.iter(page_size=2)
+    pages = iter(client().tasks.list(page_size=2))
     gc.collect()
     assert tasks.get(task_id).id == task_id
     assert quick.tasks.get(task_id).id == task_id
@@ -170,9 +170,11 @@ def test_one_liners_survive_garbage_collection_at_every_allocation(
                 .tasks.get(task_id)
                 .id,
                 next(
-                    BrowserUse(
-                        api_key=threaded_fake.api_key, base_url=threaded_fake.base_url
-                    ).tasks.iter()
+                    iter(
+                        BrowserUse(
+                            api_key=threaded_fake.api_key, base_url=threaded_fake.base_url
+                        ).tasks.list()
+                    )
                 ).id,
             ]
             assert got == [task_id, task_id]

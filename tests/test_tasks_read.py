@@ -83,7 +83,7 @@ async def test_iter_walks_every_page(canned: CannedServer, canned_client: AsyncB
     canned.then(200, page(range(3, 5), 2, 2, 5))
     canned.then(200, page(range(5, 6), 3, 2, 5))
     titles = [
-        task.task async for task in canned_client.tasks.iter(page_size=2, filter_by="started")
+        task.task async for task in canned_client.tasks.list(page_size=2, filter_by="started")
     ]
     assert titles == ["task 1", "task 2", "task 3", "task 4", "task 5"]
     assert [r.query["pageNumber"] for r in canned.requests] == ["1", "2", "3"]
@@ -95,7 +95,7 @@ async def test_iter_stops_on_an_empty_page(
 ) -> None:
     canned.then(200, page(range(1, 3), 1, 2, 50))
     canned.then(200, page(range(0), 2, 2, 50))
-    assert len([t async for t in canned_client.tasks.iter(page_size=2)]) == 2
+    assert len([t async for t in canned_client.tasks.list(page_size=2)]) == 2
     assert len(canned.requests) == 2
 
 
@@ -180,6 +180,6 @@ async def test_iter_stops_when_the_server_ignores_the_page_number(
     canned: CannedServer, canned_client: AsyncBrowserUse
 ) -> None:
     canned.respond(200, page(range(1, 3), 1, 2, 50))
-    titles = [task.task async for task in canned_client.tasks.iter(page_size=2)]
+    titles = [task.task async for task in canned_client.tasks.list(page_size=2)]
     assert titles == ["task 1", "task 2"]
     assert len(canned.requests) == 2

@@ -304,7 +304,7 @@ async def test_browsers_are_listed_by_agent_session(
         await client.browsers.create()
         fake.browsers[mine.id]["agentSessionId"] = str(session.id)  # as the agent's browser
         listed = await client.browsers.list(agent_session_id=str(session.id).upper())
-        walked = [b.id async for b in client.browsers.iter(agent_session_id=session.id)]
+        walked = [b.id async for b in client.browsers.list(agent_session_id=session.id)]
         everything = await client.browsers.list()
         with pytest.raises(InvalidArgumentError, match="agent_session_id must be a UUID"):
             await client.browsers.list(agent_session_id="nope")

@@ -1,7 +1,7 @@
 """`client.browsers`: the browser session operations of the v2 API."""
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Unpack
 
 from browser_use_async._protocol import conceal, uuid_segment
@@ -27,7 +27,7 @@ from browser_use_async.models.browsers import (
 )
 from browser_use_async.models.sessions import CustomProxy, ProxyCountryCode
 from browser_use_async.resources._base import AsyncResource, page_params
-from browser_use_async.resources._pagination import iterate_cursor, iterate_pages
+from browser_use_async.resources._pagination import AsyncPager, cursor_pager, numbered_pager
 
 
 def _browser_path(session_id: object) -> str:
@@ -41,10 +41,10 @@ class AsyncBrowsers(AsyncResource):
     def with_raw_response(self) -> "AsyncBrowsersWithRawResponse":
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` and `iter_downloads` send several, so they are not there."""
+        `list` and `downloads` answer one page."""
         return AsyncBrowsersWithRawResponse(self._raw_copy())
 
-    async def list(
+    def list(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
@@ -52,8 +52,9 @@ class AsyncBrowsers(AsyncResource):
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> BrowserSessionListResponse:
-        """One page of browser sessions (`GET /browsers`); `iter` walks every page.
+    ) -> AsyncPager[BrowserSessionItemView, BrowserSessionListResponse]:
+        """Browser sessions (`GET /browsers`), as a pager: one `BrowserSessionListResponse`
+        page, or every browser session from that page on, page after page.
 
         `agent_session_id` keeps the browsers of that agent session only."""
         params = {
@@ -61,31 +62,14 @@ class AsyncBrowsers(AsyncResource):
             "filterBy": check_enum(BrowserSessionStatus, filter_by, "filter_by"),
             "agentSessionId": check_uuid(agent_session_id, "agent_session_id"),
         }
-        return await self._request(
-            "GET", "/browsers", BrowserSessionListResponse, params=params, extra=extra
+        return numbered_pager(
+            self._request,
+            "/browsers",
+            BrowserSessionListResponse,
+            params,
+            extra,
+            items=lambda p: p.items,
         )
-
-    async def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
-        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> AsyncIterator[BrowserSessionItemView]:
-        """Every browser session matching the filters, fetching page after page."""
-        conceal(extra)
-        pages = iterate_pages(
-            lambda number: self.list(
-                page_size=page_size,
-                page_number=number,
-                filter_by=filter_by,
-                agent_session_id=agent_session_id,
-                **extra,
-            )
-        )
-        async for browser in pages:
-            yield browser
 
     async def create(
         self,
@@ -157,7 +141,7 @@ class AsyncBrowsers(AsyncResource):
         conceal(extra)
         return await self.update(session_id, action=BrowserSessionUpdateAction.STOP, **extra)
 
-    async def downloads(
+    def downloads(
         self,
         session_id: uuid.UUID | str,
         *,
@@ -165,11 +149,12 @@ class AsyncBrowsers(AsyncResource):
         cursor: str | NotGiven | None = NOT_GIVEN,
         include_urls: bool | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> BrowserDownloadListResponse:
-        """One page of the files the browser downloaded (`GET /browsers/{session_id}/downloads`).
+    ) -> AsyncPager[BrowserDownloadFile, BrowserDownloadListResponse]:
+        """The files the browser downloaded (`GET /browsers/{session_id}/downloads`), as a
+        pager: one `BrowserDownloadListResponse` page, or every file from `cursor` on, the
+        pager following each page's `next_cursor`.
 
-        `limit` is 1 to 100 (the API's default is 50); pass the page's `next_cursor` as `cursor`
-        for the next one, or use `iter_downloads`. `include_urls=True` adds presigned links.
+        `limit` is 1 to 100 (the API's default is 50). `include_urls=True` adds presigned links.
         """
         path = f"{_browser_path(session_id)}/downloads"
         params = {
@@ -177,28 +162,9 @@ class AsyncBrowsers(AsyncResource):
             "cursor": check_text(cursor, "cursor"),
             "includeUrls": check_bool(include_urls, "include_urls"),
         }
-        return await self._request(
-            "GET", path, BrowserDownloadListResponse, params=params, extra=extra
+        return cursor_pager(
+            self._request, path, BrowserDownloadListResponse, params, extra, items=lambda p: p.files
         )
-
-    async def iter_downloads(
-        self,
-        session_id: uuid.UUID | str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        include_urls: bool | NotGiven = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> AsyncIterator[BrowserDownloadFile]:
-        """Every file the browser downloaded, following the cursor as you iterate."""
-        conceal(extra)
-        files = iterate_cursor(
-            lambda cursor: self.downloads(
-                session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
-            ),
-            lambda page: page.files,
-        )
-        async for file in files:
-            yield file
 
 
 class AsyncBrowsersWithRawResponse(RawView):

@@ -2,10 +2,10 @@
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Unpack
 
-from browser_use_async._protocol import conceal, slug_segment, uuid_segment
+from browser_use_async._protocol import slug_segment, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async.models.marketplace import (
@@ -19,7 +19,7 @@ from browser_use_async.models.skills import (
     SkillResponse,
 )
 from browser_use_async.resources._base import AsyncResource, page_params
-from browser_use_async.resources._pagination import iterate_pages
+from browser_use_async.resources._pagination import AsyncPager, numbered_pager
 from browser_use_async.resources.skills import skill_filters
 
 
@@ -34,10 +34,10 @@ class AsyncMarketplace(AsyncResource):
     def with_raw_response(self) -> "AsyncMarketplaceWithRawResponse":
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` sends several, so it is not there."""
+        `list` answers one page."""
         return AsyncMarketplaceWithRawResponse(self._raw_copy())
 
-    async def list(
+    def list(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
@@ -47,8 +47,9 @@ class AsyncMarketplace(AsyncResource):
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> MarketplaceSkillListResponse:
-        """One page of public skills (`GET /marketplace/skills`); `iter` walks every page.
+    ) -> AsyncPager[MarketplaceSkillResponse, MarketplaceSkillListResponse]:
+        """Public skills (`GET /marketplace/skills`), as a pager: one
+        `MarketplaceSkillListResponse` page, or every skill from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
@@ -57,35 +58,14 @@ class AsyncMarketplace(AsyncResource):
             **skill_filters(category, query, from_date, to_date),
         }
         path = "/marketplace/skills"
-        return await self._request(
-            "GET", path, MarketplaceSkillListResponse, params=params, extra=extra
+        return numbered_pager(
+            self._request,
+            path,
+            MarketplaceSkillListResponse,
+            params,
+            extra,
+            items=lambda p: p.items,
         )
-
-    async def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        query: str | NotGiven | None = NOT_GIVEN,
-        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
-        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
-        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> AsyncIterator[MarketplaceSkillResponse]:
-        """Every public skill matching the filters, fetching page after page as you iterate."""
-        conceal(extra)
-        pages = iterate_pages(
-            lambda number: self.list(
-                page_size=page_size,
-                page_number=number,
-                query=query,
-                category=category,
-                from_date=from_date,
-                to_date=to_date,
-                **extra,
-            )
-        )
-        async for skill in pages:
-            yield skill
 
     async def get(
         self, skill_slug: str, **extra: Unpack[RequestOptions]

@@ -1,10 +1,9 @@
 """`client.profiles`: the browser profile operations of the v2 API."""
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Unpack
 
-from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._protocol import uuid_segment
 from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import check_text
@@ -15,7 +14,7 @@ from browser_use_async.models.profiles import (
     ProfileView,
 )
 from browser_use_async.resources._base import AsyncResource, page_params
-from browser_use_async.resources._pagination import iterate_pages
+from browser_use_async.resources._pagination import AsyncPager, numbered_pager
 
 
 def _profile_path(profile_id: object) -> str:
@@ -29,18 +28,19 @@ class AsyncProfiles(AsyncResource):
     def with_raw_response(self) -> "AsyncProfilesWithRawResponse":
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` sends several, so it is not there."""
+        `list` answers one page."""
         return AsyncProfilesWithRawResponse(self._raw_copy())
 
-    async def list(
+    def list(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         query: str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> ProfileListResponse:
-        """One page of profiles (`GET /profiles`); `iter` walks every page.
+    ) -> AsyncPager[ProfileView, ProfileListResponse]:
+        """Profiles (`GET /profiles`), as a pager: one `ProfileListResponse` page, or every
+        profile from that page on, page after page.
 
         `query` (up to 200 characters) searches profile names and user ids.
         """
@@ -48,24 +48,9 @@ class AsyncProfiles(AsyncResource):
             **page_params(page_size, page_number),
             "query": check_text(query, "query", 0, 200),
         }
-        return await self._request(
-            "GET", "/profiles", ProfileListResponse, params=params, extra=extra
+        return numbered_pager(
+            self._request, "/profiles", ProfileListResponse, params, extra, items=lambda p: p.items
         )
-
-    async def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        query: str | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> AsyncIterator[ProfileView]:
-        """Every profile matching `query`, fetching page after page as you iterate."""
-        conceal(extra)
-        pages = iterate_pages(
-            lambda number: self.list(page_size=page_size, page_number=number, query=query, **extra)
-        )
-        async for profile in pages:
-            yield profile
 
     async def create(
         self,

@@ -1,7 +1,6 @@
 """`client.sessions`: the agent session operations of the v2 API."""
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Unpack
 
 from browser_use_async._protocol import conceal, uuid_segment
@@ -21,7 +20,7 @@ from browser_use_async.models.sessions import (
     UpdateSessionRequest,
 )
 from browser_use_async.resources._base import AsyncResource, page_params
-from browser_use_async.resources._pagination import iterate_pages
+from browser_use_async.resources._pagination import AsyncPager, numbered_pager
 
 
 def _session_path(session_id: object) -> str:
@@ -35,18 +34,19 @@ class AsyncSessions(AsyncResource):
     def with_raw_response(self) -> "AsyncSessionsWithRawResponse":
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` sends several, so it is not there."""
+        `list` answers one page."""
         return AsyncSessionsWithRawResponse(self._raw_copy())
 
-    async def list(
+    def list(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> SessionListResponse:
-        """One page of sessions (`GET /sessions`); `iter` walks every page.
+    ) -> AsyncPager[SessionItemView, SessionListResponse]:
+        """Sessions (`GET /sessions`), as a pager: one `SessionListResponse` page, or every
+        session from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10).
         """
@@ -54,26 +54,9 @@ class AsyncSessions(AsyncResource):
             **page_params(page_size, page_number),
             "filterBy": check_enum(SessionStatus, filter_by, "filter_by"),
         }
-        return await self._request(
-            "GET", "/sessions", SessionListResponse, params=params, extra=extra
+        return numbered_pager(
+            self._request, "/sessions", SessionListResponse, params, extra, items=lambda p: p.items
         )
-
-    async def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        filter_by: SessionStatus | str | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> AsyncIterator[SessionItemView]:
-        """Every session matching the filter, fetching page after page as you iterate."""
-        conceal(extra)
-        pages = iterate_pages(
-            lambda number: self.list(
-                page_size=page_size, page_number=number, filter_by=filter_by, **extra
-            )
-        )
-        async for session in pages:
-            yield session
 
     async def create(
         self,

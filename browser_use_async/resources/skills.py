@@ -2,10 +2,10 @@
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Unpack
 
-from browser_use_async._protocol import conceal, uuid_segment
+from browser_use_async._protocol import uuid_segment
 from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import (
@@ -30,7 +30,7 @@ from browser_use_async.models.skills import (
     UpdateSkillRequest,
 )
 from browser_use_async.resources._base import AsyncResource, page_params
-from browser_use_async.resources._pagination import iterate_pages
+from browser_use_async.resources._pagination import AsyncPager, numbered_pager
 
 
 def _skill_path(skill_id: object) -> str:
@@ -59,10 +59,10 @@ class AsyncSkills(AsyncResource):
     def with_raw_response(self) -> "AsyncSkillsWithRawResponse":
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `iter` and `iter_executions` send several, so they are not there."""
+        `list` and `executions` answer one page."""
         return AsyncSkillsWithRawResponse(self._raw_copy())
 
-    async def list(
+    def list(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
@@ -74,8 +74,9 @@ class AsyncSkills(AsyncResource):
         from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> SkillListResponse:
-        """One page of your project's skills (`GET /skills`); `iter` walks every page.
+    ) -> AsyncPager[SkillResponse, SkillListResponse]:
+        """Your project's skills (`GET /skills`), as a pager: one `SkillListResponse` page,
+        or every skill from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10); `query` searches, up to 100 characters.
         """
@@ -85,37 +86,9 @@ class AsyncSkills(AsyncResource):
             "isEnabled": check_bool(is_enabled, "is_enabled"),
             **skill_filters(category, query, from_date, to_date),
         }
-        return await self._request("GET", "/skills", SkillListResponse, params=params, extra=extra)
-
-    async def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        is_public: bool | NotGiven | None = NOT_GIVEN,
-        is_enabled: bool | NotGiven | None = NOT_GIVEN,
-        category: SkillCategory | str | NotGiven | None = NOT_GIVEN,
-        query: str | NotGiven | None = NOT_GIVEN,
-        from_date: dt.datetime | NotGiven | None = NOT_GIVEN,
-        to_date: dt.datetime | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> AsyncIterator[SkillResponse]:
-        """Every skill matching the filters, fetching page after page as you iterate."""
-        conceal(extra)
-        pages = iterate_pages(
-            lambda number: self.list(
-                page_size=page_size,
-                page_number=number,
-                is_public=is_public,
-                is_enabled=is_enabled,
-                category=category,
-                query=query,
-                from_date=from_date,
-                to_date=to_date,
-                **extra,
-            )
+        return numbered_pager(
+            self._request, "/skills", SkillListResponse, params, extra, items=lambda p: p.items
         )
-        async for skill in pages:
-            yield skill
 
     async def create(
         self,
@@ -219,39 +192,23 @@ class AsyncSkills(AsyncResource):
         path = f"{_skill_path(skill_id)}/refine"
         return await self._request("POST", path, RefineSkillResponse, body, extra=extra)
 
-    async def executions(
+    def executions(
         self,
         skill_id: uuid.UUID | str,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
         page_number: int | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> SkillExecutionListResponse:
-        """One page of a skill's executions (`GET /skills/{skill_id}/executions`)."""
+    ) -> AsyncPager[SkillExecutionView, SkillExecutionListResponse]:
+        """A skill's executions (`GET /skills/{skill_id}/executions`), as a pager: one
+        `SkillExecutionListResponse` page, or every execution from that page on."""
         path = f"{_skill_path(skill_id)}/executions"
         params = {
             **page_params(page_size, page_number),
         }
-        return await self._request(
-            "GET", path, SkillExecutionListResponse, params=params, extra=extra
+        return numbered_pager(
+            self._request, path, SkillExecutionListResponse, params, extra, items=lambda p: p.items
         )
-
-    async def iter_executions(
-        self,
-        skill_id: uuid.UUID | str,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> AsyncIterator[SkillExecutionView]:
-        """Every execution of a skill, fetching page after page as you iterate."""
-        conceal(extra)
-        pages = iterate_pages(
-            lambda number: self.executions(
-                skill_id, page_size=page_size, page_number=number, **extra
-            )
-        )
-        async for execution in pages:
-            yield execution
 
     async def execution_output(
         self,

@@ -57,7 +57,7 @@ from browser_use_async.resources._base import (
     take_request_options,
     without_body,
 )
-from browser_use_async.resources._pagination import iterate_pages
+from browser_use_async.resources._pagination import AsyncPager, numbered_pager
 
 T = TypeVar("T")
 
@@ -198,10 +198,11 @@ class AsyncTasks(AsyncResource):
     def with_raw_response(self) -> "AsyncTasksWithRawResponse":
         """Each operation that sends one request, answering a `RawResponse` (status, headers,
         timing; `parse()` gives the model).
-        `run`, `wait`, `stream` and `iter` send several, so they are not there."""
+        `run`, `wait` and `stream` send several, so they are not there; `list` answers
+        one page."""
         return AsyncTasksWithRawResponse(self._raw_copy())
 
-    async def list(
+    def list(
         self,
         *,
         page_size: int | NotGiven = NOT_GIVEN,
@@ -211,8 +212,9 @@ class AsyncTasks(AsyncResource):
         after: dt.datetime | NotGiven | None = NOT_GIVEN,
         before: dt.datetime | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
-    ) -> TaskListResponse:
-        """One page of tasks, newest first (`GET /tasks`); `iter` walks every page.
+    ) -> AsyncPager[TaskItemView, TaskListResponse]:
+        """Tasks, newest first (`GET /tasks`), as a pager: one `TaskListResponse` page, or
+        every task from that page on, page after page.
 
         `page_size` is 1 to 100 (the API's default is 10). `after` and `before` bound the
         creation time; a naive datetime is taken as UTC.
@@ -224,33 +226,9 @@ class AsyncTasks(AsyncResource):
             "after": check_datetime(after, "after"),
             "before": check_datetime(before, "before"),
         }
-        return await self._request("GET", "/tasks", TaskListResponse, params=params, extra=extra)
-
-    async def iter(
-        self,
-        *,
-        page_size: int | NotGiven = NOT_GIVEN,
-        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
-        filter_by: TaskStatus | str | NotGiven | None = NOT_GIVEN,
-        after: dt.datetime | NotGiven | None = NOT_GIVEN,
-        before: dt.datetime | NotGiven | None = NOT_GIVEN,
-        **extra: Unpack[RequestOptions],
-    ) -> AsyncIterator[TaskItemView]:
-        """Every task matching the filters, fetching page after page as you iterate."""
-        conceal(extra)
-        pages = iterate_pages(
-            lambda number: self.list(
-                page_size=page_size,
-                page_number=number,
-                session_id=session_id,
-                filter_by=filter_by,
-                after=after,
-                before=before,
-                **extra,
-            )
+        return numbered_pager(
+            self._request, "/tasks", TaskListResponse, params, extra, items=lambda page: page.items
         )
-        async for task in pages:
-            yield task
 
     async def get(self, task_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> TaskView:
         """A task with its steps and output files (`GET /tasks/{task_id}`)."""
