@@ -347,10 +347,16 @@ class LoopThread:
             thread = threading.Thread(
                 target=self._serve, args=(loop, self._ended), name=self._name, daemon=True
             )
-            thread.start()
-            self._loop, self._thread, self._thread_id = loop, thread, thread.ident
-            if not self._caller_runs:
-                self._hand_to_thread_locked()
+            try:
+                thread.start()
+            finally:  # also after a Ctrl-C in start's wait for the thread, which then runs
+                if _has_started(thread):
+                    self._loop, self._thread, self._thread_id = loop, thread, thread.ident
+                    if not self._caller_runs:
+                        self._hand_to_thread_locked()
+                else:
+                    loop.close()
+            return loop
         return self._loop
 
     def _hand_to_thread_locked(self) -> None:
@@ -548,6 +554,15 @@ def _taken_lock() -> threading.Lock:
     lock = threading.Lock()
     lock.acquire()
     return lock
+
+
+def _has_started(thread: threading.Thread) -> bool:
+    """Whether `thread` runs: its `start()` may have been interrupted before or after the
+    thread was created, and a created thread sets its `ident` first thing."""
+    deadline = time.monotonic() + 1.0
+    while thread.ident is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return thread.ident is not None
 
 
 def _on_main_thread() -> bool:

@@ -412,3 +412,27 @@ def test_a_fork_child_runs_a_fresh_loop(portal: LoopThread) -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert portal.run(where_am_i()) == "MainThread"
+
+
+class _InterruptedStart(threading.Thread):
+    """A thread whose `start()` is cut short by Ctrl-C once the thread runs, as when the
+    signal lands in `start`'s wait for the new thread."""
+
+    def start(self) -> None:
+        super().start()
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("caller_runs", [True, False])
+def test_ctrl_c_in_the_start_of_the_loop_thread_leaks_no_thread(
+    monkeypatch: pytest.MonkeyPatch, caller_runs: bool
+) -> None:
+    before = set(threading.enumerate())
+    loop_thread = LoopThread(name="interrupted", caller_runs=caller_runs)
+    with monkeypatch.context() as patched:
+        patched.setattr(threading, "Thread", _InterruptedStart)
+        with pytest.raises(KeyboardInterrupt):
+            loop_thread.run(where_am_i())
+    assert loop_thread.run(where_am_i())  # the next call runs (on the thread that started)
+    loop_thread.close(join_timeout=10)
+    assert set(threading.enumerate()) == before
