@@ -201,15 +201,18 @@ class _Interrupts:
     that a signal caught by another thread, which wakes no one, is acted on all the same.
     """
 
-    __slots__ = ("_call", "_loop", "_swapped", "_tick", "presses")
+    __slots__ = ("_call", "_handler", "_loop", "_tick", "presses")
 
     def __init__(self, call: _Call[Any], loop: asyncio.AbstractEventLoop) -> None:
         self._call, self._loop = call, loop
         self.presses = 0
         self._tick = loop.call_later(_WAIT_SLICE, self._wake)
-        self._swapped = _get_handler(signal.SIGINT) is signal.default_int_handler
-        if self._swapped:
-            _set_handler(signal.SIGINT, self._pressed)
+        # The handler put in place for the call, if any; kept to tell it from one that code
+        # the call ran installed meanwhile, which stays.
+        self._handler: _Handler | None = None
+        if _get_handler(signal.SIGINT) is signal.default_int_handler:
+            self._handler = self._pressed
+            _set_handler(signal.SIGINT, self._handler)
 
     def _wake(self) -> None:  # back in Python code, the thread runs the handlers now due
         self._tick = self._loop.call_later(_WAIT_SLICE, self._wake)
@@ -222,7 +225,7 @@ class _Interrupts:
         self._tick.cancel()
 
     def restore(self) -> None:
-        if self._swapped:
+        if self._handler is not None and _get_handler(signal.SIGINT) is self._handler:
             _set_handler(signal.SIGINT, signal.default_int_handler)
 
 

@@ -8,6 +8,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from types import FrameType
 
 import pytest
 
@@ -436,3 +437,23 @@ def test_ctrl_c_in_the_start_of_the_loop_thread_leaks_no_thread(
     assert loop_thread.run(where_am_i())  # the next call runs (on the thread that started)
     loop_thread.close(join_timeout=10)
     assert set(threading.enumerate()) == before
+
+
+def test_a_sigint_handler_installed_during_a_call_is_kept(portal: LoopThread) -> None:
+    """The main thread running the loop swaps Python's default SIGINT handler for the call
+    and puts it back after, unless code the call ran installed one of its own meanwhile."""
+
+    def mine(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+
+    async def install(handler: Callable[[int, FrameType | None], None] | signal.Handlers) -> None:
+        signal.signal(signal.SIGINT, handler)
+
+    original = signal.getsignal(signal.SIGINT)
+    try:
+        for handler in (mine, signal.SIG_IGN):
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            portal.run(install(handler))
+            assert signal.getsignal(signal.SIGINT) is handler
+    finally:
+        signal.signal(signal.SIGINT, original)
