@@ -122,7 +122,8 @@ class _Call(Generic[T]):
 
     def start(self) -> None:
         coro, self._coro = self._coro, None
-        assert coro is not None
+        if coro is None:  # cancelled before it started (see `run`)
+            return
         task = asyncio.get_running_loop().create_task(coro)
         self._task = task
         if self._tracked:
@@ -399,6 +400,7 @@ class LoopThread:
             call.discard()
             raise
         handed_to: asyncio.AbstractEventLoop | None = None
+        here = False
         try:
             with self._lock:
                 if self._closing:
@@ -418,6 +420,9 @@ class LoopThread:
                 return self._run_here(call, loop)
             call.wait()
         except BaseException:
+            if here and self._runner == _get_ident():  # a Ctrl-C before `_run_here` took over
+                call.cancel()  # ends it unstarted
+                self._leave(call)
             self._abandon(call, handed_to)
             raise
         return call.outcome(closing=self._closing)

@@ -12,6 +12,7 @@ from types import FrameType
 
 import pytest
 
+import browser_use_async._loop_thread as loop_thread_module
 from browser_use_async import ClientClosedError, ReentrantCallError
 from browser_use_async._loop_thread import LoopThread
 from tests.conftest import ctrl_c_once
@@ -457,3 +458,31 @@ def test_a_sigint_handler_installed_during_a_call_is_kept(portal: LoopThread) ->
             assert signal.getsignal(signal.SIGINT) is handler
     finally:
         signal.signal(signal.SIGINT, original)
+
+
+def test_ctrl_c_before_the_caller_runs_the_loop_leaves_the_client_working(
+    portal: LoopThread, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C landing after a call took the loop for its thread but before it ran it:
+    the call ends unstarted and the loop is free again, for other threads and this one."""
+    started: list[str] = []
+
+    async def noted() -> str:
+        started.append("ran")
+        return await where_am_i()
+
+    def interrupted() -> bool:
+        monkeypatch.undo()
+        raise KeyboardInterrupt  # as if Ctrl-C landed on the line asking this
+
+    assert portal.run(where_am_i()) == "MainThread"
+    monkeypatch.setattr(loop_thread_module, "_on_main_thread", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        portal.run(noted())
+    names: list[str] = []
+    other = in_thread(lambda: names.append(portal.run(where_am_i())))
+    other.join(10)
+    assert not other.is_alive()
+    assert len(names) == 1
+    assert portal.run(where_am_i()) == "MainThread"
+    assert started == []
