@@ -122,7 +122,8 @@ class _Call(Generic[T]):
 
     def start(self) -> None:
         coro, self._coro = self._coro, None
-        assert coro is not None
+        if coro is None:  # cancelled before it started (see `run`)
+            return
         task = asyncio.get_running_loop().create_task(coro)
         self._task = task
         if self._tracked:
@@ -201,15 +202,18 @@ class _Interrupts:
     that a signal caught by another thread, which wakes no one, is acted on all the same.
     """
 
-    __slots__ = ("_call", "_loop", "_swapped", "_tick", "presses")
+    __slots__ = ("_call", "_handler", "_loop", "_tick", "presses")
 
     def __init__(self, call: _Call[Any], loop: asyncio.AbstractEventLoop) -> None:
         self._call, self._loop = call, loop
         self.presses = 0
         self._tick = loop.call_later(_WAIT_SLICE, self._wake)
-        self._swapped = _get_handler(signal.SIGINT) is signal.default_int_handler
-        if self._swapped:
-            _set_handler(signal.SIGINT, self._pressed)
+        # The handler put in place for the call, if any; kept to tell it from one that code
+        # the call ran installed meanwhile, which stays.
+        self._handler: _Handler | None = None
+        if _get_handler(signal.SIGINT) is signal.default_int_handler:
+            self._handler = self._pressed
+            _set_handler(signal.SIGINT, self._handler)
 
     def _wake(self) -> None:  # back in Python code, the thread runs the handlers now due
         self._tick = self._loop.call_later(_WAIT_SLICE, self._wake)
@@ -222,7 +226,7 @@ class _Interrupts:
         self._tick.cancel()
 
     def restore(self) -> None:
-        if self._swapped:
+        if self._handler is not None and _get_handler(signal.SIGINT) is self._handler:
             _set_handler(signal.SIGINT, signal.default_int_handler)
 
 
@@ -347,10 +351,16 @@ class LoopThread:
             thread = threading.Thread(
                 target=self._serve, args=(loop, self._ended), name=self._name, daemon=True
             )
-            thread.start()
-            self._loop, self._thread, self._thread_id = loop, thread, thread.ident
-            if not self._caller_runs:
-                self._hand_to_thread_locked()
+            try:
+                thread.start()
+            finally:  # also after a Ctrl-C in start's wait for the thread, which then runs
+                if _has_started(thread):
+                    self._loop, self._thread, self._thread_id = loop, thread, thread.ident
+                    if not self._caller_runs:
+                        self._hand_to_thread_locked()
+                else:
+                    loop.close()
+            return loop
         return self._loop
 
     def _hand_to_thread_locked(self) -> None:
@@ -390,6 +400,7 @@ class LoopThread:
             call.discard()
             raise
         handed_to: asyncio.AbstractEventLoop | None = None
+        here = False
         try:
             with self._lock:
                 if self._closing:
@@ -409,6 +420,9 @@ class LoopThread:
                 return self._run_here(call, loop)
             call.wait()
         except BaseException:
+            if here and self._runner == _get_ident():  # a Ctrl-C before `_run_here` took over
+                call.cancel()  # ends it unstarted
+                self._leave(call)
             self._abandon(call, handed_to)
             raise
         return call.outcome(closing=self._closing)
@@ -548,6 +562,15 @@ def _taken_lock() -> threading.Lock:
     lock = threading.Lock()
     lock.acquire()
     return lock
+
+
+def _has_started(thread: threading.Thread) -> bool:
+    """Whether `thread` runs: its `start()` may have been interrupted before or after the
+    thread was created, and a created thread sets its `ident` first thing."""
+    deadline = time.monotonic() + 1.0
+    while thread.ident is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return thread.ident is not None
 
 
 def _on_main_thread() -> bool:

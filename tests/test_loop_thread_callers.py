@@ -8,9 +8,11 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from types import FrameType
 
 import pytest
 
+import browser_use_async._loop_thread as loop_thread_module
 from browser_use_async import ClientClosedError, ReentrantCallError
 from browser_use_async._loop_thread import LoopThread
 from tests.conftest import ctrl_c_once
@@ -412,3 +414,75 @@ def test_a_fork_child_runs_a_fresh_loop(portal: LoopThread) -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert portal.run(where_am_i()) == "MainThread"
+
+
+class _InterruptedStart(threading.Thread):
+    """A thread whose `start()` is cut short by Ctrl-C once the thread runs, as when the
+    signal lands in `start`'s wait for the new thread."""
+
+    def start(self) -> None:
+        super().start()
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("caller_runs", [True, False])
+def test_ctrl_c_in_the_start_of_the_loop_thread_leaks_no_thread(
+    monkeypatch: pytest.MonkeyPatch, caller_runs: bool
+) -> None:
+    before = set(threading.enumerate())
+    loop_thread = LoopThread(name="interrupted", caller_runs=caller_runs)
+    with monkeypatch.context() as patched:
+        patched.setattr(threading, "Thread", _InterruptedStart)
+        with pytest.raises(KeyboardInterrupt):
+            loop_thread.run(where_am_i())
+    assert loop_thread.run(where_am_i())  # the next call runs (on the thread that started)
+    loop_thread.close(join_timeout=10)
+    assert set(threading.enumerate()) == before
+
+
+def test_a_sigint_handler_installed_during_a_call_is_kept(portal: LoopThread) -> None:
+    """The main thread running the loop swaps Python's default SIGINT handler for the call
+    and puts it back after, unless code the call ran installed one of its own meanwhile."""
+
+    def mine(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+
+    async def install(handler: Callable[[int, FrameType | None], None] | signal.Handlers) -> None:
+        signal.signal(signal.SIGINT, handler)
+
+    original = signal.getsignal(signal.SIGINT)
+    try:
+        for handler in (mine, signal.SIG_IGN):
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            portal.run(install(handler))
+            assert signal.getsignal(signal.SIGINT) is handler
+    finally:
+        signal.signal(signal.SIGINT, original)
+
+
+def test_ctrl_c_before_the_caller_runs_the_loop_leaves_the_client_working(
+    portal: LoopThread, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C landing after a call took the loop for its thread but before it ran it:
+    the call ends unstarted and the loop is free again, for other threads and this one."""
+    started: list[str] = []
+
+    async def noted() -> str:
+        started.append("ran")
+        return await where_am_i()
+
+    def interrupted() -> bool:
+        monkeypatch.undo()
+        raise KeyboardInterrupt  # as if Ctrl-C landed on the line asking this
+
+    assert portal.run(where_am_i()) == "MainThread"
+    monkeypatch.setattr(loop_thread_module, "_on_main_thread", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        portal.run(noted())
+    names: list[str] = []
+    other = in_thread(lambda: names.append(portal.run(where_am_i())))
+    other.join(10)
+    assert not other.is_alive()
+    assert len(names) == 1
+    assert portal.run(where_am_i()) == "MainThread"
+    assert started == []
