@@ -135,6 +135,7 @@ class CursorPage(Protocol):
 
 NP = TypeVar("NP", bound=NumberedPage)
 CP = TypeVar("CP", bound=CursorPage)
+PG = TypeVar("PG")
 
 
 def _checked(
@@ -148,6 +149,29 @@ def _checked(
     return f"GET {path}{encode_query(params)}, {page_type.__name__} pages"
 
 
+Get = Callable[[Mapping[str, object]], Coroutine[Any, Any, PG]]
+"""Fetches the page whose parameters are the pager's, updated by the mapping given."""
+
+
+def _pager(
+    request: RequestFn,
+    path: str,
+    page_type: type[PG],
+    params: Mapping[str, object],
+    extra: RequestOptions,
+    *,
+    items: Callable[[PG], Iterable[T]],
+    walk: Callable[[Get[PG]], AsyncGenerator[PG]],
+) -> AsyncPager[T, PG]:
+    """A pager over `GET path?params`; `walk` says which page to ask for after each one."""
+    shown = _checked(path, page_type, params, extra)
+
+    def get(update: Mapping[str, object]) -> Coroutine[Any, Any, PG]:
+        return request("GET", path, page_type, params={**params, **update}, extra=extra)
+
+    return AsyncPager(lambda: get({}), lambda: walk(get), items, shown)
+
+
 def numbered_pager(
     request: RequestFn,
     path: str,
@@ -159,19 +183,13 @@ def numbered_pager(
 ) -> AsyncPager[T, NP]:
     """A pager over `GET path?params`, whose `pageNumber` (in `params`, checked) is where
     it starts; the pages after it are asked for by number."""
-    shown = _checked(path, page_type, params, extra)
     given = params["pageNumber"]
     start = given if isinstance(given, int) else 1
 
-    def fetch(number: int) -> Coroutine[Any, Any, NP]:
-        return request("GET", path, page_type, params={**params, "pageNumber": number}, extra=extra)
+    def walk(get: Get[NP]) -> AsyncGenerator[NP]:
+        return walk_numbered(lambda number: get({"pageNumber": number}), start)
 
-    return AsyncPager(
-        lambda: request("GET", path, page_type, params=params, extra=extra),
-        lambda: walk_numbered(fetch, start),
-        items,
-        shown,
-    )
+    return _pager(request, path, page_type, params, extra, items=items, walk=walk)
 
 
 def cursor_pager(
@@ -185,19 +203,13 @@ def cursor_pager(
 ) -> AsyncPager[T, CP]:
     """A pager over `GET path?params`, whose `cursor` (in `params`, checked) is where it
     starts; each page's `next_cursor` asks for the next."""
-    shown = _checked(path, page_type, params, extra)
     given = params["cursor"]
     start = given if isinstance(given, str) else None
 
-    def fetch(cursor: str | None) -> Coroutine[Any, Any, CP]:
-        return request("GET", path, page_type, params={**params, "cursor": cursor}, extra=extra)
+    def walk(get: Get[CP]) -> AsyncGenerator[CP]:
+        return walk_cursor(lambda cursor: get({"cursor": cursor}), start)
 
-    return AsyncPager(
-        lambda: request("GET", path, page_type, params=params, extra=extra),
-        lambda: walk_cursor(fetch, start),
-        items,
-        shown,
-    )
+    return _pager(request, path, page_type, params, extra, items=items, walk=walk)
 
 
 async def walk_numbered(fetch: Callable[[int], Awaitable[NP]], start: int) -> AsyncGenerator[NP]:
