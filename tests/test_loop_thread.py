@@ -130,42 +130,49 @@ def test_a_closed_portal_refuses_work_without_starting_a_thread() -> None:
 
 
 @pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
-def test_ctrl_c_caught_on_another_thread_stops_a_long_wait(portal: LoopThread) -> None:
+@pytest.mark.parametrize("caller_runs", [False, True], ids=["handed-over", "caller-runs"])
+def test_ctrl_c_caught_on_another_thread_stops_a_long_wait(caller_runs: bool) -> None:
     """SIGINT caught by another thread (as macOS may do, or Linux when the main thread has
     one pending; or caught by the main thread just before it blocked) interrupts no wait:
-    the waiting main thread still acts on it within a fraction of a second."""
-    started = threading.Event()
-
-    async def forever() -> None:
-        started.set()
-        await asyncio.sleep(3600)
-
-    main = threading.main_thread().ident
-    assert main is not None
-    pressed = threading.Event()
-    other = threading.Thread(target=pressed.wait, args=(10,))  # alive until pressed
-    other.start()
-
-    def press() -> None:
-        started.wait(10)
-        assert other.ident is not None
-        signal.pthread_kill(other.ident, signal.SIGINT)
-        pressed.set()
-
-    presser = threading.Thread(target=press)
-    rescue = threading.Timer(5, signal.pthread_kill, (main, signal.SIGINT))  # a second Ctrl-C
-    presser.start()
-    rescue.start()
-    begun = time.monotonic()
+    the waiting main thread still acts on it within a fraction of a second, whether it
+    handed its call to the loop's thread or runs the loop itself."""
+    portal = LoopThread(name="test", caller_runs=caller_runs)
     try:
-        with pytest.raises(KeyboardInterrupt):
-            portal.run(forever())
+        started = threading.Event()
+
+        async def forever() -> None:
+            started.set()
+            await asyncio.sleep(3600)
+
+        main = threading.main_thread().ident
+        assert main is not None
+        pressed = threading.Event()
+        other = threading.Thread(target=pressed.wait, args=(10,))  # alive until pressed
+        other.start()
+
+        def press() -> None:
+            started.wait(10)
+            assert other.ident is not None
+            signal.pthread_kill(other.ident, signal.SIGINT)
+            pressed.set()
+
+        presser = threading.Thread(target=press)
+        rescue = threading.Timer(5, signal.pthread_kill, (main, signal.SIGINT))  # a second Ctrl-C
+        presser.start()
+        rescue.start()
+        begun = time.monotonic()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                portal.run(forever())
+        finally:
+            rescue.cancel()
+            presser.join()
+            other.join()
+        assert time.monotonic() - begun < 3  # not only at the second Ctrl-C
+        where = portal.run(where_am_i())
+        assert where == "MainThread" if caller_runs else where.startswith("test-loop-")
     finally:
-        rescue.cancel()
-        presser.join()
-        other.join()
-    assert time.monotonic() - begun < 3  # not only at the second Ctrl-C
-    assert portal.run(where_am_i()).startswith("test-loop-")
+        portal.close(join_timeout=10)
 
 
 @pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")

@@ -177,42 +177,6 @@ def test_ctrl_c_cancels_the_call_and_waits_for_its_cleanup(portal: LoopThread) -
 
 
 @pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
-def test_ctrl_c_caught_on_another_thread_stops_a_long_wait(portal: LoopThread) -> None:
-    started = threading.Event()
-
-    async def forever() -> None:
-        started.set()
-        await asyncio.sleep(3600)
-
-    main = threading.main_thread().ident
-    assert main is not None
-    pressed = threading.Event()
-    other = threading.Thread(target=pressed.wait, args=(10,))  # alive until pressed
-    other.start()
-
-    def press() -> None:
-        started.wait(10)
-        assert other.ident is not None
-        signal.pthread_kill(other.ident, signal.SIGINT)  # wakes no one
-        pressed.set()
-
-    presser = threading.Thread(target=press)
-    rescue = threading.Timer(5, signal.pthread_kill, (main, signal.SIGINT))  # a second Ctrl-C
-    presser.start()
-    rescue.start()
-    begun = time.monotonic()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            portal.run(forever())
-    finally:
-        rescue.cancel()
-        presser.join()
-        other.join()
-    assert time.monotonic() - begun < 3  # not only at the second Ctrl-C
-    assert portal.run(where_am_i()) == "MainThread"
-
-
-@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
 def test_a_second_ctrl_c_stops_the_wait_and_the_cleanup_ends_on_the_loop_thread(
     portal: LoopThread,
 ) -> None:
