@@ -1,0 +1,188 @@
+"""The batch's progress display: the line, how often a terminal and a pipe get it, that an
+update which comes too soon is drawn later rather than lost, and that a broken stream never
+breaks the batch."""
+
+import asyncio
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from browser_use_async._batch._progress import BatchCounts, Progress, progress_line
+from tests.conftest import RecordingClock
+
+
+class Terminal(io.StringIO):
+    """What a terminal is to the display: a stream whose `isatty` is true."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def counts(done: int = 0, *, queued: int | None = 10, cost: str = "0") -> BatchCounts:
+    return BatchCounts(done=done, failed=0, running=2, queued=queued, cost=Decimal(cost))
+
+
+def test_the_line_says_each_count_and_the_cost_to_the_cent() -> None:
+    line = progress_line(BatchCounts(done=120, failed=3, running=50, queued=830, cost=Decimal(1)))
+    assert line == "done 120 · running 50 · queued 830 · failed 3 · $1.00"
+    assert progress_line(counts(queued=None)) == "done 0 · running 2 · queued ? · failed 0 · $0.00"
+
+
+@pytest.mark.parametrize(
+    ("cost", "shown"),
+    [
+        ("0.125", "$0.13"),  # half a cent goes up, as on a bill (half-even would give $0.12)
+        ("2.675", "$2.68"),  # a float would make this $2.67
+        ("0.004999", "$0.00"),
+        ("1E+30", "$1000000000000000000000000000000.00"),  # beyond the default precision
+        ("1E-40", "$0.00"),
+        ("NaN", "$?"),
+        ("Infinity", "$?"),
+    ],
+)
+def test_the_cost_is_rounded_in_decimal(cost: str, shown: str) -> None:
+    assert progress_line(counts(cost=cost)).endswith(f" · {shown}")
+
+
+LINE = re.compile(
+    r"done (\d+) · running (\d+) · queued (\d+|\?) · failed (\d+) · \$(\d+\.\d\d)", re.ASCII
+)
+
+
+@given(
+    st.tuples(*[st.integers(0, 10**9)] * 3),
+    st.none() | st.integers(0, 10**9),
+    st.decimals(min_value=0, allow_nan=False, allow_infinity=False),
+)
+def test_every_line_reads_back(
+    ended: tuple[int, int, int], queued: int | None, cost: Decimal
+) -> None:
+    done, failed, running = ended
+    line = progress_line(BatchCounts(done, failed, running, queued, cost))
+    found = LINE.fullmatch(line)
+    assert found is not None, line
+    assert found.group(1, 2, 4) == (str(done), str(running), str(failed))
+    assert found.group(3) == ("?" if queued is None else str(queued))
+    shown = Decimal(found.group(5))
+    assert abs(shown - cost) < Decimal("0.005") or shown - cost == Decimal("0.005")
+
+
+def test_piped_a_line_is_written_at_most_every_interval_and_always_at_the_end() -> None:
+    clock, out = RecordingClock(), io.StringIO()
+    progress = Progress(out, clock=clock)
+    progress.update(counts(0))
+    for done in range(1, 20):  # 19 changes over 9.5 s: none written yet
+        clock.now += 0.5
+        progress.update(counts(done))
+    clock.now += 0.5  # 10 s after the first line
+    progress.update(counts(20))
+    clock.now += 0.1
+    progress.finish(counts(20))  # the same counts as the last line: written again
+    assert out.getvalue().splitlines() == [progress_line(c) for c in map(counts, (0, 20, 20))]
+    assert "\r" not in out.getvalue()
+    assert "\033" not in out.getvalue()
+
+
+def test_on_a_terminal_the_line_is_redrawn_in_place_at_most_ten_times_a_second() -> None:
+    clock, out = RecordingClock(), Terminal()
+    progress = Progress(out, clock=clock)
+    for done in range(100):  # one second of changes, one every 10 ms
+        progress.update(counts(done))
+        clock.now += 0.01
+    progress.finish(counts(100))
+    drawn = out.getvalue().split("\033[K")
+    assert drawn[-1] == "\n"  # the final line is kept, and what follows goes below it
+    assert len(drawn) - 1 in range(10, 13)  # about ten draws in the second, then the final
+    assert all(line.startswith("\r") for line in drawn[:-1])
+    assert drawn[-2] == f"\r{progress_line(counts(100))}"
+
+
+def test_unchanged_counts_are_not_drawn_again() -> None:
+    clock, out = RecordingClock(), io.StringIO()
+    progress = Progress(out, clock=clock)
+    for _ in range(3):
+        progress.update(counts(1))
+        clock.now += Progress.PIPED_INTERVAL
+    assert out.getvalue() == progress_line(counts(1)) + "\n"
+
+
+async def test_an_update_that_comes_too_soon_is_drawn_when_its_interval_ends() -> None:
+    clock, out = RecordingClock(), Terminal()
+    progress = Progress(out, clock=clock)
+    progress.update(counts(1))
+    clock.now += 0.04
+    progress.update(counts(2))
+    progress.update(counts(3))  # one later draw for both
+    assert progress_line(counts(3)) not in out.getvalue()
+    async with asyncio.timeout(5):  # the later draw is the one other task
+        await asyncio.gather(*asyncio.all_tasks() - {asyncio.current_task()})
+    assert out.getvalue().endswith(f"\r{progress_line(counts(3))}\033[K")
+    assert clock.sleeps == [pytest.approx(0.06)]
+    assert progress_line(counts(2)) not in out.getvalue()
+    progress.finish(counts(3))
+
+
+async def test_finish_cancels_the_later_draw_and_nothing_is_left_running() -> None:
+    clock, out = RecordingClock(), io.StringIO()
+    progress = Progress(out, clock=clock)
+    progress.update(counts(1))
+    progress.update(counts(2))
+    progress.finish(counts(3))
+    progress.update(counts(4))  # after the end: ignored
+    progress.finish(counts(5))
+    await asyncio.sleep(0)  # the cancelled draw ends
+    assert asyncio.all_tasks() == {asyncio.current_task()}
+    assert out.getvalue().splitlines() == [progress_line(counts(1)), progress_line(counts(3))]
+    assert clock.sleeps == []
+
+
+class Broken(io.StringIO):
+    """A stream whose every write fails with `error`; counts the attempts."""
+
+    def __init__(self, error: Exception, *, terminal: bool = False) -> None:
+        super().__init__()
+        self.error, self.terminal, self.writes = error, terminal, 0
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [BrokenPipeError(32, "Broken pipe"), OSError(28, "No space left on device"), ValueError()],
+)
+@pytest.mark.parametrize("terminal", [False, True])
+def test_a_failing_stream_ends_the_display_without_raising(
+    error: Exception, terminal: bool
+) -> None:
+    clock, out = RecordingClock(), Broken(error, terminal=terminal)
+    progress = Progress(out, clock=clock)
+    progress.update(counts(1))
+    clock.now += Progress.PIPED_INTERVAL
+    progress.update(counts(2))
+    progress.finish(counts(3))
+    assert out.writes == 1  # not tried again after the failure
+
+
+def test_a_closed_stream_is_no_terminal_and_raises_nothing() -> None:
+    out = io.StringIO()
+    out.close()
+    progress = Progress(out, clock=RecordingClock())
+    progress.update(counts(1))
+    progress.finish(counts(2))
+
+
+def test_a_stream_that_cannot_encode_the_dot_gets_bars() -> None:
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="ascii")
+    progress = Progress(out, clock=RecordingClock())
+    progress.finish(BatchCounts(done=1, failed=2, running=3, queued=None, cost=Decimal("0.5")))
+    assert raw.getvalue() == b"done 1 | running 3 | queued ? | failed 2 | $0.50\n"
