@@ -3,8 +3,12 @@ update which comes too soon is drawn later rather than lost, and that a broken s
 breaks the batch."""
 
 import asyncio
+import fcntl
 import io
+import os
 import re
+import struct
+import termios
 from decimal import Decimal
 
 import pytest
@@ -186,3 +190,21 @@ def test_a_stream_that_cannot_encode_the_dot_gets_bars() -> None:
     progress = Progress(out, clock=RecordingClock())
     progress.finish(BatchCounts(done=1, failed=2, running=3, queued=None, cost=Decimal("0.5")))
     assert raw.getvalue() == b"done 1 | running 3 | queued ? | failed 2 | $0.50\n"
+
+
+@pytest.mark.parametrize(("columns", "shown"), [(30, 29), (0, None), (200, None)])
+def test_on_a_narrow_terminal_the_line_is_cut_so_it_cannot_wrap(
+    columns: int, shown: int | None
+) -> None:
+    """On a real pseudo-terminal: a line that wrapped would be redrawn below itself."""
+    leader, follower = os.openpty()
+    try:
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        with open(follower, "w", encoding="utf-8", closefd=False) as screen:
+            Progress(screen, clock=RecordingClock()).update(counts(1))
+        written = os.read(leader, 1000).decode()
+    finally:
+        os.close(leader)
+        os.close(follower)
+    line = progress_line(counts(1))
+    assert written == f"\r{line[:shown]}\033[K"

@@ -7,6 +7,7 @@ writing: a closed or broken stream (OSError, ValueError) ends the display, silen
 
 import asyncio
 import decimal
+import os
 from typing import ClassVar, TextIO
 
 import attrs
@@ -76,6 +77,16 @@ def _is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (OSError, ValueError):  # closed: nothing will be shown anyway
         return False
+
+
+def _columns(stream: TextIO) -> int | None:
+    """How much of a line fits on the terminal now, leaving its last column free; a line
+    that wrapped could not be redrawn in place. None: unknown, not cut."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):  # no descriptor (in memory), no terminal
+        return None
+    return columns - 1 if columns > 1 else None  # a pseudo-terminal may say 0
 
 
 class Progress:
@@ -151,7 +162,7 @@ class Progress:
         self._shown = counts
         line = progress_line(counts, self._separator)
         if self._live:  # back to the line's start, then clear what a longer line left
-            line = f"\r{line}\033[K"
+            line = f"\r{line[: _columns(self._stream)]}\033[K"
         try:
             self._stream.write(line + ("\n" if final or not self._live else ""))
             self._stream.flush()
