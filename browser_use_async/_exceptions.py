@@ -22,6 +22,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidArgumentError",
+    "JournalError",
     "LocalFileError",
     "NotFoundError",
     "PaymentRequiredError",
@@ -379,6 +380,21 @@ class ReentrantCallError(BrowserUseError, RuntimeError):
 
     It would wait for itself forever; code running on that loop must use the async client.
     """
+
+
+class JournalError(BrowserUseError):
+    """A batch's journal cannot be used (unreadable, or written for another batch), or a write
+    to it failed. When raised before a batch starts, nothing was sent."""
+
+
+def may_have_created(error: BrowserUseError) -> bool:
+    """Whether a create that failed with `error` may have made its resource anyway: the
+    request reached the server and no answer proves it refused."""
+    if isinstance(error, APIConnectionError):
+        return error.reached_server
+    return isinstance(
+        error, InternalServerError | APIResponseValidationError | ResponseTooLargeError
+    )
 
 
 # Tracebacks name the path users import from: `browser_use_async.NotFoundError: ...`, not the

@@ -3,38 +3,54 @@
 import asyncio
 import contextlib
 import datetime as dt
+import decimal
+import functools
 import logging
+import os
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator
-from typing import TypeVar, Unpack, cast, overload
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Collection,
+    Iterable,
+    Mapping,
+    Sized,
+)
+from typing import Any, Literal, TypeVar, Unpack, cast, overload
 
 import attrs
 
+from browser_use_async._batch._inputs import BadItem, Item, check_inputs, read_inputs
+from browser_use_async._batch._result import TaskResult
+from browser_use_async._batch._runner import Settings, run_batch
+from browser_use_async._cleanup import outlast
 from browser_use_async._clock import Clock
 from browser_use_async._codec import DecodeError, Encoded
 from browser_use_async._exceptions import (
-    APIConnectionError,
-    APIResponseValidationError,
     BrowserUseError,
-    InternalServerError,
     InvalidArgumentError,
-    ResponseTooLargeError,
     TaskFailedError,
     TaskTimeoutError,
+    may_have_created,
+    shown,
 )
 from browser_use_async._polling import poll
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
+from browser_use_async._retry import RetryPolicy
 from browser_use_async._structured._output import decode_output
 from browser_use_async._structured._schema import json_schema
 from browser_use_async._structured._types import type_name
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import (
+    check_bool,
     check_datetime,
     check_enum,
     check_uuid,
     positive_seconds,
 )
+from browser_use_async.models.billing import AccountView
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     TaskCreatedResponse,
@@ -73,6 +89,7 @@ _STOP_TASK_AND_SESSION = Encoded(UpdateTaskRequest(action=TaskUpdateAction.STOP_
 
 
 def _structured_result(task: TaskView, output_type: type[T]) -> T:
+    """`task`'s output read as `output_type`; a `TaskFailedError` if it has none such."""
     if task.status is not TaskStatus.FINISHED or task.output is None:
         raise TaskFailedError(
             f"Task {task.id} ended {task.status} without an output to read as "
@@ -139,20 +156,6 @@ class Launch:
             status=error.status,
             stopped=self.stopped,
         )
-
-
-async def _outlast(cleanup: "asyncio.Future[None]") -> None:
-    """Await `cleanup` to its end even when cancelled again meanwhile (it is bounded), then
-    pass such a cancellation on."""
-    cancelled = False
-    while not cleanup.done():
-        try:
-            await asyncio.shield(cleanup)
-        except asyncio.CancelledError:
-            cancelled = True
-    if cancelled:
-        raise asyncio.CancelledError
-    cleanup.result()
 
 
 def _create_request(
@@ -419,7 +422,7 @@ class AsyncTasks(AsyncResource):
         except BaseException as error:
             settling = self._settle(creating, launch, without_body(extra), stop=stop_on_exit)
             try:
-                await _outlast(asyncio.ensure_future(settling))
+                await outlast(asyncio.ensure_future(settling))
             finally:  # cancelled again meanwhile or not, say what became of the task
                 known = launch.task_id is not None or launch.unanswered
                 if known and not isinstance(error, TaskTimeoutError):  # that one says it itself
@@ -444,14 +447,9 @@ class AsyncTasks(AsyncResource):
         except TimeoutError:
             launch.unanswered = True
             return
-        except APIConnectionError as error:  # sent, but the answer was lost
-            launch.unanswered = error.reached_server
+        except BrowserUseError as error:  # the answer was lost, or the create refused
+            launch.unanswered = may_have_created(error)
             return
-        except (InternalServerError, APIResponseValidationError, ResponseTooLargeError):
-            launch.unanswered = True  # the server may have made the task, then failed
-            return
-        except BrowserUseError:
-            return  # the server refused the create: there is no task to stop
         if not stop:
             return
         try:
@@ -516,6 +514,180 @@ class AsyncTasks(AsyncResource):
         conceal(extra)
         path = _task_path(task_id)
         return await self._request("PATCH", path, TaskView, _STOP_TASK_AND_SESSION, extra=extra)
+
+    @overload
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | None = None,
+        max_total_cost: decimal.Decimal | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> AsyncIterator[TaskResult[TaskView]]: ...
+
+    @overload
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: type[T],
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | None = None,
+        max_total_cost: decimal.Decimal | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> AsyncIterator[TaskResult[T]]: ...
+
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: type[T] | None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | None = None,
+        max_total_cost: decimal.Decimal | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> AsyncIterator[TaskResult[Any]]:
+        """Run a task for each input, as many at once as there is capacity for, and give each
+        input's `TaskResult` as its task ends (in order of completion).
+
+        An input is a prompt, or a mapping of `create`'s keywords (`"task"` the prompt, an
+        optional `"key"`); `options` go with every input, which may override them. A mapping of
+        inputs gives their keys. A list's inputs are all checked before anything is sent; an
+        iterator's are read one at a time, and one that cannot be sent gets an
+        `InvalidArgumentError` result.
+
+        `concurrency="auto"` starts as many tasks as the account has free sessions
+        (`billing.account()`, re-read every 30 s); a number fixes the limit. A create answered
+        429 made nothing: it waits, longer each time, and is sent again, never counted as a
+        failure. All running tasks share one polling budget: each is polled about once per
+        `poll_interval`, evenly spread, and a 429 slows them all.
+
+        With `journal` (a file path: an SQLite database) each input's state is written before
+        and after its create, and each create carries a run tag in its `metadata`. Running the
+        same inputs with the same journal again resumes: ended inputs are given back from the
+        journal (`resumed`), running ones are watched again, and a create whose answer was lost
+        is found by its tag before any new create.
+
+        A task that costs more than `max_cost` (USD) or runs past `timeout` seconds is stopped,
+        and its result's error says so; once the batch has cost more than `max_total_cost`,
+        inputs not yet started end with such an error instead (a resume can run them). A task
+        that ends other than finished gets a `TaskFailedError` result with the task.
+
+        Leaving early (breaking out, a cancellation, Ctrl-C in the blocking client) stops every
+        task the batch started, within about 15 s, and logs how many; with
+        `stop_on_exit=False` they keep running, and a resume watches them again. Use
+        `contextlib.aclosing` to leave an `async for` early: an async iterator is only closed
+        when told.
+        """
+        limit = _concurrency(concurrency)
+        if journal is not None and not isinstance(journal, str | os.PathLike):
+            raise InvalidArgumentError(f"journal must be a file path or None, got {shown(journal)}")
+        settings = Settings(
+            concurrency=limit,
+            journal=journal,
+            structured=None
+            if output_type is None
+            else functools.partial(_structured_result, output_type=output_type),
+            timeout=None if timeout is None else positive_seconds(timeout, "timeout"),
+            poll_interval=positive_seconds(poll_interval, "poll_interval"),
+            max_cost=_usd(max_cost, "max_cost"),
+            max_total_cost=_usd(max_total_cost, "max_total_cost"),
+            stop_on_exit=check_bool(stop_on_exit, "stop_on_exit"),
+            progress=None,
+            total=len(inputs) if isinstance(inputs, Sized) else None,
+        )
+        extra = take_request_options(options)
+        common: dict[str, Any] = dict(options)
+        if output_type is not None:
+            if "structured_output" in common:
+                raise InvalidArgumentError(
+                    "pass output_type or structured_output, not both: output_type sends "
+                    "its own schema"
+                )
+            common["structured_output"] = json_schema(output_type)
+        build = cast("Callable[[str, dict[str, Any]], CreateTaskRequest]", _create_request)
+        build("the common options", dict(common))  # checked once, up front
+        items: Iterable[Item | BadItem] = read_inputs(inputs, common, build)
+        if isinstance(inputs, Collection):  # all checked before anything is sent
+            items = list(items)
+            bad = next((item for item in items if isinstance(item, BadItem)), None)
+            if bad is not None:
+                raise bad.error
+        else:
+            check_inputs(inputs)
+        return run_batch(_BatchOps(self, self._request, extra), items, settings, self._clock)
+
+
+def _concurrency(value: object) -> int | None:
+    if value == "auto":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise InvalidArgumentError(f'concurrency must be "auto" or an int >= 1, got {shown(value)}')
+
+
+def _usd(value: object, name: str) -> decimal.Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, decimal.Decimal | int) and not isinstance(value, bool):
+        amount = decimal.Decimal(value)
+        if amount.is_finite() and amount >= 0:
+            return amount
+    raise InvalidArgumentError(f"{name} must be a Decimal amount of USD >= 0, got {shown(value)}")
+
+
+_NOT_429: Any = RetryPolicy().retry_statuses - {429}  # mypy cannot solve the converter's type
+_BATCH_RETRY = RetryPolicy(retry_statuses=_NOT_429)
+"""The batch runner answers 429s itself: across the batch, not one request at a time."""
+
+
+class _BatchOps:
+    """The calls `run_many`'s runner makes, with the batch's request options."""
+
+    def __init__(self, tasks: AsyncTasks, request: RequestFn, extra: RequestOptions) -> None:
+        self._tasks, self._request = tasks, request
+        self._extra, self._reads = extra, without_body(extra)
+
+    async def create(self, body: CreateTaskRequest) -> TaskCreatedResponse:
+        request = self._request
+        return await request(
+            "POST", "/tasks", TaskCreatedResponse, body, extra=self._extra, retry=_BATCH_RETRY
+        )
+
+    async def status(self, task_id: uuid.UUID) -> TaskStatusView:
+        request = self._request
+        path = f"{_task_path(task_id)}/status"
+        return await request("GET", path, TaskStatusView, extra=self._reads, retry=_BATCH_RETRY)
+
+    async def get(self, task_id: uuid.UUID) -> TaskView:
+        return await self._tasks.get(task_id, **self._reads)
+
+    async def stop(self, task_id: uuid.UUID, *, and_session: bool) -> TaskView:
+        if and_session:
+            return await self._tasks.stop_task_and_session(task_id, **self._reads)
+        return await self._tasks.stop(task_id, **self._reads)
+
+    async def created_since(self, moment: dt.datetime) -> AsyncIterator[TaskItemView]:
+        async for task in self._tasks.list(page_size=100, after=moment, **self._reads):
+            yield task
+
+    async def account(self) -> AccountView:
+        request = self._request
+        return await request("GET", "/billing/account", AccountView, extra=self._reads)
 
 
 class AsyncTasksWithRawResponse(RawView):
