@@ -7,6 +7,7 @@ import decimal
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -16,6 +17,7 @@ from browser_use_async import (
     AsyncBrowserUse,
     BrowserUse,
     InvalidArgumentError,
+    JournalError,
     TaskFailedError,
     TaskTimeoutError,
     TaskView,
@@ -347,3 +349,41 @@ def test_the_blocking_client_runs_a_batch_and_stops_it_when_left() -> None:
                 break
         assert unfinished(fake) == []
         assert sum(t["status"] == "stopped" for t in fake.tasks.values()) == 2
+
+
+async def test_once_the_account_cannot_pay_no_more_creates_are_sent(
+    live: FakeBrowserUseCloud, bu: AsyncBrowserUse
+) -> None:
+    live.spend_limit = decimal.Decimal("0.05")
+    live.default_scenario = attrs.evolve(QUICK, steps=3, cost_per_step="0.01")
+    results = [
+        r
+        async for r in bu.tasks.run_many(
+            [f"t{i}" for i in range(10)], concurrency=1, poll_interval=0.05
+        )
+    ]
+    assert len(results) == 10
+    assert sum(r.ok for r in results) == 2  # 0.06 spent: the third create is refused (402)
+    assert creates(live) == 3
+    assert sum("Not started: the account refused" in str(r.error) for r in results) == 7
+
+
+async def test_a_journal_in_use_by_another_batch_is_refused(
+    live: FakeBrowserUseCloud, bu: AsyncBrowserUse, tmp_path: Path
+) -> None:
+    """Two batches writing one journal would each create what the other did not record."""
+    path = tmp_path / "batch.db"
+    live.default_scenario = TaskScenario(steps=1000, start_delay=0.0, step_interval=0.05)
+    first = bu.tasks.run_many(["a", "b"], journal=path, concurrency=2, poll_interval=0.05)
+    async with contextlib.aclosing(first):  # type: ignore[type-var]
+        waiting = asyncio.ensure_future(anext(first))
+        while len(live.tasks) < 2:  # noqa: ASYNC110 (the fake's state has no event to wait on)
+            await asyncio.sleep(0.01)
+        made = len(live.tasks)
+        with pytest.raises(JournalError, match="in use"):
+            _ = [r async for r in bu.tasks.run_many(["a", "b"], journal=path, poll_interval=0.05)]
+        assert len(live.tasks) == made
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+    assert unfinished(live) == []

@@ -65,7 +65,7 @@ async def test_running_tasks_are_watched_again_after_leaving_them(
     batch = bu.tasks.run_many(
         prompts, journal=journal, concurrency=5, stop_on_exit=False, poll_interval=0.05
     )
-    got = []
+    got: list[int] = []
     async with contextlib.aclosing(batch):  # type: ignore[type-var]
         async for result in batch:
             got.append(result.index)
@@ -113,7 +113,7 @@ async def test_a_create_whose_answer_was_lost_is_found_by_its_tag(
     entry = journal.entries()[1]
     journal.close()
     task_id = live.create_task("b", metadata={RUN_TAG: f"{journal.batch_id}:1"})
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
         db.execute(
             "UPDATE inputs SET state = 'creating', task_id = NULL, task = NULL WHERE idx = 1"
         )

@@ -55,14 +55,27 @@ class Journal:
             raise InvalidArgumentError(f"journal must be a file path, got {shown(path)}")
         self.path = os.fspath(path)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=0.1
+            )
+            # One batch at a time: two writing one journal would each create what the other
+            # had not recorded. The lock is the operating system's: it ends with the process.
+            self._db.execute("PRAGMA locking_mode=EXCLUSIVE")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # survives the process dying
-            self._db.executescript(_SCHEMA)
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executescript(_SCHEMA)  # commits the BEGIN first
             row = self._db.execute("SELECT id FROM batch").fetchone()
             if row is None:
                 row = (str(uuid.uuid4()),)
                 self._db.execute("INSERT INTO batch (id) VALUES (?)", row)
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error):
+                raise JournalError(
+                    f"the journal {self.path!r} is in use by another batch; wait for it to end, "
+                    "or give this one a journal of its own"
+                ) from None
+            raise JournalError(f"cannot use {self.path!r} as a journal: {error}") from None
         except sqlite3.Error as error:
             raise JournalError(f"cannot use {self.path!r} as a journal: {error}") from None
         self.batch_id = uuid.UUID(row[0])

@@ -29,6 +29,7 @@ from browser_use_async._exceptions import (
     BrowserUseError,
     InternalServerError,
     JournalError,
+    PaymentRequiredError,
     RateLimitError,
     TaskFailedError,
     TaskTimeoutError,
@@ -136,6 +137,8 @@ class _Batch:
         self._spent = decimal.Decimal(0)  # ended tasks' costs
         self.done = self.failed = self.started = 0
         self._sized = False  # the account's free sessions were read
+        self._halted = False  # a worker failed: start nothing more
+        self._refused: PaymentRequiredError | None = None  # the account cannot pay for more
         self._background: list[asyncio.Future[None]] = []
 
     # -- the whole batch ---------------------------------------------------------------------
@@ -164,11 +167,18 @@ class _Batch:
         if self._s.journal is not None:
             self._journal = Journal(self._s.journal)
             self._entries = self._journal.entries()
+            if isinstance(self._items, list):  # all known: refuse another batch's journal now
+                for item in self._items:
+                    entry = self._entries.get(item.index)
+                    if isinstance(item, Item) and entry is not None:
+                        self._check(item, entry)
             await self._find_lost()
 
     async def _feed(self) -> None:
         try:
             for item in self._items:
+                if self._halted:
+                    return
                 if isinstance(item, BadItem):
                     await self._hand_over(
                         TaskResult(index=item.index, key=item.key, error=item.error)
@@ -186,11 +196,7 @@ class _Batch:
     async def _start(self, item: Item) -> None:
         entry = self._entries.pop(item.index, None)
         if entry is not None:
-            if (entry.key, entry.fingerprint) != (item.key, item.fingerprint):
-                raise JournalError(
-                    f"the journal {self._s.journal!r} was written for another batch: its input "
-                    f"{item.index} was {entry.key!r} with other create keywords; use a new journal"
-                )
+            self._check(item, entry)
             if entry.state == "done" and entry.task is not None:
                 view = decode(entry.task, TaskView)
                 self._spent += view.cost or 0
@@ -217,12 +223,24 @@ class _Batch:
             return
         self._spawn(item, self._launch(item))
 
+    def _check(self, item: Item, entry: Entry) -> None:
+        if (entry.key, entry.fingerprint) != (item.key, item.fingerprint):
+            raise JournalError(
+                f"the journal {self._s.journal!r} was written for another batch: its input "
+                f"{item.index} was {entry.key!r} with other create keywords; use a new journal"
+            )
+
     def _spawn(self, item: Item, work: Awaitable[None]) -> None:
         self._live[item.index] = _Live(item)
 
         async def run() -> None:
             try:
                 await work
+            except asyncio.CancelledError:
+                raise
+            except BaseException as error:  # a journal write failed, or a bug: end the batch
+                self._halted = True
+                await self._results.put(error)
             finally:
                 self._capacity.release()
 
@@ -259,6 +277,8 @@ class _Batch:
                 continue
             except BrowserUseError as error:
                 live.creating = None
+                if isinstance(error, PaymentRequiredError):  # so would every other create be
+                    self._refused = error
                 await self._create_failed(item, error)
                 return
             break
@@ -394,11 +414,12 @@ class _Batch:
         )
 
     def _not_started(self, item: Item) -> TaskResult[Any]:
-        error = TaskFailedError(
-            f"Not started: the batch has cost ${self._total()}, over max_total_cost "
-            f"${self._s.max_total_cost}.",
-            task=None,
-        )
+        if self._refused is not None:
+            why = f"the account refused an earlier create ({self._refused})"
+        else:
+            budget = self._s.max_total_cost
+            why = f"the batch has cost ${self._total()}, over max_total_cost ${budget}"
+        error = TaskFailedError(f"Not started: {why}.", task=None)
         return TaskResult(index=item.index, key=item.key, error=error)
 
     # -- what the batch knows ----------------------------------------------------------------
@@ -422,8 +443,9 @@ class _Batch:
         return self._spent + sum(self._costs.values(), decimal.Decimal(0))
 
     def _over_budget(self) -> bool:
+        """No more tasks may start: the batch spent its budget, or the account cannot pay."""
         budget = self._s.max_total_cost
-        return budget is not None and self._total() > budget
+        return self._refused is not None or (budget is not None and self._total() > budget)
 
     def _show(self) -> None:
         if self._s.progress is not None:
