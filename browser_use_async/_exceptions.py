@@ -20,6 +20,7 @@ __all__ = [
     "BrowserUseError",
     "ClientClosedError",
     "ConflictError",
+    "CostLimitExceededError",
     "InternalServerError",
     "InvalidArgumentError",
     "JournalError",
@@ -364,6 +365,31 @@ class TaskFailedError(BrowserUseError):
     def __init__(self, message: str, *, task: object) -> None:
         super().__init__(message)
         self.task = task
+
+
+class CostLimitExceededError(TaskFailedError):
+    """A task cost more than the `max_cost` (US dollars) it was run with.
+
+    `cost` is the cost seen, `max_cost` the limit. `stopped` says what `tasks.run` did: True,
+    the stop was confirmed; False, the stop failed (its error is the `__cause__`), so the task
+    may still be running; None, nothing was stopped: the task had ended, over the limit, by
+    the time it was seen. `task` is the `TaskView` the stop answered with (or the ended task),
+    None when the stop failed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        task: object,
+        cost: Decimal,
+        max_cost: Decimal,
+        stopped: bool | None = None,
+    ) -> None:
+        super().__init__(message, task=task)
+        self.cost = cost
+        self.max_cost = max_cost
+        self.stopped = stopped
 
 
 class WebhookVerificationError(BrowserUseError):

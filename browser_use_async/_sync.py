@@ -244,6 +244,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> TaskView: ...
 
@@ -256,6 +257,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> T: ...
 
@@ -267,6 +269,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> TaskView | T:
         """Create a task, wait for it to end, and return it.
@@ -287,6 +290,14 @@ class Tasks(SyncWrapper[AsyncTasks]):
         `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
         other error) the outcome is logged as a warning on the "browser_use_async" logger.
 
+        `max_cost` (US dollars: a `Decimal`, int, float or decimal string) is checked against
+        each status poll's cost: once the running task costs more (equal is within it), it is
+        stopped, whatever `stop_on_exit` says, with its session unless `session_id` was given
+        (a session of its own would stay up), and `CostLimitExceededError` is raised; its
+        `stopped` tells how the stop went. Costs are seen only as often as polled, so a task
+        can pass the limit by a step or two; one seen to end over it (no stop needed) raises
+        the error too, with the ended task.
+
         The request options go with every request it makes; `extra_body` only with the create.
         """
         call: Coroutine[Any, Any, TaskView | T] = self._async.run(
@@ -295,6 +306,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
             timeout=timeout,
             poll_interval=poll_interval,
             stop_on_exit=stop_on_exit,
+            max_cost=max_cost,
             **options,
         )
         del options  # else secrets show in traceback locals
@@ -336,8 +348,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
         output_type: None = None,
         timeout: float | None = None,
         poll_interval: float = 5.0,
-        max_cost: decimal.Decimal | None = None,
-        max_total_cost: decimal.Decimal | None = None,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
     ) -> Iterator[TaskResult[TaskView]]: ...
@@ -352,8 +364,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
         output_type: type[T],
         timeout: float | None = None,
         poll_interval: float = 5.0,
-        max_cost: decimal.Decimal | None = None,
-        max_total_cost: decimal.Decimal | None = None,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
     ) -> Iterator[TaskResult[T]]: ...
@@ -367,8 +379,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
         output_type: type[T] | None = None,
         timeout: float | None = None,
         poll_interval: float = 5.0,
-        max_cost: decimal.Decimal | None = None,
-        max_total_cost: decimal.Decimal | None = None,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
     ) -> Iterator[TaskResult[Any]]:

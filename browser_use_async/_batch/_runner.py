@@ -27,6 +27,7 @@ from browser_use_async._codec import decode, to_json
 from browser_use_async._exceptions import (
     APIConnectionError,
     BrowserUseError,
+    CostLimitExceededError,
     InternalServerError,
     JournalError,
     PaymentRequiredError,
@@ -353,10 +354,10 @@ class _Batch:
                     break
                 limit = self._s.max_cost
                 if limit is not None and status.cost is not None and status.cost > limit:
-                    raise await self._stop(item, task_id, "cost")
+                    raise await self._stop(item, task_id, f"cost:{limit}")
                 timeout = self._s.timeout
                 if timeout is not None and self._clock.time() - started >= timeout:
-                    raise await self._stop(item, task_id, "timeout")
+                    raise await self._stop(item, task_id, f"timeout:{timeout:g}")
         finally:
             self._pacer.watching -= 1
         return await self._ops.get(task_id)
@@ -381,15 +382,18 @@ class _Batch:
         """A task's result, the same whether it ended now or is read back from the journal."""
         error: BrowserUseError | None = None
         value: object = view
-        if reason == "cost":
-            error = TaskFailedError(
-                f"Task {view.id} cost ${view.cost}, over max_cost ${self._s.max_cost}; "
-                "it was stopped.",
+        why, _, limit = (reason or "").partition(":")  # as the journal keeps it
+        if why == "cost":
+            error = CostLimitExceededError(
+                f"Task {view.id} cost ${view.cost}, more than max_cost ${limit}; it was stopped.",
                 task=view,
+                cost=view.cost or decimal.Decimal(0),
+                max_cost=decimal.Decimal(limit),
+                stopped=True,
             )
-        elif reason == "timeout":
+        elif why == "timeout":
             error = TaskTimeoutError(
-                f"Task {view.id} ran past its timeout ({self._s.timeout} s); it was stopped.",
+                f"Task {view.id} ran past its timeout ({limit} s); it was stopped.",
                 task_id=view.id,
                 status=view.status,
                 stopped=True,
@@ -414,12 +418,17 @@ class _Batch:
         )
 
     def _not_started(self, item: Item) -> TaskResult[Any]:
+        error: BrowserUseError
+        budget, spent = self._s.max_total_cost, self._total()
         if self._refused is not None:
             why = f"the account refused an earlier create ({self._refused})"
+            error = TaskFailedError(f"Not started: {why}.", task=None)
         else:
-            budget = self._s.max_total_cost
-            why = f"the batch has cost ${self._total()}, over max_total_cost ${budget}"
-        error = TaskFailedError(f"Not started: {why}.", task=None)
+            assert budget is not None
+            why = f"the batch has cost ${spent}, more than max_total_cost ${budget}"
+            error = CostLimitExceededError(
+                f"Not started: {why}.", task=None, cost=spent, max_cost=budget
+            )
         return TaskResult(index=item.index, key=item.key, error=error)
 
     # -- what the batch knows ----------------------------------------------------------------
@@ -579,12 +588,15 @@ class _Batch:
 
 
 def _stop_failed(task_id: uuid.UUID, reason: str) -> BrowserUseError:
-    why = "it cost more than max_cost" if reason == "cost" else "it ran past its timeout"
-    return TaskFailedError(
-        f"Task {task_id} had to be stopped ({why}), but the stop failed: it may still be "
-        f"running; stop it with tasks.stop({str(task_id)!r}).",
-        task=None,
+    why, _, limit = reason.partition(":")
+    message = (
+        f"Task {task_id} had to be stopped (it ran past its {why} of {limit}), but the stop "
+        f"failed: it may still be running; stop it with tasks.stop({str(task_id)!r})."
     )
+    if why == "cost":
+        cost = decimal.Decimal(limit)
+        return CostLimitExceededError(message, task=None, cost=cost, max_cost=cost, stopped=False)
+    return TaskTimeoutError(message, task_id=task_id, status="started", stopped=False)
 
 
 def _now() -> dt.datetime:

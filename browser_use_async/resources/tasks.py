@@ -29,6 +29,7 @@ from browser_use_async._clock import Clock
 from browser_use_async._codec import DecodeError, Encoded
 from browser_use_async._exceptions import (
     BrowserUseError,
+    CostLimitExceededError,
     InvalidArgumentError,
     TaskFailedError,
     TaskTimeoutError,
@@ -49,6 +50,7 @@ from browser_use_async._validation import (
     check_enum,
     check_uuid,
     positive_seconds,
+    usd_amount,
 )
 from browser_use_async.models.billing import AccountView
 from browser_use_async.models.tasks import (
@@ -121,7 +123,12 @@ class Launch:
     stopped: bool | None = None
     stop_error: BaseException | None = None
     unanswered: bool = False
-    ended: TaskStatus | str | None = None  # the status the stop's answer gave
+    final: TaskView | None = None  # the stop's answer
+
+    @property
+    def ended(self) -> TaskStatus | str | None:
+        """The status the stop's answer gave."""
+        return None if self.final is None else self.final.status
 
     @property
     def ended_before_stop(self) -> bool:
@@ -156,6 +163,36 @@ class Launch:
             status=error.status,
             stopped=self.stopped,
         )
+
+    def over_budget(self, error: CostLimitExceededError) -> CostLimitExceededError:
+        """`error` (the cost guard's, raised before the stop) retold with the stop's outcome."""
+        return CostLimitExceededError(
+            str(error) + self.outcome(),
+            task=self.final,
+            cost=error.cost,
+            max_cost=error.max_cost,
+            stopped=self.stopped,
+        )
+
+
+def _over_budget(
+    task_id: object,
+    cost: decimal.Decimal | None,
+    max_cost: decimal.Decimal | None,
+    *,
+    ended: TaskView | None = None,
+) -> CostLimitExceededError | None:
+    """The error for a task whose `cost` is more than `max_cost` (equal is within it), else
+    None. `ended` is the task when it had already ended, so that there was nothing to stop."""
+    if max_cost is None or cost is None or cost <= max_cost:
+        return None
+    after = "" if ended is None else f"; it had already ended ({ended.status}) when seen."
+    return CostLimitExceededError(
+        f"Task {task_id} has cost ${cost}, more than max_cost ${max_cost}{after}",
+        task=ended,
+        cost=cost,
+        max_cost=max_cost,
+    )
 
 
 def _create_request(
@@ -283,8 +320,26 @@ class AsyncTasks(AsyncResource):
         request options go with each status poll and the final get.
         """
         conceal(extra)
-        async for _ in self._poll(task_id, extra, timeout=timeout, poll_interval=poll_interval):
-            pass
+        return await self._wait(task_id, extra, timeout=timeout, poll_interval=poll_interval)
+
+    async def _wait(
+        self,
+        task_id: uuid.UUID | str,
+        extra: RequestOptions,
+        *,
+        timeout: float | None,
+        poll_interval: float,
+        max_cost: decimal.Decimal | None = None,
+    ) -> TaskView:
+        """`wait`; with `max_cost`, a status poll that finds the task still running and costing
+        more raises `CostLimitExceededError` (not stopped: `run` stops it)."""
+        polls = self._poll(task_id, extra, timeout=timeout, poll_interval=poll_interval)
+        async with contextlib.aclosing(polls):
+            async for status in polls:
+                running = not is_final(status.status)
+                over = _over_budget(task_id, status.cost, max_cost) if running else None
+                if over is not None:
+                    raise over
         return await self.get(task_id, **extra)
 
     async def stream(
@@ -334,6 +389,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> TaskView: ...
 
@@ -346,6 +402,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> T: ...
 
@@ -357,6 +414,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> TaskView | T:
         """Create a task, wait for it to end, and return it.
@@ -377,10 +435,19 @@ class AsyncTasks(AsyncResource):
         `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
         other error) the outcome is logged as a warning on the "browser_use_async" logger.
 
+        `max_cost` (US dollars: a `Decimal`, int, float or decimal string) is checked against
+        each status poll's cost: once the running task costs more (equal is within it), it is
+        stopped, whatever `stop_on_exit` says, with its session unless `session_id` was given
+        (a session of its own would stay up), and `CostLimitExceededError` is raised; its
+        `stopped` tells how the stop went. Costs are seen only as often as polled, so a task
+        can pass the limit by a step or two; one seen to end over it (no stop needed) raises
+        the error too, with the ended task.
+
         The request options go with every request it makes; `extra_body` only with the create.
         """
         limit = None if timeout is None else positive_seconds(timeout, "timeout")
         interval = positive_seconds(poll_interval, "poll_interval")
+        budget = None if max_cost is None else usd_amount(max_cost, "max_cost")
         if not isinstance(stop_on_exit, bool):
             raise InvalidArgumentError(f"stop_on_exit must be True or False, got {stop_on_exit!r}")
         extra = take_request_options(options)
@@ -388,11 +455,20 @@ class AsyncTasks(AsyncResource):
         launch = Launch()
         try:
             async with self._launched(body, launch, stop_on_exit=stop_on_exit, extra=extra) as made:
-                view = await self.wait(
-                    made.id, timeout=limit, poll_interval=interval, **without_body(extra)
+                view = await self._wait(
+                    made.id,
+                    without_body(extra),
+                    timeout=limit,
+                    poll_interval=interval,
+                    max_cost=budget,
                 )
         except TaskTimeoutError as error:
             raise launch.timed_out(error) from launch.stop_error
+        except CostLimitExceededError as error:
+            raise launch.over_budget(error) from launch.stop_error
+        over = _over_budget(view.id, view.cost, budget, ended=view)
+        if over is not None:
+            raise over
         if output_type is None:
             return view
         return _structured_result(view, output_type)
@@ -409,7 +485,9 @@ class AsyncTasks(AsyncResource):
         """Create the task and give the answer; if anything (a cancellation too) ends the block
         early, stop the task, bounded and through further cancellations, and record how
         that went in `launch`. Used by `run` and the command line. `extra` goes with the
-        create, and without its `extra_body` with the stop."""
+        create, and without its `extra_body` with the stop. The cost guard's stop is the
+        point of `max_cost`, so it goes whatever `stop_on_exit` says, and takes along the
+        session the task got for itself (it would stay up, billed)."""
         extra = extra or RequestOptions()
         creating = asyncio.ensure_future(
             self._request("POST", "/tasks", TaskCreatedResponse, body, extra=extra)
@@ -420,12 +498,20 @@ class AsyncTasks(AsyncResource):
             launch.task_id = created.id
             yield created
         except BaseException as error:
-            settling = self._settle(creating, launch, without_body(extra), stop=stop_on_exit)
+            over_budget = isinstance(error, CostLimitExceededError)
+            settling = self._settle(
+                creating,
+                launch,
+                without_body(extra),
+                stop=stop_on_exit or over_budget,
+                with_session=over_budget and not isinstance(body.session_id, uuid.UUID),
+            )
             try:
                 await outlast(asyncio.ensure_future(settling))
             finally:  # cancelled again meanwhile or not, say what became of the task
                 known = launch.task_id is not None or launch.unanswered
-                if known and not isinstance(error, TaskTimeoutError):  # that one says it itself
+                if known and not isinstance(error, TaskTimeoutError | CostLimitExceededError):
+                    # Those say it themselves.
                     logger.warning(
                         "Gave up on a task (%s)%s", type(error).__name__, launch.outcome()
                     )
@@ -438,9 +524,11 @@ class AsyncTasks(AsyncResource):
         extra: RequestOptions,
         *,
         stop: bool,
+        with_session: bool = False,
     ) -> None:
-        """Wait for the create's answer, then stop the task it names if `stop`; each wait
-        bounded. Without a stop the answer is still awaited: it tells the task's id."""
+        """Wait for the create's answer, then stop the task it names if `stop` (and its session
+        if `with_session`); each wait bounded. Without a stop the answer is still awaited: it
+        tells the task's id."""
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
                 launch.task_id = (await creating).id
@@ -454,7 +542,8 @@ class AsyncTasks(AsyncResource):
             return
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
-                launch.ended = (await self.stop(launch.task_id, **extra)).status
+                stopping = self.stop_task_and_session if with_session else self.stop
+                launch.final = await stopping(launch.task_id, **extra)
         except BrowserUseError as error:
             launch.stopped, launch.stop_error = False, error
         except TimeoutError:
@@ -525,8 +614,8 @@ class AsyncTasks(AsyncResource):
         output_type: None = None,
         timeout: float | None = None,
         poll_interval: float = 5.0,
-        max_cost: decimal.Decimal | None = None,
-        max_total_cost: decimal.Decimal | None = None,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
     ) -> AsyncIterator[TaskResult[TaskView]]: ...
@@ -541,8 +630,8 @@ class AsyncTasks(AsyncResource):
         output_type: type[T],
         timeout: float | None = None,
         poll_interval: float = 5.0,
-        max_cost: decimal.Decimal | None = None,
-        max_total_cost: decimal.Decimal | None = None,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
     ) -> AsyncIterator[TaskResult[T]]: ...
@@ -556,8 +645,8 @@ class AsyncTasks(AsyncResource):
         output_type: type[T] | None = None,
         timeout: float | None = None,
         poll_interval: float = 5.0,
-        max_cost: decimal.Decimal | None = None,
-        max_total_cost: decimal.Decimal | None = None,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
     ) -> AsyncIterator[TaskResult[Any]]:
@@ -604,8 +693,10 @@ class AsyncTasks(AsyncResource):
             else functools.partial(_structured_result, output_type=output_type),
             timeout=None if timeout is None else positive_seconds(timeout, "timeout"),
             poll_interval=positive_seconds(poll_interval, "poll_interval"),
-            max_cost=_usd(max_cost, "max_cost"),
-            max_total_cost=_usd(max_total_cost, "max_total_cost"),
+            max_cost=None if max_cost is None else usd_amount(max_cost, "max_cost"),
+            max_total_cost=None
+            if max_total_cost is None
+            else usd_amount(max_total_cost, "max_total_cost"),
             stop_on_exit=check_bool(stop_on_exit, "stop_on_exit"),
             progress=None,
             total=len(inputs) if isinstance(inputs, Sized) else None,
@@ -638,16 +729,6 @@ def _concurrency(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
     raise InvalidArgumentError(f'concurrency must be "auto" or an int >= 1, got {shown(value)}')
-
-
-def _usd(value: object, name: str) -> decimal.Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, decimal.Decimal | int) and not isinstance(value, bool):
-        amount = decimal.Decimal(value)
-        if amount.is_finite() and amount >= 0:
-            return amount
-    raise InvalidArgumentError(f"{name} must be a Decimal amount of USD >= 0, got {shown(value)}")
 
 
 _NOT_429: Any = RetryPolicy().retry_statuses - {429}  # mypy cannot solve the converter's type
