@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from browser_use_async._version import __version__
 
 if TYPE_CHECKING:
+    from browser_use_async._batch._result import TaskResult
     from browser_use_async._client import AsyncBrowserUse
     from browser_use_async._clock import Clock
     from browser_use_async._codec import to_dict, to_json
@@ -20,8 +21,10 @@ if TYPE_CHECKING:
         BrowserUseError,
         ClientClosedError,
         ConflictError,
+        CostLimitExceededError,
         InternalServerError,
         InvalidArgumentError,
+        JournalError,
         LocalFileError,
         NotFoundError,
         PaymentRequiredError,
@@ -93,6 +96,7 @@ else:  # imported on first use: `import browser_use_async` (and the pytest plugi
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
+            "browser_use_async._batch._result": ("TaskResult",),
             "browser_use_async._client": ("AsyncBrowserUse",),
             "browser_use_async._clock": ("Clock",),
             "browser_use_async._exceptions": (
@@ -107,8 +111,10 @@ else:  # imported on first use: `import browser_use_async` (and the pytest plugi
                 "BrowserUseError",
                 "ClientClosedError",
                 "ConflictError",
+                "CostLimitExceededError",
                 "InternalServerError",
                 "InvalidArgumentError",
+                "JournalError",
                 "LocalFileError",
                 "NotFoundError",
                 "PaymentRequiredError",
@@ -205,6 +211,7 @@ __all__ = [
     "ClientClosedError",
     "Clock",
     "ConflictError",
+    "CostLimitExceededError",
     "CreateTaskRequest",
     "CustomProxy",
     "ExecuteSkillResponse",
@@ -212,6 +219,7 @@ __all__ = [
     "HTTPRequestSummary",
     "InternalServerError",
     "InvalidArgumentError",
+    "JournalError",
     "LocalFileError",
     "MarketplaceSkillResponse",
     "NotFoundError",
@@ -249,6 +257,7 @@ __all__ = [
     "TaskListResponse",
     "TaskOptions",
     "TaskRequestOptions",
+    "TaskResult",
     "TaskStatus",
     "TaskStatusView",
     "TaskStepView",

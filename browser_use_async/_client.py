@@ -175,6 +175,7 @@ class AsyncBrowserUse:
         *,
         extra: RequestOptions | None = None,
         raw: bool = False,
+        retry: RetryPolicy | None = None,
     ) -> T: ...
 
     @overload
@@ -188,6 +189,7 @@ class AsyncBrowserUse:
         *,
         extra: RequestOptions | None = None,
         raw: bool = False,
+        retry: RetryPolicy | None = None,
     ) -> None: ...
 
     async def _request(
@@ -200,12 +202,14 @@ class AsyncBrowserUse:
         *,
         extra: RequestOptions | None = None,
         raw: bool = False,
+        retry: RetryPolicy | None = None,
     ) -> T | None:
         """Send with retries as the policy allows; decode the answer into `response_type`.
 
         `extra` is the calling method's own `**extra` dict, concealed in place first thing.
         `raw=True` (a resource's raw copy) answers with a `RawResponse` of the final attempt
-        instead, unparsed; a failure raises alike, and its typing is the raw view's."""
+        instead, unparsed; a failure raises alike, and its typing is the raw view's. `retry`
+        replaces the client's policy for this call (the batch runner handles its own 429s)."""
         if extra:
             _protocol.conceal(extra)
         request = _protocol.build_request(
@@ -217,13 +221,13 @@ class AsyncBrowserUse:
             params=params,
             extra=extra,
         )
-        policy, clock = self._retry, self._clock
+        policy, clock = retry or self._retry, self._clock
         started = clock.time()
         attempts = 0
         while True:
             attempts += 1
             try:
-                response = await self._attempt(request, started, attempts)
+                response = await self._attempt(request, started, attempts, policy.deadline)
                 if not 200 <= response.status < 300:
                     raise _messages.status_error(request, response)
                 if raw:
@@ -263,11 +267,10 @@ class AsyncBrowserUse:
             await clock.sleep(delay)
 
     async def _attempt(
-        self, request: _protocol.Request, started: float, attempt: int
+        self, request: _protocol.Request, started: float, attempt: int, deadline: float | None
     ) -> _protocol.Response:
         """Send once, within `timeout` and what is left of the policy's deadline."""
         logger.debug("%s %s (attempt %d)", request.method, request.shown, attempt)
-        deadline = self._retry.deadline
         if deadline is None:
             response = await self._transport.send(request, self._timeout)
         else:

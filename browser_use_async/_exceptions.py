@@ -20,8 +20,10 @@ __all__ = [
     "BrowserUseError",
     "ClientClosedError",
     "ConflictError",
+    "CostLimitExceededError",
     "InternalServerError",
     "InvalidArgumentError",
+    "JournalError",
     "LocalFileError",
     "NotFoundError",
     "PaymentRequiredError",
@@ -365,6 +367,31 @@ class TaskFailedError(BrowserUseError):
         self.task = task
 
 
+class CostLimitExceededError(TaskFailedError):
+    """A task cost more than the `max_cost` (US dollars) it was run with.
+
+    `cost` is the cost seen, `max_cost` the limit. `stopped` says what `tasks.run` did: True,
+    the stop was confirmed; False, the stop failed (its error is the `__cause__`), so the task
+    may still be running; None, nothing was stopped: the task had ended, over the limit, by
+    the time it was seen. `task` is the `TaskView` the stop answered with (or the ended task),
+    None when the stop failed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        task: object,
+        cost: Decimal,
+        max_cost: Decimal,
+        stopped: bool | None = None,
+    ) -> None:
+        super().__init__(message, task=task)
+        self.cost = cost
+        self.max_cost = max_cost
+        self.stopped = stopped
+
+
 class WebhookVerificationError(BrowserUseError):
     """A webhook request is not provably from Browser Use, or is too old to trust.
 
@@ -379,6 +406,21 @@ class ReentrantCallError(BrowserUseError, RuntimeError):
 
     It would wait for itself forever; code running on that loop must use the async client.
     """
+
+
+class JournalError(BrowserUseError):
+    """A batch's journal cannot be used (unreadable, or written for another batch), or a write
+    to it failed. When raised before a batch starts, nothing was sent."""
+
+
+def may_have_created(error: BrowserUseError) -> bool:
+    """Whether a create that failed with `error` may have made its resource anyway: the
+    request reached the server and no answer proves it refused."""
+    if isinstance(error, APIConnectionError):
+        return error.reached_server
+    return isinstance(
+        error, InternalServerError | APIResponseValidationError | ResponseTooLargeError
+    )
 
 
 # Tracebacks name the path users import from: `browser_use_async.NotFoundError: ...`, not the

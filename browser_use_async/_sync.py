@@ -8,14 +8,16 @@ Each call runs the async twin on the client's private event loop (`_loop_thread`
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import os
 import ssl
 import uuid
-from collections.abc import Coroutine, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, Coroutine, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, Unpack, overload
+from typing import Any, Literal, Self, Unpack, overload
 
+from browser_use_async._batch._result import TaskResult
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._clock import Clock
 from browser_use_async._protocol import conceal, redacted
@@ -242,6 +244,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> TaskView: ...
 
@@ -254,6 +257,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> T: ...
 
@@ -265,6 +269,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> TaskView | T:
         """Create a task, wait for it to end, and return it.
@@ -285,6 +290,14 @@ class Tasks(SyncWrapper[AsyncTasks]):
         `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
         other error) the outcome is logged as a warning on the "browser_use_async" logger.
 
+        `max_cost` (US dollars: a `Decimal`, int, float or decimal string) is checked against
+        each status poll's cost: once the running task costs more (equal is within it), it is
+        stopped, whatever `stop_on_exit` says, with its session unless `session_id` was given
+        (a session of its own would stay up), and `CostLimitExceededError` is raised; its
+        `stopped` tells how the stop went. Costs are seen only as often as polled, so a task
+        can pass the limit by a step or two; one seen to end over it (no stop needed) raises
+        the error too, with the ended task.
+
         The request options go with every request it makes; `extra_body` only with the create.
         """
         call: Coroutine[Any, Any, TaskView | T] = self._async.run(
@@ -293,6 +306,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
             timeout=timeout,
             poll_interval=poll_interval,
             stop_on_exit=stop_on_exit,
+            max_cost=max_cost,
             **options,
         )
         del options  # else secrets show in traceback locals
@@ -323,6 +337,98 @@ class Tasks(SyncWrapper[AsyncTasks]):
         call: Coroutine[Any, Any, TaskView] = self._async.stop_task_and_session(task_id, **extra)
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
+
+    @overload
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> Iterator[TaskResult[TaskView]]: ...
+
+    @overload
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: type[T],
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> Iterator[TaskResult[T]]: ...
+
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: type[T] | None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> Iterator[TaskResult[Any]]:
+        """Run a task for each input, as many at once as there is capacity for, and give each
+        input's `TaskResult` as its task ends (in order of completion).
+
+        An input is a prompt, or a mapping of `create`'s keywords (`"task"` the prompt, an
+        optional `"key"`); `options` go with every input, which may override them. A mapping of
+        inputs gives their keys. A list's inputs are all checked before anything is sent; an
+        iterator's are read one at a time, and one that cannot be sent gets an
+        `InvalidArgumentError` result.
+
+        `concurrency="auto"` starts as many tasks as the account has free sessions
+        (`billing.account()`, re-read every 30 s); a number fixes the limit. A create answered
+        429 made nothing: it waits, longer each time, and is sent again, never counted as a
+        failure. All running tasks share one polling budget: each is polled about once per
+        `poll_interval`, evenly spread, and a 429 slows them all.
+
+        With `journal` (a file path: an SQLite database) each input's state is written before
+        and after its create, and each create carries a run tag in its `metadata`. Running the
+        same inputs with the same journal again resumes: ended inputs are given back from the
+        journal (`resumed`), running ones are watched again, and a create whose answer was lost
+        is found by its tag before any new create.
+
+        A task that costs more than `max_cost` (USD) or runs past `timeout` seconds is stopped,
+        and its result's error says so; once the batch has cost more than `max_total_cost`,
+        inputs not yet started end with such an error instead (a resume can run them). A task
+        that ends other than finished gets a `TaskFailedError` result with the task.
+
+        Leaving early (breaking out, a cancellation, Ctrl-C in the blocking client) stops every
+        task the batch started, within about 15 s, and logs how many; with
+        `stop_on_exit=False` they keep running, and a resume watches them again. Use
+        `contextlib.aclosing` to leave an `async for` early: an async iterator is only closed
+        when told.
+        """
+        source: AsyncIterable[TaskResult[Any]] = self._async.run_many(
+            inputs,
+            concurrency=concurrency,
+            journal=journal,
+            output_type=output_type,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_cost=max_cost,
+            max_total_cost=max_total_cost,
+            stop_on_exit=stop_on_exit,
+            **options,
+        )
+        return self._portal.iterate(source)
 
 
 class Sessions(SyncWrapper[AsyncSessions]):

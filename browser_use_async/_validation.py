@@ -7,7 +7,9 @@ of a model's repr. Below the models and `_protocol`: it imports only the standar
 `_exceptions` and `_types` (a test checks), so attrs is not needed to check an argument.
 """
 
+import contextlib
 import datetime as dt
+import decimal
 import enum
 import math
 import re
@@ -106,6 +108,24 @@ def positive_seconds(value: object, name: str) -> float:
     if seconds is not None and seconds > 0:
         return seconds
     raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {shown(value)}")
+
+
+def usd_amount(value: object, name: str) -> decimal.Decimal:
+    """A finite amount of US dollars of at least zero, as a `Decimal`: a `Decimal`, an int, a
+    decimal string ("0.50") or a float, read by its shortest repr (`0.1` is "0.1", not the
+    binary fraction nearest it), so that the limit is the number the caller wrote."""
+    amount: decimal.Decimal | None = None
+    if isinstance(value, decimal.Decimal):
+        amount = value
+    elif isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(decimal.InvalidOperation):
+            amount = decimal.Decimal(repr(value) if isinstance(value, float) else value)
+    if amount is not None and amount.is_finite() and amount >= 0:
+        return amount
+    raise InvalidArgumentError(
+        f"{name} must be an amount of US dollars of at least 0 (a decimal.Decimal, int, float "
+        f"or decimal string such as '0.50'), got {shown(value)}"
+    )
 
 
 def positive_int(value: object, name: str) -> int:

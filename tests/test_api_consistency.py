@@ -376,8 +376,8 @@ def _iterates(method: Any) -> bool:
 
 def test_every_paged_operation_is_a_pager_and_nothing_else_walks() -> None:
     """Each operation the spec pages (by `pageNumber` or `cursor`) is a method returning a
-    pager, with no second method beside it for walking: the only other async iterator is
-    `tasks.stream`."""
+    pager, with no second method beside it for walking: the only other async iterators are
+    `tasks.run_many` and `tasks.stream`."""
     client = AsyncBrowserUse(api_key="bu_key")
     pagers = _pagers(client)
     assert sorted(f"{r}.{m}" for r, m, *_ in pagers) == PAGED
@@ -388,7 +388,7 @@ def test_every_paged_operation_is_a_pager_and_nothing_else_walks() -> None:
         for name, member in inspect.getmembers(kind_of(value), inspect.isfunction)
         if not name.startswith("_") and _iterates(member)
     ]
-    assert walks == ["tasks.stream"]
+    assert walks == ["tasks.run_many", "tasks.stream"]
 
 
 def test_every_pager_walks_the_items_of_its_page_type() -> None:

@@ -31,6 +31,7 @@ REQUIRED: dict[str, object] = {
     "content_type": "text/csv",
     "size_bytes": 4,
     "feedback": "Make it faster",
+    "inputs": ["Find it"],
 }
 
 
@@ -128,8 +129,12 @@ async def _call(method: Any, arguments: dict[str, object]) -> None:
         iterator: AsyncIterator[object] = method(**arguments)
         for _ in range(2):
             await anext(iterator, None)
+        return
+    answer = method(**arguments)
+    if inspect.isasyncgen(answer):  # run_many checks its arguments at the call; its tasks
+        await answer.aclose()  # would never end on this fake's stopped clock
     else:
-        await method(**arguments)
+        await answer
 
 
 @pytest.fixture

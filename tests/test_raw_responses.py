@@ -38,7 +38,7 @@ PREFIX = "/api/v2"
 SECRET = "hdr-secret-swordfish-0123456789"
 # The operations that send more than one request (or also talk to a storage host); every
 # other public method of a resource must have a raw twin, and these must not.
-COMPOSITE = {"tasks.run", "tasks.wait", "files.upload", "files.download_output"}
+COMPOSITE = {"tasks.run", "tasks.run_many", "tasks.wait", "files.upload", "files.download_output"}
 TASK = task_bytes()
 
 

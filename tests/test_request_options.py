@@ -26,6 +26,7 @@ from browser_use_async import (
     Pager,
     RequestOptions,
     RetryPolicy,
+    TaskResult,
 )
 from browser_use_async._protocol import build_request
 from browser_use_async.testing import FakeBrowserUseCloud
@@ -51,12 +52,14 @@ REQUIRED: dict[str, object] = {
     "content_type": "text/csv",
     "size_bytes": 4,
     "feedback": "Make it faster",
+    "inputs": ["Find it"],
 }
 OVERRIDES: dict[str, dict[str, object]] = {
     "upload": {"file_name": "a.csv"},
     "run": {"timeout": 0.3, "poll_interval": 0.1},  # the fake's clock stands still
     "wait": {"timeout": 0.3},
     "stream": {"timeout": 0.3},
+    "run_many": {"timeout": 0.3, "poll_interval": 0.1, "concurrency": 1},
 }
 
 
@@ -524,9 +527,11 @@ async def _failure(method: Callable[..., Any], arguments: Mapping[str, object]) 
     del arguments
     try:
         async with asyncio.timeout(10):
-            await (anext(call) if inspect.isasyncgen(call) else call)
+            answer = await (anext(call) if inspect.isasyncgen(call) else call)
     except BrowserUseError as error:
         return error
+    if isinstance(answer, TaskResult) and answer.error is not None:  # run_many's, per input
+        return answer.error
     raise AssertionError(f"{method} did not fail")
 
 
@@ -592,7 +597,9 @@ def _sync_failure(method: Callable[..., Any], arguments: dict[str, object]) -> B
         if isinstance(result, Pager):
             result = typing.cast(Pager[object, object], result).page()
         if isinstance(result, Iterator):
-            next(typing.cast(Iterator[object], result), None)
+            result = next(typing.cast(Iterator[object], result), None)
+        if isinstance(result, TaskResult) and result.error is not None:  # run_many's
+            return result.error
     except BrowserUseError as error:
         return error
     raise AssertionError(f"{method} did not fail")

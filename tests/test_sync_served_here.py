@@ -24,6 +24,7 @@ from browser_use_async import (
 from browser_use_async.testing import FakeBrowserUseCloud
 
 NO_RETRY = RetryPolicy(max_retries=0)  # without the guard, a call times out after 1 s
+PLACEHOLDERS: dict[str, object] = {"inputs": ["Find it"]}  # checked before the loop is asked
 RESOURCES = ("tasks", "sessions", "profiles", "browsers", "files", "skills", "marketplace")
 
 
@@ -46,7 +47,7 @@ def _call(method: Any) -> Any:
         for p in params
         if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
     ]
-    return method(**{p.name: str(uuid.uuid4()) for p in needed})
+    return method(**{p.name: PLACEHOLDERS.get(p.name, str(uuid.uuid4())) for p in needed})
 
 
 def _refused(call: Any) -> ReentrantCallError:

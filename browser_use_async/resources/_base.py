@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Protocol, Self, TypeVar, cast, overload
 
 from browser_use_async._protocol import conceal
+from browser_use_async._retry import RetryPolicy
 from browser_use_async._types import NotGiven, RequestOptions
 from browser_use_async._validation import check_int
 
@@ -17,7 +18,7 @@ class RequestFn(Protocol):
 
     Methods pass their own `**extra` dict as `extra` (not unpacked): it is concealed in place,
     which keeps header values out of the method's traceback locals. `raw=True` is for raw
-    copies (`AsyncResource._raw_copy`) only."""
+    copies (`AsyncResource._raw_copy`) only; `retry` replaces the client's policy for a call."""
 
     @overload
     async def __call__(
@@ -30,6 +31,7 @@ class RequestFn(Protocol):
         *,
         extra: RequestOptions | None = None,
         raw: bool = False,
+        retry: RetryPolicy | None = None,
     ) -> T: ...
 
     @overload
@@ -43,6 +45,7 @@ class RequestFn(Protocol):
         *,
         extra: RequestOptions | None = None,
         raw: bool = False,
+        retry: RetryPolicy | None = None,
     ) -> None: ...
 
 

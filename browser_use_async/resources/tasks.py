@@ -3,38 +3,56 @@
 import asyncio
 import contextlib
 import datetime as dt
+import decimal
+import functools
 import logging
+import os
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator
-from typing import TypeVar, Unpack, cast, overload
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Collection,
+    Iterable,
+    Mapping,
+    Sized,
+)
+from typing import Any, Literal, TypeVar, Unpack, cast, overload
 
 import attrs
 
+from browser_use_async._batch._inputs import BadItem, Item, check_inputs, read_inputs
+from browser_use_async._batch._result import TaskResult
+from browser_use_async._batch._runner import Settings, run_batch
+from browser_use_async._cleanup import outlast
 from browser_use_async._clock import Clock
 from browser_use_async._codec import DecodeError, Encoded
 from browser_use_async._exceptions import (
-    APIConnectionError,
-    APIResponseValidationError,
     BrowserUseError,
-    InternalServerError,
+    CostLimitExceededError,
     InvalidArgumentError,
-    ResponseTooLargeError,
     TaskFailedError,
     TaskTimeoutError,
+    may_have_created,
+    shown,
 )
 from browser_use_async._polling import poll
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
+from browser_use_async._retry import RetryPolicy
 from browser_use_async._structured._output import decode_output
 from browser_use_async._structured._schema import json_schema
 from browser_use_async._structured._types import type_name
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import (
+    check_bool,
     check_datetime,
     check_enum,
     check_uuid,
     positive_seconds,
+    usd_amount,
 )
+from browser_use_async.models.billing import AccountView
 from browser_use_async.models.tasks import (
     CreateTaskRequest,
     TaskCreatedResponse,
@@ -73,6 +91,7 @@ _STOP_TASK_AND_SESSION = Encoded(UpdateTaskRequest(action=TaskUpdateAction.STOP_
 
 
 def _structured_result(task: TaskView, output_type: type[T]) -> T:
+    """`task`'s output read as `output_type`; a `TaskFailedError` if it has none such."""
     if task.status is not TaskStatus.FINISHED or task.output is None:
         raise TaskFailedError(
             f"Task {task.id} ended {task.status} without an output to read as "
@@ -104,7 +123,12 @@ class Launch:
     stopped: bool | None = None
     stop_error: BaseException | None = None
     unanswered: bool = False
-    ended: TaskStatus | str | None = None  # the status the stop's answer gave
+    final: TaskView | None = None  # the stop's answer
+
+    @property
+    def ended(self) -> TaskStatus | str | None:
+        """The status the stop's answer gave."""
+        return None if self.final is None else self.final.status
 
     @property
     def ended_before_stop(self) -> bool:
@@ -140,19 +164,35 @@ class Launch:
             stopped=self.stopped,
         )
 
+    def over_budget(self, error: CostLimitExceededError) -> CostLimitExceededError:
+        """`error` (the cost guard's, raised before the stop) retold with the stop's outcome."""
+        return CostLimitExceededError(
+            str(error) + self.outcome(),
+            task=self.final,
+            cost=error.cost,
+            max_cost=error.max_cost,
+            stopped=self.stopped,
+        )
 
-async def _outlast(cleanup: "asyncio.Future[None]") -> None:
-    """Await `cleanup` to its end even when cancelled again meanwhile (it is bounded), then
-    pass such a cancellation on."""
-    cancelled = False
-    while not cleanup.done():
-        try:
-            await asyncio.shield(cleanup)
-        except asyncio.CancelledError:
-            cancelled = True
-    if cancelled:
-        raise asyncio.CancelledError
-    cleanup.result()
+
+def _over_budget(
+    task_id: object,
+    cost: decimal.Decimal | None,
+    max_cost: decimal.Decimal | None,
+    *,
+    ended: TaskView | None = None,
+) -> CostLimitExceededError | None:
+    """The error for a task whose `cost` is more than `max_cost` (equal is within it), else
+    None. `ended` is the task when it had already ended, so that there was nothing to stop."""
+    if max_cost is None or cost is None or cost <= max_cost:
+        return None
+    after = "" if ended is None else f"; it had already ended ({ended.status}) when seen."
+    return CostLimitExceededError(
+        f"Task {task_id} has cost ${cost}, more than max_cost ${max_cost}{after}",
+        task=ended,
+        cost=cost,
+        max_cost=max_cost,
+    )
 
 
 def _create_request(
@@ -280,8 +320,26 @@ class AsyncTasks(AsyncResource):
         request options go with each status poll and the final get.
         """
         conceal(extra)
-        async for _ in self._poll(task_id, extra, timeout=timeout, poll_interval=poll_interval):
-            pass
+        return await self._wait(task_id, extra, timeout=timeout, poll_interval=poll_interval)
+
+    async def _wait(
+        self,
+        task_id: uuid.UUID | str,
+        extra: RequestOptions,
+        *,
+        timeout: float | None,
+        poll_interval: float,
+        max_cost: decimal.Decimal | None = None,
+    ) -> TaskView:
+        """`wait`; with `max_cost`, a status poll that finds the task still running and costing
+        more raises `CostLimitExceededError` (not stopped: `run` stops it)."""
+        polls = self._poll(task_id, extra, timeout=timeout, poll_interval=poll_interval)
+        async with contextlib.aclosing(polls):
+            async for status in polls:
+                running = not is_final(status.status)
+                over = _over_budget(task_id, status.cost, max_cost) if running else None
+                if over is not None:
+                    raise over
         return await self.get(task_id, **extra)
 
     async def stream(
@@ -331,6 +389,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> TaskView: ...
 
@@ -343,6 +402,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> T: ...
 
@@ -354,6 +414,7 @@ class AsyncTasks(AsyncResource):
         timeout: float | None = None,
         poll_interval: float = 5.0,
         stop_on_exit: bool = True,
+        max_cost: decimal.Decimal | float | str | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> TaskView | T:
         """Create a task, wait for it to end, and return it.
@@ -374,10 +435,19 @@ class AsyncTasks(AsyncResource):
         `TaskTimeoutError.stopped` tells how the stop went; after a cancellation (or any
         other error) the outcome is logged as a warning on the "browser_use_async" logger.
 
+        `max_cost` (US dollars: a `Decimal`, int, float or decimal string) is checked against
+        each status poll's cost: once the running task costs more (equal is within it), it is
+        stopped, whatever `stop_on_exit` says, with its session unless `session_id` was given
+        (a session of its own would stay up), and `CostLimitExceededError` is raised; its
+        `stopped` tells how the stop went. Costs are seen only as often as polled, so a task
+        can pass the limit by a step or two; one seen to end over it (no stop needed) raises
+        the error too, with the ended task.
+
         The request options go with every request it makes; `extra_body` only with the create.
         """
         limit = None if timeout is None else positive_seconds(timeout, "timeout")
         interval = positive_seconds(poll_interval, "poll_interval")
+        budget = None if max_cost is None else usd_amount(max_cost, "max_cost")
         if not isinstance(stop_on_exit, bool):
             raise InvalidArgumentError(f"stop_on_exit must be True or False, got {stop_on_exit!r}")
         extra = take_request_options(options)
@@ -385,11 +455,20 @@ class AsyncTasks(AsyncResource):
         launch = Launch()
         try:
             async with self._launched(body, launch, stop_on_exit=stop_on_exit, extra=extra) as made:
-                view = await self.wait(
-                    made.id, timeout=limit, poll_interval=interval, **without_body(extra)
+                view = await self._wait(
+                    made.id,
+                    without_body(extra),
+                    timeout=limit,
+                    poll_interval=interval,
+                    max_cost=budget,
                 )
         except TaskTimeoutError as error:
             raise launch.timed_out(error) from launch.stop_error
+        except CostLimitExceededError as error:
+            raise launch.over_budget(error) from launch.stop_error
+        over = _over_budget(view.id, view.cost, budget, ended=view)
+        if over is not None:
+            raise over
         if output_type is None:
             return view
         return _structured_result(view, output_type)
@@ -406,7 +485,9 @@ class AsyncTasks(AsyncResource):
         """Create the task and give the answer; if anything (a cancellation too) ends the block
         early, stop the task, bounded and through further cancellations, and record how
         that went in `launch`. Used by `run` and the command line. `extra` goes with the
-        create, and without its `extra_body` with the stop."""
+        create, and without its `extra_body` with the stop. The cost guard's stop is the
+        point of `max_cost`, so it goes whatever `stop_on_exit` says, and takes along the
+        session the task got for itself (it would stay up, billed)."""
         extra = extra or RequestOptions()
         creating = asyncio.ensure_future(
             self._request("POST", "/tasks", TaskCreatedResponse, body, extra=extra)
@@ -417,12 +498,20 @@ class AsyncTasks(AsyncResource):
             launch.task_id = created.id
             yield created
         except BaseException as error:
-            settling = self._settle(creating, launch, without_body(extra), stop=stop_on_exit)
+            over_budget = isinstance(error, CostLimitExceededError)
+            settling = self._settle(
+                creating,
+                launch,
+                without_body(extra),
+                stop=stop_on_exit or over_budget,
+                with_session=over_budget and not isinstance(body.session_id, uuid.UUID),
+            )
             try:
-                await _outlast(asyncio.ensure_future(settling))
+                await outlast(asyncio.ensure_future(settling))
             finally:  # cancelled again meanwhile or not, say what became of the task
                 known = launch.task_id is not None or launch.unanswered
-                if known and not isinstance(error, TaskTimeoutError):  # that one says it itself
+                if known and not isinstance(error, TaskTimeoutError | CostLimitExceededError):
+                    # Those say it themselves.
                     logger.warning(
                         "Gave up on a task (%s)%s", type(error).__name__, launch.outcome()
                     )
@@ -435,28 +524,26 @@ class AsyncTasks(AsyncResource):
         extra: RequestOptions,
         *,
         stop: bool,
+        with_session: bool = False,
     ) -> None:
-        """Wait for the create's answer, then stop the task it names if `stop`; each wait
-        bounded. Without a stop the answer is still awaited: it tells the task's id."""
+        """Wait for the create's answer, then stop the task it names if `stop` (and its session
+        if `with_session`); each wait bounded. Without a stop the answer is still awaited: it
+        tells the task's id."""
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
                 launch.task_id = (await creating).id
         except TimeoutError:
             launch.unanswered = True
             return
-        except APIConnectionError as error:  # sent, but the answer was lost
-            launch.unanswered = error.reached_server
+        except BrowserUseError as error:  # the answer was lost, or the create refused
+            launch.unanswered = may_have_created(error)
             return
-        except (InternalServerError, APIResponseValidationError, ResponseTooLargeError):
-            launch.unanswered = True  # the server may have made the task, then failed
-            return
-        except BrowserUseError:
-            return  # the server refused the create: there is no task to stop
         if not stop:
             return
         try:
             async with asyncio.timeout(STOP_WAIT_SECONDS):
-                launch.ended = (await self.stop(launch.task_id, **extra)).status
+                stopping = self.stop_task_and_session if with_session else self.stop
+                launch.final = await stopping(launch.task_id, **extra)
         except BrowserUseError as error:
             launch.stopped, launch.stop_error = False, error
         except TimeoutError:
@@ -516,6 +603,172 @@ class AsyncTasks(AsyncResource):
         conceal(extra)
         path = _task_path(task_id)
         return await self._request("PATCH", path, TaskView, _STOP_TASK_AND_SESSION, extra=extra)
+
+    @overload
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> AsyncIterator[TaskResult[TaskView]]: ...
+
+    @overload
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: type[T],
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> AsyncIterator[TaskResult[T]]: ...
+
+    def run_many(
+        self,
+        inputs: Iterable[str | Mapping[str, Any]] | Mapping[str, str | Mapping[str, Any]],
+        *,
+        concurrency: int | Literal["auto"] = "auto",
+        journal: str | os.PathLike[str] | None = None,
+        output_type: type[T] | None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        max_cost: decimal.Decimal | float | str | None = None,
+        max_total_cost: decimal.Decimal | float | str | None = None,
+        stop_on_exit: bool = True,
+        **options: Unpack[TaskRequestOptions],
+    ) -> AsyncIterator[TaskResult[Any]]:
+        """Run a task for each input, as many at once as there is capacity for, and give each
+        input's `TaskResult` as its task ends (in order of completion).
+
+        An input is a prompt, or a mapping of `create`'s keywords (`"task"` the prompt, an
+        optional `"key"`); `options` go with every input, which may override them. A mapping of
+        inputs gives their keys. A list's inputs are all checked before anything is sent; an
+        iterator's are read one at a time, and one that cannot be sent gets an
+        `InvalidArgumentError` result.
+
+        `concurrency="auto"` starts as many tasks as the account has free sessions
+        (`billing.account()`, re-read every 30 s); a number fixes the limit. A create answered
+        429 made nothing: it waits, longer each time, and is sent again, never counted as a
+        failure. All running tasks share one polling budget: each is polled about once per
+        `poll_interval`, evenly spread, and a 429 slows them all.
+
+        With `journal` (a file path: an SQLite database) each input's state is written before
+        and after its create, and each create carries a run tag in its `metadata`. Running the
+        same inputs with the same journal again resumes: ended inputs are given back from the
+        journal (`resumed`), running ones are watched again, and a create whose answer was lost
+        is found by its tag before any new create.
+
+        A task that costs more than `max_cost` (USD) or runs past `timeout` seconds is stopped,
+        and its result's error says so; once the batch has cost more than `max_total_cost`,
+        inputs not yet started end with such an error instead (a resume can run them). A task
+        that ends other than finished gets a `TaskFailedError` result with the task.
+
+        Leaving early (breaking out, a cancellation, Ctrl-C in the blocking client) stops every
+        task the batch started, within about 15 s, and logs how many; with
+        `stop_on_exit=False` they keep running, and a resume watches them again. Use
+        `contextlib.aclosing` to leave an `async for` early: an async iterator is only closed
+        when told.
+        """
+        limit = _concurrency(concurrency)
+        if journal is not None and not isinstance(journal, str | os.PathLike):
+            raise InvalidArgumentError(f"journal must be a file path or None, got {shown(journal)}")
+        settings = Settings(
+            concurrency=limit,
+            journal=journal,
+            structured=None
+            if output_type is None
+            else functools.partial(_structured_result, output_type=output_type),
+            timeout=None if timeout is None else positive_seconds(timeout, "timeout"),
+            poll_interval=positive_seconds(poll_interval, "poll_interval"),
+            max_cost=None if max_cost is None else usd_amount(max_cost, "max_cost"),
+            max_total_cost=None
+            if max_total_cost is None
+            else usd_amount(max_total_cost, "max_total_cost"),
+            stop_on_exit=check_bool(stop_on_exit, "stop_on_exit"),
+            progress=None,
+            total=len(inputs) if isinstance(inputs, Sized) else None,
+        )
+        extra = take_request_options(options)
+        common: dict[str, Any] = dict(options)
+        if output_type is not None:
+            if "structured_output" in common:
+                raise InvalidArgumentError(
+                    "pass output_type or structured_output, not both: output_type sends "
+                    "its own schema"
+                )
+            common["structured_output"] = json_schema(output_type)
+        build = cast("Callable[[str, dict[str, Any]], CreateTaskRequest]", _create_request)
+        build("the common options", dict(common))  # checked once, up front
+        items: Iterable[Item | BadItem] = read_inputs(inputs, common, build)
+        if isinstance(inputs, Collection):  # all checked before anything is sent
+            items = list(items)
+            bad = next((item for item in items if isinstance(item, BadItem)), None)
+            if bad is not None:
+                raise bad.error
+        else:
+            check_inputs(inputs)
+        return run_batch(_BatchOps(self, self._request, extra), items, settings, self._clock)
+
+
+def _concurrency(value: object) -> int | None:
+    if value == "auto":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise InvalidArgumentError(f'concurrency must be "auto" or an int >= 1, got {shown(value)}')
+
+
+_NOT_429: Any = RetryPolicy().retry_statuses - {429}  # mypy cannot solve the converter's type
+_BATCH_RETRY = RetryPolicy(retry_statuses=_NOT_429)
+"""The batch runner answers 429s itself: across the batch, not one request at a time."""
+
+
+class _BatchOps:
+    """The calls `run_many`'s runner makes, with the batch's request options."""
+
+    def __init__(self, tasks: AsyncTasks, request: RequestFn, extra: RequestOptions) -> None:
+        self._tasks, self._request = tasks, request
+        self._extra, self._reads = extra, without_body(extra)
+
+    async def create(self, body: CreateTaskRequest) -> TaskCreatedResponse:
+        request = self._request
+        return await request(
+            "POST", "/tasks", TaskCreatedResponse, body, extra=self._extra, retry=_BATCH_RETRY
+        )
+
+    async def status(self, task_id: uuid.UUID) -> TaskStatusView:
+        request = self._request
+        path = f"{_task_path(task_id)}/status"
+        return await request("GET", path, TaskStatusView, extra=self._reads, retry=_BATCH_RETRY)
+
+    async def get(self, task_id: uuid.UUID) -> TaskView:
+        return await self._tasks.get(task_id, **self._reads)
+
+    async def stop(self, task_id: uuid.UUID, *, and_session: bool) -> TaskView:
+        if and_session:
+            return await self._tasks.stop_task_and_session(task_id, **self._reads)
+        return await self._tasks.stop(task_id, **self._reads)
+
+    async def created_since(self, moment: dt.datetime) -> AsyncIterator[TaskItemView]:
+        async for task in self._tasks.list(page_size=100, after=moment, **self._reads):
+            yield task
+
+    async def account(self) -> AccountView:
+        request = self._request
+        return await request("GET", "/billing/account", AccountView, extra=self._reads)
 
 
 class AsyncTasksWithRawResponse(RawView):

@@ -1,0 +1,73 @@
+"""How many of a batch's tasks may be in flight at once.
+
+The cloud counts sessions, not requests: a create answered 429 "Too many concurrent active
+sessions" made nothing, so it is not a failure, only a sign to wait and, when the limit comes
+from the account ("auto"), to hold at what is in flight now. The account is re-read from
+time to time, which lets the limit grow again as other users of the account finish.
+"""
+
+import asyncio
+import random
+
+from browser_use_async._clock import Clock
+
+__all__ = ["Capacity"]
+
+FIRST_BACKOFF = 0.5
+"""Seconds to wait after the first 429 in a row; each further one doubles it, up to..."""
+MAX_BACKOFF = 30.0
+
+
+class Capacity:
+    """Slots for tasks in flight. `auto` lets 429s and the account's free sessions move the
+    limit; a fixed limit only waits out 429s."""
+
+    def __init__(self, limit: int, *, auto: bool, clock: Clock) -> None:
+        self.limit = max(1, limit)
+        self.in_flight = 0
+        self._auto = auto
+        self._clock = clock
+        self._strikes = 0  # 429s in a row
+        self._paused_until = 0.0
+        self._changed = asyncio.Event()
+
+    async def acquire(self) -> None:
+        """Wait for a free slot (and out any backoff), then take it."""
+        while True:
+            wait = self._paused_until - self._clock.time()
+            if wait > 0:
+                await self._clock.sleep(wait)
+            elif self.in_flight < self.limit:
+                self.in_flight += 1
+                return
+            else:
+                self._changed.clear()
+                await self._changed.wait()
+
+    def take(self) -> None:
+        """Count a task that is already running (a resumed one), whatever the limit."""
+        self.in_flight += 1
+
+    def release(self) -> None:
+        self.in_flight -= 1
+        self._changed.set()
+
+    def refused(self, retry_after: float | None) -> None:
+        """A create (holding a slot) was answered 429: wait before the next create, longer
+        for each 429 in a row, or as long as the server asked."""
+        self._strikes += 1
+        backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2.0 ** min(self._strikes - 1, 16))
+        backoff *= 1.0 - 0.25 * random.random()  # noqa: S311 (jitter, not cryptography)
+        delay = max(backoff, retry_after or 0.0)
+        self._paused_until = max(self._paused_until, self._clock.time() + delay)
+        if self._auto:
+            self.limit = max(1, self.in_flight - 1)
+
+    def accepted(self) -> None:
+        self._strikes = 0
+
+    def resize(self, free: int) -> None:
+        """The account has `free` sessions to spare besides those in flight here."""
+        if self._auto:
+            self.limit = max(1, self.in_flight + free)
+            self._changed.set()
