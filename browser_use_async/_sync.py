@@ -15,7 +15,7 @@ import uuid
 from collections.abc import AsyncIterable, Coroutine, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self, Unpack, overload
+from typing import Any, Literal, Self, TextIO, Unpack, overload
 
 from browser_use_async._batch._result import TaskResult
 from browser_use_async._client import AsyncBrowserUse
@@ -351,6 +351,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         max_cost: decimal.Decimal | float | str | None = None,
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
+        progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> Iterator[TaskResult[TaskView]]: ...
 
@@ -367,6 +368,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         max_cost: decimal.Decimal | float | str | None = None,
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
+        progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> Iterator[TaskResult[T]]: ...
 
@@ -382,6 +384,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
         max_cost: decimal.Decimal | float | str | None = None,
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
+        progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> Iterator[TaskResult[Any]]:
         """Run a task for each input, as many at once as there is capacity for, and give each
@@ -415,6 +418,11 @@ class Tasks(SyncWrapper[AsyncTasks]):
         `stop_on_exit=False` they keep running, and a resume watches them again. Use
         `contextlib.aclosing` to leave an `async for` early: an async iterator is only closed
         when told.
+
+        `progress` (a text stream, e.g. `sys.stderr`) shows how the batch stands, `done 120 ·
+        running 50 · queued 830 · failed 3 · $1.23`: one line redrawn on a terminal, a plain
+        line every 10 s when piped, and the final counts at the end. Writing to it never
+        breaks the batch: a stream that fails just shows no more.
         """
         source: AsyncIterable[TaskResult[Any]] = self._async.run_many(
             inputs,
@@ -426,6 +434,7 @@ class Tasks(SyncWrapper[AsyncTasks]):
             max_cost=max_cost,
             max_total_cost=max_total_cost,
             stop_on_exit=stop_on_exit,
+            progress=progress,
             **options,
         )
         return self._portal.iterate(source)

@@ -20,6 +20,7 @@ from browser_use_async._batch._capacity import Capacity
 from browser_use_async._batch._inputs import BadItem, Item
 from browser_use_async._batch._journal import Entry, Journal
 from browser_use_async._batch._pacer import Pacer
+from browser_use_async._batch._progress import BatchCounts
 from browser_use_async._batch._result import TaskResult
 from browser_use_async._cleanup import outlast
 from browser_use_async._clock import Clock
@@ -80,8 +81,8 @@ class TaskOps(Protocol):
 
 
 class Progress(Protocol):
-    def update(self, counts: Any) -> None: ...
-    def finish(self, counts: Any) -> None: ...
+    def update(self, counts: BatchCounts) -> None: ...
+    def finish(self, counts: BatchCounts) -> None: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -233,6 +234,7 @@ class _Batch:
 
     def _spawn(self, item: Item, work: Awaitable[None]) -> None:
         self._live[item.index] = _Live(item)
+        self._show()
 
         async def run() -> None:
             try:
@@ -445,8 +447,9 @@ class _Batch:
             self._journal.forget(item.index)
 
     def _track(self, index: int, cost: decimal.Decimal | None) -> None:
-        if cost is not None:
+        if cost is not None and cost != self._costs.get(index):
             self._costs[index] = cost
+            self._show()
 
     def _total(self) -> decimal.Decimal:
         return self._spent + sum(self._costs.values(), decimal.Decimal(0))
@@ -460,18 +463,14 @@ class _Batch:
         if self._s.progress is not None:
             self._s.progress.update(self._counts())
 
-    def _counts(self) -> Any:
+    def _counts(self) -> BatchCounts:
         running = len(self._live)
         queued = (
             None if self._s.total is None else self._s.total - self.done - self.failed - running
         )
-        return {
-            "done": self.done,
-            "failed": self.failed,
-            "running": running,
-            "queued": queued,
-            "cost": self._total(),
-        }
+        return BatchCounts(
+            done=self.done, failed=self.failed, running=running, queued=queued, cost=self._total()
+        )
 
     async def _find_lost(self) -> None:
         """Creates whose answer never reached the journal, found by their run tag before any

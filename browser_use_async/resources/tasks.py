@@ -17,11 +17,12 @@ from collections.abc import (
     Mapping,
     Sized,
 )
-from typing import Any, Literal, TypeVar, Unpack, cast, overload
+from typing import Any, Literal, TextIO, TypeVar, Unpack, cast, overload
 
 import attrs
 
 from browser_use_async._batch._inputs import BadItem, Item, check_inputs, read_inputs
+from browser_use_async._batch._progress import Progress
 from browser_use_async._batch._result import TaskResult
 from browser_use_async._batch._runner import Settings, run_batch
 from browser_use_async._cleanup import outlast
@@ -617,6 +618,7 @@ class AsyncTasks(AsyncResource):
         max_cost: decimal.Decimal | float | str | None = None,
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
+        progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> AsyncIterator[TaskResult[TaskView]]: ...
 
@@ -633,6 +635,7 @@ class AsyncTasks(AsyncResource):
         max_cost: decimal.Decimal | float | str | None = None,
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
+        progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> AsyncIterator[TaskResult[T]]: ...
 
@@ -648,6 +651,7 @@ class AsyncTasks(AsyncResource):
         max_cost: decimal.Decimal | float | str | None = None,
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
+        progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
     ) -> AsyncIterator[TaskResult[Any]]:
         """Run a task for each input, as many at once as there is capacity for, and give each
@@ -681,6 +685,11 @@ class AsyncTasks(AsyncResource):
         `stop_on_exit=False` they keep running, and a resume watches them again. Use
         `contextlib.aclosing` to leave an `async for` early: an async iterator is only closed
         when told.
+
+        `progress` (a text stream, e.g. `sys.stderr`) shows how the batch stands, `done 120 ·
+        running 50 · queued 830 · failed 3 · $1.23`: one line redrawn on a terminal, a plain
+        line every 10 s when piped, and the final counts at the end. Writing to it never
+        breaks the batch: a stream that fails just shows no more.
         """
         limit = _concurrency(concurrency)
         if journal is not None and not isinstance(journal, str | os.PathLike):
@@ -698,7 +707,7 @@ class AsyncTasks(AsyncResource):
             if max_total_cost is None
             else usd_amount(max_total_cost, "max_total_cost"),
             stop_on_exit=check_bool(stop_on_exit, "stop_on_exit"),
-            progress=None,
+            progress=_progress(progress, self._clock),
             total=len(inputs) if isinstance(inputs, Sized) else None,
         )
         extra = take_request_options(options)
@@ -729,6 +738,16 @@ def _concurrency(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
     raise InvalidArgumentError(f'concurrency must be "auto" or an int >= 1, got {shown(value)}')
+
+
+def _progress(stream: object, clock: Clock) -> Progress | None:
+    if stream is None:
+        return None
+    if not callable(getattr(stream, "write", None)):
+        raise InvalidArgumentError(
+            f"progress must be a text stream (such as sys.stderr) or None, got {shown(stream)}"
+        )
+    return Progress(cast("TextIO", stream), clock=clock)
 
 
 _NOT_429: Any = RetryPolicy().retry_statuses - {429}  # mypy cannot solve the converter's type
