@@ -1,18 +1,27 @@
-"""What `browser-use-async tasks run-many` reads: a JSON-lines file of inputs, each checked
-(and named by its line number when refused) before the first task is created."""
+"""`browser-use-async tasks run-many`: a JSON-lines file of inputs, each checked (and named by
+its line number when refused) before the first task is created, run by `tasks.run_many`,
+and a JSON line for each result."""
 
+import argparse
+import contextlib
+import decimal
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any, cast
+import sys
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
+from typing import Any, Literal, cast
 
 import attrs
 
+from browser_use_async._batch._result import TaskResult
 from browser_use_async._codec import to_camel
-from browser_use_async._exceptions import InvalidArgumentError
+from browser_use_async._exceptions import BrowserUseError, InvalidArgumentError
+from browser_use_async._structured._schema import schema_text
+from browser_use_async._validation import positive_seconds, usd_amount
 from browser_use_async.models._shared import SessionSettings
-from browser_use_async.models.tasks import CreateTaskRequest
+from browser_use_async.models.tasks import CreateTaskRequest, TaskView
+from browser_use_async.resources.tasks import AsyncTasks
 
-__all__ = ["read_inputs"]
+__all__ = ["Batch", "Ran", "checked_batch", "read_inputs", "result_line", "run_batch"]
 
 Keywords = dict[str, Any]
 """Keywords of `CreateTaskRequest`, as JSON gave them (the model checks them)."""
@@ -106,3 +115,159 @@ def read_inputs(lines: Iterable[bytes], options: Mapping[str, Any]) -> list[Keyw
         lines_by_key[key] = number
         inputs.append({**keywords, "key": key})
     return inputs
+
+
+@attrs.frozen
+class Batch:
+    """A `run-many` command, checked: its inputs and how to run them."""
+
+    inputs: list[Keywords]
+    concurrency: int | Literal["auto"]
+    journal: str | None
+    out: str | None  # None: stdout
+    timeout: float | None
+    poll_interval: float
+    max_cost: decimal.Decimal | None
+    max_total_cost: decimal.Decimal | None
+
+
+def _read(path: str, what: str) -> list[bytes]:
+    try:
+        if path == "-":
+            return sys.stdin.buffer.readlines()
+        with open(path, "rb") as file:
+            return file.readlines()
+    except OSError as error:
+        raise InvalidArgumentError(f"cannot read {what} {path!r}: {error.strerror}") from None
+
+
+def checked_batch(args: argparse.Namespace, options: Keywords) -> Batch:
+    """Every argument of `run-many` and every line of its FILE checked, before anything is
+    sent; `options` are the command's create options (`--llm`, ...)."""
+    concurrency: int | Literal["auto"] = "auto"
+    if args.concurrency != "auto":
+        try:
+            concurrency = int(args.concurrency)
+        except ValueError:
+            concurrency = 0
+        if concurrency < 1:
+            raise InvalidArgumentError(
+                "--concurrency must be auto or a whole number of at least 1, "
+                f"got {args.concurrency!r}"
+            )
+    if args.output_schema is not None:
+        schema = b"".join(_read(args.output_schema, "--output-schema"))
+        options["structured_output"] = schema_text(
+            schema.decode(errors="replace"), "--output-schema"
+        )
+    CreateTaskRequest(task="-", **options)  # the command's own options, before any line's
+    return Batch(
+        inputs=read_inputs(_read(args.file, "FILE"), options),
+        concurrency=concurrency,
+        journal=args.journal,
+        out=args.out,
+        timeout=args.wait_timeout,
+        poll_interval=positive_seconds(args.poll_interval, "--poll-interval"),
+        max_cost=None if args.max_cost is None else usd_amount(args.max_cost, "--max-cost"),
+        max_total_cost=None
+        if args.max_total_cost is None
+        else usd_amount(args.max_total_cost, "--max-total-cost"),
+    )
+
+
+def _no_constant(name: str) -> object:
+    """NaN and the infinities are no JSON: an output holding one is given as text."""
+    raise ValueError(name)
+
+
+def result_line(result: TaskResult[TaskView], structured: bool) -> str:
+    """One result as a JSON line: `output` is the task's output, read as JSON when the task
+    was given a structured output (and it is JSON); `error` is the error's message; `cost` is
+    the task's cost in USD, as text (exact, as the API gives it)."""
+    task = result.task
+    output: object = None if task is None else task.output
+    if structured and isinstance(output, str):
+        with contextlib.suppress(ValueError, RecursionError):  # not JSON: the text as it is
+            output = json.loads(output, parse_constant=_no_constant)
+    line = {
+        "index": result.index,
+        "key": result.key,
+        "taskId": None if result.task_id is None else str(result.task_id),
+        "status": None if task is None else str(task.status),
+        "output": output,
+        "error": None if result.error is None else str(result.error),
+        "cost": None if result.cost is None else str(result.cost),
+    }
+    return json.dumps(line)
+
+
+@attrs.frozen
+class Ran:
+    """What a `run-many` did: how many inputs it had, and how many of them failed."""
+
+    inputs: int
+    failed: int
+
+
+@contextlib.contextmanager
+def _results(path: str | None) -> Generator[Callable[[str], None]]:
+    """Writes a result's line: to stdout, or to `path` (rewritten from the start)."""
+    stream = sys.stdout
+    if path is not None:
+        try:
+            stream = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+        except OSError as error:
+            raise InvalidArgumentError(f"cannot write --out {path!r}: {error.strerror}") from None
+
+    def write(line: str) -> None:
+        try:
+            stream.write(line + "\n")
+            stream.flush()
+        except OSError as error:
+            if path is None:
+                raise  # a closed stdout: `main` ends quietly
+            raise _unwritable(path, error) from None
+
+    try:
+        yield write
+    except BaseException:
+        if path is not None:
+            with contextlib.suppress(OSError):  # what went wrong is said already
+                stream.close()
+        raise
+    if path is not None:
+        try:
+            stream.close()
+        except OSError as error:
+            raise _unwritable(path, error) from None
+
+
+def _unwritable(path: str, error: OSError) -> BrowserUseError:
+    return BrowserUseError(f"cannot write --out {path!r}: {error.strerror or error}")
+
+
+async def run_batch(tasks: AsyncTasks, batch: Batch) -> Ran:
+    """Run the batch, writing each result's line as it comes (to `--out`, rewritten from the
+    start: a resumed batch gives its journaled results again, so the file ends complete) and
+    the progress to stderr; but not when the results go to a terminal: they would break
+    the progress line, and they show the progress themselves. Leaving early (an error, a
+    closed stdout, Ctrl-C) stops the batch's tasks."""
+    failed = 0
+    with _results(batch.out) as write:
+        results = tasks.run_many(
+            batch.inputs,
+            concurrency=batch.concurrency,
+            journal=batch.journal,
+            timeout=batch.timeout,
+            poll_interval=batch.poll_interval,
+            max_cost=batch.max_cost,
+            max_total_cost=batch.max_total_cost,
+            progress=None if batch.out is None and sys.stdout.isatty() else sys.stderr,
+        )
+        # An async generator, typed as an iterator: closing it stops the batch's tasks.
+        async with contextlib.aclosing(cast("AsyncGenerator[TaskResult[TaskView]]", results)):
+            async for result in results:
+                structured = batch.inputs[result.index].get("structured_output") is not None
+                write(result_line(result, structured))
+                failed += not result.ok
+    return Ran(len(batch.inputs), failed)

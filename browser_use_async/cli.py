@@ -15,6 +15,7 @@ import sys
 from collections.abc import AsyncGenerator, Sequence
 from typing import TextIO
 
+from browser_use_async._cli_batch import Ran, checked_batch, run_batch
 from browser_use_async._cli_format import Result, Stopped, format_task, render, shown
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._exceptions import (
@@ -114,7 +115,12 @@ def _parser() -> argparse.ArgumentParser:
             stop.add_argument("--and-session", action="store_true", help="stop its session too")
             create = commands.add_parser("create", parents=[common], help="create and start a task")
             wait = commands.add_parser("wait", parents=[common], help="follow a task until it ends")
-            _task_runs(create, wait)
+            many = commands.add_parser(
+                "run-many",
+                parents=[common],
+                help="run the tasks a JSON-lines file lists, many at once; resumable",
+            )
+            _task_runs(create, wait, many)
     billing = groups.add_parser(
         "billing", parents=[common], help="credits, and concurrent sessions in use of the limit"
     )
@@ -122,7 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _task_runs(create: argparse.ArgumentParser, wait: argparse.ArgumentParser) -> None:
+def _task_runs(
+    create: argparse.ArgumentParser,
+    wait: argparse.ArgumentParser,
+    many: argparse.ArgumentParser,
+) -> None:
     create.add_argument("prompt")
     create.add_argument(
         "--wait",
@@ -132,13 +142,44 @@ def _task_runs(create: argparse.ArgumentParser, wait: argparse.ArgumentParser) -
     create.add_argument(
         "--keep-running", action="store_true", help="with --wait: leave the task running on exit"
     )
-    create.add_argument("--max-steps", type=int)
-    create.add_argument("--llm")
-    create.add_argument("--thinking-level", help="disabled, low, medium or high")
-    create.add_argument("--start-url")
+    many.add_argument(
+        "file",
+        metavar="FILE",
+        help="JSON lines, each a prompt (a JSON string) or an object of create keywords "
+        '(task, max_steps or maxSteps, ...) with an optional "key"; - reads stdin',
+    )
+    many.add_argument(
+        "--concurrency",
+        default="auto",
+        help="tasks at once: a number, or auto (the account's free sessions, the default)",
+    )
+    many.add_argument(
+        "--journal", metavar="PATH", help="record the batch in this SQLite file; rerun to resume"
+    )
+    many.add_argument(
+        "--out", metavar="PATH", help="write each result as a JSON line here, not to stdout"
+    )
+    many.add_argument(
+        "--output-schema", metavar="PATH", help="a JSON schema file: every task's structured output"
+    )
+    many.add_argument(
+        "--poll-interval", type=float, default=5.0, help="seconds between a task's polls (5)"
+    )
+    many.add_argument("--max-cost", metavar="USD", help="stop a task whose cost passes this")
+    many.add_argument(
+        "--max-total-cost", metavar="USD", help="start no more tasks once the batch costs this"
+    )
+    for creating in (create, many):
+        creating.add_argument("--max-steps", type=int)
+        creating.add_argument("--llm")
+        creating.add_argument("--thinking-level", help="disabled, low, medium or high")
+        creating.add_argument("--start-url")
     wait.add_argument("id", metavar="task_id")
     for follower in (create, wait):
         follower.add_argument("--wait-timeout", type=float, help="give up after this many s")
+    many.add_argument(
+        "--wait-timeout", type=float, help="stop a task still running after this many s"
+    )
 
 
 @contextlib.asynccontextmanager
@@ -229,27 +270,34 @@ def _check(args: argparse.Namespace) -> None:
         parse_uuid(args.id, "task_id")
     if getattr(args, "wait_timeout", None) is not None:
         positive_seconds(args.wait_timeout, "--wait-timeout")
-    if args.command == "create":
-        if args.keep_running and not args.wait:
-            raise InvalidArgumentError("--keep-running goes with --wait")
-        options = {
-            "max_steps": args.max_steps,
-            "llm": args.llm,
-            "thinking_level": args.thinking_level,
-            "start_url": args.start_url,
-        }
-        given = {name: value for name, value in options.items() if value is not None}
-        args.body = CreateTaskRequest(task=args.prompt, **given)
+    if args.command not in ("create", "run-many"):
+        return
+    options = {
+        "max_steps": args.max_steps,
+        "llm": args.llm,
+        "thinking_level": args.thinking_level,
+        "start_url": args.start_url,
+    }
+    given = {name: value for name, value in options.items() if value is not None}
+    if args.command == "run-many":
+        args.batch = checked_batch(args, given)
+        return
+    if args.keep_running and not args.wait:
+        raise InvalidArgumentError("--keep-running goes with --wait")
+    args.body = CreateTaskRequest(task=args.prompt, **given)
 
 
-async def _run(args: argparse.Namespace, launch: Launch) -> Result:
-    """Carry out the command; the result is what gets printed. `launch` records the task
-    this command started or follows, for what is said about it on the way out."""
+async def _run(args: argparse.Namespace, launch: Launch) -> Result | Ran:
+    """Carry out the command; the result is what gets printed (a batch prints its own).
+    `launch` records the task this command started or follows, for what is said about it on
+    the way out."""
     _trap_signals(args)
     async with _client(args) as client:
         tasks = client.tasks
         if args.command == "billing":
             return await client.billing.account()
+        if args.command == "run-many":
+            return await run_batch(tasks, args.batch)
         if args.command in ("list", "get", "stop"):
             return await _listed(client, args)
         if args.command == "wait":
@@ -356,28 +404,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     del argv  # it may hold --api-key in the clear; traceback locals must not show it
     # What happens to a task is said on stderr below; the library's warning would repeat it.
-    logging.getLogger("browser_use_async").addHandler(_QUIET)
+    # A batch's (how many tasks it stopped) are said too, once its progress line is done.
+    logger = logging.getLogger("browser_use_async")
+    logger.addHandler(_QUIET)
+    held = _Held()
+    if args.command == "run-many":
+        logger.addHandler(held)
+    try:
+        return _outcome(args, held.lines)
+    finally:
+        logger.removeHandler(held)
+
+
+def _outcome(args: argparse.Namespace, held: list[str]) -> int:
+    """Check the arguments, run the command, print what it gives and say what it leaves
+    behind (and `held`, the library's warnings); the exit status."""
     launch = Launch()
     try:
         _check(args)
         result = asyncio.run(_run(args, launch))
         if isinstance(result, TaskView) and is_final(result.status):
             launch.task_id = None  # it has ended: whatever happens next leaves nothing running
-        print(render(result, args.json))
+        if not isinstance(result, Ran):
+            print(render(result, args.json))
     except (KeyboardInterrupt, asyncio.CancelledError):
         terminated = getattr(args, "signal", None) == signal.SIGTERM
         print("terminated" if terminated else "interrupted", file=sys.stderr)
-        _say(_aftermath(launch))
+        _say(_aftermath(launch), *held)
         return 143 if terminated else 130
     except BrowserUseError as error:
         print(f"error: {shown(error)}", file=sys.stderr)
-        _say(_aftermath(launch))
+        _say(_aftermath(launch), *held)
         return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        _say(_aftermath(launch))
+        _say(_aftermath(launch), *held)
         return 141
-    _say(_aftermath(launch))
+    _say(_aftermath(launch), *held)
+    if isinstance(result, Ran):
+        return 8 if result.failed else 0
     failed = isinstance(result, TaskView) and result.status == TaskStatus.FAILED
     return 8 if failed and args.command in ("create", "wait") else 0
 
@@ -385,6 +450,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 _QUIET = logging.NullHandler()
 
 
-def _say(line: str | None) -> None:
-    if line is not None:
-        print(shown(line), file=sys.stderr)
+class _Held(logging.Handler):
+    """Keeps the library's warnings (a batch's: how many tasks it stopped, or left running)
+    to say on stderr at the end, below the batch's progress line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _say(*lines: str | None) -> None:
+    for line in lines:
+        if line is not None:
+            print(shown(line), file=sys.stderr)
