@@ -21,7 +21,15 @@ from browser_use_async.models._shared import SessionSettings
 from browser_use_async.models.tasks import CreateTaskRequest, TaskView
 from browser_use_async.resources.tasks import AsyncTasks
 
-__all__ = ["Batch", "Ran", "checked_batch", "read_inputs", "result_line", "run_batch"]
+__all__ = [
+    "Batch",
+    "Ran",
+    "batch_arguments",
+    "checked_batch",
+    "read_inputs",
+    "result_line",
+    "run_batch",
+]
 
 Keywords = dict[str, Any]
 """Keywords of `CreateTaskRequest`, as JSON gave them (the model checks them)."""
@@ -117,6 +125,40 @@ def read_inputs(lines: Iterable[bytes], options: Mapping[str, Any]) -> list[Keyw
     return inputs
 
 
+def batch_arguments(many: argparse.ArgumentParser) -> None:
+    """The arguments `run-many` has of its own (the create options it shares with `create`)."""
+    many.add_argument(
+        "file",
+        metavar="FILE",
+        help="JSON lines, each a prompt (a JSON string) or an object of create keywords "
+        '(task, max_steps or maxSteps, ...) with an optional "key"; - reads stdin',
+    )
+    many.add_argument(
+        "--concurrency",
+        default="auto",
+        help="tasks at once: a number, or auto (the account's free sessions, the default)",
+    )
+    many.add_argument(
+        "--journal", metavar="PATH", help="record the batch in this SQLite file; rerun to resume"
+    )
+    many.add_argument(
+        "--out", metavar="PATH", help="write each result as a JSON line here, not to stdout"
+    )
+    many.add_argument(
+        "--output-schema", metavar="PATH", help="a JSON schema file: every task's structured output"
+    )
+    many.add_argument(
+        "--wait-timeout", type=float, help="stop a task still running after this many s"
+    )
+    many.add_argument(
+        "--poll-interval", type=float, default=5.0, help="seconds between a task's polls (5)"
+    )
+    many.add_argument("--max-cost", metavar="USD", help="stop a task whose cost passes this")
+    many.add_argument(
+        "--max-total-cost", metavar="USD", help="start no more tasks once the batch costs this"
+    )
+
+
 @attrs.frozen
 class Batch:
     """A `run-many` command, checked: its inputs and how to run them."""
@@ -203,9 +245,8 @@ def result_line(result: TaskResult[TaskView], structured: bool) -> str:
 
 @attrs.frozen
 class Ran:
-    """What a `run-many` did: how many inputs it had, and how many of them failed."""
+    """What a `run-many` did: how many of its inputs did not finish."""
 
-    inputs: int
     failed: int
 
 
@@ -270,4 +311,4 @@ async def run_batch(tasks: AsyncTasks, batch: Batch) -> Ran:
                 structured = batch.inputs[result.index].get("structured_output") is not None
                 write(result_line(result, structured))
                 failed += not result.ok
-    return Ran(len(batch.inputs), failed)
+    return Ran(failed)

@@ -15,7 +15,7 @@ import sys
 from collections.abc import AsyncGenerator, Sequence
 from typing import TextIO
 
-from browser_use_async._cli_batch import Ran, checked_batch, run_batch
+from browser_use_async._cli_batch import Ran, batch_arguments, checked_batch, run_batch
 from browser_use_async._cli_format import Result, Stopped, format_task, render, shown
 from browser_use_async._client import AsyncBrowserUse
 from browser_use_async._exceptions import (
@@ -142,33 +142,7 @@ def _task_runs(
     create.add_argument(
         "--keep-running", action="store_true", help="with --wait: leave the task running on exit"
     )
-    many.add_argument(
-        "file",
-        metavar="FILE",
-        help="JSON lines, each a prompt (a JSON string) or an object of create keywords "
-        '(task, max_steps or maxSteps, ...) with an optional "key"; - reads stdin',
-    )
-    many.add_argument(
-        "--concurrency",
-        default="auto",
-        help="tasks at once: a number, or auto (the account's free sessions, the default)",
-    )
-    many.add_argument(
-        "--journal", metavar="PATH", help="record the batch in this SQLite file; rerun to resume"
-    )
-    many.add_argument(
-        "--out", metavar="PATH", help="write each result as a JSON line here, not to stdout"
-    )
-    many.add_argument(
-        "--output-schema", metavar="PATH", help="a JSON schema file: every task's structured output"
-    )
-    many.add_argument(
-        "--poll-interval", type=float, default=5.0, help="seconds between a task's polls (5)"
-    )
-    many.add_argument("--max-cost", metavar="USD", help="stop a task whose cost passes this")
-    many.add_argument(
-        "--max-total-cost", metavar="USD", help="start no more tasks once the batch costs this"
-    )
+    batch_arguments(many)
     for creating in (create, many):
         creating.add_argument("--max-steps", type=int)
         creating.add_argument("--llm")
@@ -177,9 +151,6 @@ def _task_runs(
     wait.add_argument("id", metavar="task_id")
     for follower in (create, wait):
         follower.add_argument("--wait-timeout", type=float, help="give up after this many s")
-    many.add_argument(
-        "--wait-timeout", type=float, help="stop a task still running after this many s"
-    )
 
 
 @contextlib.asynccontextmanager
