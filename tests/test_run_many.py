@@ -7,7 +7,7 @@ import decimal
 import logging
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +24,9 @@ from browser_use_async import (
     TaskView,
 )
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.timeout(60)
-
-QUICK = TaskScenario(steps=2, start_delay=0.02, step_interval=0.03)
-
-
-@pytest.fixture
-async def live() -> AsyncIterator[FakeBrowserUseCloud]:
-    """A fake whose clock runs in real time, with tasks that end within a tenth of a second."""
-    async with FakeBrowserUseCloud() as cloud:
-        cloud.default_scenario = QUICK
-        yield cloud
-
-
-@pytest.fixture
-async def bu(live: FakeBrowserUseCloud) -> AsyncIterator[AsyncBrowserUse]:
-    async with AsyncBrowserUse(api_key=live.api_key, base_url=live.base_url) as c:
-        yield c
 
 
 def loose(client: AsyncBrowserUse) -> Any:
