@@ -28,7 +28,7 @@ from aiohttp import web
 
 from browser_use_async import AsyncBrowserUse, RetryPolicy
 from browser_use_async._loop_thread import LoopThread
-from browser_use_async.testing import FakeBrowserUseCloud
+from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 
 T = TypeVar("T")
 
@@ -49,6 +49,25 @@ async def fake() -> AsyncIterator[FakeBrowserUseCloud]:
 @pytest.fixture
 async def client(fake: FakeBrowserUseCloud) -> AsyncIterator[AsyncBrowserUse]:
     async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as c:
+        yield c
+
+
+QUICK = TaskScenario(steps=2, start_delay=0.02, step_interval=0.03)
+"""Tasks that end within a tenth of a second of real time."""
+
+
+@pytest.fixture
+async def live() -> AsyncIterator[FakeBrowserUseCloud]:
+    """A fake whose clock runs in real time, with `QUICK` tasks: for batches."""
+    async with FakeBrowserUseCloud() as cloud:
+        cloud.default_scenario = QUICK
+        yield cloud
+
+
+@pytest.fixture
+async def bu(live: FakeBrowserUseCloud) -> AsyncIterator[AsyncBrowserUse]:
+    """A client of `live`."""
+    async with AsyncBrowserUse(api_key=live.api_key, base_url=live.base_url) as c:
         yield c
 
 

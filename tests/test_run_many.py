@@ -5,8 +5,9 @@ import contextlib
 import datetime as dt
 import decimal
 import logging
+import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,24 +24,9 @@ from browser_use_async import (
     TaskView,
 )
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.timeout(60)
-
-QUICK = TaskScenario(steps=2, start_delay=0.02, step_interval=0.03)
-
-
-@pytest.fixture
-async def live() -> AsyncIterator[FakeBrowserUseCloud]:
-    """A fake whose clock runs in real time, with tasks that end within a tenth of a second."""
-    async with FakeBrowserUseCloud() as cloud:
-        cloud.default_scenario = QUICK
-        yield cloud
-
-
-@pytest.fixture
-async def bu(live: FakeBrowserUseCloud) -> AsyncIterator[AsyncBrowserUse]:
-    async with AsyncBrowserUse(api_key=live.api_key, base_url=live.base_url) as c:
-        yield c
 
 
 def loose(client: AsyncBrowserUse) -> Any:
@@ -56,8 +42,10 @@ def peak_overlap(fake: FakeBrowserUseCloud) -> int:
     """The most tasks that were running at once, from their own timestamps."""
     moments: list[tuple[dt.datetime, int]] = []
     for task in fake.tasks.values():
-        moments.append((dt.datetime.fromisoformat(task["createdAt"]), 1))
-        moments.append((dt.datetime.fromisoformat(task["finishedAt"]), -1))
+        moments.append((dt.datetime.fromisoformat(task["createdAt"]).replace(tzinfo=None), 1))
+        ended = task["finishedAt"]  # None while it runs
+        end = dt.datetime.fromisoformat(ended).replace(tzinfo=None) if ended else dt.datetime.max
+        moments.append((end, -1))
     running = peak = 0
     for _, change in sorted(moments):
         running += change
@@ -387,3 +375,42 @@ async def test_a_journal_in_use_by_another_batch_is_refused(
         with contextlib.suppress(asyncio.CancelledError):
             await waiting
     assert unfinished(live) == []
+
+
+class FastClock:
+    """Real time, run `factor` times faster: the runner's 30 s between account reads pass in
+    a blink, while the fake's tasks keep their own real-time pace."""
+
+    def __init__(self, factor: float) -> None:
+        self.factor = factor
+        self.started = time.monotonic()
+
+    def time(self) -> float:
+        return (time.monotonic() - self.started) * self.factor
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds / self.factor)
+
+
+async def test_auto_concurrency_follows_the_account_as_it_frees_sessions(
+    live: FakeBrowserUseCloud,
+) -> None:
+    live.default_scenario = TaskScenario(steps=3, start_delay=0.0, step_interval=0.05)
+    live.max_active_sessions = 10
+    taken = [live.create_session() for _ in range(8)]  # someone else holds 8 of 10
+    async with AsyncBrowserUse(
+        api_key=live.api_key, base_url=live.base_url, clock=FastClock(100.0)
+    ) as client:
+        batch = client.tasks.run_many([f"t{i}" for i in range(40)], poll_interval=5.0)
+        async with contextlib.aclosing(batch):  # type: ignore[type-var]
+            first = [await anext(batch) for _ in range(4)]
+            assert peak_overlap(live) <= 2  # the 2 free sessions
+            for session in taken:
+                live.sessions[session].update(status="stopped")
+            rest = [r async for r in batch]
+    assert all(r.ok for r in [*first, *rest])
+    assert len(live.tasks) == 40
+    assert creates(live) <= 40 + 3  # grew with the account: a 429 or so at most, sent again
+    assert peak_overlap(live) > 2
+    reads = sum(r.path == "/api/v2/billing/account" for r in live.requests)
+    assert reads >= 2

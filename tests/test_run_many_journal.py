@@ -4,7 +4,6 @@ import contextlib
 import sqlite3
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,23 +12,9 @@ from browser_use_async import AsyncBrowserUse, JournalError
 from browser_use_async._batch._journal import Journal
 from browser_use_async._batch._runner import RUN_TAG
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
+from tests.conftest import QUICK
 
 pytestmark = pytest.mark.timeout(60)
-
-QUICK = TaskScenario(steps=2, start_delay=0.02, step_interval=0.03)
-
-
-@pytest.fixture
-async def live() -> AsyncIterator[FakeBrowserUseCloud]:
-    async with FakeBrowserUseCloud() as cloud:
-        cloud.default_scenario = QUICK
-        yield cloud
-
-
-@pytest.fixture
-async def bu(live: FakeBrowserUseCloud) -> AsyncIterator[AsyncBrowserUse]:
-    async with AsyncBrowserUse(api_key=live.api_key, base_url=live.base_url) as c:
-        yield c
 
 
 def tags(fake: FakeBrowserUseCloud) -> Counter[str]:
