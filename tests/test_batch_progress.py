@@ -9,7 +9,6 @@ import os
 import re
 import struct
 import termios
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import attrs
@@ -19,8 +18,8 @@ from hypothesis import strategies as st
 
 from browser_use_async import AsyncBrowserUse, BrowserUse, InvalidArgumentError
 from browser_use_async._batch._progress import BatchCounts, Progress, progress_line
-from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
-from tests.conftest import RecordingClock
+from browser_use_async.testing import FakeBrowserUseCloud
+from tests.conftest import QUICK, RecordingClock
 
 
 class Terminal(io.StringIO):
@@ -216,28 +215,17 @@ def test_on_a_narrow_terminal_the_line_is_cut_so_it_cannot_wrap(
 
 # -- run_many(progress=...) on the fake cloud ---------------------------------------------------
 
-QUICK = TaskScenario(steps=2, start_delay=0.02, step_interval=0.03, cost_per_step="0.005")
-
-
-@pytest.fixture
-async def bu() -> AsyncIterator[tuple[FakeBrowserUseCloud, AsyncBrowserUse]]:
-    async with FakeBrowserUseCloud() as fake:
-        fake.default_scenario = QUICK
-        async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
-            yield fake, client
-
 
 async def test_run_many_shows_its_counts_from_the_first_start_to_the_end(
-    bu: tuple[FakeBrowserUseCloud, AsyncBrowserUse],
+    live: FakeBrowserUseCloud, bu: AsyncBrowserUse
 ) -> None:
     """Each start, each cost a poll sees, each end: the line is up to date throughout."""
-    fake, client = bu
     screen = Terminal()
     slow = attrs.evolve(QUICK, steps=4, step_interval=0.1)  # costs grow, polls see them
-    fake.scenarios.update({"Break it": attrs.evolve(slow, fail=True), "task 0": slow})
+    live.scenarios.update({"Break it": attrs.evolve(slow, fail=True), "task 0": slow})
     prompts = ["Break it", *(f"task {i}" for i in range(4))]
     async with asyncio.timeout(30):
-        batch = client.tasks.run_many(prompts, concurrency=2, poll_interval=0.05, progress=screen)
+        batch = bu.tasks.run_many(prompts, concurrency=2, poll_interval=0.05, progress=screen)
         first = await anext(batch)
         before = screen.getvalue().split("\033[K")
         rest = [result async for result in batch]
@@ -247,7 +235,7 @@ async def test_run_many_shows_its_counts_from_the_first_start_to_the_end(
     assert first.index in (0, 1)
     assert len(rest) == 4
     drawn = screen.getvalue().split("\033[K")
-    assert drawn[-2:] == ["\rdone 4 · running 0 · queued 0 · failed 1 · $0.07", "\n"]
+    assert drawn[-2:] == ["\rdone 4 · running 0 · queued 0 · failed 1 · $0.14", "\n"]
 
 
 def test_run_many_refuses_a_progress_that_is_no_stream() -> None:
@@ -263,4 +251,4 @@ def test_the_blocking_run_many_shows_progress_too() -> None:
         with BrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
             results = list(client.tasks.run_many(["a", "b"], poll_interval=0.05, progress=out))
     assert len(results) == 2
-    assert out.getvalue().splitlines()[-1] == "done 2 · running 0 · queued 0 · failed 0 · $0.02"
+    assert out.getvalue().splitlines()[-1] == "done 2 · running 0 · queued 0 · failed 0 · $0.04"

@@ -22,7 +22,7 @@ from browser_use_async._cli_batch import read_inputs, result_line
 from browser_use_async._codec import decode
 from browser_use_async.models.tasks import TaskView
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
-from tests.conftest import child_process
+from tests.conftest import QUICK, child_process
 from tests.samples import TASK_ID, task_bytes
 from tests.test_cli import Terminal, cli_on, run
 
@@ -30,7 +30,6 @@ pytestmark = pytest.mark.timeout(60)
 
 Capture = pytest.CaptureFixture[str]
 NAMES = ["task", "maxSteps", "max_steps", "llm", "sessionSettings", "proxyCountryCode", "secrets"]
-QUICK = TaskScenario(steps=2, start_delay=0.02, step_interval=0.03)
 FAST = ["--poll-interval", "0.05"]
 
 
