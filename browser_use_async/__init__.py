@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING
 from browser_use_async._version import __version__
 
 if TYPE_CHECKING:
-    from browser_use_async._batch._progress import BatchCounts
     from browser_use_async._batch._result import TaskResult
     from browser_use_async._client import AsyncBrowserUse
     from browser_use_async._clock import Clock
@@ -97,7 +96,6 @@ else:  # imported on first use: `import browser_use_async` (and the pytest plugi
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
-            "browser_use_async._batch._progress": ("BatchCounts",),
             "browser_use_async._batch._result": ("TaskResult",),
             "browser_use_async._client": ("AsyncBrowserUse",),
             "browser_use_async._clock": ("Clock",),
@@ -203,7 +201,6 @@ __all__ = [
     "AsyncPager",
     "AuthenticationError",
     "BadRequestError",
-    "BatchCounts",
     "BrowserDownloadFile",
     "BrowserSessionItemView",
     "BrowserSessionStatus",

@@ -17,6 +17,7 @@ import pytest
 from browser_use_async import (
     AsyncBrowserUse,
     BrowserUse,
+    CostLimitExceededError,
     InvalidArgumentError,
     JournalError,
     TaskFailedError,
@@ -227,8 +228,12 @@ async def test_a_task_over_max_cost_is_stopped_with_its_session(
             ["pricey"], max_cost=decimal.Decimal("0.05"), poll_interval=0.05
         )
     ]
-    assert isinstance(result.error, TaskFailedError)
-    assert "max_cost" in str(result.error)
+    error = result.error
+    assert isinstance(error, CostLimitExceededError)
+    assert "max_cost" in str(error)
+    assert error.stopped is True
+    assert error.max_cost == decimal.Decimal("0.05")
+    assert error.cost == result.cost
     assert result.task is not None
     assert result.task.status == "stopped"
     assert result.cost is not None
@@ -414,3 +419,18 @@ async def test_auto_concurrency_follows_the_account_as_it_frees_sessions(
     assert peak_overlap(live) > 2
     reads = sum(r.path == "/api/v2/billing/account" for r in live.requests)
     assert reads >= 2
+
+
+async def test_a_task_seen_to_end_over_max_cost_is_no_success(
+    live: FakeBrowserUseCloud, bu: AsyncBrowserUse
+) -> None:
+    """As `tasks.run` does: the budget is the budget, however fast the task was."""
+    live.default_scenario = attrs.evolve(QUICK, steps=3, cost_per_step="0.01")
+    budget = decimal.Decimal("0.02")
+    [result] = [r async for r in bu.tasks.run_many(["quick"], max_cost=budget, poll_interval=1.0)]
+    error = result.error
+    assert isinstance(error, CostLimitExceededError)
+    assert error.stopped is None
+    assert result.task is not None
+    assert result.task.status == "finished"
+    assert sum(r.method == "PATCH" for r in live.requests) == 0

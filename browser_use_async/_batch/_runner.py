@@ -400,6 +400,13 @@ class _Batch:
                 status=view.status,
                 stopped=True,
             )
+        elif (budget := self._s.max_cost) is not None and (view.cost or 0) > budget:
+            error = CostLimitExceededError(  # it ended between two polls, over its budget
+                f"Task {view.id} ended having cost ${view.cost}, more than max_cost ${budget}.",
+                task=view,
+                cost=view.cost or decimal.Decimal(0),
+                max_cost=budget,
+            )
         elif view.status is not TaskStatus.FINISHED:
             error = TaskFailedError(f"Task {view.id} ended {view.status}: {view.output}", task=view)
         elif self._s.structured is not None:
