@@ -1,10 +1,13 @@
-"""The main job, offline: start tasks on an embedded fake cloud, watch them, stop them.
+"""The main job, offline: start tasks on an embedded fake cloud, watch them, stop them, then
+run a batch of them within the account's sessions and a cost limit.
 
 The fake cloud is served from a background thread, so both clients can reach it: the
 async `AsyncBrowserUse` inside `asyncio.run`, and the blocking `BrowserUse` from plain code.
 """
 
 import asyncio
+import decimal
+import sys
 import uuid
 
 from browser_use_async import AsyncBrowserUse, BrowserUse
@@ -45,6 +48,27 @@ def main() -> None:
             print("Stopped it and its session with the sync client:\n")
             print(format_task(stopped))
             print(f"session   {session.id} is {session.status}")
+
+        run_a_batch(fake)
+
+
+def run_a_batch(fake: FakeBrowserUseCloud) -> None:
+    """Twelve tasks on an account with four sessions free; one costs too much and is stopped."""
+    fake.max_active_sessions = 4
+    fake.default_scenario = TaskScenario(steps=3, start_delay=0.5, step_interval=1.0)
+    prompts = [f"Find the price of laptop model {i} in Zurich" for i in range(12)]
+    fake.scenarios[prompts[5]] = TaskScenario(steps=40, start_delay=0.5, step_interval=1.0)
+    print("\nA batch of 12 tasks on 4 sessions, at most $0.05 each (progress on stderr):")
+    with BrowserUse(api_key=fake.api_key, base_url=fake.base_url) as client:
+        results = list(
+            client.tasks.run_many(
+                prompts, max_cost=decimal.Decimal("0.05"), poll_interval=0.2, progress=sys.stderr
+            )
+        )
+    print(f"{sum(r.ok for r in results)} of {len(results)} finished; in order of completion:")
+    for result in results:
+        outcome = "finished" if result.ok else f"failed: {result.error}"
+        print(f"  input {result.index:2} ${result.cost}  {outcome}")
 
 
 if __name__ == "__main__":

@@ -147,3 +147,27 @@ async def test_auto_capacity_holds_at_what_runs_on_a_429_and_grows_with_the_acco
     assert capacity.limit == 4 + 5
     capacity.resize(free=-3)  # another process took sessions
     assert capacity.limit == 1
+
+
+class OversleepingClock(VirtualClock):
+    """Every sleep takes a millisecond longer than asked, as short real sleeps do."""
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds + 0.001)
+
+
+async def test_the_pace_holds_when_sleeps_run_long() -> None:
+    """500 tasks at 0.25 s are 2,000 polls a second, 0.5 ms apart: turns due within the same
+    tick go out together rather than one per (longer) sleep."""
+    clock = OversleepingClock()
+    pacer = Pacer(0.25, clock)
+    polls: dict[int, list[float]] = collections.defaultdict(list)
+    jobs = [asyncio.ensure_future(watch(pacer, i, polls, clock)) for i in range(500)]
+    dispatcher = asyncio.ensure_future(pacer.run())
+    await clock.run_until(2.0)
+    for job in [*jobs, dispatcher]:
+        job.cancel()
+    await asyncio.gather(*jobs, dispatcher, return_exceptions=True)
+    total = sum(len(times) for times in polls.values())
+    assert 0.95 * 4000 <= total <= 4000 + 500
+    assert min(len(times) for times in polls.values()) >= 7  # every task, about 8 times

@@ -16,4 +16,8 @@ def test_the_demo_stops_a_task_with_each_client() -> None:
     assert "Stopped it and its session with the sync client" in result.stdout
     assert result.stdout.count("status    stopped") == 2
     assert "step 3:" in result.stdout
-    assert result.stdout.rstrip().endswith("is stopped")
+    assert "is stopped\n\nA batch of 12 tasks" in result.stdout
+    assert "11 of 12 finished" in result.stdout
+    assert "input  5" in result.stdout
+    assert "more than max_cost $0.05; it was stopped." in result.stdout
+    assert "done 11" in result.stderr  # the progress line's last words

@@ -16,6 +16,8 @@ __all__ = ["Pacer"]
 MAX_SLOWDOWN = 32.0
 RECOVERY = 0.95
 """Each answered poll takes the slowdown this much closer to none."""
+TICK = 0.01
+"""The shortest wait between handing out turns: faster turns go out several at a time."""
 
 
 class Pacer:
@@ -49,18 +51,23 @@ class Pacer:
         return self.interval / max(self.watching, 1) * self.slowdown
 
     async def run(self) -> None:
-        """Hand out turns until cancelled."""
+        """Hand out turns until cancelled, each `gap()` after the one before on average.
+
+        A sleep shorter than a few milliseconds takes longer than asked, so turns due less
+        than TICK apart are handed out together, as many as are due, every TICK: 1,000 tasks
+        at 5 s still get 200 polls a second."""
+        due = self._clock.time()  # when the next turn may go
         while True:
             while not self._turns:
                 self._asked.clear()
                 await self._asked.wait()
+                due = max(due, self._clock.time())  # idle time is not owed as a burst
+            now = self._clock.time()
+            due = max(due, self._paused_until, now - TICK)  # a stalled loop owes no burst
+            if now < due:
+                await self._clock.sleep(max(due - now, min(TICK, self.gap())))
+                continue
             granted = self._turns.popleft()
-            if granted.done():
-                continue
-            pause = self._paused_until - self._clock.time()
-            if pause > 0:
-                self._turns.appendleft(granted)
-                await self._clock.sleep(pause)
-                continue
-            granted.set_result(None)
-            await self._clock.sleep(self.gap())
+            if not granted.done():  # a cancelled waiter gives its turn to the next
+                granted.set_result(None)
+                due += self.gap()
