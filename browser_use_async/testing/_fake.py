@@ -160,6 +160,20 @@ class FakeBrowserUseCloud(BackgroundServer):
             raise HTTPProblem(401, "Invalid or missing API key")
         return await handler(request)
 
+    # -- what happened, for tests and benchmarks ------------------------------------------------
+
+    @property
+    def peak_active_sessions(self) -> int:
+        """The most sessions and browsers that were active at once, since the fake started or
+        `reset_peak()`: a test can check that its code never went past `max_active_sessions`."""
+        with self.store.lock:
+            return self.store.peak_active_sessions
+
+    def reset_peak(self) -> None:
+        """Start `peak_active_sessions` again from the sessions active now."""
+        with self.store.lock:
+            self._fresh().reset_peak()
+
     # -- the state, brought up to the clock's time ----------------------------------------------
 
     def _fresh(self) -> Store:
