@@ -350,13 +350,13 @@ def render(results: dict[str, Any], command: str) -> str:
     return "\n".join(lines)
 
 
-def update_readme(path: str, section: str) -> None:
-    """Replace the generated section of the README (between the markers), keeping the rest."""
+def update_readme(path: str, section: str, start: str = START, end: str = END) -> None:
+    """Replace a generated section of the README (between its markers), keeping the rest."""
     with open(path, encoding="utf-8") as readme:
         text = readme.read()
-    head, found, rest = text.partition(START)
-    _, found_end, tail = rest.partition(END)
+    head, found, rest = text.partition(start)
+    _, found_end, tail = rest.partition(end)
     if not found or not found_end:
-        raise RuntimeError(f"{path} lacks the {START} ... {END} markers")
+        raise RuntimeError(f"{path} lacks the {start} ... {end} markers")
     with open(path, "w", encoding="utf-8") as readme:
         readme.write(head + section + tail)

@@ -5,6 +5,7 @@ the SDK's own models to say what the API looks like; requests are checked agains
 OpenAPI document shipped beside this module.
 """
 
+import collections
 import contextlib
 import decimal
 import json
@@ -31,9 +32,10 @@ from browser_use_async.testing._server import BackgroundServer
 from browser_use_async.testing._spec import Operation, operations
 from browser_use_async.testing._state import Store, TaskScenario, UploadedFile
 
-__all__ = ["API_PREFIX", "FakeBrowserUseCloud", "RecordedRequest"]
+__all__ = ["API_PREFIX", "STATS_PATH", "FakeBrowserUseCloud", "RecordedRequest"]
 
 API_PREFIX = "/api/v2"
+STATS_PATH = "/fake/stats"
 
 
 @attrs.frozen
@@ -60,6 +62,10 @@ class FakeBrowserUseCloud(BackgroundServer):
     `manual_time=True` time stands still until `fake.advance(seconds)`, for deterministic
     tests (or pass a `clock` of your own). `fake.faults.add(...)` scripts errors, delays
     and dropped connections per route.
+
+    Every request is kept in `fake.requests`, unless `record_requests=False` (a long run of
+    thousands of tasks then keeps no bodies); `fake.stats()`, also served at `fake.stats_url`
+    for another process, counts requests by route either way.
     """
 
     prefix = API_PREFIX
@@ -72,6 +78,7 @@ class FakeBrowserUseCloud(BackgroundServer):
         port: int = 0,
         clock: FakeClock | None = None,
         manual_time: bool = False,
+        record_requests: bool = True,
     ) -> None:
         if clock is not None and manual_time:
             raise ValueError("pass clock= or manual_time=True, not both")
@@ -79,6 +86,9 @@ class FakeBrowserUseCloud(BackgroundServer):
         self.clock = clock or FakeClock(speed=0.0 if manual_time else 1.0)
         self.store = Store(self.clock)
         self.requests: list[RecordedRequest] = []
+        self.record_requests = record_requests
+        self._by_route: collections.Counter[str] = collections.Counter()
+        self._by_status: collections.Counter[int] = collections.Counter()
         self.faults = FaultScript()
         seed_marketplace(self.store)
         super().__init__(web.Application(middlewares=self._middlewares()), host, port)
@@ -94,8 +104,12 @@ class FakeBrowserUseCloud(BackgroundServer):
         async def blob(request: web.Request) -> web.Response:
             return await serve_blob(self.store, request)
 
+        async def stats(request: web.Request) -> web.Response:
+            return reply(self.stats())
+
         self.app.router.add_post(UPLOAD_PATH, upload)
         self.app.router.add_get(BLOB_PATH, blob)
+        self.app.router.add_get(STATS_PATH, stats)
 
     # -- middleware: outermost first --------------------------------------------------------------
 
@@ -109,16 +123,27 @@ class FakeBrowserUseCloud(BackgroundServer):
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        self.requests.append(
-            RecordedRequest(
-                method=request.method,
-                path=request.path,
-                query=dict(request.query),
-                headers=CIMultiDictProxy(CIMultiDict(request.headers)),
-                body=await request.read(),
+        """Counts every request but those reading the stats; keeps it if `record_requests`."""
+        resource = request.match_info.route.resource
+        route = resource.canonical.removeprefix(API_PREFIX) if resource else "(no route)"
+        if route == STATS_PATH:
+            return await handler(request)
+        if self.record_requests:
+            self.requests.append(
+                RecordedRequest(
+                    method=request.method,
+                    path=request.path,
+                    query=dict(request.query),
+                    headers=CIMultiDictProxy(CIMultiDict(request.headers)),
+                    body=await request.read(),
+                )
             )
-        )
-        return await handler(request)
+        with self.store.lock:  # stats() may be read from another thread
+            self._by_route[f"{request.method} {route}"] += 1
+        response = await handler(request)
+        with self.store.lock:
+            self._by_status[response.status] += 1
+        return response
 
     @web.middleware
     async def _problems(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -159,6 +184,43 @@ class FakeBrowserUseCloud(BackgroundServer):
         if secured and request.headers.get("X-Browser-Use-API-Key") != self.api_key:
             raise HTTPProblem(401, "Invalid or missing API key")
         return await handler(request)
+
+    # -- what happened, for tests and benchmarks ------------------------------------------------
+
+    @property
+    def stats_url(self) -> str:
+        """Where `GET` answers `stats()` as JSON (no API key), outside the API's paths."""
+        return self.base_url.removesuffix(API_PREFIX) + STATS_PATH
+
+    def stats(self) -> JSON:
+        """Counts since the start: `requestsByRoute` ("POST /tasks", "GET /tasks/{task_id}",
+        "GET /fake/blobs/{token}", ...; the stats' own reads are not counted),
+        `responsesByStatus` ("202", "429", ...), `tasksByStatus`, `activeSessions`,
+        `peakActiveSessions` and `maxActiveSessions` (None: unlimited), and `spentUsd`."""
+        with self.store.lock:
+            store = self._fresh()
+            statuses = collections.Counter(task["status"] for task in store.tasks.values())
+            return {
+                "activeSessions": store.active_sessions(),
+                "peakActiveSessions": store.peak_active_sessions,
+                "maxActiveSessions": store.max_active_sessions,
+                "tasksByStatus": dict(statuses),
+                "requestsByRoute": dict(self._by_route),
+                "responsesByStatus": {str(code): n for code, n in sorted(self._by_status.items())},
+                "spentUsd": str(store.spent),
+            }
+
+    @property
+    def peak_active_sessions(self) -> int:
+        """The most sessions and browsers that were active at once, since the fake started or
+        `reset_peak()`: a test can check that its code never went past `max_active_sessions`."""
+        with self.store.lock:
+            return self.store.peak_active_sessions
+
+    def reset_peak(self) -> None:
+        """Start `peak_active_sessions` again from the sessions active now."""
+        with self.store.lock:
+            self._fresh().reset_peak()
 
     # -- the state, brought up to the clock's time ----------------------------------------------
 

@@ -1,11 +1,14 @@
 """How rows change on their own: tasks run, sessions end, browsers time out, skills build.
 
 Everything is derived from the fake clock when `refresh` runs (before each request and
-whenever a test reads the state), so time only matters through `FakeClock`.
+whenever a test reads the state), so time only matters through `FakeClock`. A running task
+is looked at only once the clock reaches its next change (`Store.wakes`), so a refresh costs
+what is due, not one look at every running task.
 """
 
 import datetime as dt
 import decimal
+import heapq
 import json
 import uuid
 from typing import Any
@@ -91,13 +94,14 @@ def open_session(store: Store, *, keep_alive: bool = True, persist_memory: bool 
         "proxyCost": "0",
         "publicShareUrl": None,
     }
-    store.sessions[session_id] = row
+    store.add_session(row)
     return row
 
 
 def running_task(store: Store, session_id: str) -> JSON | None:
-    for task in store.tasks.values():
-        if task["sessionId"] == session_id and task["status"] not in TERMINAL:
+    for task_id in store.tasks_of(session_id):
+        task = store.tasks[task_id]
+        if task["status"] not in TERMINAL:
             return task
     return None
 
@@ -150,7 +154,7 @@ def start_task(
         "cost": "0",
         "suggestions": None,
     }
-    store.tasks[task_id] = task
+    store.add_task(task)
     steps = max(scenario.steps, done)
     plan = TaskPlan(
         scenario,
@@ -161,7 +165,7 @@ def start_task(
         body.get("structuredOutput"),
     )
     store.task_plans[task_id] = plan
-    _advance_task(store, task_id, now)
+    _wake(store, task_id, now)
     while task["status"] not in TERMINAL and len(task["steps"]) < done:
         add_step(task, scenario.cost_per_step, plan)
     return task
@@ -192,13 +196,26 @@ def add_step(task: JSON, cost_per_step: str, plan: TaskPlan | None = None) -> No
     task["cost"] = str(decimal.Decimal(cost_per_step) * number)
 
 
-def _advance_task(store: Store, task_id: uuid.UUID, now: dt.datetime) -> None:
+def _wake(store: Store, task_id: uuid.UUID, now: dt.datetime) -> None:
+    """Bring a planned task up to `now` and say when it next changes, if it still runs."""
+    wake = _advance_task(store, task_id, now)
+    if wake is not None:
+        # A microsecond early (timedelta rounds): a look too soon changes nothing, too late would.
+        soonest = now + _MICROSECOND
+        heapq.heappush(store.wakes, (max(wake - _MICROSECOND, soonest), task_id))
+
+
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _advance_task(store: Store, task_id: uuid.UUID, now: dt.datetime) -> dt.datetime | None:
+    """Bring a planned task up to `now`; when it next changes, or None once it has ended."""
     task, plan = store.tasks.get(task_id), store.task_plans[task_id]
     if task is None or task["status"] in TERMINAL:
         del store.task_plans[task_id]
-        return
+        return None
     if now < plan.started:
-        return
+        return plan.started
     task.update(status="started", startedAt=task["startedAt"] or iso(plan.started))
     interval = plan.scenario.step_interval
     elapsed = (now - plan.started).total_seconds()
@@ -208,6 +225,8 @@ def _advance_task(store: Store, task_id: uuid.UUID, now: dt.datetime) -> None:
     end = plan.started + dt.timedelta(seconds=(plan.steps + 1) * interval)
     if now >= end:
         end_task(store, task, "failed" if plan.scenario.fail else "finished", end)
+        return None
+    return plan.started + dt.timedelta(seconds=(int(elapsed // interval) + 1) * interval)
 
 
 def end_task(store: Store, task: JSON, status: str, at: dt.datetime) -> None:
@@ -258,13 +277,16 @@ def refresh(store: Store) -> None:
     """Bring every row up to the clock's current time."""
     with store.lock:
         now = store.now()
-        for task_id in list(store.task_plans):
-            _advance_task(store, task_id, now)
+        wakes = store.wakes
+        while wakes and wakes[0][0] <= now:
+            task_id = heapq.heappop(wakes)[1]
+            if task_id in store.task_plans:  # else it ended early: stopped
+                _wake(store, task_id, now)
         for skill_id, done in list(store.skill_jobs.items()):
             if now >= done:
                 del store.skill_jobs[skill_id]
                 _finish_skill(store, skill_id, done)
-        for browser in store.browsers.values():
+        for browser in store.active_browsers():
             timeout = parse_iso(browser["timeoutAt"])
-            if browser["status"] == "active" and now >= timeout:
+            if now >= timeout:
                 browser.update(status="stopped", finishedAt=iso(timeout), liveUrl=None)

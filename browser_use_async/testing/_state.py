@@ -101,6 +101,17 @@ def _account() -> JSON:
     }
 
 
+def _still_active(live: dict[uuid.UUID, JSON]) -> dict[uuid.UUID, JSON]:
+    """`live`, less the rows that are no longer active."""
+    for key in [key for key, row in live.items() if row["status"] != "active"]:
+        del live[key]
+    return live
+
+
+def _active_rows(table: dict[uuid.UUID, JSON]) -> dict[uuid.UUID, JSON]:
+    return {key: row for key, row in table.items() if row["status"] == "active"}
+
+
 class Store:
     """Every row the fake serves, keyed by UUID, in the API's own camelCase shapes.
 
@@ -132,7 +143,18 @@ class Store:
         self.skill_generation_seconds = 30.0
         # Timelines that drive rows on the clock; never sent on the wire.
         self.task_plans: dict[uuid.UUID, TaskPlan] = {}
+        self.wakes: list[tuple[dt.datetime, uuid.UUID]] = []  # heap: when a plan's task changes
         self.skill_jobs: dict[uuid.UUID, dt.datetime] = {}
+        # Indexes, so that a request costs the same after 10 tasks or 10,000: the sessions and
+        # browsers that were active when last looked at (dropped once seen stopped), and the
+        # ids of each session's tasks, by the session id as rows spell it. Rows stored or
+        # deleted other than through `add_*` (a seed, a test writing `fake.sessions`) change
+        # the tables' sizes, and the indexes are then rebuilt.
+        self.live_sessions: dict[uuid.UUID, JSON] = {}
+        self.live_browsers: dict[uuid.UUID, JSON] = {}
+        self.session_tasks: dict[str, list[uuid.UUID]] = {}
+        self._indexed = (0, 0, 0)
+        self._peak = 0
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -143,8 +165,64 @@ class Store:
         return token
 
     def active_sessions(self) -> int:
-        rows = [*self.sessions.values(), *self.browsers.values()]
-        return sum(row["status"] == "active" for row in rows)
+        """Active sessions and browsers: a look at those that were active, not at every row."""
+        self._check_indexes()
+        return len(_still_active(self.live_sessions)) + len(_still_active(self.live_browsers))
+
+    def active_browsers(self) -> list[JSON]:
+        self._check_indexes()
+        return list(_still_active(self.live_browsers).values())
+
+    @property
+    def peak_active_sessions(self) -> int:
+        """The most sessions and browsers active at once since the start or `reset_peak`."""
+        self._check_indexes()
+        return self._peak
+
+    def reset_peak(self) -> None:
+        self._peak = self.active_sessions()
+
+    def add_session(self, row: JSON) -> None:
+        key = uuid.UUID(row["id"])
+        self._check_indexes()
+        self.sessions[key] = self.live_sessions[key] = row
+        self._opened()
+
+    def add_browser(self, row: JSON) -> None:
+        key = uuid.UUID(row["id"])
+        self._check_indexes()
+        self.browsers[key] = self.live_browsers[key] = row
+        self._opened()
+
+    def add_task(self, row: JSON) -> None:
+        key = uuid.UUID(row["id"])
+        self._check_indexes()
+        self.tasks[key] = row
+        self.session_tasks.setdefault(row["sessionId"], []).append(key)
+        self._stored()
+
+    def tasks_of(self, session_id: str) -> list[uuid.UUID]:
+        """The ids of a session's tasks, oldest made first."""
+        self._check_indexes()
+        return [key for key in self.session_tasks.get(session_id, ()) if key in self.tasks]
+
+    def _stored(self) -> None:
+        """A row was stored through `add_*`: the indexes still match the tables."""
+        self._indexed = (len(self.sessions), len(self.browsers), len(self.tasks))
+
+    def _opened(self) -> None:
+        """Sessions only become active here (or in a rebuild): the peak is always current."""
+        self._stored()
+        self._peak = max(self._peak, self.active_sessions())
+
+    def _check_indexes(self) -> None:
+        if self._indexed != (len(self.sessions), len(self.browsers), len(self.tasks)):
+            self.live_sessions = _active_rows(self.sessions)
+            self.live_browsers = _active_rows(self.browsers)
+            self.session_tasks = {}
+            for key, task in self.tasks.items():
+                self.session_tasks.setdefault(task["sessionId"], []).append(key)
+            self._opened()
 
     def account_view(self) -> JSON:
         """`GET /billing/account`: the account with its live session count and limit (with

@@ -79,7 +79,7 @@ def create_browser(call: Call) -> web.Response:
         "metadata": call.body.get("metadata") or {},
         "extensions": [_extension(extension) for extension in call.body["extensionIds"]],
     }
-    call.store.browsers[browser_id] = row
+    call.store.add_browser(row)
     return reply(browser_item(row), status=201)
 
 

@@ -1,7 +1,6 @@
 """Agent sessions: create, list, get, stop, delete, purge and public shares."""
 
 import secrets
-import uuid
 
 from aiohttp import web
 
@@ -30,13 +29,9 @@ def _session(call: Call) -> JSON:
 
 
 def _view(call: Call, session: JSON) -> web.Response:
-    tasks = [t for t in call.store.tasks.values() if t["sessionId"] == session["id"]]
+    tasks = [call.store.tasks[key] for key in call.store.tasks_of(session["id"])]
     tasks.sort(key=lambda task: task["createdAt"])
     return reply({**session, "tasks": [task_item(task) for task in tasks]})
-
-
-def _tasks_of(call: Call, session: JSON) -> list[uuid.UUID]:
-    return [key for key, task in call.store.tasks.items() if task["sessionId"] == session["id"]]
 
 
 def list_sessions(call: Call) -> web.Response:
@@ -70,7 +65,7 @@ def delete_session(call: Call) -> web.Response:
     """Delete a session with all its tasks (stopping it first if it is still active)."""
     session = _session(call)
     stop_session(call.store, session, call.store.now())
-    for task_id in _tasks_of(call, session):
+    for task_id in call.store.tasks_of(session["id"]):
         del call.store.tasks[task_id]
     call.store.shares.pop(call.params["session_id"], None)
     del call.store.sessions[call.params["session_id"]]
@@ -81,7 +76,7 @@ def purge_session(call: Call) -> web.Response:
     """Drop the session's files: uploads, output files, logs and screenshots."""
     session, store = _session(call), call.store
     store.uploads[:] = [u for u in store.uploads if u.session_id != call.params["session_id"]]
-    for task_id in _tasks_of(call, session):
+    for task_id in store.tasks_of(session["id"]):
         task = store.tasks[task_id]
         for file in task["outputFiles"]:
             store.blobs.pop(file["id"], None)
