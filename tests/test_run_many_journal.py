@@ -65,7 +65,7 @@ async def test_running_tasks_are_watched_again_after_leaving_them(
     batch = bu.tasks.run_many(
         prompts, journal=journal, concurrency=5, stop_on_exit=False, poll_interval=0.05
     )
-    got = []
+    got: list[int] = []
     async with contextlib.aclosing(batch):  # type: ignore[type-var]
         async for result in batch:
             got.append(result.index)
