@@ -7,6 +7,7 @@ time to time, which lets the limit grow again as other users of the account fini
 """
 
 import asyncio
+import math
 import random
 
 from browser_use_async._clock import Clock
@@ -27,7 +28,8 @@ class Capacity:
         self.in_flight = 0
         self._auto = auto
         self._clock = clock
-        self._strikes = 0  # 429s in a row
+        self._strikes = 0  # rounds of 429s in a row
+        self._refused_at = -math.inf  # when the last 429 came back
         self._paused_until = 0.0
         self._changed = asyncio.Event()
 
@@ -52,10 +54,16 @@ class Capacity:
         self.in_flight -= 1
         self._changed.set()
 
-    def refused(self, retry_after: float | None) -> None:
-        """A create (holding a slot) was answered 429: wait before the next create, longer
-        for each 429 in a row, or as long as the server asked."""
-        self._strikes += 1
+    def refused(self, retry_after: float | None, *, sent_at: float) -> None:
+        """A create (holding a slot) sent at `sent_at` was answered 429: wait before the next
+        create, longer for each round of 429s in a row, or as long as the server asked.
+
+        The creates in flight together are refused together: only one sent after the last
+        429 came back (after a wait that was not long enough) makes the next wait longer,
+        else a burst of 20 refusals would mean a 30 s wait at once."""
+        if sent_at >= self._refused_at or not self._strikes:
+            self._strikes += 1
+        self._refused_at = self._clock.time()
         backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2.0 ** min(self._strikes - 1, 16))
         backoff *= 1.0 - 0.25 * random.random()  # noqa: S311 (jitter, not cryptography)
         delay = max(backoff, retry_after or 0.0)

@@ -246,6 +246,7 @@ class _Batch:
         while True:
             if self._journal is not None:
                 self._journal.creating(item.index, item.key, item.fingerprint, _now())
+            sent_at = self._clock.time()
             live.creating = asyncio.ensure_future(self._ops.create(body))
             try:
                 # Shielded: winding down must still learn the id of a task this makes.
@@ -253,7 +254,7 @@ class _Batch:
             except RateLimitError as error:  # no capacity: nothing was made
                 self._forget(item)
                 live.creating = None
-                self._capacity.refused(error.retry_after)
+                self._capacity.refused(error.retry_after, sent_at=sent_at)
                 self._capacity.release()
                 await self._capacity.acquire()
                 continue
