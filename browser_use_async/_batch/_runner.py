@@ -105,6 +105,10 @@ class _Live:
     item: Item
     task_id: uuid.UUID | None = None
     creating: "asyncio.Future[TaskCreatedResponse] | None" = None
+    seen: "asyncio.Future[None]" = attrs.field(
+        factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    """Done once the task is seen running, or its slot is free again."""
 
 
 class _Stopped(Exception):
@@ -136,6 +140,7 @@ class _Batch:
         self._spent = decimal.Decimal(0)  # ended tasks' costs
         self.done = self.failed = self.started = 0
         self._sized = False  # the account's free sessions were read
+        self._reattached: list[asyncio.Future[None]] = []  # `seen` of each task resumed
         self._background: list[asyncio.Future[None]] = []
 
     # -- the whole batch ---------------------------------------------------------------------
@@ -202,12 +207,18 @@ class _Batch:
                     self._journal.running(item.index, task_id)
                 self._capacity.take()
                 self._spawn(item, self._watch(item, task_id, first_wait=False))
+                self._reattached.append(self._live[item.index].seen)
                 return
         if self._over_budget():
             await self._hand_over(self._not_started(item))
             return
         if self._s.concurrency is None and not self._sized:  # only once a create is due
             self._sized = True
+            # A task resumed holds a slot until polled, but one that ended while no process
+            # watched it holds no session: sized before that poll, the batch would count
+            # its slot as well as the account's free sessions, and overshoot.
+            if self._reattached:
+                await asyncio.wait(self._reattached, timeout=ACCOUNT_EVERY)
             await self._read_account()
             self._background.append(asyncio.ensure_future(self._follow_account()))
         await self._capacity.acquire()
@@ -218,13 +229,14 @@ class _Batch:
         self._spawn(item, self._launch(item))
 
     def _spawn(self, item: Item, work: Awaitable[None]) -> None:
-        self._live[item.index] = _Live(item)
+        live = self._live[item.index] = _Live(item)
 
         async def run() -> None:
             try:
                 await work
             finally:
                 self._capacity.release()
+                _settle(live.seen)
 
         worker = asyncio.ensure_future(run())
         self._workers.add(worker)
@@ -332,6 +344,7 @@ class _Batch:
                 self._track(item.index, status.cost)
                 if is_final(status.status):
                     break
+                _settle(self._live[item.index].seen)
                 limit = self._s.max_cost
                 if limit is not None and status.cost is not None and status.cost > limit:
                     raise await self._stop(item, task_id, "cost")
@@ -555,6 +568,11 @@ class _Batch:
         for late in stops:
             late.cancel()
         return stopped, ended
+
+
+def _settle(future: "asyncio.Future[None]") -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _stop_failed(task_id: uuid.UUID, reason: str) -> BrowserUseError:
