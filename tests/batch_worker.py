@@ -2,7 +2,9 @@
 `python -m tests.batch_worker BASE_URL JOURNAL OUT FIRST COUNT` runs the prompts
 `task FIRST` ... `task FIRST+COUNT-1` through `tasks.run_many` with the blocking client
 and appends each result to OUT as a JSON line, flushed to disk before the next, so that a
-process killed at any point leaves every line it wrote whole.
+process killed at any point leaves every line it wrote whole. `--lost-after S` shortens how
+long a resume waits for a create that got no answer to show up (the runner's LOST_AFTER),
+for tests that kill it many times against a fake that makes every create within S.
 """
 
 import argparse
@@ -11,6 +13,7 @@ import os
 import sys
 
 from browser_use_async import BrowserUse
+from browser_use_async._batch import _runner
 
 API_KEY = "bu_fake_key"  # FakeBrowserUseCloud's default
 POLL_INTERVAL = 0.05
@@ -27,7 +30,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("out")
     parser.add_argument("first", type=int)
     parser.add_argument("count", type=int)
+    parser.add_argument("--lost-after", type=float, default=_runner.LOST_AFTER)
     args = parser.parse_args(argv)
+    _runner.LOST_AFTER = args.lost_after
     with (
         BrowserUse(api_key=API_KEY, base_url=args.base_url) as client,
         open(args.out, "a", encoding="utf-8") as out,

@@ -42,6 +42,9 @@ pytestmark = [
 INPUTS = 200
 SESSIONS = 20
 CREATE_DELAY = 0.1
+LOST_AFTER = 0.5
+"""The runner's wait for a create with no answer to show up, shortened: the fake makes each
+within CREATE_DELAY, and a resume that waited the real 10 s after each kill would be slow."""
 ROOT = Path(__file__).parent.parent
 RUN_WITHIN = 30.0
 """Seconds a run may take before the test gives up on it (a whole batch takes a few)."""
@@ -156,13 +159,13 @@ def test_a_batch_killed_at_random_points_ends_every_input_exactly_once(
         }
         kills = 0
         for kill in plan(rng):
-            child = start(journal, out, fake.base_url, errors)
+            child = start(journal, out, fake.base_url, errors, lost_after=LOST_AFTER)
             if not killed(child, progress[kill.after], kill.at):
                 break
             kills += 1
             lost_answers += sum(state == "creating" for _, state, _ in journal_rows(journal))
         else:
-            child = start(journal, out, fake.base_url, errors)
+            child = start(journal, out, fake.base_url, errors, lost_after=LOST_AFTER)
         try:
             child.wait(RUN_WITHIN)
         finally:
@@ -221,3 +224,31 @@ async def test_a_resume_counts_no_slot_for_a_task_that_ended_while_unwatched(
         assert sorted(r.index for r in results) == list(range(12))
         assert all(r.ok for r in results)
         assert creates(fake) == len(fake.tasks) - made == 12 - made  # not one 429
+
+
+def test_a_create_the_cloud_is_still_making_when_the_batch_resumes_is_not_sent_again(
+    tmp_path: Path,
+) -> None:
+    """The process dies right after sending a create that the cloud takes a second to make,
+    and a new one resumes the batch at once: the task is not there yet when the resume first
+    looks for it by its tag, and the resume must look again rather than create it twice."""
+    journal, out = tmp_path / "batch.db", tmp_path / "results.jsonl"
+    with FakeBrowserUseCloud() as fake, (tmp_path / "stderr.txt").open("wb") as errors:
+        fake.default_scenario = TaskScenario(steps=2, start_delay=0.0, step_interval=0.05)
+        fake.faults.add("POST /tasks", Fault(delay=1.0))
+        child = start(journal, out, fake.base_url, errors, count=1)
+        assert wait_for(child, lambda: creates(fake) >= 1)
+        child.send_signal(signal.SIGKILL)
+        child.wait(RUN_WITHIN)
+        assert fake.tasks == {}  # still being made
+        child = start(journal, out, fake.base_url, errors, count=1)
+        try:
+            child.wait(RUN_WITHIN)
+        finally:
+            child.kill()
+        assert child.returncode == 0, (tmp_path / "stderr.txt").read_text()
+        tasks = list(fake.tasks.values())
+    assert len(tasks) == 1
+    assert tasks[0]["status"] == "finished"
+    [result] = lines(out)
+    assert result["task_id"] == tasks[0]["id"]

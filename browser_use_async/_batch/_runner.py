@@ -64,6 +64,12 @@ POLL_FAILURES = 5
 result is that error."""
 CLOCK_SKEW = dt.timedelta(minutes=10)
 """How far the server's clock may be behind ours when looking for a lost create by its tag."""
+LOST_AFTER = 10.0
+"""Seconds after which a create that got no answer and made no task to be found is taken as
+never made. Until then the cloud may still be making it (a process that died just after
+sending it is restarted within a second): a resume looks again, every LOOK_AGAIN seconds,
+before sending it again."""
+LOOK_AGAIN = 1.0
 
 
 class TaskOps(Protocol):
@@ -465,12 +471,22 @@ class _Batch:
             return
         since = min(e.sent_at for e in lost.values() if e.sent_at is not None) - CLOCK_SKEW
         prefix = f"{self._journal.batch_id}:"
-        async for task in self._ops.created_since(since):
-            tag = task.metadata.get(RUN_TAG)
-            if isinstance(tag, str) and tag.startswith(prefix):
-                index = int(tag.removeprefix(prefix)) if tag.removeprefix(prefix).isdigit() else -1
-                if index in lost:
-                    self._found[index] = task.id
+        while True:
+            async for task in self._ops.created_since(since):
+                tag = task.metadata.get(RUN_TAG)
+                if isinstance(tag, str) and tag.startswith(prefix):
+                    number = tag.removeprefix(prefix)
+                    index = int(number) if number.isdigit() else -1
+                    if index in lost:
+                        self._found[index] = task.id
+            ages = [
+                (_now() - entry.sent_at).total_seconds()
+                for index, entry in lost.items()
+                if index not in self._found and entry.sent_at is not None
+            ]
+            if not ages or min(ages) >= LOST_AFTER:
+                return
+            await self._clock.sleep(min(LOOK_AGAIN, LOST_AFTER - min(ages)))
 
     async def _read_account(self) -> None:
         account = await self._ops.account()
