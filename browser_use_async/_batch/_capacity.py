@@ -2,8 +2,10 @@
 
 The cloud counts sessions, not requests: a create answered 429 "Too many concurrent active
 sessions" made nothing, so it is not a failure, only a sign to wait and, when the limit comes
-from the account ("auto"), to hold at what is in flight now. The account is re-read from
-time to time, which lets the limit grow again as other users of the account finish.
+from the account ("auto"), to hold at what is in flight now. Each create accepted while the
+whole limit is in use tries one more, and the account is re-read from time to time: the
+limit grows again as other users of the account (other processes running parts of the same
+batch) let their sessions go.
 """
 
 import asyncio
@@ -25,6 +27,7 @@ class Capacity:
 
     def __init__(self, limit: int, *, auto: bool, clock: Clock) -> None:
         self.limit = max(1, limit)
+        self._ceiling = self.limit
         self.in_flight = 0
         self._auto = auto
         self._clock = clock
@@ -72,10 +75,19 @@ class Capacity:
             self.limit = max(1, self.in_flight - 1)
 
     def accepted(self) -> None:
+        """A create was accepted: a session was free. When the batch uses its whole limit,
+        one more is tried (up to the account's own limit), so that a batch held back by
+        429s takes up sessions as others let them go, without waiting for the next read
+        of the account; a 429 on that one brings the limit back down."""
         self._strikes = 0
+        if self._auto and self.in_flight >= self.limit and self.limit < self._ceiling:
+            self.limit += 1
+            self._changed.set()
 
-    def resize(self, free: int) -> None:
-        """The account has `free` sessions to spare besides those in flight here."""
+    def resize(self, free: int, ceiling: int) -> None:
+        """The account has `free` sessions to spare besides those in flight here, and
+        `ceiling` in all."""
         if self._auto:
             self.limit = max(1, self.in_flight + free)
+            self._ceiling = max(1, ceiling)
             self._changed.set()

@@ -491,7 +491,7 @@ class _Batch:
     async def _read_account(self) -> None:
         account = await self._ops.account()
         free = account.concurrent_session_limit - account.active_session_count
-        self._capacity.resize(free)
+        self._capacity.resize(free, account.concurrent_session_limit)
 
     async def _follow_account(self) -> None:
         while True:
