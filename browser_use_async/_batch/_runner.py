@@ -464,13 +464,16 @@ class _Batch:
 
     async def _find_lost(self) -> None:
         """Creates whose answer never reached the journal, found by their run tag before any
-        new create (a create that never reached the server has none: it is sent again)."""
+        new create. One not found may still be in the making: it is looked for again until
+        LOST_AFTER after it was sent (by the wall clock, or this process's, if sooner), then
+        taken as never made, and sent again."""
         assert self._journal is not None
         lost = {e.index: e for e in self._entries.values() if e.state == "creating"}
         if not lost:
             return
         since = min(e.sent_at for e in lost.values() if e.sent_at is not None) - CLOCK_SKEW
         prefix = f"{self._journal.batch_id}:"
+        give_up = self._clock.time() + LOST_AFTER  # whatever the wall clock says
         while True:
             async for task in self._ops.created_since(since):
                 tag = task.metadata.get(RUN_TAG)
@@ -484,9 +487,10 @@ class _Batch:
                 for index, entry in lost.items()
                 if index not in self._found and entry.sent_at is not None
             ]
-            if not ages or min(ages) >= LOST_AFTER:
+            left = min(LOST_AFTER - min(ages, default=LOST_AFTER), give_up - self._clock.time())
+            if left <= 0:
                 return
-            await self._clock.sleep(min(LOOK_AGAIN, LOST_AFTER - min(ages)))
+            await self._clock.sleep(min(LOOK_AGAIN, left))
 
     async def _read_account(self) -> None:
         account = await self._ops.account()
