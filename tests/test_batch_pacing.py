@@ -125,8 +125,8 @@ async def test_capacity_waits_for_a_slot_and_backs_off_after_429s() -> None:
     assert not third.done()
     capacity.release()
     await asyncio.wait_for(third, 1)
-    capacity.refused(retry_after=None)  # 0.375 to 0.5 s
-    capacity.refused(retry_after=None)  # 0.75 to 1 s
+    capacity.refused(retry_after=None, sent_at=clock.time())  # 0.375 to 0.5 s
+    capacity.refused(retry_after=None, sent_at=clock.time())  # sent after it: 0.75 to 1 s
     capacity.release()
     fourth = asyncio.ensure_future(capacity.acquire())
     await clock.run_until(0.7)
@@ -141,11 +141,11 @@ async def test_auto_capacity_holds_at_what_runs_on_a_429_and_grows_with_the_acco
     capacity = Capacity(10, auto=True, clock=clock)
     for _ in range(4):
         await capacity.acquire()
-    capacity.refused(retry_after=3.0)  # the fourth was refused: three run
-    assert capacity.limit == 3
-    capacity.resize(free=5)
+    capacity.refused(retry_after=3.0, sent_at=clock.time())  # the fourth was refused
+    assert capacity.limit == 3  # what runs
+    capacity.resize(free=5, ceiling=10)
     assert capacity.limit == 4 + 5
-    capacity.resize(free=-3)  # another process took sessions
+    capacity.resize(free=-3, ceiling=10)  # another process took sessions
     assert capacity.limit == 1
 
 

@@ -67,6 +67,12 @@ POLL_FAILURES = 5
 result is that error."""
 CLOCK_SKEW = dt.timedelta(minutes=10)
 """How far the server's clock may be behind ours when looking for a lost create by its tag."""
+LOST_AFTER = 10.0
+"""Seconds after which a create that got no answer and made no task to be found is taken as
+never made. Until then the cloud may still be making it (a process that died just after
+sending it is restarted within a second): a resume looks again, every LOOK_AGAIN seconds,
+before sending it again."""
+LOOK_AGAIN = 1.0
 
 
 class TaskOps(Protocol):
@@ -108,6 +114,10 @@ class _Live:
     item: Item
     task_id: uuid.UUID | None = None
     creating: "asyncio.Future[TaskCreatedResponse] | None" = None
+    seen: "asyncio.Future[None]" = attrs.field(
+        factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    """Done once the task is seen running, or its slot is free again."""
 
 
 class _Stopped(Exception):
@@ -141,6 +151,7 @@ class _Batch:
         self._sized = False  # the account's free sessions were read
         self._halted = False  # a worker failed: start nothing more
         self._refused: PaymentRequiredError | None = None  # the account cannot pay for more
+        self._reattached: list[asyncio.Future[None]] = []  # `seen` of each task resumed
         self._background: list[asyncio.Future[None]] = []
 
     # -- the whole batch ---------------------------------------------------------------------
@@ -210,12 +221,18 @@ class _Batch:
                     self._journal.running(item.index, task_id)
                 self._capacity.take()
                 self._spawn(item, self._watch(item, task_id, first_wait=False))
+                self._reattached.append(self._live[item.index].seen)
                 return
         if self._over_budget():
             await self._hand_over(self._not_started(item))
             return
         if self._s.concurrency is None and not self._sized:  # only once a create is due
             self._sized = True
+            # A task resumed holds a slot until polled, but one that ended while no process
+            # watched it holds no session: sized before that poll, the batch would count
+            # its slot as well as the account's free sessions, and overshoot.
+            if self._reattached:
+                await asyncio.wait(self._reattached, timeout=ACCOUNT_EVERY)
             await self._read_account()
             self._background.append(asyncio.ensure_future(self._follow_account()))
         await self._capacity.acquire()
@@ -233,7 +250,7 @@ class _Batch:
             )
 
     def _spawn(self, item: Item, work: Awaitable[None]) -> None:
-        self._live[item.index] = _Live(item)
+        live = self._live[item.index] = _Live(item)
         self._show()
 
         async def run() -> None:
@@ -246,6 +263,7 @@ class _Batch:
                 await self._results.put(error)
             finally:
                 self._capacity.release()
+                _settle(live.seen)
 
         worker = asyncio.ensure_future(run())
         self._workers.add(worker)
@@ -267,6 +285,7 @@ class _Batch:
         while True:
             if self._journal is not None:
                 self._journal.creating(item.index, item.key, item.fingerprint, _now())
+            sent_at = self._clock.time()
             live.creating = asyncio.ensure_future(self._ops.create(body))
             try:
                 # Shielded: winding down must still learn the id of a task this makes.
@@ -274,7 +293,7 @@ class _Batch:
             except RateLimitError as error:  # no capacity: nothing was made
                 self._forget(item)
                 live.creating = None
-                self._capacity.refused(error.retry_after)
+                self._capacity.refused(error.retry_after, sent_at=sent_at)
                 self._capacity.release()
                 await self._capacity.acquire()
                 continue
@@ -354,6 +373,7 @@ class _Batch:
                 self._track(item.index, status.cost)
                 if is_final(status.status):
                     break
+                _settle(self._live[item.index].seen)
                 limit = self._s.max_cost
                 if limit is not None and status.cost is not None and status.cost > limit:
                     raise await self._stop(item, task_id, f"cost:{limit}")
@@ -481,24 +501,38 @@ class _Batch:
 
     async def _find_lost(self) -> None:
         """Creates whose answer never reached the journal, found by their run tag before any
-        new create (a create that never reached the server has none: it is sent again)."""
+        new create. One not found may still be in the making: it is looked for again until
+        LOST_AFTER after it was sent (by the wall clock, or this process's, if sooner), then
+        taken as never made, and sent again."""
         assert self._journal is not None
         lost = {e.index: e for e in self._entries.values() if e.state == "creating"}
         if not lost:
             return
         since = min(e.sent_at for e in lost.values() if e.sent_at is not None) - CLOCK_SKEW
         prefix = f"{self._journal.batch_id}:"
-        async for task in self._ops.created_since(since):
-            tag = task.metadata.get(RUN_TAG)
-            if isinstance(tag, str) and tag.startswith(prefix):
-                index = int(tag.removeprefix(prefix)) if tag.removeprefix(prefix).isdigit() else -1
-                if index in lost:
-                    self._found[index] = task.id
+        give_up = self._clock.time() + LOST_AFTER  # whatever the wall clock says
+        while True:
+            async for task in self._ops.created_since(since):
+                tag = task.metadata.get(RUN_TAG)
+                if isinstance(tag, str) and tag.startswith(prefix):
+                    number = tag.removeprefix(prefix)
+                    index = int(number) if number.isdigit() else -1
+                    if index in lost:
+                        self._found[index] = task.id
+            ages = [
+                (_now() - entry.sent_at).total_seconds()
+                for index, entry in lost.items()
+                if index not in self._found and entry.sent_at is not None
+            ]
+            left = min(LOST_AFTER - min(ages, default=LOST_AFTER), give_up - self._clock.time())
+            if left <= 0:
+                return
+            await self._clock.sleep(min(LOOK_AGAIN, left))
 
     async def _read_account(self) -> None:
         account = await self._ops.account()
         free = account.concurrent_session_limit - account.active_session_count
-        self._capacity.resize(free)
+        self._capacity.resize(free, account.concurrent_session_limit)
 
     async def _follow_account(self) -> None:
         while True:
@@ -591,6 +625,11 @@ class _Batch:
         for late in stops:
             late.cancel()
         return stopped, ended
+
+
+def _settle(future: "asyncio.Future[None]") -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def _stop_failed(task_id: uuid.UUID, reason: str) -> BrowserUseError:
