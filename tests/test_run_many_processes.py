@@ -79,8 +79,8 @@ def peak(tasks: Iterable[JSON]) -> int:
 
 async def test_a_batch_held_back_by_others_takes_up_sessions_as_they_are_let_go() -> None:
     """Started with one of the account's 6 sessions free, the batch grows into the others
-    once their users let them go, one accepted create at a time, rather than running one
-    task at a time until its next read of the account (30 s later)."""
+    once their users let them go: while all its slots are taken it reads the account every
+    2 s, rather than running one task at a time until its next read (30 s later)."""
     async with FakeBrowserUseCloud() as fake:
         fake.default_scenario = TaskScenario(steps=3, start_delay=0.0, step_interval=0.05)
         fake.max_active_sessions = SESSIONS

@@ -75,14 +75,13 @@ class Capacity:
             self.limit = max(1, self.in_flight - 1)
 
     def accepted(self) -> None:
-        """A create was accepted: a session was free. When the batch uses its whole limit,
-        one more is tried (up to the account's own limit), so that a batch held back by
-        429s takes up sessions as others let them go, without waiting for the next read
-        of the account; a 429 on that one brings the limit back down."""
         self._strikes = 0
-        if self._auto and self.in_flight >= self.limit and self.limit < self._ceiling:
-            self.limit += 1
-            self._changed.set()
+
+    @property
+    def wants_more(self) -> bool:
+        """Every slot is taken and the account has sessions this batch does not use: worth
+        reading the account again soon, to grow as other users let theirs go."""
+        return self._auto and self.in_flight >= self.limit and self.limit < self._ceiling
 
     def resize(self, free: int, ceiling: int) -> None:
         """The account has `free` sessions to spare besides those in flight here, and

@@ -56,7 +56,9 @@ RUN_TAG = "browser-use-async-run"
 """The metadata key of a journaled create's run tag, `<batch id>:<input index>`."""
 
 ACCOUNT_EVERY = 30.0
-"""Seconds between reads of the account's free sessions, with `concurrency="auto"`."""
+"""Seconds between reads of the account's free sessions, with `concurrency="auto"`..."""
+FULL_EVERY = 2.0
+"""...or while every slot is taken and the account has more sessions than the batch uses."""
 WAIT_FOR_ANSWERS = 5.0
 """How long winding down waits for the answers of creates in flight..."""
 STOP_WITHIN = 10.0
@@ -535,8 +537,15 @@ class _Batch:
         self._capacity.resize(free, account.concurrent_session_limit)
 
     async def _follow_account(self) -> None:
+        """Read the account every ACCOUNT_EVERY seconds, or every FULL_EVERY while the batch
+        uses all its slots and the account has more sessions: a batch held back by others
+        grows as they let theirs go, without sending creates to find out."""
+        last = self._clock.time()
         while True:
-            await self._clock.sleep(ACCOUNT_EVERY)
+            await self._clock.sleep(FULL_EVERY)
+            if not self._capacity.wants_more and self._clock.time() - last < ACCOUNT_EVERY:
+                continue
+            last = self._clock.time()
             try:
                 await self._read_account()
             except BrowserUseError as error:  # keep the limit it has
