@@ -1,0 +1,151 @@
+"""`tasks.run_many` attacked: interruptions at every request, lost create answers, hostile
+inputs and journals, abandoned iterators. After any interruption nothing is left billing."""
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from browser_use_async import AsyncBrowserUse
+from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
+
+pytestmark = pytest.mark.timeout(60)
+
+QUICK = TaskScenario(steps=2, start_delay=0.02, step_interval=0.03)
+Handler = Callable[[web.Request], Any]
+
+
+class HostileFake(FakeBrowserUseCloud):
+    """The fake, with two more tricks: call `on_request(n)` as the n-th request arrives (to
+    interrupt the batch while that request is being answered), and lose the answers of calls
+    to routes in `lose` after handling them (the task is made; the client never hears)."""
+
+    def __init__(self) -> None:
+        self.on_request: Callable[[int], None] | None = None
+        self.lose: dict[str, int] = {}  # "POST /api/v2/tasks" -> how many answers to lose
+        self.lose_with: int | None = None  # a status to answer instead (None: hang up)
+        super().__init__()
+
+    def _middlewares(self) -> list[Any]:
+        return [self._trip, *super()._middlewares(), self._lose]
+
+    @web.middleware
+    async def _trip(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if self.on_request is not None:
+            self.on_request(len(self.requests) + 1)
+        return await handler(request)  # type: ignore[no-any-return]
+
+    @web.middleware
+    async def _lose(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        route = f"{request.method} {request.path}"
+        answer: web.StreamResponse = await handler(request)
+        if self.lose.get(route, 0) <= 0:
+            return answer
+        self.lose[route] -= 1
+        if self.lose_with is not None:
+            return web.json_response({"detail": "lost"}, status=self.lose_with)
+        assert request.transport is not None
+        request.transport.abort()
+        return answer
+
+
+@pytest.fixture
+async def hostile() -> AsyncIterator[HostileFake]:
+    async with HostileFake() as cloud:
+        cloud.default_scenario = QUICK
+        yield cloud
+
+
+@pytest.fixture
+async def bu(hostile: HostileFake) -> AsyncIterator[AsyncBrowserUse]:
+    async with AsyncBrowserUse(api_key=hostile.api_key, base_url=hostile.base_url) as c:
+        yield c
+
+
+def creates(fake: FakeBrowserUseCloud) -> int:
+    return sum(r.method == "POST" and r.path == "/api/v2/tasks" for r in fake.requests)
+
+
+def unfinished(fake: FakeBrowserUseCloud) -> list[str]:
+    return [t["id"] for t in fake.tasks.values() if t["status"] in ("created", "started")]
+
+
+def stopped_in_log(text: str) -> int:
+    """The number of tasks the batch's last wind-down says it stopped (0 if it said none)."""
+    said = re.findall(r"stopped (\d+) of its (\d+) running tasks", text)
+    return int(said[-1][0]) if said else 0
+
+
+def assert_nothing_left_billing(fake: FakeBrowserUseCloud, log: str) -> None:
+    """No task created or started, every session of its own stopped, and the log's count of
+    stopped tasks is the fake's."""
+    assert unfinished(fake) == []
+    assert [s["id"] for s in fake.sessions.values() if s["status"] == "active"] == []
+    stopped = sum(t["status"] == "stopped" for t in fake.tasks.values())
+    assert stopped_in_log(log) == stopped, log
+
+
+# -- interruptions at every request ---------------------------------------------------------------
+
+SLOW_ROUTES = (
+    "POST /tasks",
+    "GET /tasks/{task_id}/status",
+    "GET /tasks/{task_id}",
+    "PATCH /tasks/{task_id}",
+    "GET /billing/account",
+)
+
+
+def slow_down(fake: FakeBrowserUseCloud, seconds: float) -> None:
+    """Every call the runner makes takes a while: an interruption lands while it is in flight."""
+    for route in SLOW_ROUTES:
+        fake.faults.add(route, Fault(delay=seconds), times=None)
+
+
+@pytest.mark.parametrize("journaled", [False, True], ids=["plain", "journal"])
+@pytest.mark.parametrize("n", range(1, 106, 3))
+async def test_cancelled_at_the_nth_request_nothing_is_left_billing(
+    hostile: HostileFake,
+    bu: AsyncBrowserUse,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    *,
+    n: int,
+    journaled: bool,
+) -> None:
+    caplog.set_level(logging.WARNING, "browser_use_async")
+    for i in range(12):
+        hostile.scenarios[f"t{i}"] = TaskScenario(steps=1 + i, start_delay=0.0, step_interval=0.03)
+    slow_down(hostile, 0.02)
+    hostile.max_active_sessions = 4
+    job: asyncio.Task[None] | None = None
+
+    def trip(count: int) -> None:
+        if count == n and job is not None:
+            job.cancel()
+
+    async def consume() -> None:
+        batch = bu.tasks.run_many(
+            [f"t{i}" for i in range(12)],
+            journal=tmp_path / "j.db" if journaled else None,
+            concurrency="auto" if journaled else 4,
+            poll_interval=0.03,
+        )
+        async for _ in batch:
+            pass
+
+    hostile.on_request = trip
+    job = asyncio.ensure_future(consume())
+    async with asyncio.timeout(30):
+        with contextlib.suppress(asyncio.CancelledError):
+            await job
+    made = len(hostile.tasks)
+    await asyncio.sleep(0.1)  # nothing more is created once the batch has wound down
+    assert len(hostile.tasks) == made
+    assert_nothing_left_billing(hostile, caplog.text)
