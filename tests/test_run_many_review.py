@@ -7,12 +7,13 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_type
 
+import attrs
 import pytest
 from aiohttp import web
 
-from browser_use_async import AsyncBrowserUse
+from browser_use_async import AsyncBrowserUse, TaskResult, TaskView
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
 
 pytestmark = pytest.mark.timeout(60)
@@ -149,3 +150,29 @@ async def test_cancelled_at_the_nth_request_nothing_is_left_billing(
     await asyncio.sleep(0.1)  # nothing more is created once the batch has wound down
     assert len(hostile.tasks) == made
     assert_nothing_left_billing(hostile, caplog.text)
+
+
+# -- types -------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Hours:
+    opens: str
+
+
+async def test_a_batch_closes_with_aclosing_and_its_results_are_typed(
+    bu: AsyncBrowserUse,
+) -> None:
+    """README's own pattern type-checks (mypy and pyright run on this file): `aclosing` needs
+    an `aclose`, which an `AsyncIterator` does not promise."""
+    batch = bu.tasks.run_many(["a"], output_type=Hours, poll_interval=0.03)
+    async with contextlib.aclosing(batch):
+        async for result in batch:
+            assert_type(result, TaskResult[Hours])
+            assert_type(result.value, Hours | None)
+            assert isinstance(result.unwrap(), Hours)
+    plain = bu.tasks.run_many({"k": "a"}, poll_interval=0.03)
+    async with contextlib.aclosing(plain):
+        async for other in plain:
+            assert_type(other.value, TaskView | None)
+            assert isinstance(other.value, TaskView)

@@ -618,7 +618,7 @@ class AsyncTasks(AsyncResource):
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
-    ) -> AsyncIterator[TaskResult[TaskView]]: ...
+    ) -> AsyncGenerator[TaskResult[TaskView]]: ...
 
     @overload
     def run_many(
@@ -634,7 +634,7 @@ class AsyncTasks(AsyncResource):
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
-    ) -> AsyncIterator[TaskResult[T]]: ...
+    ) -> AsyncGenerator[TaskResult[T]]: ...
 
     def run_many(
         self,
@@ -649,7 +649,7 @@ class AsyncTasks(AsyncResource):
         max_total_cost: decimal.Decimal | float | str | None = None,
         stop_on_exit: bool = True,
         **options: Unpack[TaskRequestOptions],
-    ) -> AsyncIterator[TaskResult[Any]]:
+    ) -> AsyncGenerator[TaskResult[Any]]:
         """Run a task for each input, as many at once as there is capacity for, and give each
         input's `TaskResult` as its task ends (in order of completion).
 
