@@ -176,3 +176,38 @@ async def test_a_batch_closes_with_aclosing_and_its_results_are_typed(
         async for other in plain:
             assert_type(other.value, TaskView | None)
             assert isinstance(other.value, TaskView)
+
+
+# -- creates whose answer is lost ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [None, 500], ids=["hung-up", "500"])
+@pytest.mark.parametrize("journaled", [False, True], ids=["plain", "journal"])
+async def test_a_create_whose_answer_is_lost_is_not_made_twice_and_says_so(
+    hostile: HostileFake, bu: AsyncBrowserUse, tmp_path: Path, status: int | None, journaled: bool
+) -> None:
+    hostile.lose["POST /api/v2/tasks"] = 1
+    hostile.lose_with = status
+    journal = tmp_path / "j.db" if journaled else None
+    first = {
+        r.key: r
+        async for r in bu.tasks.run_many(
+            ["a", "b"], journal=journal, concurrency=1, poll_interval=0.03
+        )
+    }
+    assert first["1"].ok
+    assert first["0"].error is not None
+    said = str(first["0"].error)
+    if journaled:
+        assert "resuming the batch looks for the task by its run tag" in said, said
+    else:
+        assert "look for it with tasks.list and stop it" in said, said
+    assert len(hostile.tasks) == 2 == creates(hostile)  # made once, not sent again
+    if journaled:  # the resume finds it by its tag: still one task per input
+        again = {
+            r.key: r
+            async for r in bu.tasks.run_many(["a", "b"], journal=journal, poll_interval=0.03)
+        }
+        assert again["0"].ok
+        assert again["0"].task_id == next(iter(hostile.tasks))
+        assert len(hostile.tasks) == 2 == creates(hostile)

@@ -26,6 +26,7 @@ from browser_use_async._clock import Clock
 from browser_use_async._codec import decode, to_json
 from browser_use_async._exceptions import (
     APIConnectionError,
+    APIError,
     BrowserUseError,
     CostLimitExceededError,
     InternalServerError,
@@ -301,7 +302,9 @@ class _Batch:
             if self._journal is not None
             else " A task it made may be running: look for it with tasks.list and stop it."
         )
-        error.args = (f"{error}{note}",)
+        if isinstance(error, APIError):  # its message is what str() shows
+            error.message += note
+            error.args = (error.message,)
         await self._hand_over(TaskResult(index=item.index, key=item.key, error=error))
 
     async def _watch(self, item: Item, task_id: uuid.UUID, *, first_wait: bool) -> None:
