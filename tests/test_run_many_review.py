@@ -13,7 +13,7 @@ import attrs
 import pytest
 from aiohttp import web
 
-from browser_use_async import AsyncBrowserUse, TaskResult, TaskView
+from browser_use_async import AsyncBrowserUse, TaskResult, TaskTimeoutError, TaskView
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
 
 pytestmark = pytest.mark.timeout(60)
@@ -211,3 +211,21 @@ async def test_a_create_whose_answer_is_lost_is_not_made_twice_and_says_so(
         assert again["0"].ok
         assert again["0"].task_id == next(iter(hostile.tasks))
         assert len(hostile.tasks) == 2 == creates(hostile)
+
+
+# -- polls that do not answer ---------------------------------------------------------------------
+
+LONG = TaskScenario(steps=1000, start_delay=0.0, step_interval=0.05)
+
+
+async def test_a_timeout_holds_while_every_poll_is_refused(
+    hostile: HostileFake, bu: AsyncBrowserUse
+) -> None:
+    """A 429 storm on polls slows them, but a task still ends at its timeout."""
+    hostile.default_scenario = LONG
+    hostile.faults.add("GET /tasks/{task_id}/status", Fault(status=429), times=None)
+    async with asyncio.timeout(15):
+        [result] = [r async for r in bu.tasks.run_many(["slow"], timeout=0.3, poll_interval=0.05)]
+    assert isinstance(result.error, TaskTimeoutError)
+    assert result.error.stopped is True
+    assert unfinished(hostile) == []

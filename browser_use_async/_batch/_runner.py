@@ -344,21 +344,20 @@ class _Batch:
                     status = await self._ops.status(task_id)
                 except RateLimitError as error:
                     self._pacer.throttled(error.retry_after)
-                    continue
                 except (APIConnectionError, InternalServerError):
                     failures += 1
                     if failures >= POLL_FAILURES:
                         raise
-                    continue
-                failures = 0
-                self._pacer.answered()
-                self._track(item.index, status.cost)
-                if is_final(status.status):
-                    break
-                limit = self._s.max_cost
-                if limit is not None and status.cost is not None and status.cost > limit:
-                    raise await self._stop(item, task_id, f"cost:{limit}")
-                timeout = self._s.timeout
+                else:
+                    failures = 0
+                    self._pacer.answered()
+                    self._track(item.index, status.cost)
+                    if is_final(status.status):
+                        break
+                    limit = self._s.max_cost
+                    if limit is not None and status.cost is not None and status.cost > limit:
+                        raise await self._stop(item, task_id, f"cost:{limit}")
+                timeout = self._s.timeout  # holds whether or not the poll was answered
                 if timeout is not None and self._clock.time() - started >= timeout:
                     raise await self._stop(item, task_id, f"timeout:{timeout:g}")
         finally:
