@@ -229,3 +229,25 @@ async def test_a_timeout_holds_while_every_poll_is_refused(
     assert isinstance(result.error, TaskTimeoutError)
     assert result.error.stopped is True
     assert unfinished(hostile) == []
+
+
+async def test_creates_waiting_out_429s_are_not_reported_unanswered(
+    hostile: HostileFake, bu: AsyncBrowserUse, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A create refused for capacity made nothing; one not yet sent made nothing either: the
+    log counts neither among "creates got no answer"."""
+    caplog.set_level(logging.WARNING, "browser_use_async")
+    hostile.default_scenario = LONG
+    hostile.max_active_sessions = 2
+    batch = bu.tasks.run_many([f"t{i}" for i in range(12)], concurrency=6, poll_interval=0.05)
+    async with contextlib.aclosing(batch):
+        waiting = asyncio.ensure_future(anext(batch))
+        async with asyncio.timeout(10):
+            while creates(hostile) < 8:  # noqa: ASYNC110 (the fake has no event to wait on)
+                await asyncio.sleep(0.01)
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+    assert len(hostile.tasks) == 2
+    assert_nothing_left_billing(hostile, caplog.text)
+    assert "stopped 2 of its 2 running tasks." in caplog.text, caplog.text

@@ -209,7 +209,7 @@ class _Batch:
                 if self._journal is not None and entry.state != "running":
                     self._journal.running(item.index, task_id)
                 self._capacity.take()
-                self._spawn(item, self._watch(item, task_id, first_wait=False))
+                self._spawn(item, lambda: self._watch(item, task_id, first_wait=False))
                 return
         if self._over_budget():
             await self._hand_over(self._not_started(item))
@@ -223,7 +223,7 @@ class _Batch:
             self._capacity.release()
             await self._hand_over(self._not_started(item))
             return
-        self._spawn(item, self._launch(item))
+        self._spawn(item, lambda: self._launch(item))
 
     def _check(self, item: Item, entry: Entry) -> None:
         if (entry.key, entry.fingerprint) != (item.key, item.fingerprint):
@@ -232,12 +232,14 @@ class _Batch:
                 f"{item.index} was {entry.key!r} with other create keywords; use a new journal"
             )
 
-    def _spawn(self, item: Item, work: Awaitable[None]) -> None:
+    def _spawn(self, item: Item, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work()` for `item`; made only once the worker runs, so a worker cancelled
+        before its start leaves no coroutine unawaited."""
         self._live[item.index] = _Live(item)
 
         async def run() -> None:
             try:
-                await work
+                await work()
             except asyncio.CancelledError:
                 raise
             except BaseException as error:  # a journal write failed, or a bug: end the batch
@@ -516,8 +518,10 @@ class _Batch:
             live = list(self._live.values())
             if not live:
                 return
-            await self._learn_ids(live)
+            unknown = await self._learn_ids(live)
             running = [entry for entry in live if entry.task_id is not None]
+            if not running and not unknown:
+                return  # nothing was made that could still run
             if not self._s.stop_on_exit:
                 logger.warning("The batch ended early and left %d tasks running.", len(running))
                 return
@@ -529,7 +533,6 @@ class _Batch:
                 message += f"; {ended} had ended by then"
             if stopped + ended < len(running):
                 message += "; the others may still be running (a journal keeps their ids)"
-            unknown = sum(entry.task_id is None for entry in live)
             if unknown:
                 message += f"; {unknown} creates got no answer"
             logger.warning(message + ".")
@@ -539,24 +542,29 @@ class _Batch:
             if self._journal is not None:
                 self._journal.close()
 
-    async def _learn_ids(self, live: list[_Live]) -> None:
+    async def _learn_ids(self, live: list[_Live]) -> int:
+        """Wait a little for the answers of creates in flight: the ids of tasks they made;
+        how many got no answer (or one that leaves it open), whose tasks may be running."""
         pending = [entry.creating for entry in live if entry.creating is not None]
         if pending:
             await asyncio.wait(pending, timeout=WAIT_FOR_ANSWERS)
+        unknown = 0
         for entry in live:
-            if (
-                entry.creating is not None
-                and entry.creating.done()
-                and not entry.creating.cancelled()
-            ):
-                if entry.creating.exception() is None:
-                    entry.task_id = entry.creating.result().id
-                    if self._journal is not None:
-                        self._journal.running(entry.item.index, entry.task_id)
-                elif isinstance(entry.creating.exception(), RateLimitError):
-                    self._forget(entry.item)
-            elif entry.creating is not None:
-                entry.creating.cancel()
+            creating = entry.creating
+            if creating is None:  # not sent, or refused for capacity and not sent again yet
+                continue
+            if not creating.done() or creating.cancelled():
+                creating.cancel()
+                unknown += 1
+            elif (error := creating.exception()) is None:
+                entry.task_id = creating.result().id
+                if self._journal is not None:
+                    self._journal.running(entry.item.index, entry.task_id)
+            elif isinstance(error, BrowserUseError) and not may_have_created(error):
+                self._forget(entry.item)  # refused (a 429 too): nothing was made
+            else:
+                unknown += 1
+        return unknown
 
     async def _stop_all(self, running: list[_Live]) -> tuple[int, int]:
         """Stop each task, a few at a time, all within STOP_WITHIN: how many were stopped, and
