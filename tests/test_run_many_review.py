@@ -13,7 +13,13 @@ import attrs
 import pytest
 from aiohttp import web
 
-from browser_use_async import AsyncBrowserUse, TaskResult, TaskTimeoutError, TaskView
+from browser_use_async import (
+    AsyncBrowserUse,
+    InvalidArgumentError,
+    TaskResult,
+    TaskTimeoutError,
+    TaskView,
+)
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, TaskScenario
 
 pytestmark = pytest.mark.timeout(60)
@@ -251,3 +257,38 @@ async def test_creates_waiting_out_429s_are_not_reported_unanswered(
     assert len(hostile.tasks) == 2
     assert_nothing_left_billing(hostile, caplog.text)
     assert "stopped 2 of its 2 running tasks." in caplog.text, caplog.text
+
+
+# -- hostile inputs -------------------------------------------------------------------------------
+
+FULL = {f"k{i}": "v" for i in range(10)}  # the most metadata a task may have
+
+
+async def test_metadata_with_no_room_for_the_run_tag_is_refused_at_the_call(
+    hostile: HostileFake, bu: AsyncBrowserUse, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"input 1: .*run tag"):
+        bu.tasks.run_many(
+            ["a", {"task": "b", "metadata": FULL}], journal=tmp_path / "j.db", poll_interval=0.03
+        )
+    assert hostile.requests == []
+    plain = [
+        r async for r in bu.tasks.run_many([{"task": "b", "metadata": FULL}], poll_interval=0.03)
+    ]
+    assert [r.ok for r in plain] == [True]  # without a journal there is no tag to make room for
+
+
+async def test_an_iterators_input_with_no_room_for_the_tag_is_its_own_result(
+    hostile: HostileFake, bu: AsyncBrowserUse, tmp_path: Path
+) -> None:
+    listed: list[str | dict[str, Any]] = ["a", {"task": "b", "metadata": FULL}, "c"]
+    inputs = iter(listed)
+    results = {
+        r.index: r
+        async for r in bu.tasks.run_many(inputs, journal=tmp_path / "j.db", poll_interval=0.03)
+    }
+    assert results[0].ok
+    assert results[2].ok
+    assert isinstance(results[1].error, InvalidArgumentError)
+    assert "run tag" in str(results[1].error)
+    assert len(hostile.tasks) == 2

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import attrs
 
 from browser_use_async._batch._capacity import Capacity
-from browser_use_async._batch._inputs import BadItem, Item
+from browser_use_async._batch._inputs import RUN_TAG, BadItem, Item, tagged
 from browser_use_async._batch._journal import Entry, Journal
 from browser_use_async._batch._pacer import Pacer
 from browser_use_async._batch._result import TaskResult
@@ -51,9 +51,6 @@ from browser_use_async.models.tasks import (
 __all__ = ["RUN_TAG", "Progress", "Settings", "TaskOps", "run_batch"]
 
 logger = logging.getLogger("browser_use_async")
-
-RUN_TAG = "browser-use-async-run"
-"""The metadata key of a journaled create's run tag, `<batch id>:<input index>`."""
 
 ACCOUNT_EVERY = 30.0
 """Seconds between reads of the account's free sessions, with `concurrency="auto"`."""
@@ -440,9 +437,7 @@ class _Batch:
     def _tagged(self, item: Item) -> CreateTaskRequest:
         if self._journal is None:
             return item.body
-        own = item.body.metadata if isinstance(item.body.metadata, dict) else {}
-        metadata = {**own, RUN_TAG: f"{self._journal.batch_id}:{item.index}"}
-        return attrs.evolve(item.body, metadata=metadata)
+        return tagged(item.body, f"{self._journal.batch_id}:{item.index}")
 
     def _forget(self, item: Item) -> None:
         if self._journal is not None:

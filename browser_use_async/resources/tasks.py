@@ -712,7 +712,9 @@ class AsyncTasks(AsyncResource):
             common["structured_output"] = json_schema(output_type)
         build = cast("Callable[[str, dict[str, Any]], CreateTaskRequest]", _create_request)
         build("the common options", dict(common))  # checked once, up front
-        items: Iterable[Item | BadItem] = read_inputs(inputs, common, build)
+        items: Iterable[Item | BadItem] = read_inputs(
+            inputs, common, build, journaled=journal is not None
+        )
         if isinstance(inputs, Collection):  # all checked before anything is sent
             items = list(items)
             bad = next((item for item in items if isinstance(item, BadItem)), None)
