@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, assert_type
@@ -16,6 +17,7 @@ from aiohttp import web
 from browser_use_async import (
     AsyncBrowserUse,
     InvalidArgumentError,
+    JournalError,
     TaskResult,
     TaskTimeoutError,
     TaskView,
@@ -292,3 +294,39 @@ async def test_an_iterators_input_with_no_room_for_the_tag_is_its_own_result(
     assert isinstance(results[1].error, InvalidArgumentError)
     assert "run tag" in str(results[1].error)
     assert len(hostile.tasks) == 2
+
+
+# -- hostile journals -----------------------------------------------------------------------------
+
+
+def sqlite_file(path: Path, *statements: str) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        for statement in statements:
+            db.execute(statement)
+
+
+def tables(path: Path) -> set[str]:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ("CREATE TABLE users (name TEXT)",),  # the user's own database
+        ("CREATE TABLE inputs (idx INTEGER PRIMARY KEY, key TEXT)",),  # another schema
+        ("CREATE TABLE batch (id TEXT NOT NULL)", "INSERT INTO batch VALUES ('not a uuid')"),
+        ("PRAGMA user_version = 99",),  # a newer journal
+    ],
+    ids=["other-database", "other-schema", "bad-batch-id", "newer"],
+)
+async def test_a_database_that_is_not_a_journal_of_this_version_is_refused_untouched(
+    hostile: HostileFake, bu: AsyncBrowserUse, tmp_path: Path, statements: tuple[str, ...]
+) -> None:
+    path = tmp_path / "j.db"
+    sqlite_file(path, *statements)
+    before = tables(path)
+    with pytest.raises(JournalError, match="cannot use"):
+        _ = [r async for r in bu.tasks.run_many(["a"], journal=path, poll_interval=0.03)]
+    assert hostile.requests == []
+    assert tables(path) == before
