@@ -16,6 +16,7 @@ from aiohttp import web
 
 from browser_use_async import (
     AsyncBrowserUse,
+    BrowserUseError,
     InvalidArgumentError,
     JournalError,
     TaskResult,
@@ -330,3 +331,18 @@ async def test_a_database_that_is_not_a_journal_of_this_version_is_refused_untou
         _ = [r async for r in bu.tasks.run_many(["a"], journal=path, poll_interval=0.03)]
     assert hostile.requests == []
     assert tables(path) == before
+
+
+async def test_a_key_refused_on_create_stops_new_creates(hostile: HostileFake) -> None:
+    """A wrong API key refuses every create alike: 10,000 inputs must not mean 10,000 401s."""
+    async with AsyncBrowserUse(api_key="bu_wrong", base_url=hostile.base_url) as wrong:
+        results = [
+            r
+            async for r in wrong.tasks.run_many(
+                [f"t{i}" for i in range(20)], concurrency=2, poll_interval=0.03
+            )
+        ]
+    assert len(results) == 20
+    assert all(isinstance(r.error, BrowserUseError) for r in results)
+    assert creates(hostile) <= 2
+    assert sum("Not started: the account refused" in str(r.error) for r in results) >= 18

@@ -27,6 +27,7 @@ from browser_use_async._codec import decode, to_json
 from browser_use_async._exceptions import (
     APIConnectionError,
     APIError,
+    AuthenticationError,
     BrowserUseError,
     CostLimitExceededError,
     InternalServerError,
@@ -137,7 +138,7 @@ class _Batch:
         self.done = self.failed = self.started = 0
         self._sized = False  # the account's free sessions were read
         self._halted = False  # a worker failed: start nothing more
-        self._refused: PaymentRequiredError | None = None  # the account cannot pay for more
+        self._refused: BrowserUseError | None = None  # the account cannot pay, or the key is bad
         self._background: list[asyncio.Future[None]] = []
 
     # -- the whole batch ---------------------------------------------------------------------
@@ -278,8 +279,8 @@ class _Batch:
                 continue
             except BrowserUseError as error:
                 live.creating = None
-                if isinstance(error, PaymentRequiredError):  # so would every other create be
-                    self._refused = error
+                if isinstance(error, PaymentRequiredError | AuthenticationError):
+                    self._refused = error  # so would every other create be
                 await self._create_failed(item, error)
                 return
             break
