@@ -3,6 +3,7 @@ inputs and journals, abandoned iterators. After any interruption nothing is left
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 import sqlite3
@@ -346,3 +347,29 @@ async def test_a_key_refused_on_create_stops_new_creates(hostile: HostileFake) -
     assert all(isinstance(r.error, BrowserUseError) for r in results)
     assert creates(hostile) <= 2
     assert sum("Not started: the account refused" in str(r.error) for r in results) >= 18
+
+
+# -- "auto" when the account says little ------------------------------------------------------
+
+
+async def test_auto_runs_one_at_a_time_when_the_account_cannot_be_read(
+    hostile: HostileFake, bu: AsyncBrowserUse, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A key without access to billing (403) can still run tasks: "auto" starts at one
+    (growing when a later read works), with a warning, instead of failing the batch."""
+    caplog.set_level(logging.WARNING, "browser_use_async")
+    hostile.faults.add("GET /billing/account", Fault(status=403), times=None)
+    results = [r async for r in bu.tasks.run_many(["a", "b", "c"], poll_interval=0.03)]
+    assert [r.ok for r in results] == [True] * 3
+    assert "free sessions" in caplog.text
+
+
+async def test_auto_with_more_sessions_active_than_the_limit_still_runs(
+    hostile: HostileFake, bu: AsyncBrowserUse
+) -> None:
+    crowded = {**hostile.account, "concurrentSessionLimit": 3, "activeSessionCount": 9}
+    body = json.dumps(crowded).encode()
+    hostile.faults.add("GET /billing/account", Fault(body=body), times=None)
+    results = [r async for r in bu.tasks.run_many(["a", "b", "c"], poll_interval=0.03)]
+    assert [r.ok for r in results] == [True] * 3
+    assert len(hostile.tasks) == 3

@@ -214,7 +214,16 @@ class _Batch:
             return
         if self._s.concurrency is None and not self._sized:  # only once a create is due
             self._sized = True
-            await self._read_account()
+            try:
+                await self._read_account()
+            except AuthenticationError:  # every create would meet it too
+                raise
+            except BrowserUseError as error:  # the batch can run without it, if slowly
+                logger.warning(
+                    "Could not read the account's free sessions (%s); running one task at a "
+                    "time until they can be read.",
+                    error,
+                )
             self._background.append(asyncio.ensure_future(self._follow_account()))
         await self._capacity.acquire()
         if self._over_budget():  # spent more while waiting
