@@ -373,3 +373,37 @@ async def test_auto_with_more_sessions_active_than_the_limit_still_runs(
     results = [r async for r in bu.tasks.run_many(["a", "b", "c"], poll_interval=0.03)]
     assert [r.ok for r in results] == [True] * 3
     assert len(hostile.tasks) == 3
+
+
+@pytest.mark.parametrize("stop_on_exit", [True, False])
+async def test_a_task_the_batch_cannot_watch_is_not_left_running_unseen(
+    hostile: HostileFake, bu: AsyncBrowserUse, *, stop_on_exit: bool
+) -> None:
+    """Polls answered with an error the batch cannot wait out end the input's result; its
+    task is stopped (unless stop_on_exit=False), and the error says which."""
+    hostile.default_scenario = LONG
+    hostile.faults.add("GET /tasks/{task_id}/status", Fault(status=400), times=None)
+    [result] = [
+        r
+        async for r in bu.tasks.run_many(
+            ["a"], concurrency=1, stop_on_exit=stop_on_exit, poll_interval=0.03
+        )
+    ]
+    assert result.error is not None
+    if stop_on_exit:
+        assert unfinished(hostile) == []
+        assert "The batch stopped the task" in str(result.error)
+    else:
+        assert len(unfinished(hostile)) == 1
+        assert "may still be running" in str(result.error)
+
+
+async def test_a_task_whose_last_read_fails_gives_its_result_from_the_stop(
+    hostile: HostileFake, bu: AsyncBrowserUse
+) -> None:
+    """The task ended, but reading it failed: the stop's answer is the task as it ended."""
+    hostile.faults.add("GET /tasks/{task_id}", Fault(status=400), times=1)
+    [result] = [r async for r in bu.tasks.run_many(["a"], concurrency=1, poll_interval=0.03)]
+    assert result.ok, result.error
+    assert result.task is not None
+    assert result.task.status == "finished"

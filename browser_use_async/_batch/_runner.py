@@ -311,9 +311,7 @@ class _Batch:
             if self._journal is not None
             else " A task it made may be running: look for it with tasks.list and stop it."
         )
-        if isinstance(error, APIError):  # its message is what str() shows
-            error.message += note
-            error.args = (error.message,)
+        _noted(error, note)
         await self._hand_over(TaskResult(index=item.index, key=item.key, error=error))
 
     async def _watch(self, item: Item, task_id: uuid.UUID, *, first_wait: bool) -> None:
@@ -330,13 +328,30 @@ class _Batch:
             self._ended(item, stop.view, stop.reason)
             await self._hand_over(self._result(item, stop.view, stop.reason))
             return
-        except BrowserUseError as error:  # the task may still be running: the journal says so
-            await self._hand_over(
-                TaskResult(index=item.index, key=item.key, task_id=task_id, error=error)
-            )
+        except BrowserUseError as error:  # it cannot be watched: not left running unseen
+            await self._hand_over(await self._given_up(item, task_id, error))
             return
         self._ended(item, view, None)
         await self._hand_over(self._result(item, view, None))
+
+    async def _given_up(
+        self, item: Item, task_id: uuid.UUID, error: BrowserUseError
+    ) -> TaskResult[Any]:
+        """The result of a task the batch can no longer watch: stopped (unless `stop_on_exit`
+        is off), or the task itself when the stop finds it ended."""
+        note = " The task may still be running (stop_on_exit=False)."
+        if self._s.stop_on_exit:
+            view = (await self._stop(item, task_id, "")).view
+            if view is None or not is_final(view.status):
+                note = f" The task may still be running: stop it with tasks.stop({str(task_id)!r})."
+            elif view.status is TaskStatus.STOPPED:
+                self._forget(item)  # as when the batch is left: a resume runs it again
+                note = " The batch stopped the task."
+            else:
+                self._ended(item, view, None)
+                return self._result(item, view, None)
+        _noted(error, note)
+        return TaskResult(index=item.index, key=item.key, task_id=task_id, error=error)
 
     async def _until_ended(self, item: Item, task_id: uuid.UUID, *, first_wait: bool) -> TaskView:
         """Poll on the shared budget until the task ends, or stop it when over its cost or
@@ -600,6 +615,15 @@ class _Batch:
         for late in stops:
             late.cancel()
         return stopped, ended
+
+
+def _noted(error: BrowserUseError, note: str) -> None:
+    """Add `note` to what `error` says."""
+    if isinstance(error, APIError):  # its message is what str() shows
+        error.message += note
+        error.args = (error.message,)
+    else:
+        error.args = (f"{error}{note}",)
 
 
 def _stop_failed(task_id: uuid.UUID, reason: str) -> BrowserUseError:
