@@ -162,7 +162,7 @@ async def test_cancelled_at_the_nth_request_nothing_is_left_billing(
     assert_nothing_left_billing(hostile, caplog.text)
 
 
-# -- types -------------------------------------------------------------------------------------
+# -- types ----------------------------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -188,7 +188,7 @@ async def test_a_batch_closes_with_aclosing_and_its_results_are_typed(
             assert isinstance(other.value, TaskView)
 
 
-# -- creates whose answer is lost ----------------------------------------------------------------
+# -- creates whose answer is lost -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("status", [None, 500], ids=["hung-up", "500"])
@@ -349,7 +349,7 @@ async def test_a_key_refused_on_create_stops_new_creates(hostile: HostileFake) -
     assert sum("Not started: the account refused" in str(r.error) for r in results) >= 18
 
 
-# -- "auto" when the account says little ------------------------------------------------------
+# -- "auto" when the account says little ----------------------------------------------------------
 
 
 async def test_auto_runs_one_at_a_time_when_the_account_cannot_be_read(
@@ -407,3 +407,85 @@ async def test_a_task_whose_last_read_fails_gives_its_result_from_the_stop(
     assert result.ok, result.error
     assert result.task is not None
     assert result.task.status == "finished"
+
+
+# -- what the batch reads, keeps and shows --------------------------------------------------------
+
+SECRET = "hunter2-do-not-show"
+
+
+def contents(folder: Path) -> list[bytes]:
+    """The bytes of each file in `folder` (the journal and whatever SQLite keeps beside it)."""
+    return [path.read_bytes() for path in folder.iterdir()]
+
+
+async def test_secrets_never_reach_the_journal_logs_reprs_or_errors(
+    hostile: HostileFake,
+    bu: AsyncBrowserUse,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, "browser_use_async")
+    hostile.scenarios["slow"] = LONG
+    path = tmp_path / "j.db"
+    inputs: list[str | dict[str, Any]] = [
+        {"task": "a", "secrets": {"pw": SECRET}},
+        {"task": "b", "secrets": {"pw": SECRET, "n": 5}},  # bad: its own result (an iterator)
+        {"task": "slow", "secrets": {"pw": SECRET}},
+    ]
+    shown: list[str] = []
+    batch = bu.tasks.run_many(iter(inputs), journal=path, timeout=0.2, poll_interval=0.03)
+    async with contextlib.aclosing(batch):
+        async for result in batch:
+            shown += [repr(result), str(result.error), repr(result.error), repr(result.task)]
+    assert len(shown) == 12
+    assert SECRET not in "".join(shown)
+    assert SECRET not in caplog.text
+    files = contents(tmp_path)
+    assert files
+    assert all(SECRET.encode() not in data for data in files)
+    assert any(r.json().get("secrets") == {"pw": SECRET} for r in hostile.requests if r.body)
+
+
+async def test_a_task_in_a_session_of_its_own_choosing_is_stopped_without_its_session(
+    hostile: HostileFake, bu: AsyncBrowserUse
+) -> None:
+    hostile.default_scenario = LONG
+    session = hostile.create_session()
+    batch = bu.tasks.run_many(
+        [{"task": "in yours", "session_id": session}], concurrency=1, poll_interval=0.03
+    )
+    async with contextlib.aclosing(batch):
+        waiting = asyncio.ensure_future(anext(batch))
+        async with asyncio.timeout(10):
+            while not hostile.tasks:  # noqa: ASYNC110 (the fake has no event to wait on)
+                await asyncio.sleep(0.01)
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+    assert unfinished(hostile) == []
+    stops = [r.json() for r in hostile.requests if r.method == "PATCH"]
+    assert stops == [{"action": "stop"}]
+    assert hostile.sessions[session]["status"] == "active"
+
+
+async def test_a_consumer_that_stops_taking_results_holds_the_batch_back(
+    hostile: HostileFake, bu: AsyncBrowserUse
+) -> None:
+    """Results are handed over one at a time: a batch whose consumer is busy (or gone) starts
+    no more than its concurrency beyond what was taken, and reads its inputs no further."""
+    read = 0
+
+    def endless() -> Any:
+        nonlocal read
+        while True:
+            read += 1
+            yield f"t{read}"
+
+    batch = bu.tasks.run_many(endless(), concurrency=3, poll_interval=0.03)
+    async with contextlib.aclosing(batch):
+        first = await anext(batch)
+        assert first.ok
+        await asyncio.sleep(1.0)  # tasks end within 0.1 s: plenty of time to run ahead
+        assert len(hostile.tasks) <= 1 + 1 + 3  # taken, waiting to be taken, in flight
+        assert read <= len(hostile.tasks) + 1
