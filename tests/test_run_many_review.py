@@ -489,3 +489,22 @@ async def test_a_consumer_that_stops_taking_results_holds_the_batch_back(
         await asyncio.sleep(1.0)  # tasks end within 0.1 s: plenty of time to run ahead
         assert len(hostile.tasks) <= 1 + 1 + 3  # taken, waiting to be taken, in flight
         assert read <= len(hostile.tasks) + 1
+
+
+async def test_breaking_out_without_closing_still_stops_what_it_started(
+    hostile: HostileFake, bu: AsyncBrowserUse, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Without `aclosing`, the generator is closed when it is collected (asyncio's hook):
+    the tasks it started are stopped then, and the log says so."""
+    caplog.set_level(logging.WARNING, "browser_use_async")
+    hostile.default_scenario = LONG
+    hostile.scenarios["t0"] = QUICK
+    async for result in bu.tasks.run_many(
+        [f"t{i}" for i in range(6)], concurrency=3, poll_interval=0.03
+    ):
+        assert result.key == "0"
+        break
+    async with asyncio.timeout(15):
+        while unfinished(hostile):  # noqa: ASYNC110 (the fake has no event to wait on)
+            await asyncio.sleep(0.05)
+    assert_nothing_left_billing(hostile, caplog.text)
