@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, assert_type
@@ -508,3 +509,43 @@ async def test_breaking_out_without_closing_still_stops_what_it_started(
         while unfinished(hostile):  # noqa: ASYNC110 (the fake has no event to wait on)
             await asyncio.sleep(0.05)
     assert_nothing_left_billing(hostile, caplog.text)
+
+
+@pytest.mark.parametrize("n", range(2, 60, 3))
+async def test_cancelled_with_lost_answers_then_resumed_each_input_runs_once(
+    hostile: HostileFake, bu: AsyncBrowserUse, tmp_path: Path, n: int
+) -> None:
+    """Creates whose answers are lost, an interruption at the n-th request, then a resume:
+    every input ends once, no input's task is made twice, nothing is left running."""
+    prompts = [f"t{i}" for i in range(8)]
+    for i, prompt in enumerate(prompts):
+        hostile.scenarios[prompt] = TaskScenario(steps=1 + i, start_delay=0.0, step_interval=0.03)
+    hostile.lose["POST /api/v2/tasks"] = 2
+    slow_down(hostile, 0.01)
+    journal = tmp_path / "j.db"
+    job: asyncio.Task[None] | None = None
+
+    def trip(count: int) -> None:
+        if count == n and job is not None:
+            job.cancel()
+
+    async def consume() -> None:
+        async for _ in bu.tasks.run_many(
+            prompts, journal=journal, concurrency=3, poll_interval=0.03
+        ):
+            pass
+
+    hostile.on_request = trip
+    job = asyncio.ensure_future(consume())
+    async with asyncio.timeout(30):
+        with contextlib.suppress(asyncio.CancelledError):
+            await job
+        hostile.on_request = None
+        hostile.lose.clear()
+        await asyncio.sleep(0.4)  # the lost creates' tasks (unseen, unstopped) end by themselves
+        results = [r async for r in bu.tasks.run_many(prompts, journal=journal, poll_interval=0.03)]
+    assert sorted(r.index for r in results) == list(range(8))
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    finished = Counter(t["task"] for t in hostile.tasks.values() if t["status"] == "finished")
+    assert all(count == 1 for count in finished.values()), finished
+    assert unfinished(hostile) == []
