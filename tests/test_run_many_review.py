@@ -21,6 +21,7 @@ from browser_use_async import (
     BrowserUseError,
     InvalidArgumentError,
     JournalError,
+    NotFoundError,
     TaskResult,
     TaskTimeoutError,
     TaskView,
@@ -549,3 +550,27 @@ async def test_cancelled_with_lost_answers_then_resumed_each_input_runs_once(
     finished = Counter(t["task"] for t in hostile.tasks.values() if t["status"] == "finished")
     assert all(count == 1 for count in finished.values()), finished
     assert unfinished(hostile) == []
+
+
+async def test_a_resumed_task_the_cloud_no_longer_knows_is_not_called_running(
+    hostile: HostileFake, bu: AsyncBrowserUse, tmp_path: Path
+) -> None:
+    """The journal names a task the cloud answers 404 for: its result is that error, with no
+    stop sent and no word of it running."""
+    hostile.default_scenario = LONG
+    journal = tmp_path / "j.db"
+    batch = bu.tasks.run_many(["a"], journal=journal, stop_on_exit=False, poll_interval=0.03)
+    async with contextlib.aclosing(batch):
+        waiting = asyncio.ensure_future(anext(batch))
+        async with asyncio.timeout(10):
+            while not hostile.tasks:  # noqa: ASYNC110 (the fake has no event to wait on)
+                await asyncio.sleep(0.01)
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+    hostile.tasks.clear()
+    hostile.requests.clear()
+    [result] = [r async for r in bu.tasks.run_many(["a"], journal=journal, poll_interval=0.03)]
+    assert isinstance(result.error, NotFoundError)
+    assert "running" not in str(result.error)
+    assert not any(r.method == "PATCH" for r in hostile.requests)

@@ -32,6 +32,7 @@ from browser_use_async._exceptions import (
     CostLimitExceededError,
     InternalServerError,
     JournalError,
+    NotFoundError,
     PaymentRequiredError,
     RateLimitError,
     TaskFailedError,
@@ -340,7 +341,9 @@ class _Batch:
         """The result of a task the batch can no longer watch: stopped (unless `stop_on_exit`
         is off), or the task itself when the stop finds it ended."""
         note = " The task may still be running (stop_on_exit=False)."
-        if self._s.stop_on_exit:
+        if isinstance(error, NotFoundError):  # the cloud does not know it: nothing to stop
+            note = ""
+        elif self._s.stop_on_exit:
             view = (await self._stop(item, task_id, "")).view
             if view is None or not is_final(view.status):
                 note = f" The task may still be running: stop it with tasks.stop({str(task_id)!r})."
