@@ -314,6 +314,16 @@ def tables(path: Path) -> set[str]:
         return {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
 
 
+@pytest.mark.parametrize("journal", ["", ":memory:"])
+async def test_a_journal_that_would_not_outlive_the_process_is_refused_at_the_call(
+    hostile: HostileFake, bu: AsyncBrowserUse, journal: str
+) -> None:
+    """SQLite reads these as a private temporary database: a resume would find nothing."""
+    with pytest.raises(InvalidArgumentError, match="journal"):
+        bu.tasks.run_many(["a"], journal=journal)
+    assert hostile.requests == []
+
+
 @pytest.mark.parametrize(
     "statements",
     [

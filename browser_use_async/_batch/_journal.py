@@ -18,7 +18,7 @@ import attrs
 
 from browser_use_async._exceptions import InvalidArgumentError, JournalError, shown
 
-__all__ = ["Entry", "Journal"]
+__all__ = ["Entry", "Journal", "check_path"]
 
 VERSION = 1
 """The journal's `user_version`: a file of another version, or another database, is refused
@@ -40,6 +40,16 @@ CREATE TABLE inputs (
 """
 
 
+def check_path(value: object) -> None:
+    """Refuse what is not a journal's file path, at the call: nothing is sent."""
+    if not isinstance(value, str | os.PathLike):
+        raise InvalidArgumentError(f"journal must be a file path or None, got {shown(value)}")
+    if value in ("", ":memory:"):  # SQLite reads these as databases that end with the process
+        raise InvalidArgumentError(
+            f"journal must be a file path, not {value!r}: a resume would find nothing"
+        )
+
+
 @attrs.frozen
 class Entry:
     """What the journal knows of one input."""
@@ -58,8 +68,7 @@ class Journal:
     """One batch's journal file; `batch_id` goes into each create's run tag."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        if not isinstance(path, str | os.PathLike):
-            raise InvalidArgumentError(f"journal must be a file path, got {shown(path)}")
+        check_path(path)
         self.path = os.fspath(path)
         db: sqlite3.Connection | None = None
         try:

@@ -22,6 +22,7 @@ from typing import Any, Literal, TypeVar, Unpack, cast, overload
 import attrs
 
 from browser_use_async._batch._inputs import BadItem, Item, check_inputs, read_inputs
+from browser_use_async._batch._journal import check_path
 from browser_use_async._batch._result import TaskResult
 from browser_use_async._batch._runner import Settings, run_batch
 from browser_use_async._cleanup import outlast
@@ -684,8 +685,8 @@ class AsyncTasks(AsyncResource):
         when told.
         """
         limit = _concurrency(concurrency)
-        if journal is not None and not isinstance(journal, str | os.PathLike):
-            raise InvalidArgumentError(f"journal must be a file path or None, got {shown(journal)}")
+        if journal is not None:
+            check_path(journal)
         settings = Settings(
             concurrency=limit,
             journal=journal,
