@@ -7,7 +7,7 @@ import contextlib
 import decimal
 import json
 import sys
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from typing import Any, Literal, cast
 
 import attrs
@@ -305,8 +305,7 @@ async def run_batch(tasks: AsyncTasks, batch: Batch) -> Ran:
             max_total_cost=batch.max_total_cost,
             progress=None if batch.out is None and sys.stdout.isatty() else sys.stderr,
         )
-        # An async generator, typed as an iterator: closing it stops the batch's tasks.
-        async with contextlib.aclosing(cast("AsyncGenerator[TaskResult[TaskView]]", results)):
+        async with contextlib.aclosing(results):  # closing it stops the batch's tasks
             async for result in results:
                 structured = batch.inputs[result.index].get("structured_output") is not None
                 write(result_line(result, structured))

@@ -397,7 +397,8 @@ class Tasks(SyncWrapper[AsyncTasks]):
         `InvalidArgumentError` result.
 
         `concurrency="auto"` starts as many tasks as the account has free sessions
-        (`billing.account()`, re-read every 30 s); a number fixes the limit. A create answered
+        (`billing.account()`, re-read every 30 s; one at a time while it cannot be read); a
+        number fixes the limit. A create answered
         429 made nothing: it waits, longer each time, and is sent again, never counted as a
         failure. All running tasks share one polling budget: each is polled about once per
         `poll_interval`, evenly spread, and a 429 slows them all.

@@ -278,7 +278,7 @@ async def test_leaving_early_stops_every_task_it_started(
         live.scenarios[f"t{i}"] = TaskScenario(steps=2 + i, start_delay=0.0, step_interval=0.05)
     caplog.set_level(logging.WARNING, "browser_use_async")
     batch = bu.tasks.run_many([f"t{i}" for i in range(30)], concurrency=8, poll_interval=0.05)
-    async with contextlib.aclosing(batch):  # type: ignore[type-var]
+    async with contextlib.aclosing(batch):
         seen = 0
         async for _ in batch:
             seen += 1
@@ -368,7 +368,7 @@ async def test_a_journal_in_use_by_another_batch_is_refused(
     path = tmp_path / "batch.db"
     live.default_scenario = TaskScenario(steps=1000, start_delay=0.0, step_interval=0.05)
     first = bu.tasks.run_many(["a", "b"], journal=path, concurrency=2, poll_interval=0.05)
-    async with contextlib.aclosing(first):  # type: ignore[type-var]
+    async with contextlib.aclosing(first):
         waiting = asyncio.ensure_future(anext(first))
         while len(live.tasks) < 2:  # noqa: ASYNC110 (the fake's state has no event to wait on)
             await asyncio.sleep(0.01)
@@ -407,7 +407,7 @@ async def test_auto_concurrency_follows_the_account_as_it_frees_sessions(
         api_key=live.api_key, base_url=live.base_url, clock=FastClock(100.0)
     ) as client:
         batch = client.tasks.run_many([f"t{i}" for i in range(40)], poll_interval=5.0)
-        async with contextlib.aclosing(batch):  # type: ignore[type-var]
+        async with contextlib.aclosing(batch):
             first = [await anext(batch) for _ in range(4)]
             assert peak_overlap(live) <= 2  # the 2 free sessions
             for session in taken:

@@ -38,7 +38,7 @@ SCRIPT = textwrap.dedent(
 def test_ctrl_c_at_any_moment_leaves_no_task_running(tmp_path: Path, seed: int) -> None:
     script = tmp_path / "batch.py"
     script.write_text(SCRIPT)
-    delay = random.Random(seed).uniform(0.0, 1.5)  # noqa: S311 (a test's moments)
+    delay = random.Random(seed).uniform(0.0, 1.5)  # noqa: S311 (a moment, not a secret)
     with FakeBrowserUseCloud() as fake:
         for i in range(40):  # varied lengths: some end before the interrupt, most do not
             fake.scenarios[f"t{i}"] = TaskScenario(steps=2 + i, start_delay=0.0, step_interval=0.05)

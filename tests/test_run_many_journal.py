@@ -51,7 +51,7 @@ async def test_running_tasks_are_watched_again_after_leaving_them(
         prompts, journal=journal, concurrency=5, stop_on_exit=False, poll_interval=0.05
     )
     got: list[int] = []
-    async with contextlib.aclosing(batch):  # type: ignore[type-var]
+    async with contextlib.aclosing(batch):
         async for result in batch:
             got.append(result.index)
             if len(got) == 2:
@@ -73,7 +73,7 @@ async def test_inputs_stopped_by_leaving_run_again_on_resume(
     journal = tmp_path / "batch.db"
     live.scenarios["b"] = TaskScenario(steps=1000, start_delay=0.0, step_interval=0.05)
     batch = bu.tasks.run_many(["a", "b"], journal=journal, concurrency=2, poll_interval=0.05)
-    async with contextlib.aclosing(batch):  # type: ignore[type-var]
+    async with contextlib.aclosing(batch):
         async for first in batch:
             assert first.key == "0"
             break

@@ -212,7 +212,7 @@ async def test_a_resume_counts_no_slot_for_a_task_that_ended_while_unwatched(
             batch = bu.tasks.run_many(
                 prompts, journal=journal, stop_on_exit=False, poll_interval=0.05
             )
-            async with contextlib.aclosing(batch):  # type: ignore[type-var]
+            async with contextlib.aclosing(batch):
                 async for _ in batch:
                     break  # three tasks left running, as if the process had died
             async with asyncio.timeout(10):

@@ -10,7 +10,10 @@ from browser_use_async._codec import encode
 from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async.models.tasks import CreateTaskRequest
 
-__all__ = ["BadItem", "Item", "check_inputs", "read_inputs"]
+__all__ = ["RUN_TAG", "BadItem", "Item", "check_inputs", "read_inputs", "tagged"]
+
+RUN_TAG = "browser-use-async-run"
+"""The metadata key of a journaled create's run tag, `<batch id>:<input index>`."""
 
 Build = Callable[[str, dict[str, Any]], CreateTaskRequest]
 """Makes a create body from a prompt and its keywords (`tasks`' own checks)."""
@@ -38,6 +41,13 @@ class BadItem:
     index: int
     key: str
     error: InvalidArgumentError
+
+
+def tagged(body: CreateTaskRequest, tag: str) -> CreateTaskRequest:
+    """`body` with the run tag `tag` in its metadata (`InvalidArgumentError` when the
+    metadata has no room for it)."""
+    own = body.metadata if isinstance(body.metadata, dict) else {}
+    return attrs.evolve(body, metadata={**own, RUN_TAG: tag})
 
 
 def fingerprint(body: CreateTaskRequest) -> str:
@@ -72,7 +82,13 @@ def entries(inputs: object) -> Iterator[tuple[str | None, object]]:
 
 
 def _item(
-    index: int, key: str | None, value: object, common: Mapping[str, Any], build: Build
+    index: int,
+    key: str | None,
+    value: object,
+    common: Mapping[str, Any],
+    build: Build,
+    *,
+    journaled: bool,
 ) -> "Item | BadItem":
     where = f"input {index}" if key is None else f"input {key!r}"
     try:
@@ -102,6 +118,13 @@ def _item(
                 f"got {shown(value)}"
             )
         body = build(prompt, {**common, **own})
+        if journaled:
+            try:
+                tagged(body, "")
+            except InvalidArgumentError as error:
+                raise InvalidArgumentError(
+                    f"{where}: no room for the journal's run tag in its metadata ({error})"
+                ) from None
     except InvalidArgumentError as error:
         message = str(error) if str(error).startswith(where) else f"{where}: {error}"
         return BadItem(index, str(index) if key is None else key, InvalidArgumentError(message))
@@ -109,13 +132,14 @@ def _item(
 
 
 def read_inputs(
-    inputs: object, common: Mapping[str, Any], build: Build
+    inputs: object, common: Mapping[str, Any], build: Build, *, journaled: bool
 ) -> Iterator["Item | BadItem"]:
     """Each input as an `Item`, or a `BadItem` saying why it cannot be sent (a key seen
-    before among them): one bad input does not stop the batch."""
+    before among them, no room for a journal's run tag): one bad input does not stop the
+    batch."""
     seen: set[str] = set()
     for index, (key, value) in enumerate(entries(inputs)):
-        item = _item(index, key, value, common, build)
+        item = _item(index, key, value, common, build, journaled=journaled)
         if isinstance(item, Item) and item.key in seen:
             error = InvalidArgumentError(f"input {index}: the key {item.key!r} is used twice")
             item = BadItem(index, item.key, error)

@@ -7,8 +7,10 @@ An input with no row has not been sent. `creating` means its create may have bee
 whenever the process dies. Only the standard library is used.
 """
 
+import contextlib
 import datetime as dt
 import os
+import pathlib
 import sqlite3
 import uuid
 
@@ -16,11 +18,16 @@ import attrs
 
 from browser_use_async._exceptions import InvalidArgumentError, JournalError, shown
 
-__all__ = ["Entry", "Journal"]
+__all__ = ["Entry", "Journal", "check_path"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS batch (id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS inputs (
+VERSION = 1
+"""The journal's `user_version`: a file of another version, or another database, is refused
+(never written to)."""
+
+_SCHEMA = f"""
+PRAGMA user_version = {VERSION};
+CREATE TABLE batch (id TEXT NOT NULL);
+CREATE TABLE inputs (
     idx INTEGER PRIMARY KEY,
     key TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
@@ -31,6 +38,16 @@ CREATE TABLE IF NOT EXISTS inputs (
     reason TEXT
 );
 """
+
+
+def check_path(value: object) -> None:
+    """Refuse what is not a journal's file path, at the call: nothing is sent."""
+    if not isinstance(value, str | os.PathLike):
+        raise InvalidArgumentError(f"journal must be a file path or None, got {shown(value)}")
+    if value in ("", ":memory:"):  # SQLite reads these as databases that end with the process
+        raise InvalidArgumentError(
+            f"journal must be a file path, not {value!r}: a resume would find nothing"
+        )
 
 
 @attrs.frozen
@@ -51,36 +68,49 @@ class Journal:
     """One batch's journal file; `batch_id` goes into each create's run tag."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        if not isinstance(path, str | os.PathLike):
-            raise InvalidArgumentError(f"journal must be a file path, got {shown(path)}")
+        check_path(path)
         self.path = os.fspath(path)
+        db: sqlite3.Connection | None = None
         try:
-            self._db = sqlite3.connect(
+            if os.path.exists(self.path):  # looked at read-only first: another database is
+                # left as it was, not even switched to WAL
+                uri = f"{pathlib.Path(self.path).resolve().as_uri()}?mode=ro"
+                with contextlib.closing(sqlite3.connect(uri, uri=True)) as peek:
+                    _is_new(peek)
+            db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=0.1
             )
             # One batch at a time: two writing one journal would each create what the other
             # had not recorded. The lock is the operating system's: it ends with the process.
-            self._db.execute("PRAGMA locking_mode=EXCLUSIVE")
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # survives the process dying
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executescript(_SCHEMA)  # commits the BEGIN first
-            row = self._db.execute("SELECT id FROM batch").fetchone()
-            if row is None:
-                row = (str(uuid.uuid4()),)
-                self._db.execute("INSERT INTO batch (id) VALUES (?)", row)
-        except sqlite3.OperationalError as error:
+            db.execute("PRAGMA locking_mode=EXCLUSIVE")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # survives the process dying
+            db.execute("BEGIN IMMEDIATE")
+            if _is_new(db):  # again, now that it is ours
+                db.executescript(_SCHEMA)  # commits the BEGIN first
+                db.execute("INSERT INTO batch (id) VALUES (?)", (str(uuid.uuid4()),))
+            else:
+                db.execute("COMMIT")
+            [(batch_id,)] = db.execute("SELECT id FROM batch").fetchall()
+            self.batch_id = uuid.UUID(batch_id)
+        except (sqlite3.Error, ValueError) as error:
+            if db is not None:
+                db.close()
             if "locked" in str(error):
                 raise JournalError(
                     f"the journal {self.path!r} is in use by another batch; wait for it to end, "
                     "or give this one a journal of its own"
                 ) from None
             raise JournalError(f"cannot use {self.path!r} as a journal: {error}") from None
-        except sqlite3.Error as error:
-            raise JournalError(f"cannot use {self.path!r} as a journal: {error}") from None
-        self.batch_id = uuid.UUID(row[0])
+        self._db = db
 
     def entries(self) -> dict[int, Entry]:
+        try:
+            return self._entries()
+        except (sqlite3.Error, ValueError) as error:
+            raise JournalError(f"cannot read the journal {self.path!r}: {error}") from None
+
+    def _entries(self) -> dict[int, Entry]:
         rows = self._db.execute(
             "SELECT idx, key, fingerprint, state, sent_at, task_id, task, reason FROM inputs"
         )
@@ -132,3 +162,17 @@ class Journal:
             self._db.execute(sql, args)
         except sqlite3.Error as error:
             raise JournalError(f"cannot write the journal {self.path!r}: {error}") from None
+
+
+def _is_new(db: sqlite3.Connection) -> bool:
+    """Whether the database is empty (a new journal); ValueError unless it is a journal of
+    this version."""
+    [(version,)] = db.execute("PRAGMA user_version").fetchall()
+    [(objects,)] = db.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    if version == 0 and objects == 0:
+        return True
+    if version != VERSION:
+        raise ValueError(
+            f"it is another database, or a journal of another version ({version}, not {VERSION})"
+        )
+    return False

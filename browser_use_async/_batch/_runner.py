@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import attrs
 
 from browser_use_async._batch._capacity import Capacity
-from browser_use_async._batch._inputs import BadItem, Item
+from browser_use_async._batch._inputs import RUN_TAG, BadItem, Item, tagged
 from browser_use_async._batch._journal import Entry, Journal
 from browser_use_async._batch._pacer import Pacer
 from browser_use_async._batch._progress import BatchCounts
@@ -27,10 +27,13 @@ from browser_use_async._clock import Clock
 from browser_use_async._codec import decode, to_json
 from browser_use_async._exceptions import (
     APIConnectionError,
+    APIError,
+    AuthenticationError,
     BrowserUseError,
     CostLimitExceededError,
     InternalServerError,
     JournalError,
+    NotFoundError,
     PaymentRequiredError,
     RateLimitError,
     TaskFailedError,
@@ -51,9 +54,6 @@ from browser_use_async.models.tasks import (
 __all__ = ["RUN_TAG", "Progress", "Settings", "TaskOps", "run_batch"]
 
 logger = logging.getLogger("browser_use_async")
-
-RUN_TAG = "browser-use-async-run"
-"""The metadata key of a journaled create's run tag, `<batch id>:<input index>`."""
 
 ACCOUNT_EVERY = 30.0
 """Seconds between reads of the account's free sessions, with `concurrency="auto"`..."""
@@ -152,7 +152,7 @@ class _Batch:
         self.done = self.failed = self.started = 0
         self._sized = False  # the account's free sessions were read
         self._halted = False  # a worker failed: start nothing more
-        self._refused: PaymentRequiredError | None = None  # the account cannot pay for more
+        self._refused: BrowserUseError | None = None  # the account cannot pay, or the key is bad
         self._reattached: list[asyncio.Future[None]] = []  # `seen` of each task resumed
         self._background: list[asyncio.Future[None]] = []
 
@@ -222,7 +222,7 @@ class _Batch:
                 if self._journal is not None and entry.state != "running":
                     self._journal.running(item.index, task_id)
                 self._capacity.take()
-                self._spawn(item, self._watch(item, task_id, first_wait=False))
+                self._spawn(item, lambda: self._watch(item, task_id, first_wait=False))
                 self._reattached.append(self._live[item.index].seen)
                 return
         if self._over_budget():
@@ -235,14 +235,23 @@ class _Batch:
             # its slot as well as the account's free sessions, and overshoot.
             if self._reattached:
                 await asyncio.wait(self._reattached, timeout=ACCOUNT_EVERY)
-            await self._read_account()
+            try:
+                await self._read_account()
+            except AuthenticationError:  # every create would meet it too
+                raise
+            except BrowserUseError as error:  # the batch can run without it, if slowly
+                logger.warning(
+                    "Could not read the account's free sessions (%s); running one task at a "
+                    "time until they can be read.",
+                    error,
+                )
             self._background.append(asyncio.ensure_future(self._follow_account()))
         await self._capacity.acquire()
         if self._over_budget():  # spent more while waiting
             self._capacity.release()
             await self._hand_over(self._not_started(item))
             return
-        self._spawn(item, self._launch(item))
+        self._spawn(item, lambda: self._launch(item))
 
     def _check(self, item: Item, entry: Entry) -> None:
         if (entry.key, entry.fingerprint) != (item.key, item.fingerprint):
@@ -251,13 +260,15 @@ class _Batch:
                 f"{item.index} was {entry.key!r} with other create keywords; use a new journal"
             )
 
-    def _spawn(self, item: Item, work: Awaitable[None]) -> None:
+    def _spawn(self, item: Item, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work()` for `item`; made only once the worker runs, so a worker cancelled
+        before its start leaves no coroutine unawaited."""
         live = self._live[item.index] = _Live(item)
         self._show()
 
         async def run() -> None:
             try:
-                await work
+                await work()
             except asyncio.CancelledError:
                 raise
             except BaseException as error:  # a journal write failed, or a bug: end the batch
@@ -301,8 +312,8 @@ class _Batch:
                 continue
             except BrowserUseError as error:
                 live.creating = None
-                if isinstance(error, PaymentRequiredError):  # so would every other create be
-                    self._refused = error
+                if isinstance(error, PaymentRequiredError | AuthenticationError):
+                    self._refused = error  # so would every other create be
                 await self._create_failed(item, error)
                 return
             break
@@ -324,7 +335,7 @@ class _Batch:
             if self._journal is not None
             else " A task it made may be running: look for it with tasks.list and stop it."
         )
-        error.args = (f"{error}{note}",)
+        _noted(error, note)
         await self._hand_over(TaskResult(index=item.index, key=item.key, error=error))
 
     async def _watch(self, item: Item, task_id: uuid.UUID, *, first_wait: bool) -> None:
@@ -341,13 +352,32 @@ class _Batch:
             self._ended(item, stop.view, stop.reason)
             await self._hand_over(self._result(item, stop.view, stop.reason))
             return
-        except BrowserUseError as error:  # the task may still be running: the journal says so
-            await self._hand_over(
-                TaskResult(index=item.index, key=item.key, task_id=task_id, error=error)
-            )
+        except BrowserUseError as error:  # it cannot be watched: not left running unseen
+            await self._hand_over(await self._given_up(item, task_id, error))
             return
         self._ended(item, view, None)
         await self._hand_over(self._result(item, view, None))
+
+    async def _given_up(
+        self, item: Item, task_id: uuid.UUID, error: BrowserUseError
+    ) -> TaskResult[Any]:
+        """The result of a task the batch can no longer watch: stopped (unless `stop_on_exit`
+        is off), or the task itself when the stop finds it ended."""
+        note = " The task may still be running (stop_on_exit=False)."
+        if isinstance(error, NotFoundError):  # the cloud does not know it: nothing to stop
+            note = ""
+        elif self._s.stop_on_exit:
+            view = (await self._stop(item, task_id, "")).view
+            if view is None or not is_final(view.status):
+                note = f" The task may still be running: stop it with tasks.stop({str(task_id)!r})."
+            elif view.status is TaskStatus.STOPPED:
+                self._forget(item)  # as when the batch is left: a resume runs it again
+                note = " The batch stopped the task."
+            else:
+                self._ended(item, view, None)
+                return self._result(item, view, None)
+        _noted(error, note)
+        return TaskResult(index=item.index, key=item.key, task_id=task_id, error=error)
 
     async def _until_ended(self, item: Item, task_id: uuid.UUID, *, first_wait: bool) -> TaskView:
         """Poll on the shared budget until the task ends, or stop it when over its cost or
@@ -364,22 +394,21 @@ class _Batch:
                     status = await self._ops.status(task_id)
                 except RateLimitError as error:
                     self._pacer.throttled(error.retry_after)
-                    continue
                 except (APIConnectionError, InternalServerError):
                     failures += 1
                     if failures >= POLL_FAILURES:
                         raise
-                    continue
-                failures = 0
-                self._pacer.answered()
-                self._track(item.index, status.cost)
-                if is_final(status.status):
-                    break
-                _settle(self._live[item.index].seen)
-                limit = self._s.max_cost
-                if limit is not None and status.cost is not None and status.cost > limit:
-                    raise await self._stop(item, task_id, f"cost:{limit}")
-                timeout = self._s.timeout
+                else:
+                    failures = 0
+                    self._pacer.answered()
+                    self._track(item.index, status.cost)
+                    if is_final(status.status):
+                        break
+                    _settle(self._live[item.index].seen)
+                    limit = self._s.max_cost
+                    if limit is not None and status.cost is not None and status.cost > limit:
+                        raise await self._stop(item, task_id, f"cost:{limit}")
+                timeout = self._s.timeout  # holds whether or not the poll was answered
                 if timeout is not None and self._clock.time() - started >= timeout:
                     raise await self._stop(item, task_id, f"timeout:{timeout:g}")
         finally:
@@ -467,9 +496,7 @@ class _Batch:
     def _tagged(self, item: Item) -> CreateTaskRequest:
         if self._journal is None:
             return item.body
-        own = item.body.metadata if isinstance(item.body.metadata, dict) else {}
-        metadata = {**own, RUN_TAG: f"{self._journal.batch_id}:{item.index}"}
-        return attrs.evolve(item.body, metadata=metadata)
+        return tagged(item.body, f"{self._journal.batch_id}:{item.index}")
 
     def _forget(self, item: Item) -> None:
         if self._journal is not None:
@@ -563,8 +590,10 @@ class _Batch:
             live = list(self._live.values())
             if not live:
                 return
-            await self._learn_ids(live)
+            unknown = await self._learn_ids(live)
             running = [entry for entry in live if entry.task_id is not None]
+            if not running and not unknown:
+                return  # nothing was made that could still run
             if not self._s.stop_on_exit:
                 logger.warning("The batch ended early and left %d tasks running.", len(running))
                 return
@@ -576,7 +605,6 @@ class _Batch:
                 message += f"; {ended} had ended by then"
             if stopped + ended < len(running):
                 message += "; the others may still be running (a journal keeps their ids)"
-            unknown = sum(entry.task_id is None for entry in live)
             if unknown:
                 message += f"; {unknown} creates got no answer"
             logger.warning(message + ".")
@@ -586,24 +614,29 @@ class _Batch:
             if self._journal is not None:
                 self._journal.close()
 
-    async def _learn_ids(self, live: list[_Live]) -> None:
+    async def _learn_ids(self, live: list[_Live]) -> int:
+        """Wait a little for the answers of creates in flight: the ids of tasks they made;
+        how many got no answer (or one that leaves it open), whose tasks may be running."""
         pending = [entry.creating for entry in live if entry.creating is not None]
         if pending:
             await asyncio.wait(pending, timeout=WAIT_FOR_ANSWERS)
+        unknown = 0
         for entry in live:
-            if (
-                entry.creating is not None
-                and entry.creating.done()
-                and not entry.creating.cancelled()
-            ):
-                if entry.creating.exception() is None:
-                    entry.task_id = entry.creating.result().id
-                    if self._journal is not None:
-                        self._journal.running(entry.item.index, entry.task_id)
-                elif isinstance(entry.creating.exception(), RateLimitError):
-                    self._forget(entry.item)
-            elif entry.creating is not None:
-                entry.creating.cancel()
+            creating = entry.creating
+            if creating is None:  # not sent, or refused for capacity and not sent again yet
+                continue
+            if not creating.done() or creating.cancelled():
+                creating.cancel()
+                unknown += 1
+            elif (error := creating.exception()) is None:
+                entry.task_id = creating.result().id
+                if self._journal is not None:
+                    self._journal.running(entry.item.index, entry.task_id)
+            elif isinstance(error, BrowserUseError) and not may_have_created(error):
+                self._forget(entry.item)  # refused (a 429 too): nothing was made
+            else:
+                unknown += 1
+        return unknown
 
     async def _stop_all(self, running: list[_Live]) -> tuple[int, int]:
         """Stop each task, a few at a time, all within STOP_WITHIN: how many were stopped, and
@@ -639,6 +672,15 @@ class _Batch:
 def _settle(future: "asyncio.Future[None]") -> None:
     if not future.done():
         future.set_result(None)
+
+
+def _noted(error: BrowserUseError, note: str) -> None:
+    """Add `note` to what `error` says."""
+    if isinstance(error, APIError):  # its message is what str() shows
+        error.message += note
+        error.args = (error.message,)
+    else:
+        error.args = (f"{error}{note}",)
 
 
 def _stop_failed(task_id: uuid.UUID, reason: str) -> BrowserUseError:

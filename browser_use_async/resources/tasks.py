@@ -22,6 +22,7 @@ from typing import Any, Literal, TextIO, TypeVar, Unpack, cast, overload
 import attrs
 
 from browser_use_async._batch._inputs import BadItem, Item, check_inputs, read_inputs
+from browser_use_async._batch._journal import check_path
 from browser_use_async._batch._progress import Progress
 from browser_use_async._batch._result import TaskResult
 from browser_use_async._batch._runner import Settings, run_batch
@@ -620,7 +621,7 @@ class AsyncTasks(AsyncResource):
         stop_on_exit: bool = True,
         progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
-    ) -> AsyncIterator[TaskResult[TaskView]]: ...
+    ) -> AsyncGenerator[TaskResult[TaskView]]: ...
 
     @overload
     def run_many(
@@ -637,7 +638,7 @@ class AsyncTasks(AsyncResource):
         stop_on_exit: bool = True,
         progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
-    ) -> AsyncIterator[TaskResult[T]]: ...
+    ) -> AsyncGenerator[TaskResult[T]]: ...
 
     def run_many(
         self,
@@ -653,7 +654,7 @@ class AsyncTasks(AsyncResource):
         stop_on_exit: bool = True,
         progress: TextIO | None = None,
         **options: Unpack[TaskRequestOptions],
-    ) -> AsyncIterator[TaskResult[Any]]:
+    ) -> AsyncGenerator[TaskResult[Any]]:
         """Run a task for each input, as many at once as there is capacity for, and give each
         input's `TaskResult` as its task ends (in order of completion).
 
@@ -664,7 +665,8 @@ class AsyncTasks(AsyncResource):
         `InvalidArgumentError` result.
 
         `concurrency="auto"` starts as many tasks as the account has free sessions
-        (`billing.account()`, re-read every 30 s); a number fixes the limit. A create answered
+        (`billing.account()`, re-read every 30 s; one at a time while it cannot be read); a
+        number fixes the limit. A create answered
         429 made nothing: it waits, longer each time, and is sent again, never counted as a
         failure. All running tasks share one polling budget: each is polled about once per
         `poll_interval`, evenly spread, and a 429 slows them all.
@@ -692,8 +694,8 @@ class AsyncTasks(AsyncResource):
         breaks the batch: a stream that fails just shows no more.
         """
         limit = _concurrency(concurrency)
-        if journal is not None and not isinstance(journal, str | os.PathLike):
-            raise InvalidArgumentError(f"journal must be a file path or None, got {shown(journal)}")
+        if journal is not None:
+            check_path(journal)
         settings = Settings(
             concurrency=limit,
             journal=journal,
@@ -721,7 +723,9 @@ class AsyncTasks(AsyncResource):
             common["structured_output"] = json_schema(output_type)
         build = cast("Callable[[str, dict[str, Any]], CreateTaskRequest]", _create_request)
         build("the common options", dict(common))  # checked once, up front
-        items: Iterable[Item | BadItem] = read_inputs(inputs, common, build)
+        items: Iterable[Item | BadItem] = read_inputs(
+            inputs, common, build, journaled=journal is not None
+        )
         if isinstance(inputs, Collection):  # all checked before anything is sent
             items = list(items)
             bad = next((item for item in items if isinstance(item, BadItem)), None)
