@@ -124,6 +124,15 @@ def journal_rows(path: Path) -> list[tuple[int, str, str | None]]:
             return []
 
 
+def finish(child: subprocess.Popen[bytes], tmp_path: Path) -> None:
+    """Let the run end (bounded), and require it to end well."""
+    try:
+        child.wait(RUN_WITHIN)
+    finally:
+        child.kill()
+    assert child.returncode == 0, (tmp_path / "stderr.txt").read_text()
+
+
 def killed(child: subprocess.Popen[bytes], count: Callable[[], float], at: float) -> bool:
     """SIGKILL the run once `count` has grown by `at`; False if the run ended first."""
     since = count()
@@ -168,11 +177,7 @@ def test_a_batch_killed_at_random_points_ends_every_input_exactly_once(
             lost_answers += sum(state == "creating" for _, state, _ in journal_rows(journal))
         else:
             child = start(journal, out, fake.base_url, errors, lost_after=LOST_AFTER)
-        try:
-            child.wait(RUN_WITHIN)
-        finally:
-            child.kill()
-        assert child.returncode == 0, (tmp_path / "stderr.txt").read_text()
+        finish(child, tmp_path)
         tasks = list(fake.tasks.values())
 
     assert kills >= 3  # the plan's kills came before the batch ended
@@ -244,11 +249,7 @@ def test_a_create_the_cloud_is_still_making_when_the_batch_resumes_is_not_sent_a
         child.wait(RUN_WITHIN)
         assert fake.tasks == {}  # still being made
         child = start(journal, out, fake.base_url, errors, count=1)
-        try:
-            child.wait(RUN_WITHIN)
-        finally:
-            child.kill()
-        assert child.returncode == 0, (tmp_path / "stderr.txt").read_text()
+        finish(child, tmp_path)
         tasks = list(fake.tasks.values())
     assert len(tasks) == 1
     assert tasks[0]["status"] == "finished"

@@ -8,7 +8,7 @@ import logging
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, assert_type
 
@@ -79,6 +79,19 @@ async def hostile() -> AsyncIterator[HostileFake]:
 async def bu(hostile: HostileFake) -> AsyncIterator[AsyncBrowserUse]:
     async with AsyncBrowserUse(api_key=hostile.api_key, base_url=hostile.base_url) as c:
         yield c
+
+
+async def leave_once(batch: AsyncGenerator[Any], until: Callable[[], bool]) -> None:
+    """Wait for `batch`'s first result until `until()` holds on the fake, then give up on it:
+    the batch winds down as it is closed."""
+    async with contextlib.aclosing(batch):
+        waiting = asyncio.ensure_future(anext(batch))
+        async with asyncio.timeout(10):
+            while not until():  # noqa: ASYNC110 (the fake has no event to wait on)
+                await asyncio.sleep(0.01)
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
 
 
 def creates(fake: FakeBrowserUseCloud) -> int:
@@ -252,14 +265,7 @@ async def test_creates_waiting_out_429s_are_not_reported_unanswered(
     hostile.default_scenario = LONG
     hostile.max_active_sessions = 2
     batch = bu.tasks.run_many([f"t{i}" for i in range(12)], concurrency=6, poll_interval=0.05)
-    async with contextlib.aclosing(batch):
-        waiting = asyncio.ensure_future(anext(batch))
-        async with asyncio.timeout(10):
-            while creates(hostile) < 8:  # noqa: ASYNC110 (the fake has no event to wait on)
-                await asyncio.sleep(0.01)
-        waiting.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await waiting
+    await leave_once(batch, lambda: creates(hostile) >= 8)
     assert len(hostile.tasks) == 2
     assert_nothing_left_billing(hostile, caplog.text)
     assert "stopped 2 of its 2 running tasks." in caplog.text, caplog.text
@@ -467,14 +473,7 @@ async def test_a_task_in_a_session_of_its_own_choosing_is_stopped_without_its_se
     batch = bu.tasks.run_many(
         [{"task": "in yours", "session_id": session}], concurrency=1, poll_interval=0.03
     )
-    async with contextlib.aclosing(batch):
-        waiting = asyncio.ensure_future(anext(batch))
-        async with asyncio.timeout(10):
-            while not hostile.tasks:  # noqa: ASYNC110 (the fake has no event to wait on)
-                await asyncio.sleep(0.01)
-        waiting.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await waiting
+    await leave_once(batch, lambda: bool(hostile.tasks))
     assert unfinished(hostile) == []
     stops = [r.json() for r in hostile.requests if r.method == "PATCH"]
     assert stops == [{"action": "stop"}]
@@ -570,14 +569,7 @@ async def test_a_resumed_task_the_cloud_no_longer_knows_is_not_called_running(
     hostile.default_scenario = LONG
     journal = tmp_path / "j.db"
     batch = bu.tasks.run_many(["a"], journal=journal, stop_on_exit=False, poll_interval=0.03)
-    async with contextlib.aclosing(batch):
-        waiting = asyncio.ensure_future(anext(batch))
-        async with asyncio.timeout(10):
-            while not hostile.tasks:  # noqa: ASYNC110 (the fake has no event to wait on)
-                await asyncio.sleep(0.01)
-        waiting.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await waiting
+    await leave_once(batch, lambda: bool(hostile.tasks))
     hostile.tasks.clear()
     hostile.requests.clear()
     [result] = [r async for r in bu.tasks.run_many(["a"], journal=journal, poll_interval=0.03)]
