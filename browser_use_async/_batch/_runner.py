@@ -20,7 +20,7 @@ from browser_use_async._batch._capacity import Capacity
 from browser_use_async._batch._inputs import RUN_TAG, BadItem, Item, tagged
 from browser_use_async._batch._journal import Entry, Journal
 from browser_use_async._batch._pacer import Pacer
-from browser_use_async._batch._progress import BatchCounts
+from browser_use_async._batch._progress import BatchCounts, Progress
 from browser_use_async._batch._result import TaskResult
 from browser_use_async._cleanup import outlast
 from browser_use_async._clock import Clock
@@ -51,7 +51,7 @@ from browser_use_async.models.tasks import (
     is_final,
 )
 
-__all__ = ["RUN_TAG", "Progress", "Settings", "TaskOps", "run_batch"]
+__all__ = ["RUN_TAG", "Settings", "TaskOps", "run_batch"]
 
 logger = logging.getLogger("browser_use_async")
 
@@ -86,11 +86,6 @@ class TaskOps(Protocol):
     def stop(self, task_id: uuid.UUID, *, and_session: bool) -> Awaitable[TaskView]: ...
     def created_since(self, moment: dt.datetime) -> AsyncIterator[TaskItemView]: ...
     def account(self) -> Awaitable[AccountView]: ...
-
-
-class Progress(Protocol):
-    def update(self, counts: BatchCounts) -> None: ...
-    def finish(self, counts: BatchCounts) -> None: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -149,7 +144,7 @@ class _Batch:
         self._pacer = Pacer(settings.poll_interval, clock)
         self._costs: dict[int, decimal.Decimal] = {}  # running tasks' last-known costs
         self._spent = decimal.Decimal(0)  # ended tasks' costs
-        self.done = self.failed = self.started = 0
+        self.done = self.failed = 0
         self._sized = False  # the account's free sessions were read
         self._halted = False  # a worker failed: start nothing more
         self._refused: BrowserUseError | None = None  # the account cannot pay, or the key is bad
@@ -319,7 +314,6 @@ class _Batch:
             break
         self._capacity.accepted()
         live.task_id, live.creating = created.id, None
-        self.started += 1
         if self._journal is not None:
             self._journal.running(item.index, created.id)
         await self._watch(item, created.id, first_wait=True)
