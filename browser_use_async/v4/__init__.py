@@ -1,0 +1,1 @@
+"""The Browser Use Cloud API v4 (runs, events, sessions as conversations, workspaces)."""

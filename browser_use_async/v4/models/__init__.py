@@ -1,0 +1,1 @@
+"""Models of the v4 API."""

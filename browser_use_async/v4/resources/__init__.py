@@ -1,0 +1,1 @@
+"""The v4 API's operations, one module per group."""
