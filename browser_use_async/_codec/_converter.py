@@ -201,7 +201,9 @@ def _make_converter() -> cattrs.Converter:
     """The API's models: camelCase on the wire, open enums, request bodies without NOT_GIVEN."""
     conv = strict_converter()
     conv.register_unstructure_hook(uuid.UUID, str)
-    conv.register_unstructure_hook(decimal.Decimal, str)
+    # Fixed-point digits ("0.0000001", not "1E-7"): the API's decimal strings match
+    # `^[+-]?0*\d*\.?\d*$`.
+    conv.register_unstructure_hook(decimal.Decimal, lambda d: format(d, "f"))
     conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     conv.register_structure_hook_factory(_is_open_enum, _open_enum_hook)
     # Speed only: the two factories below give the same results as the general ones (cattrs
