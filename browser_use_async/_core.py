@@ -42,6 +42,14 @@ def _retry_policy(value: object) -> RetryPolicy:
     raise InvalidArgumentError(f"retry must be a RetryPolicy, got {shown(value)}")
 
 
+def _json_or_form(body: object | None) -> _protocol.Encoder | _protocol.Form | None:
+    """A request body as `build_request` takes it: a multipart `Form` as it is, a model
+    (or plain JSON values) written by the codec."""
+    if body is None or isinstance(body, _protocol.Form):
+        return body
+    return functools.partial(_codec.encode, body)
+
+
 class ClientCore:
     """What every API version's client shares: its options, one connection pool, and the
     request loop with retries. A subclass names its API's root URL and binds its resources.
@@ -202,7 +210,7 @@ class ClientCore:
             self._base_url,
             path,
             self._api_key,
-            body=None if body is None else functools.partial(_codec.encode, body),
+            body=_json_or_form(body),
             params=params,
             extra=extra,
         )

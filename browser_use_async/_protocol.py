@@ -16,6 +16,7 @@ import json
 import math
 import platform
 import re
+import secrets
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -434,10 +435,56 @@ merge into its top level (None when there are none). What JSON cannot carry is a
 `InvalidArgumentError`."""
 
 
+_FORM_UNSAFE = str.maketrans({'"': "%22", "\r": "%0D", "\n": "%0A"})
+"""What a multipart part's quoted name or file name cannot hold, escaped as browsers do."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
+class Form:
+    """A multipart/form-data request body: one file under the field `name`, held whole so
+    that a retry sends the same bytes. `extra_body` fields become text parts before it (a
+    str as it is, anything else as its JSON). Its repr shows the file's name and size only.
+    """
+
+    name: str
+    file_name: str
+    content_type: str
+    data: bytes
+    boundary: str = dataclasses.field(default_factory=lambda: secrets.token_hex(16))
+    """Random: 128 bits that the file's bytes will not happen to hold."""
+
+    @property
+    def media_type(self) -> str:
+        """The request's Content-Type."""
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    def encode(self, fields: dict[str, object] | None) -> bytes:
+        """The body's bytes, the text parts of `fields` (None: none) first."""
+        chunks: list[bytes] = []
+        for key, value in (fields or {}).items():
+            text = value if isinstance(value, str) else json.dumps(value)
+            chunks += [self._head(key), b"\r\n", _utf8(text, f"extra_body[{key!r}]"), b"\r\n"]
+        file_name = self.file_name.translate(_FORM_UNSAFE)
+        chunks += [
+            self._head(self.name, f'; filename="{file_name}"'),
+            f"Content-Type: {self.content_type}\r\n\r\n".encode(),
+            self.data,
+            f"\r\n--{self.boundary}--\r\n".encode(),
+        ]
+        return b"".join(chunks)
+
+    def _head(self, name: str, more: str = "") -> bytes:
+        disposition = f'form-data; name="{name.translate(_FORM_UNSAFE)}"{more}'
+        return _utf8(f"--{self.boundary}\r\nContent-Disposition: {disposition}\r\n", name)
+
+    def __repr__(self) -> str:
+        return f"Form(name={self.name!r}, file_name={self.file_name!r}, data={_size(self.data)})"
+
+
 def _merge_options(
     where: str,
     headers: dict[str, str],
-    body: Encoder | None,
+    body: Encoder | Form | None,
     params: Mapping[str, object] | None,
     extra: RequestOptions | None,
 ) -> tuple[Mapping[str, object] | None, SecretBytes | None]:
@@ -458,6 +505,9 @@ def _merge_options(
         fields = _check_body(where, options["extra_body"])
     if body is None:
         return params, None
+    if isinstance(body, Form):
+        headers["Content-Type"] = body.media_type
+        return params, SecretBytes(body.encode(fields))
     headers["Content-Type"] = "application/json"
     return params, SecretBytes(body(fields))
 
@@ -477,11 +527,12 @@ def build_request(
     path: str,
     api_key: str,
     *,
-    body: Encoder | None = None,
+    body: Encoder | Form | None = None,
     params: Mapping[str, object] | None = None,
     extra: RequestOptions | None = None,
 ) -> Request:
-    """Headers and body bytes for `method base_url+path?params`; `body` writes the JSON body.
+    """Headers and body bytes for `method base_url+path?params`; `body` writes the JSON body,
+    or is the multipart `Form` to send.
 
     `extra` (the caller's `RequestOptions`, maybe `conceal`ed) is merged in as
     `RequestOptions` says; what it cannot carry is an `InvalidArgumentError`."""

@@ -171,8 +171,32 @@ class Transport:
         form.append_payload(part).set_content_disposition(
             "form-data", name="file", filename=file_name
         )
+        return await self._send_file(request, form, part, timeout)
+
+    async def put(
+        self,
+        request: Request,
+        file: bytes | BinaryIO,
+        *,
+        size: int,
+        file_name: str,
+        content_type: str,
+        timeout: float,
+    ) -> Response:
+        """Send `size` bytes of `file` as the body, with `content_type` and that length
+        (a presigned PUT); a file object is streamed as `upload` streams it, and checked
+        alike (`LocalFileError`)."""
+        source = io.BytesIO(file) if isinstance(file, bytes) else file
+        part = _FilePart(source, size, file_name, content_type)
+        return await self._send_file(request, part, part, timeout)
+
+    async def _send_file(
+        self, request: Request, data: aiohttp.Payload, part: "_FilePart", timeout: float
+    ) -> Response:
+        """Send `data`, whose file is `part`; what went wrong reading the file is raised as
+        that, not as the broken connection it causes."""
         try:
-            response = await self._exchange(request, form, timeout, idle=True)
+            response = await self._exchange(request, data, timeout, idle=True)
         except APIError:
             if part.error is None:
                 raise
