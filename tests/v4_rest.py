@@ -1,0 +1,101 @@
+"""What the v4 REST resources' tests share: a v4 client of the canned server, and a storage
+host for presigned PUTs and GETs on 127.0.0.1 that records what reaches it."""
+
+import hashlib
+from collections.abc import AsyncIterator, Callable
+
+import attrs
+import pytest
+from aiohttp import web
+
+from browser_use_async import RetryPolicy
+from browser_use_async.v4 import AsyncBrowserUse
+from tests.conftest import CannedServer
+
+KEY = "bu_v4_rest_key"
+
+
+def v4_url(canned: CannedServer) -> str:
+    return canned.base_url.removesuffix("/api/v2") + "/api/v4"
+
+
+@pytest.fixture
+async def v4_canned(canned: CannedServer) -> AsyncIterator[AsyncBrowserUse]:
+    """A v4 client of `canned`, without retries."""
+    async with AsyncBrowserUse(
+        api_key=KEY, base_url=v4_url(canned), retry=RetryPolicy(max_retries=0)
+    ) as client:
+        yield client
+
+
+@attrs.define
+class Put:
+    path_qs: str
+    headers: dict[str, str]
+    size: int
+    sha256: str
+
+
+class PutStorage:
+    """A presigned-URL storage host: records PUTs (hashing bodies as they stream in) and
+    serves `objects[name]` to GETs, or the failure it is told to give. `on_put` runs when a
+    PUT's headers have arrived, before its body is read."""
+
+    def __init__(self) -> None:
+        self.puts: list[Put] = []
+        self.gets: list[web.Request] = []
+        self.objects: dict[str, bytes] = {}
+        self.failure: tuple[int, bytes] | None = None
+        self.on_put: Callable[[], None] | None = None
+        self.runner: web.AppRunner | None = None
+        self.app = web.Application(client_max_size=1024**3)
+        self.app.router.add_put("/bucket/{name}", self._put)
+        self.app.router.add_get("/objects/{name}", self._get)
+
+    def url(self, path: str) -> str:
+        assert self.runner is not None
+        host, port = self.runner.addresses[0][:2]
+        return f"http://{host}:{port}{path}"
+
+    def _failed(self) -> web.Response | None:
+        if self.failure is None:
+            return None
+        status, body = self.failure
+        return web.Response(status=status, body=body, content_type="application/xml")
+
+    async def _put(self, request: web.Request) -> web.Response:
+        if self.on_put is not None:
+            self.on_put()
+        digest, size = hashlib.sha256(), 0
+        while chunk := await request.content.read(64 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+        self.puts.append(Put(request.path_qs, dict(request.headers), size, digest.hexdigest()))
+        return self._failed() or web.Response(status=200)
+
+    async def _get(self, request: web.Request) -> web.Response:
+        self.gets.append(request)
+        return self._failed() or web.Response(
+            body=self.objects[request.match_info["name"]],
+            content_type="application/octet-stream",
+        )
+
+
+@pytest.fixture
+async def put_storage() -> AsyncIterator[PutStorage]:
+    server = PutStorage()
+    server.runner = web.AppRunner(server.app, access_log=None, shutdown_timeout=0.1)
+    await server.runner.setup()
+    await web.TCPSite(server.runner, "127.0.0.1", 0).start()
+    yield server
+    await server.runner.cleanup()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def no_api_key(headers: dict[str, str]) -> bool:
+    return all(name.lower() != "x-browser-use-api-key" for name in headers) and all(
+        KEY not in value for value in headers.values()
+    )
