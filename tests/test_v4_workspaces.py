@@ -33,7 +33,7 @@ from browser_use_async.v4.models import (
     WorkspaceInfo,
 )
 from tests.conftest import CannedServer, ServerThread
-from tests.v4_rest import KEY, PutStorage, no_api_key, put_storage, sha256, v4_canned
+from tests.v4_rest import KEY, PutStorage, call, no_api_key, put_storage, sha256, v4_canned
 
 __all__ = ["put_storage", "v4_canned"]  # fixtures
 
@@ -99,24 +99,31 @@ async def test_create_and_get(canned: CannedServer, v4_canned: AsyncBrowserUse) 
     assert canned.bodies[2] == b"{}"
 
 
+W = WORKSPACE_ID
+
+
 @pytest.mark.parametrize(
-    ("call", "message"),
+    ("operation", "kwargs", "message"),
     [
-        (lambda c: c.workspaces.create(name="x" * 101), "name"),
-        (lambda c: c.workspaces.get("ws"), "workspace_id"),
-        (lambda c: c.workspaces.files(WORKSPACE_ID, limit=101).page(), "limit"),
-        (lambda c: c.workspaces.files(WORKSPACE_ID, include_urls=1).page(), "include_urls"),
-        (lambda c: c.workspaces.files(WORKSPACE_ID, content_disposition="inline"), "attachment"),
-        (lambda c: c.workspaces.files(WORKSPACE_ID, prefix=7), "prefix"),
-        (lambda c: c.workspaces.upload_urls(WORKSPACE_ID, []), "at least 1"),
-        (lambda c: c.workspaces.upload_urls(WORKSPACE_ID, ["a.txt"]), "WorkspaceFileUploadItem"),
+        ("create", {"name": "x" * 101}, "name"),
+        ("get", {"workspace_id": "ws"}, "workspace_id"),
+        ("files", {"workspace_id": W, "limit": 101}, "limit"),
+        ("files", {"workspace_id": W, "include_urls": 1}, "include_urls"),
+        ("files", {"workspace_id": W, "content_disposition": "inline"}, "attachment"),
+        ("files", {"workspace_id": W, "prefix": 7}, "prefix"),
+        ("upload_urls", {"workspace_id": W, "files": ()}, "at least 1"),
+        ("upload_urls", {"workspace_id": W, "files": ("a.txt",)}, "WorkspaceFileUploadItem"),
     ],
 )
 async def test_bad_arguments_send_nothing(
-    canned: CannedServer, v4_canned: AsyncBrowserUse, call: Any, message: str
+    canned: CannedServer,
+    v4_canned: AsyncBrowserUse,
+    operation: str,
+    kwargs: dict[str, object],
+    message: str,
 ) -> None:
     with pytest.raises(InvalidArgumentError, match=message):
-        await call(v4_canned)
+        await call(v4_canned, f"workspaces.{operation}", **kwargs)
     assert canned.requests == []
 
 

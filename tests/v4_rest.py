@@ -2,6 +2,7 @@
 host for presigned PUTs and GETs on 127.0.0.1 that records what reaches it."""
 
 import hashlib
+import inspect
 from collections.abc import AsyncIterator, Callable
 
 import attrs
@@ -89,6 +90,15 @@ async def put_storage() -> AsyncIterator[PutStorage]:
     await web.TCPSite(server.runner, "127.0.0.1", 0).start()
     yield server
     await server.runner.cleanup()
+
+
+async def call(client: AsyncBrowserUse, operation: str, **kwargs: object) -> None:
+    """`client.<operation>(**kwargs)` ("resource.method"), awaited if it is a coroutine (a
+    list method answers its pager, and checks its arguments at once)."""
+    resource, method = operation.split(".")
+    answer = getattr(getattr(client, resource), method)(**kwargs)
+    if inspect.isawaitable(answer):
+        await answer
 
 
 def sha256(data: bytes) -> str:
