@@ -169,6 +169,7 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> T: ...
 
     @overload
@@ -183,6 +184,7 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None: ...
 
     async def _request(
@@ -196,13 +198,15 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> T | None:
         """Send with retries as the policy allows; decode the answer into `response_type`.
 
         `extra` is the calling method's own `**extra` dict, concealed in place first thing.
         `raw=True` (a resource's raw copy) answers with a `RawResponse` of the final attempt
         instead, unparsed; a failure raises alike, and its typing is the raw view's. `retry`
-        replaces the client's policy for this call (the batch runner handles its own 429s)."""
+        replaces the client's policy for this call (the batch runner handles its own 429s);
+        `headers` are the operation's own header parameters (`extra_headers` may replace them)."""
         if extra:
             _protocol.conceal(extra)
         request = _protocol.build_request(
@@ -213,6 +217,7 @@ class ClientCore:
             body=_json_or_form(body),
             params=params,
             extra=extra,
+            headers=headers,
         )
         policy, clock = retry or self._retry, self._clock
         started = clock.time()

@@ -261,11 +261,13 @@ def _query_value(value: object) -> str:
 
 
 def encode_query(params: Mapping[str, object]) -> str:
-    """`?a=1&b=x` from wire-named parameters; `NOT_GIVEN` and `None` are left out."""
+    """`?a=1&b=x` from wire-named parameters; `NOT_GIVEN` and `None` are left out, and a
+    list is its items, each under the parameter's name (`?tag=a&tag=b`)."""
     pairs = [
-        (key, _utf8(_query_value(value), key))
+        (key, _utf8(_query_value(item), key))
         for key, value in params.items()
         if value is not None and not isinstance(value, NotGiven)
+        for item in (typing.cast(list[object], value) if isinstance(value, list) else [value])
     ]
     return "?" + urlencode(pairs, quote_via=quote) if pairs else ""
 
@@ -530,25 +532,27 @@ def build_request(
     body: Encoder | Form | None = None,
     params: Mapping[str, object] | None = None,
     extra: RequestOptions | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Request:
     """Headers and body bytes for `method base_url+path?params`; `body` writes the JSON body,
-    or is the multipart `Form` to send.
+    or is the multipart `Form` to send; `headers` are the operation's own header parameters.
 
     `extra` (the caller's `RequestOptions`, maybe `conceal`ed) is merged in as
     `RequestOptions` says; what it cannot carry is an `InvalidArgumentError`."""
-    headers = {
+    sent = {
         API_KEY_HEADER: api_key if isinstance(api_key, SecretStr) else SecretStr(api_key),
         "Accept": "application/json",
         "User-Agent": USER_AGENT,
+        **(headers or {}),
     }
     try:
-        params, data = _merge_options(f"{method} {path}", headers, body, params, extra)
+        params, data = _merge_options(f"{method} {path}", sent, body, params, extra)
     except InvalidArgumentError as error:
         # The frames below hold the options and the body in the clear: tracebacks with
         # locals would show header values and task secrets.
         raise error.with_traceback(None) from None
     query = encode_query(params) if params else ""
-    return Request(method=method, url=base_url + path + query, headers=headers, body=data)
+    return Request(method=method, url=base_url + path + query, headers=sent, body=data)
 
 
 def storage_request(method: str, url: object) -> Request:

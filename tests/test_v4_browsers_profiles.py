@@ -90,6 +90,22 @@ async def test_browsers_on_the_v4_root(canned: CannedServer, v4_canned: AsyncBro
     ]
 
 
+async def test_browsers_list_filters_by_labels(
+    canned: CannedServer, v4_canned: AsyncBrowserUse
+) -> None:
+    listing = {"items": [], "totalItems": 0, "pageNumber": 1, "pageSize": 10}
+    canned.respond(200, encode(listing))
+    await v4_canned.browsers.list(metadata=["team", "env=prod stage"], filter_by="active")
+    await v4_canned.browsers.list(metadata={"b", "a"})
+    assert [r.path_qs for r in canned.requests] == [
+        "/api/v4/browsers?filterBy=active&metadata=team&metadata=env%3Dprod%20stage",
+        "/api/v4/browsers?metadata=a&metadata=b",
+    ]
+    with pytest.raises(InvalidArgumentError, match="metadata must be a list of strings"):
+        v4_canned.browsers.list(metadata="team")
+    assert len(canned.requests) == 2
+
+
 async def test_profiles_walk_numbered_pages(
     canned: CannedServer, v4_canned: AsyncBrowserUse
 ) -> None:

@@ -122,6 +122,17 @@ async def test_queue_sends_the_message(canned: CannedServer, v4_canned: AsyncBro
     assert queued.attached_file_ids == [uuid.UUID(FILE_ID)]
 
 
+async def test_queue_deduplicates_by_header(
+    canned: CannedServer, v4_canned: AsyncBrowserUse
+) -> None:
+    canned.respond(200, encode(message()))
+    await v4_canned.sessions.queue(SESSION_ID, "go on", deduplicate="exact-text-v1")
+    await v4_canned.sessions.queue(SESSION_ID, "go on")
+    assert canned.requests[0].headers["X-V4-Queue-Deduplicate"] == "exact-text-v1"
+    assert "X-V4-Queue-Deduplicate" not in canned.requests[1].headers
+    assert canned.bodies[0] == canned.bodies[1]
+
+
 async def test_queue_defaults(canned: CannedServer, v4_canned: AsyncBrowserUse) -> None:
     canned.respond(200, encode(message()))
     await v4_canned.sessions.queue(SESSION_ID, "go on")
@@ -138,6 +149,8 @@ async def test_queue_defaults(canned: CannedServer, v4_canned: AsyncBrowserUse) 
         ({"attached_file_ids": ["f"]}, "UUID"),
         ({"attached_file_ids": FILE_ID}, "list of UUIDs"),
         ({"session_id": "s"}, "session_id"),
+        ({"deduplicate": "exact-text-v1\r\nX: y"}, "deduplicate"),
+        ({"deduplicate": None}, "deduplicate"),
         ({"extra_headers": {"X-Browser-Use-API-Key": "other"}}, "cannot set"),
     ],
 )

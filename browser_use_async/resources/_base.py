@@ -18,7 +18,8 @@ class RequestFn(Protocol):
 
     Methods pass their own `**extra` dict as `extra` (not unpacked): it is concealed in place,
     which keeps header values out of the method's traceback locals. `raw=True` is for raw
-    copies (`AsyncResource._raw_copy`) only; `retry` replaces the client's policy for a call."""
+    copies (`AsyncResource._raw_copy`) only; `retry` replaces the client's policy for a call;
+    `headers` are the operation's own header parameters."""
 
     @overload
     async def __call__(
@@ -32,6 +33,7 @@ class RequestFn(Protocol):
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> T: ...
 
     @overload
@@ -46,6 +48,7 @@ class RequestFn(Protocol):
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None: ...
 
 

@@ -140,6 +140,7 @@ class Sessions(SyncWrapper[AsyncSessions]):
         *,
         interrupt: bool = False,
         attached_file_ids: Iterable[uuid.UUID | str] | None = None,
+        deduplicate: Literal["exact-text-v1"] | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> QueuedMessage:
         """Send a follow-up message to a session (`POST /sessions/{session_id}/queue`): it
@@ -147,10 +148,17 @@ class Sessions(SyncWrapper[AsyncSessions]):
 
         `interrupt=True` cancels the active run so that the message runs now (best effort: if
         the cancel cannot be delivered, it runs after the current turn). `attached_file_ids`
-        (up to 20) are workspace upload ids (`workspaces.upload`). A full queue answers 429,
-        raised as `QueueFullError`."""
+        (up to 20) are workspace upload ids (`workspaces.upload`).
+        `deduplicate="exact-text-v1"` answers with an equivalent message already queued
+        instead of queueing another (the X-V4-Queue-Deduplicate header). A full queue
+        answers 429, raised as `QueueFullError`."""
         call: Coroutine[Any, Any, QueuedMessage] = self._async.queue(
-            session_id, text, interrupt=interrupt, attached_file_ids=attached_file_ids, **extra
+            session_id,
+            text,
+            interrupt=interrupt,
+            attached_file_ids=attached_file_ids,
+            deduplicate=deduplicate,
+            **extra,
         )
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
@@ -319,7 +327,8 @@ class Workspaces(SyncWrapper[AsyncWorkspaces]):
 class Browsers(SyncWrapper[AsyncBrowsers]):
     """Browser sessions: cloud browsers you drive yourself over CDP, billed by the minute.
 
-    The v4 API's browser operations are the v2 API's, path for path and field for field."""
+    The v4 API's browser operations are the v2 API's, path for path and field for field;
+    its list also filters by the labels given at `create(metadata=...)`."""
 
     @property
     def with_raw_response(self) -> BrowsersWithRawResponse:
@@ -335,12 +344,14 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        metadata: Iterable[str] | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> Pager[BrowserSessionItemView, BrowserSessionListResponse]:
         """Browser sessions (`GET /browsers`), as a pager: one `BrowserSessionListResponse`
         page, or every browser session from that page on, page after page.
 
-        `agent_session_id` keeps the browsers of that agent session only."""
+        `agent_session_id` keeps the browsers of that agent session only; `metadata` those
+        with every label given, each term `key` (the label is set) or `key=value`."""
         conceal(extra)  # else secrets show in traceback locals
         return Pager(
             self._async.list(
@@ -348,6 +359,7 @@ class Browsers(SyncWrapper[AsyncBrowsers]):
                 page_number=page_number,
                 filter_by=filter_by,
                 agent_session_id=agent_session_id,
+                metadata=metadata,
                 **extra,
             ),
             self._portal,
@@ -594,6 +606,7 @@ class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):
         *,
         interrupt: bool = False,
         attached_file_ids: Iterable[uuid.UUID | str] | None = None,
+        deduplicate: Literal["exact-text-v1"] | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[QueuedMessage]:
         """Send a follow-up message to a session (`POST /sessions/{session_id}/queue`): it
@@ -601,10 +614,17 @@ class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):
 
         `interrupt=True` cancels the active run so that the message runs now (best effort: if
         the cancel cannot be delivered, it runs after the current turn). `attached_file_ids`
-        (up to 20) are workspace upload ids (`workspaces.upload`). A full queue answers 429,
-        raised as `QueueFullError`."""
+        (up to 20) are workspace upload ids (`workspaces.upload`).
+        `deduplicate="exact-text-v1"` answers with an equivalent message already queued
+        instead of queueing another (the X-V4-Queue-Deduplicate header). A full queue
+        answers 429, raised as `QueueFullError`."""
         call: Coroutine[Any, Any, RawResponse[QueuedMessage]] = self._async.queue(
-            session_id, text, interrupt=interrupt, attached_file_ids=attached_file_ids, **extra
+            session_id,
+            text,
+            interrupt=interrupt,
+            attached_file_ids=attached_file_ids,
+            deduplicate=deduplicate,
+            **extra,
         )
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
@@ -711,17 +731,20 @@ class BrowsersWithRawResponse(SyncWrapper[AsyncBrowsersWithRawResponse]):
         page_number: int | NotGiven = NOT_GIVEN,
         filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
         agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        metadata: Iterable[str] | NotGiven | None = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[BrowserSessionListResponse]:
         """Browser sessions (`GET /browsers`), as a pager: one `BrowserSessionListResponse`
         page, or every browser session from that page on, page after page.
 
-        `agent_session_id` keeps the browsers of that agent session only."""
+        `agent_session_id` keeps the browsers of that agent session only; `metadata` those
+        with every label given, each term `key` (the label is set) or `key=value`."""
         call: Coroutine[Any, Any, RawResponse[BrowserSessionListResponse]] = self._async.list(
             page_size=page_size,
             page_number=page_number,
             filter_by=filter_by,
             agent_session_id=agent_session_id,
+            metadata=metadata,
             **extra,
         )
         del extra  # else secrets show in traceback locals

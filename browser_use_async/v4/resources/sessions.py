@@ -2,8 +2,9 @@
 
 import uuid
 from collections.abc import Iterable
-from typing import Unpack
+from typing import Literal, Unpack
 
+from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._protocol import uuid_segment
 from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -17,6 +18,8 @@ from browser_use_async.v4.models import (
     SessionInfo,
     SessionListResponse,
 )
+
+DEDUPLICATE_HEADER = "X-V4-Queue-Deduplicate"
 
 
 def _session_path(session_id: object) -> str:
@@ -83,6 +86,7 @@ class AsyncSessions(AsyncResource):
         *,
         interrupt: bool = False,
         attached_file_ids: Iterable[uuid.UUID | str] | None = None,
+        deduplicate: Literal["exact-text-v1"] | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> QueuedMessage:
         """Send a follow-up message to a session (`POST /sessions/{session_id}/queue`): it
@@ -90,15 +94,22 @@ class AsyncSessions(AsyncResource):
 
         `interrupt=True` cancels the active run so that the message runs now (best effort: if
         the cancel cannot be delivered, it runs after the current turn). `attached_file_ids`
-        (up to 20) are workspace upload ids (`workspaces.upload`). A full queue answers 429,
-        raised as `QueueFullError`."""
+        (up to 20) are workspace upload ids (`workspaces.upload`).
+        `deduplicate="exact-text-v1"` answers with an equivalent message already queued
+        instead of queueing another (the X-V4-Queue-Deduplicate header). A full queue
+        answers 429, raised as `QueueFullError`."""
         body = QueueMessageRequest(
             text=text,
             interrupt=interrupt,
             attached_file_ids=NOT_GIVEN if attached_file_ids is None else attached_file_ids,
         )
+        if deduplicate not in (NOT_GIVEN, "exact-text-v1"):
+            raise InvalidArgumentError(
+                f"deduplicate must be 'exact-text-v1', got {shown(deduplicate)}"
+            )
+        headers = {} if deduplicate is NOT_GIVEN else {DEDUPLICATE_HEADER: str(deduplicate)}
         path = f"{_session_path(session_id)}/queue"
-        return await self._request("POST", path, QueuedMessage, body, extra=extra)
+        return await self._request("POST", path, QueuedMessage, body, extra=extra, headers=headers)
 
     async def list_queue(
         self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
