@@ -93,7 +93,7 @@ async def test_browsers_on_the_v4_root(canned: CannedServer, v4_canned: AsyncBro
 async def test_browsers_list_filters_by_labels(
     canned: CannedServer, v4_canned: AsyncBrowserUse
 ) -> None:
-    listing = {"items": [], "totalItems": 0, "pageNumber": 1, "pageSize": 10}
+    listing: dict[str, object] = {"items": [], "totalItems": 0, "pageNumber": 1, "pageSize": 10}
     canned.respond(200, encode(listing))
     await v4_canned.browsers.list(metadata=["team", "env=prod stage"], filter_by="active")
     await v4_canned.browsers.list(metadata={"b", "a"})

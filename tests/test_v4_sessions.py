@@ -54,6 +54,7 @@ def message(number: int = 1, **overrides: Any) -> dict[str, Any]:
         "status": "pending",
         "text": "and hotels",
         "attachedFileIds": None,
+        "mode": "queue",
         "createdAt": "2026-01-02T03:04:07Z",
     }
     return body | overrides
