@@ -254,38 +254,22 @@ class Storage:
     async def upload(
         self,
         url: str,
-        fields: Mapping[str, str],
+        fields: Mapping[str, str] | None,
         file: bytes | BinaryIO,
         *,
         size: int,
         file_name: str,
         content_type: str,
     ) -> None:
-        """POST `fields`, then exactly `size` bytes of `file`, as multipart/form-data to
-        `url`; a file holding fewer or more raises `LocalFileError`."""
-        request = _protocol.storage_request("POST", url)
-        logger.debug("POST %s (upload of %s)", request.shown, file_name)
+        """POST `fields`, then exactly `size` bytes of `file`, as multipart/form-data to `url`;
+        with `fields=None`, PUT those bytes as the body with `content_type` and that length
+        (what a presigned PUT URL is signed for). A file holding fewer or more raises
+        `LocalFileError`, and the storage host never receives a complete body."""
+        request = _protocol.storage_request("POST" if fields is not None else "PUT", url)
+        logger.debug("%s %s (upload of %s)", request.method, request.shown, file_name)
         response = await self._transport.upload(
             request,
             fields,
-            file,
-            size=size,
-            file_name=file_name,
-            content_type=content_type,
-            timeout=self._timeout,
-        )
-        self._check(request, response)
-
-    async def put(
-        self, url: str, file: bytes | BinaryIO, *, size: int, file_name: str, content_type: str
-    ) -> None:
-        """PUT exactly `size` bytes of `file` to `url` with `content_type` and that length
-        (the headers a presigned PUT URL is signed for); a file holding fewer or more raises
-        `LocalFileError`, and the storage host never receives a complete body."""
-        request = _protocol.storage_request("PUT", url)
-        logger.debug("PUT %s (upload of %s)", request.shown, file_name)
-        response = await self._transport.put(
-            request,
             file,
             size=size,
             file_name=file_name,

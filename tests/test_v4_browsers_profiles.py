@@ -20,16 +20,12 @@ from browser_use_async.v4.models import (
     ProfileView,
 )
 from tests.conftest import CannedServer
-from tests.v4_rest import KEY, call, v4_canned, v4_url
+from tests.v4_rest import KEY, call, encode, v4_canned, v4_url
 
 __all__ = ["v4_canned"]  # fixtures
 
 BROWSER_ID = "8c9d0e1f-2a3b-4c4d-8e5f-6a7b8c9d0e1f"
 PROFILE_ID = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"
-
-
-def encode(body: object) -> bytes:
-    return json.dumps(body).encode()
 
 
 def browser(**overrides: Any) -> dict[str, Any]:

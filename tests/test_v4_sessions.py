@@ -18,7 +18,7 @@ from browser_use_async.v4.models import (
     SessionListResponse,
 )
 from tests.conftest import CannedServer
-from tests.v4_rest import KEY, v4_canned, v4_url
+from tests.v4_rest import KEY, encode, v4_canned, v4_url
 
 __all__ = ["v4_canned"]  # fixtures
 
@@ -26,10 +26,6 @@ SESSION_ID = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
 RUN_ID = "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e"
 FILE_ID = "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f"
 BASE = f"/api/v4/sessions/{SESSION_ID}"
-
-
-def encode(body: object) -> bytes:
-    return json.dumps(body).encode()
 
 
 def session(**overrides: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@ cursor pages, and files uploaded and downloaded through presigned URLs."""
 import io
 import json
 import os
-import random
 import tracemalloc
 import uuid
 from pathlib import Path
@@ -33,18 +32,23 @@ from browser_use_async.v4.models import (
     WorkspaceInfo,
 )
 from tests.conftest import CannedServer, ServerThread
-from tests.v4_rest import KEY, PutStorage, call, no_api_key, put_storage, sha256, v4_canned
+from tests.test_files import BIG
+from tests.v4_rest import (
+    KEY,
+    PutStorage,
+    call,
+    encode,
+    no_api_key,
+    put_storage,
+    sha256,
+    v4_canned,
+)
 
 __all__ = ["put_storage", "v4_canned"]  # fixtures
 
 WORKSPACE_ID = "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e"
 UPLOAD_ID = "0f1e2d3c-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
 BASE = f"/api/v4/workspaces/{WORKSPACE_ID}"
-BIG = random.Random(17).randbytes(5 * 1024 * 1024)  # noqa: S311 (test data)
-
-
-def encode(body: object) -> bytes:
-    return json.dumps(body).encode()
 
 
 def workspace(**overrides: Any) -> dict[str, Any]:
@@ -317,7 +321,6 @@ async def test_urls_that_do_not_match_the_files_upload_nothing(
 async def test_download_finds_the_file_by_its_path_and_streams_it(
     canned: CannedServer, v4_canned: AsyncBrowserUse, put_storage: PutStorage, tmp_path: Path
 ) -> None:
-    put_storage.objects["r"] = BIG
     url = put_storage.url("/objects/r?X-Amz-Signature=s3cr3t")
     canned.then(200, listed(["out/report.csv.bak"], "c1", url="https://wrong.example/"))
     canned.then(200, listed(["out/report.csv"], None, url=url))
@@ -333,7 +336,7 @@ async def test_download_finds_the_file_by_its_path_and_streams_it(
         {"prefix": "out/report.csv", "includeUrls": "true", "cursor": "c1"},
     ]
     assert all(r.headers["X-Trace"] == "t" for r in canned.requests)
-    [get] = put_storage.gets
+    [get] = put_storage.downloads
     assert get.path_qs == "/objects/r?X-Amz-Signature=s3cr3t"
     assert no_api_key(dict(get.headers))
     assert "X-Trace" not in get.headers
@@ -342,14 +345,14 @@ async def test_download_finds_the_file_by_its_path_and_streams_it(
 async def test_download_into_a_directory_or_a_file_object(
     canned: CannedServer, v4_canned: AsyncBrowserUse, put_storage: PutStorage, tmp_path: Path
 ) -> None:
-    put_storage.objects["r"] = b"a,b\n"
     canned.respond(200, listed(["out/report.csv"], None, url=put_storage.url("/objects/r")))
     into = await v4_canned.workspaces.download(WORKSPACE_ID, "out/report.csv", to=tmp_path)
     assert into == tmp_path / "report.csv"
-    assert into.read_bytes() == b"a,b\n"
+    assert sha256(into.read_bytes()) == sha256(BIG)
     sink = io.BytesIO()
     count = await v4_canned.workspaces.download(WORKSPACE_ID, "out/report.csv", to=sink)
-    assert (count, sink.getvalue()) == (4, b"a,b\n")
+    assert count == len(BIG)
+    assert sink.getvalue() == BIG
 
 
 async def test_download_of_a_missing_file(
@@ -413,7 +416,6 @@ def test_sync_twin_round_trip(
 ) -> None:
     storage = PutStorage()
     storage.runner = server_thread.start(web.AppRunner(storage.app, access_log=None))
-    storage.objects["r"] = b"synced"
     base = threaded_canned.base_url.removesuffix("/api/v2") + "/api/v4"
     with BrowserUse(api_key=KEY, base_url=base, retry=RetryPolicy(max_retries=0)) as client:
         threaded_canned.then(200, slots(storage, "a.txt"))
@@ -424,5 +426,5 @@ def test_sync_twin_round_trip(
         threaded_canned.then(200, listed(["a.txt", "b.txt"], None))
         paths = [f.path for f in client.workspaces.files(WORKSPACE_ID)]
     assert (storage.puts[0].size, storage.puts[0].sha256) == (2, sha256(b"hi"))
-    assert written.read_bytes() == b"synced"
+    assert sha256(written.read_bytes()) == sha256(BIG)
     assert paths == ["a.txt", "b.txt"]

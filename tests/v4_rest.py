@@ -3,7 +3,8 @@ host for presigned PUTs and GETs on 127.0.0.1 that records what reaches it."""
 
 import hashlib
 import inspect
-from collections.abc import AsyncIterator, Callable
+import json
+from collections.abc import AsyncIterator
 
 import attrs
 import pytest
@@ -12,6 +13,7 @@ from aiohttp import web
 from browser_use_async import RetryPolicy
 from browser_use_async.v4 import AsyncBrowserUse
 from tests.conftest import CannedServer
+from tests.test_files import StorageServer
 
 KEY = "bu_v4_rest_key"
 
@@ -37,49 +39,23 @@ class Put:
     sha256: str
 
 
-class PutStorage:
-    """A presigned-URL storage host: records PUTs (hashing bodies as they stream in) and
-    serves `objects[name]` to GETs, or the failure it is told to give. `on_put` runs when a
-    PUT's headers have arrived, before its body is read."""
+class PutStorage(StorageServer):
+    """The v2 tests' storage host (it serves `BIG` to GETs of `/objects/...`), which also
+    takes presigned PUTs to `/bucket/{name}`, recording each (its body hashed as it streams
+    in)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.puts: list[Put] = []
-        self.gets: list[web.Request] = []
-        self.objects: dict[str, bytes] = {}
-        self.failure: tuple[int, bytes] | None = None
-        self.on_put: Callable[[], None] | None = None
-        self.runner: web.AppRunner | None = None
-        self.app = web.Application(client_max_size=1024**3)
         self.app.router.add_put("/bucket/{name}", self._put)
-        self.app.router.add_get("/objects/{name}", self._get)
-
-    def url(self, path: str) -> str:
-        assert self.runner is not None
-        host, port = self.runner.addresses[0][:2]
-        return f"http://{host}:{port}{path}"
-
-    def _failed(self) -> web.Response | None:
-        if self.failure is None:
-            return None
-        status, body = self.failure
-        return web.Response(status=status, body=body, content_type="application/xml")
 
     async def _put(self, request: web.Request) -> web.Response:
-        if self.on_put is not None:
-            self.on_put()
         digest, size = hashlib.sha256(), 0
         while chunk := await request.content.read(64 * 1024):
             digest.update(chunk)
             size += len(chunk)
         self.puts.append(Put(request.path_qs, dict(request.headers), size, digest.hexdigest()))
         return self._failed() or web.Response(status=200)
-
-    async def _get(self, request: web.Request) -> web.Response:
-        self.gets.append(request)
-        return self._failed() or web.Response(
-            body=self.objects[request.match_info["name"]],
-            content_type="application/octet-stream",
-        )
 
 
 @pytest.fixture
@@ -99,6 +75,10 @@ async def call(client: AsyncBrowserUse, operation: str, **kwargs: object) -> Non
     answer = getattr(getattr(client, resource), method)(**kwargs)
     if inspect.isawaitable(answer):
         await answer
+
+
+def encode(body: object) -> bytes:
+    return json.dumps(body).encode()
 
 
 def sha256(data: bytes) -> str:

@@ -18,7 +18,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from browser_use_async._protocol import check_options, conceal, encode_query
 from browser_use_async._types import RequestOptions
@@ -231,15 +231,19 @@ def offset_pager(
     *,
     items: Callable[[OP], Sequence[T]],
 ) -> AsyncPager[T, OP]:
-    """A pager over `GET path?params`, whose `offset` (in `params`, checked) is where it
-    starts; each next page is asked for at the offset after the items received."""
-    given = params["offset"]
-    start = given if isinstance(given, int) else 0
-
-    def walk(get: Get[OP]) -> AsyncGenerator[OP]:
-        return walk_offset(lambda offset: get({"offset": offset}), start, items)
-
-    return _pager(request, path, page_type, params, extra, items=items, walk=walk)
+    """A pager over `GET path?params`, whose `offset` (in `params`, checked; NOT_GIVEN is
+    falsy) is where it starts; each next page is asked for at the offset after the items
+    received."""
+    start = cast(int, params["offset"] or 0)
+    return _pager(
+        request,
+        path,
+        page_type,
+        params,
+        extra,
+        items=items,
+        walk=lambda get: walk_offset(lambda offset: get({"offset": offset}), start, items),
+    )
 
 
 async def walk_offset(

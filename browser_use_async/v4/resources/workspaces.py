@@ -195,8 +195,9 @@ class AsyncWorkspaces(AsyncResource):
             answer = await self.upload_urls(workspace_id, [p.item for p in planned], **extra)
             _check_answer(answer, planned)
             for (upload, item), slot in zip(planned, answer.files, strict=True):
-                await self._storage.put(
+                await self._storage.upload(
                     slot.upload_url,
+                    None,  # a PUT of the bytes alone
                     upload.source,
                     size=upload.size,
                     file_name=upload.file_name,
@@ -286,15 +287,8 @@ def _plan(file: object) -> Generator[_Planned]:
 
 def _download_url(listed: WorkspaceFileInfo) -> str:
     if listed.url is None:
-        raise APIResponseValidationError(
-            f"The API listed {listed.path!r} without the download URL asked for "
-            "(includeUrls=true); nothing was downloaded. Report this to Browser Use.",
-            method="GET",
-            url="/files",
-            status_code=200,
-            body=b"",
-            errors=["a listed file has no url"],
-        )
+        what = f"listed {listed.path!r} without the download URL asked for (includeUrls=true)"
+        raise _inconsistent("GET", what, "nothing was downloaded")
     return listed.url
 
 
@@ -303,15 +297,20 @@ def _check_answer(answer: WorkspaceFileUploadResponse, planned: list[_Planned]) 
     asked = [p.item.name for p in planned]
     given = [slot.name for slot in answer.files]
     if given != asked:
-        raise APIResponseValidationError(
-            f"The API answered upload URLs for {given!r} when asked for {asked!r}; nothing "
-            "was uploaded. Report this to Browser Use.",
-            method="POST",
-            url="/files/upload",
-            status_code=200,
-            body=b"",
-            errors=["the upload URLs do not match the files asked for"],
-        )
+        what = f"answered upload URLs for {given!r} when asked for {asked!r}"
+        raise _inconsistent("POST", what, "nothing was uploaded")
+
+
+def _inconsistent(method: str, what: str, so: str) -> APIResponseValidationError:
+    """A 2xx answer that does not fit the request: the API `what`, hence `so`."""
+    return APIResponseValidationError(
+        f"The API {what}; {so}. Report this to Browser Use.",
+        method=method,
+        url="/workspaces",
+        status_code=200,
+        body=b"",
+        errors=[f"the API {what}"],
+    )
 
 
 class AsyncWorkspacesWithRawResponse(RawView):
