@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 
 from browser_use_async import RetryPolicy
+from browser_use_async.testing import FakeBrowserUseCloud
 from browser_use_async.v4 import AsyncBrowserUse
 from tests.conftest import CannedServer
 from tests.test_files import StorageServer
@@ -28,6 +29,13 @@ async def v4_canned(canned: CannedServer) -> AsyncIterator[AsyncBrowserUse]:
     async with AsyncBrowserUse(
         api_key=KEY, base_url=v4_url(canned), retry=RetryPolicy(max_retries=0)
     ) as client:
+        yield client
+
+
+@pytest.fixture
+async def v4_client(fake: FakeBrowserUseCloud) -> AsyncIterator[AsyncBrowserUse]:
+    """A v4 client of the fake cloud (`fake`, on manual time)."""
+    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url) as client:
         yield client
 
 
