@@ -6,10 +6,17 @@ import uuid
 
 import pytest
 
-from browser_use_async import ConflictError, InvalidArgumentError, NotFoundError, RateLimitError
+from browser_use_async import (
+    ConflictError,
+    InvalidArgumentError,
+    NotFoundError,
+    QueueFullError,
+    RateLimitError,
+)
 from browser_use_async.testing import FakeBrowserUseCloud
 from browser_use_async.v4 import AsyncBrowserUse
 from browser_use_async.v4.models import QueuedMessage, QueuedMessageStatus, RunStatus
+from tests.conftest import RecordingClock
 from tests.v4_rest import v4_client
 
 __all__ = ["v4_client"]  # fixtures
@@ -79,13 +86,22 @@ async def test_deduplicate_answers_the_equal_pending_message(
     assert len(fake.queued_messages(session_id)) == 2
 
 
-async def test_a_full_queue_is_a_429(fake: FakeBrowserUseCloud, v4_client: AsyncBrowserUse) -> None:
+async def test_a_full_queue_is_a_queue_full_error_retried_as_429s_are(
+    fake: FakeBrowserUseCloud, v4_client: AsyncBrowserUse, clock: RecordingClock
+) -> None:
     fake.v4_queue_limit = 1
     session_id = busy_session(fake)
     await v4_client.sessions.queue(session_id, "one")
-    with pytest.raises(RateLimitError, match="queue is full") as info:
+    sent = len(fake.requests)
+    with pytest.raises(QueueFullError, match="queue is full") as info:
         await v4_client.sessions.queue(session_id, "two")
+    assert isinstance(info.value, RateLimitError)
     assert info.value.status_code == 429
+    # a 429 refuses the request before anything is queued, so it is sent again (the default
+    # policy: 3 retries, with waits between), and nothing is ever queued twice
+    assert [r.method for r in fake.requests[sent:]] == ["POST"] * 4
+    assert len(clock.sleeps) == 3
+    assert info.value.attempts == 4
     assert [m["text"] for m in fake.queued_messages(session_id)] == ["one"]
 
 

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from browser_use_async import ConflictError, InvalidArgumentError, RateLimitError, RawResponse
+from browser_use_async import (
+    ConflictError,
+    InvalidArgumentError,
+    QueueFullError,
+    RateLimitError,
+    RawResponse,
+)
 from browser_use_async.v4 import AsyncBrowserUse, BrowserUse
 from browser_use_async.v4.models import (
     QueuedMessage,
@@ -160,13 +166,14 @@ async def test_queue_checks_arguments_before_sending(
     assert canned.requests == []
 
 
-async def test_a_full_queue_is_a_rate_limit_error_and_is_not_resent(
+async def test_a_full_queue_is_a_queue_full_error_and_is_not_resent(
     canned: CannedServer, v4_canned: AsyncBrowserUse
 ) -> None:
     detail = {"code": "queue_full", "message": "The session message queue is full."}
     canned.respond(429, encode({"detail": detail}))
-    with pytest.raises(RateLimitError, match="queue is full") as info:
+    with pytest.raises(QueueFullError, match="queue is full") as info:
         await v4_canned.sessions.queue(SESSION_ID, "more")
+    assert isinstance(info.value, RateLimitError)
     assert info.value.status_code == 429
     assert len(canned.requests) == 1  # this client retries nothing
 

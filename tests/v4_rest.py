@@ -13,7 +13,7 @@ from aiohttp import web
 from browser_use_async import RetryPolicy
 from browser_use_async.testing import FakeBrowserUseCloud
 from browser_use_async.v4 import AsyncBrowserUse
-from tests.conftest import CannedServer
+from tests.conftest import CannedServer, RecordingClock
 from tests.test_files import StorageServer
 
 KEY = "bu_v4_rest_key"
@@ -33,9 +33,14 @@ async def v4_canned(canned: CannedServer) -> AsyncIterator[AsyncBrowserUse]:
 
 
 @pytest.fixture
-async def v4_client(fake: FakeBrowserUseCloud) -> AsyncIterator[AsyncBrowserUse]:
-    """A v4 client of the fake cloud (`fake`, on manual time)."""
-    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url) as client:
+async def v4_client(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> AsyncIterator[AsyncBrowserUse]:
+    """A v4 client of the fake cloud (`fake`, on manual time) whose retry waits are recorded
+    by `clock`, not slept."""
+    async with AsyncBrowserUse(
+        api_key=fake.api_key, base_url=fake.v4_base_url, clock=clock
+    ) as client:
         yield client
 
 
