@@ -1953,7 +1953,8 @@ class BillingWithRawResponse(SyncWrapper[AsyncBillingWithRawResponse]):
 
 
 class BrowserUse(SyncWrapper[AsyncBrowserUse]):
-    """Blocking client for the Browser Use Cloud API v2, generated from `AsyncBrowserUse`.
+    """Blocking client for the Browser Use Cloud API v2, generated from
+    `AsyncBrowserUse`.
 
     It takes the same arguments, has the same resources and methods, returns the same
     models and raises the same exceptions; only `session` is not accepted. Calls block the
@@ -1986,6 +1987,17 @@ class BrowserUse(SyncWrapper[AsyncBrowserUse]):
         allow_insecure_http: bool = False,
         clock: Clock | None = None,
     ) -> None:
+        """`api_key` defaults to the environment variable BROWSER_USE_API_KEY; `base_url` to
+        the one the client's class names, then to the production API. `timeout` bounds each
+        attempt in seconds; `retry` says which failures are repeated and how long to wait
+        (see `RetryPolicy`). At most `max_connections` connections are open at once; a
+        response body larger than `max_response_bytes` raises `ResponseTooLargeError`.
+        TLS certificates are verified (`verify_tls=False` turns that off; an `ssl.SSLContext`
+        sets your own trust); plain http is refused except to this machine unless
+        `allow_insecure_http=True`. The aiohttp session is created on first use, on the
+        running loop, and closed by `close()` or `async with`; a `session` you pass in is
+        used as it is (its TLS settings apply) and left open for you.
+        """
         api_key = redacted(api_key)
         impl = AsyncBrowserUse(
             api_key,

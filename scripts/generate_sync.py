@@ -1,7 +1,8 @@
-"""Generate `browser_use_async/_sync.py`, the blocking client, from the async client's source.
+"""Generate the blocking clients, `browser_use_async/_sync.py` (API v2) and
+`browser_use_async/v4/_sync.py` (API v4), from the async clients' source.
 
-    python scripts/generate_sync.py           # (re)write the file; `make sync` does this
-    python scripts/generate_sync.py --check   # exit 1, with a diff summary, if it is stale
+    python scripts/generate_sync.py           # (re)write the files; `make sync` does this
+    python scripts/generate_sync.py --check   # exit 1, with a diff summary, if one is stale
 
 The classes in `CLASSES` are read with `ast` (the package is never imported, so a stale or
 broken `_sync.py` cannot get in the way). Each `AsyncX` becomes a class `X` that wraps it:
@@ -13,6 +14,8 @@ broken `_sync.py` cannot get in the way). Each `AsyncX` becomes a class `X` that
   methods and properties are delegated as they are.
 - A plain `def` returning `AsyncPager[T, P]` (a list) returns `Pager[T, P]`, its blocking
   twin, on the client's loop.
+- Members a listed class inherits from a base class of this repository are translated as
+  if the class defined them (the v2 and v4 clients share `ClientCore`).
 - Public attributes must be annotated with a listed async class; they are wrapped once.
 - `close`/`__aenter__`/`__aexit__` of the client become `close`/`__enter__`/`__exit__`.
 - `@overload` stubs become sync stubs, translated like their implementation.
@@ -75,7 +78,8 @@ class ClassSpec:
     secret: str | None = None
 
 
-CLIENT_DOC = """Blocking client for the Browser Use Cloud API v2, generated from `AsyncBrowserUse`.
+CLIENT_DOC = """Blocking client for the Browser Use Cloud API {version}, generated from
+    `AsyncBrowserUse`.
 
     It takes the same arguments, has the same resources and methods, returns the same
     models and raises the same exceptions; only `session` is not accepted. Calls block the
@@ -94,37 +98,70 @@ SESSION_EXCLUSION = (
     "its own private loop and always creates its own pool there"
 )
 
-CLASSES: tuple[ClassSpec, ...] = (
-    ClassSpec("browser_use_async.resources.tasks", "AsyncTasks"),
-    ClassSpec("browser_use_async.resources.sessions", "AsyncSessions"),
-    ClassSpec("browser_use_async.resources.profiles", "AsyncProfiles"),
-    ClassSpec("browser_use_async.resources.browsers", "AsyncBrowsers"),
-    ClassSpec("browser_use_async.resources.files", "AsyncFiles"),
-    ClassSpec("browser_use_async.resources.skills", "AsyncSkills"),
-    ClassSpec("browser_use_async.resources.marketplace", "AsyncMarketplace"),
-    ClassSpec("browser_use_async.resources.billing", "AsyncBilling"),
-    *(
-        ClassSpec(f"browser_use_async.resources.{module}", f"Async{name}WithRawResponse")
-        for module, name in [
-            ("tasks", "Tasks"),
-            ("sessions", "Sessions"),
-            ("profiles", "Profiles"),
-            ("browsers", "Browsers"),
-            ("files", "Files"),
-            ("skills", "Skills"),
-            ("marketplace", "Marketplace"),
-            ("billing", "Billing"),
-        ]
-    ),
-    ClassSpec(
-        "browser_use_async._client",
-        "AsyncBrowserUse",
-        constructible=True,
-        doc=CLIENT_DOC,
-        excluded={"session": SESSION_EXCLUSION},
-        secret="api_key",  # noqa: S106 (the name of the parameter to redact)
-    ),
+
+def client_classes(
+    package: str, resources: Sequence[tuple[str, str]], version: str
+) -> tuple[ClassSpec, ...]:
+    """The classes of one API version's client: each resource, its raw view, the client."""
+    return (
+        *(ClassSpec(f"{package}.resources.{module}", f"Async{name}") for module, name in resources),
+        *(
+            ClassSpec(f"{package}.resources.{module}", f"Async{name}WithRawResponse")
+            for module, name in resources
+        ),
+        ClassSpec(
+            f"{package}._client",
+            "AsyncBrowserUse",
+            constructible=True,
+            doc=CLIENT_DOC.format(version=version),
+            excluded={"session": SESSION_EXCLUSION},
+            secret="api_key",  # noqa: S106 (the name of the parameter to redact)
+        ),
+    )
+
+
+CLASSES = client_classes(
+    "browser_use_async",
+    [
+        ("tasks", "Tasks"),
+        ("sessions", "Sessions"),
+        ("profiles", "Profiles"),
+        ("browsers", "Browsers"),
+        ("files", "Files"),
+        ("skills", "Skills"),
+        ("marketplace", "Marketplace"),
+        ("billing", "Billing"),
+    ],
+    "v2",
 )
+V4_CLASSES = client_classes(
+    "browser_use_async.v4",
+    [
+        ("runs", "Runs"),
+        ("sessions", "Sessions"),
+        ("workspaces", "Workspaces"),
+        ("browsers", "Browsers"),
+        ("profiles", "Profiles"),
+        ("extensions", "Extensions"),
+        ("integrations", "Integrations"),
+    ],
+    "v4",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One generated file and the classes it holds."""
+
+    name: str  # the path from the repository's root
+    classes: tuple[ClassSpec, ...]
+
+    @property
+    def path(self) -> Path:
+        return ROOT / self.name
+
+
+TARGETS = (Target(OUTPUT_NAME, CLASSES), Target("browser_use_async/v4/_sync.py", V4_CLASSES))
 
 # Async-only typing constructs: fine as the outer return annotation handled below,
 # untranslatable anywhere else.
@@ -555,8 +592,13 @@ class Generator:
         doc = module.docstring_literal(fn)
         return f"@property\ndef {fn.name}(self) -> {returns}:\n{_doc_line(doc)}    {body}\n"
 
-    def check_bases(self, cls: ast.ClassDef, module: Module, where: str) -> None:
-        """Public members of base classes would be missed: refuse them."""
+    def members_of(
+        self, cls: ast.ClassDef, module: Module, where: str
+    ) -> list[tuple[ast.stmt, Module]]:
+        """The class body's statements (docstring left out) after those its bases in this
+        repository define, each with the module it is written in. A member a class defines
+        replaces the one it inherits, all of that name's overloads at once."""
+        merged: dict[str, list[tuple[ast.stmt, Module]]] = {}
         for base in cls.bases:
             name = type_name(base)
             if name in NEUTRAL_BASES:
@@ -571,22 +613,15 @@ class Generator:
                     f"{where}: base class `{ast.unparse(base)}` is not in this repository"
                 ) from exc
             base_cls = base_module.find_class(binding.name)
-            base_where = f"{binding.module}.{binding.name}"
-            for stmt in base_cls.body:
-                match stmt:
-                    case (
-                        ast.FunctionDef(name=n)
-                        | ast.AsyncFunctionDef(name=n)
-                        | ast.AnnAssign(target=ast.Name(id=n))
-                    ) if not n.startswith("_"):
-                        raise GenerationError(
-                            f"{where}: public `{n}` is inherited from {base_where}; the "
-                            "generator reads only the listed classes' own bodies: list "
-                            "that class or define the member in the subclass"
-                        )
-                    case _:
-                        pass
-            self.check_bases(base_cls, base_module, where)
+            inherited = [
+                (stmt, source)
+                for stmt, source in self.members_of(base_cls, base_module, where)
+                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.AnnAssign)
+            ]  # a base's other statements (`__slots__`, private constants) are its own
+            merged.update(_by_name(inherited))
+        body = cls.body[1:] if ast.get_docstring(cls, clean=False) is not None else cls.body
+        merged.update(_by_name([(stmt, module) for stmt in body]))
+        return [entry for entries in merged.values() for entry in entries]
 
     def klass(self, spec: ClassSpec) -> str:
         module = self.module(spec.module)
@@ -595,23 +630,23 @@ class Generator:
         sync = self.sync_names[spec.name]
         if cls.decorator_list:
             raise GenerationError(f"{where}: class decorators are not supported")
-        self.check_bases(cls, module, where)
+        body = self.members_of(cls, module, where)
         self.add_import(Binding(spec.module, spec.name, spec.name), where)
         self.add_import(SYNC_WRAPPER, where)
 
         attributes: dict[str, str] = {}  # public name -> sync class
         members: list[str] = []
-        functions = [s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
+        functions = [s for s, _ in body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
         own = {f.name: f for f in functions}
+        home = {id(stmt): where_from for stmt, where_from in body}
         overloaded = {
             f.name for f in functions if [ast.unparse(d) for d in f.decorator_list] in OVERLOAD
         }
-        body = cls.body[1:] if ast.get_docstring(cls, clean=False) is not None else cls.body
-        for stmt in body:
+        for stmt, source in body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                members += self.member(stmt, spec, own, module, overloaded)
+                members += self.member(stmt, spec, own, source, overloaded)
             elif (twin := _raw_twin(stmt)) is not None:
-                members.append(self.raw_method(*twin, f"{where}.{twin[0]}", module))
+                members.append(self.raw_method(*twin, f"{where}.{twin[0]}", source))
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 self.attribute(
                     stmt.target.id, stmt.annotation, f"{where}.{stmt.target.id}", attributes
@@ -639,7 +674,8 @@ class Generator:
         if spec.constructible:
             if "__init__" not in own or "close" not in own:
                 raise GenerationError(f"{where}: a constructible class needs __init__ and close")
-            members.insert(0, self.init(own["__init__"], spec, module))
+            init = own["__init__"]
+            members.insert(0, self.init(init, spec, home[id(init)]))
         for member in members:
             lines += ["    " + line if line else "" for line in member.splitlines()] + [""]
         return "\n".join(lines)
@@ -832,6 +868,22 @@ def _defined_names(stmt: ast.stmt) -> list[str]:
             return []
 
 
+def _by_name(body: Sequence[tuple[ast.stmt, Module]]) -> dict[str, list[tuple[ast.stmt, Module]]]:
+    """Statements grouped by the class member they define, in order; a statement that
+    defines none (`pass`, `...`) keys on itself."""
+    grouped: dict[str, list[tuple[ast.stmt, Module]]] = {}
+    for stmt, module in body:
+        match stmt:
+            case ast.FunctionDef(name=n) | ast.AsyncFunctionDef(name=n):
+                key = n
+            case ast.AnnAssign(target=ast.Name(id=n)) | ast.Assign(targets=[ast.Name(id=n)]):
+                key = n
+            case _:
+                key = f"#{id(stmt)}"
+        grouped.setdefault(key, []).append((stmt, module))
+    return grouped
+
+
 def _refuse_public(
     stmt: ast.Assign | ast.AugAssign | ast.AnnAssign | ast.ClassDef, where: str
 ) -> None:
@@ -886,9 +938,10 @@ def _returns_none(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return isinstance(fn.returns, ast.Constant) and fn.returns.value is None
 
 
-def ruff(args: Iterable[str], text: str) -> str:
-    """Pipe `text` through this interpreter's ruff, configured by the repository."""
-    command = [sys.executable, "-m", "ruff", *args, "--stdin-filename", OUTPUT_NAME, "-"]
+def ruff(args: Iterable[str], text: str, name: str = OUTPUT_NAME) -> str:
+    """Pipe `text` (the file `name`) through this interpreter's ruff, configured by the
+    repository."""
+    command = [sys.executable, "-m", "ruff", *args, "--stdin-filename", name, "-"]
     try:
         done = subprocess.run(  # noqa: S603 (a fixed command line)
             command, input=text, capture_output=True, text=True, cwd=ROOT, check=False
@@ -903,25 +956,28 @@ def ruff(args: Iterable[str], text: str) -> str:
 def generate(
     specs: Sequence[ClassSpec] = CLASSES,
     read_source: Callable[[str], Source] = read_package_source,
+    name: str = OUTPUT_NAME,
 ) -> str:
-    """The formatted text of `_sync.py` for `specs`."""
+    """The formatted text of the generated file `name` for `specs`."""
     text = Generator(specs, read_source).render()
-    text = ruff(["check", "--quiet", "--select", "I", "--fix"], text)
-    return ruff(["format", "--quiet"], text)
+    text = ruff(["check", "--quiet", "--select", "I", "--fix"], text, name)
+    return ruff(["format", "--quiet"], text, name)
 
 
-def stale_report(committed: str | None, fresh: str, limit: int = 40) -> str:
+def stale_report(
+    committed: str | None, fresh: str, limit: int = 40, name: str = OUTPUT_NAME
+) -> str:
     """'' when `committed` is `fresh`; else what differs and the command that fixes it."""
     if committed == fresh:
         return ""
     if committed is None:
-        return f"{OUTPUT_NAME} does not exist. Run: {COMMAND}"
+        return f"{name} does not exist. Run: {COMMAND}"
     diff = list(
         difflib.unified_diff(
             committed.splitlines(),
             fresh.splitlines(),
-            f"{OUTPUT_NAME} (committed)",
-            f"{OUTPUT_NAME} (generated)",
+            f"{name} (committed)",
+            f"{name} (generated)",
             lineterm="",
         )
     )
@@ -930,7 +986,7 @@ def stale_report(committed: str | None, fresh: str, limit: int = 40) -> str:
         [f"... {len(diff) - limit} more diff lines"] if len(diff) > limit else []
     )
     return (
-        f"{OUTPUT_NAME} is stale: {changed} line(s) differ from a fresh generation.\n"
+        f"{name} is stale: {changed} line(s) differ from a fresh generation.\n"
         + "\n".join(shown)
         + f"\nRun: {COMMAND}"
     )
@@ -938,26 +994,31 @@ def stale_report(committed: str | None, fresh: str, limit: int = 40) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="fail if the file is stale")
-    parser.add_argument("--output", type=Path, default=OUTPUT, help=argparse.SUPPRESS)
+    parser.add_argument("--check", action="store_true", help="fail if a file is stale")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
-    output: Path = options.output
+    root: Path = options.root
     try:
-        fresh = generate()
+        fresh = [(target, generate(target.classes, name=target.name)) for target in TARGETS]
     except GenerationError as exc:
         print(f"generate_sync: cannot translate: {exc}", file=sys.stderr)
         return 2
-    if options.check:
-        committed = output.read_text(encoding="utf-8") if output.is_file() else None
-        report = stale_report(committed, fresh)
-        if report:
-            print(report, file=sys.stderr)
-            return 1
-        print(f"{OUTPUT_NAME} is up to date.")
-        return 0
-    output.write_text(fresh, encoding="utf-8")
-    print(f"wrote {output}")
-    return 0
+    stale = 0
+    for target, text in fresh:
+        output = root / target.name
+        if options.check:
+            committed = output.read_text(encoding="utf-8") if output.is_file() else None
+            report = stale_report(committed, text, name=target.name)
+            if report:
+                print(report, file=sys.stderr)
+                stale += 1
+            else:
+                print(f"{target.name} is up to date.")
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+            print(f"wrote {output}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's own key or base URL."""
     monkeypatch.delenv("BROWSER_USE_API_KEY", raising=False)
     monkeypatch.delenv("BROWSER_USE_BASE_URL", raising=False)
+    monkeypatch.delenv("BROWSER_USE_V4_BASE_URL", raising=False)
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_no_module_imports_itself_through_others() -> None:
     graph = {name: _edges(name, path) for name, path in MODULES.items()}
     assert len(graph) > 40
-    assert "browser_use_async._transport" in graph["browser_use_async._client"]
+    assert "browser_use_async._transport" in graph["browser_use_async._core"]
     assert "browser_use_async.testing._fake" in graph["browser_use_async.testing.pytest_plugin"]
     assert _cycles(graph) == []
 
