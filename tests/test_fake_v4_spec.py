@@ -97,7 +97,8 @@ async def _world(v4: Api) -> JSON:
 
 
 def test_every_operation_has_a_case_and_a_route() -> None:
-    assert set(CASES) == set(operations("v4")) == set(V4_ROUTES)
+    assert set(CASES) == set(V4_ROUTES)
+    assert set(V4_ROUTES) <= set(operations("v4"))
     assert len(CASES) == 27
 
 

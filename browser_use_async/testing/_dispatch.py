@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from browser_use_async.testing._http import JSON, Call, HTTPProblem, Route
+from browser_use_async.testing._http import JSON, Call, HTTPProblem, Route, multipart_form
 from browser_use_async.testing._lifecycle import refresh
 from browser_use_async.testing._schema import Issue
 from browser_use_async.testing._spec import Operation, validator
@@ -65,6 +65,8 @@ async def _body(
 ) -> JSON:
     raw = await request.read()
     given: Any
+    if operation.body_type == "multipart/form-data":
+        return _form_fields(schema, request.headers.get("Content-Type", ""), raw, issues)
     if not raw:
         if operation.body_required:
             issues.append(
@@ -94,6 +96,16 @@ async def _body(
     value, found = validator(operation.version).check(schema, given, ("body",))
     issues.extend(found)
     return typing.cast(JSON, value) if isinstance(value, dict) else {}
+
+
+def _form_fields(schema: JSON, content_type: str, raw: bytes, issues: list[Issue]) -> JSON:
+    """A multipart body: its fields as (file name or None, bytes), the required ones checked."""
+    fields = multipart_form(content_type, raw)
+    for name in schema.get("required", ()):
+        if name not in fields:
+            loc = ["body", name]
+            issues.append({"type": "missing", "loc": loc, "msg": "Field required", "input": None})
+    return dict(fields)
 
 
 def _is_json(content_type: str | None) -> bool:
