@@ -249,7 +249,7 @@ class ClientCore:
                 try:
                     return _codec.decode(response.body, response_type)
                 except _codec.DecodeError as exc:
-                    name, errors = response_type.__name__, exc.errors
+                    name, errors = _codec.type_name(response_type), exc.errors
                     raise _protocol.invalid_body_error(request, response, name, errors) from None
             except APIError as error:
                 error.attempts = attempts

@@ -1,6 +1,7 @@
 """v4 sessions and their follow-up queue: the wire format, typed answers, argument checks
 before anything is sent, cursor pages, raw and sync twins."""
 
+import decimal
 import json
 import uuid
 from typing import Any
@@ -8,11 +9,13 @@ from typing import Any
 import pytest
 
 from browser_use_async import (
+    APIResponseValidationError,
     ConflictError,
     InvalidArgumentError,
     QueueFullError,
     RateLimitError,
     RawResponse,
+    RetryPolicy,
 )
 from browser_use_async.v4 import AsyncBrowserUse, BrowserUse
 from browser_use_async.v4.models import (
@@ -20,11 +23,14 @@ from browser_use_async.v4.models import (
     QueuedMessageStatus,
     QueueListResponse,
     RunStatus,
+    SessionCostCapResponse,
+    SessionCostResponse,
     SessionInfo,
     SessionListResponse,
+    SessionShareInfo,
 )
 from tests.conftest import CannedServer
-from tests.v4_rest import KEY, encode, v4_canned, v4_url
+from tests.v4_rest import KEY, call, encode, v4_canned, v4_url
 
 __all__ = ["v4_canned"]  # fixtures
 
@@ -105,6 +111,136 @@ async def test_get_and_purge(canned: CannedServer, v4_canned: AsyncBrowserUse) -
         ("POST", f"{BASE}/purge"),
     ]
     assert canned.bodies[1] == b""
+
+
+def share(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": FILE_ID,
+        "shareToken": "tok",
+        "sessionId": SESSION_ID,
+        "isActive": True,
+        "viewCount": 3,
+        "createdAt": "2026-01-02T03:04:05Z",
+        "shareUrl": "https://share.example/tok",
+    }
+    return body | overrides
+
+
+async def test_update_and_delete(canned: CannedServer, v4_canned: AsyncBrowserUse) -> None:
+    canned.then(200, encode(session(title="Trip")))
+    renamed = await v4_canned.sessions.update(SESSION_ID, title="Trip")
+    canned.then(200, encode(session()))
+    await v4_canned.sessions.update(SESSION_ID, title=None)
+    canned.then(200, encode(session()))
+    await v4_canned.sessions.update(SESSION_ID)
+    canned.then(204, b"")
+    await v4_canned.sessions.delete(SESSION_ID)
+    assert renamed.title == "Trip"
+    assert [(r.method, r.path) for r in canned.requests] == [("PATCH", BASE)] * 3 + [
+        ("DELETE", BASE)
+    ]
+    assert canned.bodies == [b'{"title":"Trip"}', b'{"title":null}', b"{}", b""]
+
+
+async def test_cost_and_its_cap(canned: CannedServer, v4_canned: AsyncBrowserUse) -> None:
+    amounts = {
+        "llmCostUsd": "0.10",
+        "searchCostUsd": "0",
+        "browserCostUsd": "0.02",
+        "proxyCostUsd": "0.001",
+        "proxyUsedMb": "1.5",
+        "totalCostUsd": "0.121",
+    }
+    canned.then(200, encode({"sessionId": SESSION_ID, "numRuns": 2, **amounts}))
+    cost = await v4_canned.sessions.cost(SESSION_ID)
+    assert isinstance(cost, SessionCostResponse)
+    assert (cost.num_runs, cost.total_cost_usd) == (2, decimal.Decimal("0.121"))
+    assert cost.llm_cost_usd == decimal.Decimal("0.10")
+    canned.then(200, encode({"sessionId": SESSION_ID, "maxCostUsd": "2.5"}))
+    cap = await v4_canned.sessions.update_cost_cap(SESSION_ID, max_cost_usd=2.5)
+    assert isinstance(cap, SessionCostCapResponse)
+    assert cap.max_cost_usd == decimal.Decimal("2.5")
+    assert [(r.method, r.path) for r in canned.requests] == [
+        ("GET", f"{BASE}/cost"),
+        ("PATCH", f"{BASE}/cost-cap"),
+    ]
+    assert canned.bodies[1] == b'{"maxCostUsd":"2.5"}'
+
+
+@pytest.mark.parametrize("amount", [0, -1, "abc", float("nan"), None, True])
+async def test_the_cost_cap_is_checked_before_sending(
+    canned: CannedServer, v4_canned: AsyncBrowserUse, amount: object
+) -> None:
+    with pytest.raises(InvalidArgumentError, match="max_cost_usd"):
+        await v4_canned.sessions.update_cost_cap(SESSION_ID, max_cost_usd=amount)  # type: ignore[arg-type]
+    assert canned.requests == []
+
+
+async def test_share(canned: CannedServer, v4_canned: AsyncBrowserUse) -> None:
+    canned.then(200, b"null")
+    assert await v4_canned.sessions.get_share(SESSION_ID) is None
+    canned.then(200, encode(share()))
+    created = await v4_canned.sessions.create_share(SESSION_ID)
+    assert isinstance(created, SessionShareInfo)
+    assert (created.share_url, created.view_count) == ("https://share.example/tok", 3)
+    canned.then(200, encode(share(isActive=False)))
+    turned_off = await v4_canned.sessions.update_share(SESSION_ID, is_active=False)
+    assert turned_off.is_active is False
+    canned.then(200, encode(share()))
+    assert await v4_canned.sessions.get_share(SESSION_ID) == created
+    assert [(r.method, r.path) for r in canned.requests] == [
+        ("GET", f"{BASE}/share"),
+        ("POST", f"{BASE}/share"),
+        ("PUT", f"{BASE}/share"),
+        ("GET", f"{BASE}/share"),
+    ]
+    assert canned.bodies[2] == b'{"isActive":false}'
+    canned.then(200, b"null")
+    raw = await v4_canned.sessions.with_raw_response.get_share(SESSION_ID)
+    assert raw.parse() is None
+    assert "SessionShareInfo | None" in repr(raw)
+    canned.then(200, b"[]")
+    with pytest.raises(APIResponseValidationError, match=r"not a valid SessionShareInfo \| None"):
+        await v4_canned.sessions.get_share(SESSION_ID)
+
+
+async def test_create_share_is_retried_as_a_get_is(canned: CannedServer) -> None:
+    canned.then(502, b"{}")
+    canned.respond(200, encode(share()))
+    policy = RetryPolicy(max_retries=1, initial_delay=0)
+    async with AsyncBrowserUse(api_key=KEY, base_url=v4_url(canned), retry=policy) as client:
+        shared = await client.sessions.create_share(SESSION_ID)
+    assert shared.share_token == "tok"
+    assert [r.method for r in canned.requests] == ["POST", "POST"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "kwargs", "match"),
+    [
+        ("update", {"session_id": SESSION_ID, "title": "x" * 256}, "title"),
+        ("update", {"session_id": "s", "title": "t"}, "session_id"),
+        ("update_share", {"session_id": SESSION_ID, "is_active": "yes"}, "is_active"),
+        ("get_queued", {"session_id": SESSION_ID, "message_id": "1"}, "message_id"),
+        ("cost", {"session_id": SESSION_ID, "extra_body": {"a": 1}}, "extra_body"),
+    ],
+)
+async def test_bad_arguments_send_nothing(
+    canned: CannedServer,
+    v4_canned: AsyncBrowserUse,
+    operation: str,
+    kwargs: dict[str, object],
+    match: str,
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=match):
+        await call(v4_canned, f"sessions.{operation}", **kwargs)
+    assert canned.requests == []
+
+
+async def test_get_queued(canned: CannedServer, v4_canned: AsyncBrowserUse) -> None:
+    canned.respond(200, encode(message(7, status="consumed", runId=RUN_ID)))
+    found = await v4_canned.sessions.get_queued(SESSION_ID, 7)
+    assert (found.status, found.run_id) == (QueuedMessageStatus.CONSUMED, uuid.UUID(RUN_ID))
+    assert canned.requests[0].path == f"{BASE}/queue/7"
 
 
 async def test_queue_sends_the_message(canned: CannedServer, v4_canned: AsyncBrowserUse) -> None:

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from browser_use_async import (
     APIResponseValidationError,
+    ConflictError,
     InvalidArgumentError,
     LocalFileError,
     PermissionDeniedError,
@@ -30,6 +31,7 @@ from browser_use_async.v4.models import (
     WorkspaceFileUploadResponse,
     WorkspaceFileUploadResponseItem,
     WorkspaceInfo,
+    WorkspaceSizeInfo,
 )
 from tests.conftest import CannedServer, ServerThread
 from tests.test_files import BIG
@@ -106,6 +108,39 @@ async def test_create_and_get(canned: CannedServer, v4_canned: AsyncBrowserUse) 
 W = WORKSPACE_ID
 
 
+async def test_update_delete_size_and_delete_file(
+    canned: CannedServer, v4_canned: AsyncBrowserUse
+) -> None:
+    canned.then(200, encode(workspace(name=None)))
+    renamed = await v4_canned.workspaces.update(WORKSPACE_ID, name=None)
+    canned.then(204, b"")
+    await v4_canned.workspaces.delete(WORKSPACE_ID)
+    canned.then(200, encode({"usedBytes": 12, "maxBytes": 1024}))
+    size = await v4_canned.workspaces.size(WORKSPACE_ID)
+    canned.then(204, b"")
+    await v4_canned.workspaces.delete_file(WORKSPACE_ID, "out/a b.csv")
+    assert renamed.name is None
+    assert isinstance(size, WorkspaceSizeInfo)
+    assert (size.used_bytes, size.max_bytes) == (12, 1024)
+    assert [(r.method, r.path_qs) for r in canned.requests] == [
+        ("PATCH", BASE),
+        ("DELETE", BASE),
+        ("GET", f"{BASE}/size"),
+        ("DELETE", f"{BASE}/files?path=out%2Fa%20b.csv"),
+    ]
+    assert canned.bodies[0] == b'{"name":null}'
+
+
+async def test_upload_can_refuse_to_replace_files(
+    canned: CannedServer, v4_canned: AsyncBrowserUse, put_storage: PutStorage
+) -> None:
+    canned.respond(409, encode({"detail": "a.txt exists"}))
+    with pytest.raises(ConflictError, match=r"a\.txt exists"):
+        await v4_canned.workspaces.upload(WORKSPACE_ID, ("a.txt", b"x"), allow_overrides=False)
+    assert json.loads(canned.bodies[0])["allowOverrides"] is False
+    assert put_storage.puts == []
+
+
 @pytest.mark.parametrize(
     ("operation", "kwargs", "message"),
     [
@@ -116,6 +151,10 @@ W = WORKSPACE_ID
         ("files", {"workspace_id": W, "content_disposition": "inline"}, "attachment"),
         ("files", {"workspace_id": W, "prefix": 7}, "prefix"),
         ("upload_urls", {"workspace_id": W, "files": ()}, "at least 1"),
+        ("upload", {"workspace_id": W, "allow_overrides": "no"}, "at least one file"),
+        ("update", {"workspace_id": W, "name": "x" * 101}, "name"),
+        ("delete_file", {"workspace_id": W, "path": ""}, "path"),
+        ("size", {"workspace_id": "w"}, "workspace_id"),
         ("upload_urls", {"workspace_id": W, "files": ("a.txt",)}, "WorkspaceFileUploadItem"),
     ],
 )

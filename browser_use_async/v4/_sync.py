@@ -7,13 +7,14 @@ Each call runs the async twin on the client's private event loop (`_loop_thread`
 
 from __future__ import annotations
 
+import decimal
 import os
 import ssl
 import uuid
 from collections.abc import Coroutine, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self, Unpack, overload
+from typing import Any, BinaryIO, Literal, Self, Unpack, overload
 
 from browser_use_async._clock import Clock
 from browser_use_async._protocol import conceal, redacted
@@ -36,15 +37,27 @@ from browser_use_async.models.sessions import CustomProxy, ProxyCountryCode
 from browser_use_async.resources._pagination import Pager
 from browser_use_async.v4._client import AsyncBrowserUse
 from browser_use_async.v4.models import (
+    AuthorizeResponse,
+    ConnectionStatusResponse,
+    DisconnectResponse,
+    ExtensionListResponse,
+    ExtensionView,
+    IntegrationCategoryResponse,
+    IntegrationListResponse,
+    IntegrationResponse,
     QueuedMessage,
     QueueListResponse,
+    SessionCostCapResponse,
+    SessionCostResponse,
     SessionInfo,
     SessionListResponse,
+    SessionShareInfo,
     WorkspaceFileInfo,
     WorkspaceFileListResponse,
     WorkspaceFileUploadItem,
     WorkspaceFileUploadResponse,
     WorkspaceInfo,
+    WorkspaceSizeInfo,
 )
 from browser_use_async.v4.models.runs import (
     RunAttachmentsResponse,
@@ -359,12 +372,90 @@ class Sessions(SyncWrapper[AsyncSessions]):
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
+    def update(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        title: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> SessionInfo:
+        """Rename a session (`PATCH /sessions/{session_id}`; up to 255 characters);
+        `title=None` clears its name."""
+        call: Coroutine[Any, Any, SessionInfo] = self._async.update(
+            session_id, title=title, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Delete a session, cancelling its active run and its pending messages
+        (`DELETE /sessions/{session_id}`)."""
+        call: Coroutine[Any, Any, None] = self._async.delete(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
+
     def purge(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
         """Erase a session's data now (`POST /sessions/{session_id}/purge`; projects with
         Zero Data Retention only)."""
         call: Coroutine[Any, Any, None] = self._async.purge(session_id, **extra)
         del extra  # else secrets show in traceback locals
         self._portal.run(call)
+
+    def cost(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SessionCostResponse:
+        """What the session has cost so far, by kind, in US dollars
+        (`GET /sessions/{session_id}/cost`)."""
+        call: Coroutine[Any, Any, SessionCostResponse] = self._async.cost(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update_cost_cap(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        max_cost_usd: decimal.Decimal | int | float | str,
+        **extra: Unpack[RequestOptions],
+    ) -> SessionCostCapResponse:
+        """Set the session's total budget in US dollars, above 0
+        (`PATCH /sessions/{session_id}/cost-cap`); what it has spent so far counts against it.
+        A float is read by its shortest repr (0.1 is "0.1")."""
+        call: Coroutine[Any, Any, SessionCostCapResponse] = self._async.update_cost_cap(
+            session_id, max_cost_usd=max_cost_usd, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SessionShareInfo | None:
+        """The session's public share link, or None if it was never shared
+        (`GET /sessions/{session_id}/share`)."""
+        call: Coroutine[Any, Any, SessionShareInfo | None] = self._async.get_share(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SessionShareInfo:
+        """Share the session publicly, reusing its link if it had one
+        (`POST /sessions/{session_id}/share`; retried as a GET is, since it makes one link
+        at most)."""
+        call: Coroutine[Any, Any, SessionShareInfo] = self._async.create_share(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update_share(
+        self, session_id: uuid.UUID | str, *, is_active: bool, **extra: Unpack[RequestOptions]
+    ) -> SessionShareInfo:
+        """Turn the session's public share link on or off (`PUT /sessions/{session_id}/share`)."""
+        call: Coroutine[Any, Any, SessionShareInfo] = self._async.update_share(
+            session_id, is_active=is_active, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
     def queue(
         self,
@@ -402,6 +493,17 @@ class Sessions(SyncWrapper[AsyncSessions]):
         """The session's pending messages, in the order they will run
         (`GET /sessions/{session_id}/queue`)."""
         call: Coroutine[Any, Any, QueueListResponse] = self._async.list_queue(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get_queued(
+        self, session_id: uuid.UUID | str, message_id: int, **extra: Unpack[RequestOptions]
+    ) -> QueuedMessage:
+        """One queued message, also once it has run, was cancelled or superseded
+        (`GET /sessions/{session_id}/queue/{message_id}`)."""
+        call: Coroutine[Any, Any, QueuedMessage] = self._async.get_queued(
+            session_id, message_id, **extra
+        )
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
@@ -443,6 +545,35 @@ class Workspaces(SyncWrapper[AsyncWorkspaces]):
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
+    def update(
+        self,
+        workspace_id: uuid.UUID | str,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> WorkspaceInfo:
+        """Rename a workspace (`PATCH /workspaces/{workspace_id}`); `name=None` clears it."""
+        call: Coroutine[Any, Any, WorkspaceInfo] = self._async.update(
+            workspace_id, name=name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Archive a workspace (`DELETE /workspaces/{workspace_id}`)."""
+        call: Coroutine[Any, Any, None] = self._async.delete(workspace_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
+
+    def size(
+        self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> WorkspaceSizeInfo:
+        """What the workspace's files take and the most it may hold, in bytes
+        (`GET /workspaces/{workspace_id}/size`)."""
+        call: Coroutine[Any, Any, WorkspaceSizeInfo] = self._async.size(workspace_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
     def files(
         self,
         workspace_id: uuid.UUID | str,
@@ -475,22 +606,37 @@ class Workspaces(SyncWrapper[AsyncWorkspaces]):
             self._portal,
         )
 
+    def delete_file(
+        self, workspace_id: uuid.UUID | str, path: str, **extra: Unpack[RequestOptions]
+    ) -> None:
+        """Delete the file at exactly `path` (`DELETE /workspaces/{workspace_id}/files`)."""
+        call: Coroutine[Any, Any, None] = self._async.delete_file(workspace_id, path, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
+
     def upload_urls(
         self,
         workspace_id: uuid.UUID | str,
         files: Iterable[WorkspaceFileUploadItem],
+        *,
+        allow_overrides: bool | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> WorkspaceFileUploadResponse:
         """Presigned upload URLs for 1 to 10 files (`POST .../files/upload`), one per item, in
-        order: PUT each file's bytes there (`upload` does it all)."""
+        order: PUT each file's bytes there (`upload` does it all). `allow_overrides=False`
+        refuses (409, `ConflictError`) if a file would replace one already there."""
         call: Coroutine[Any, Any, WorkspaceFileUploadResponse] = self._async.upload_urls(
-            workspace_id, files, **extra
+            workspace_id, files, allow_overrides=allow_overrides, **extra
         )
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
     def upload(
-        self, workspace_id: uuid.UUID | str, *files: UploadFile, **extra: Unpack[RequestOptions]
+        self,
+        workspace_id: uuid.UUID | str,
+        *files: UploadFile,
+        allow_overrides: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
     ) -> WorkspaceFileUploadResponse:
         """Upload 1 to 10 local files (paths, streamed from disk) or bytes to a workspace:
         their URLs from `upload_urls`, then a PUT of each file's bytes to its URL, one after
@@ -500,13 +646,14 @@ class Workspaces(SyncWrapper[AsyncWorkspaces]):
         A file is a path, `(name, content)` or `(name, content, content_type)` (`content`
         bytes or a path); the content type is guessed from the name unless given. Every file
         is opened and checked first (a regular file, 1 byte to 50 MiB, a MIME type), so that
-        a bad one sends nothing. Exactly the size declared is sent: a file that grows or
+        a bad one sends nothing; `allow_overrides=False` refuses (409) to replace a file
+        already there. Exactly the size declared is sent: a file that grows or
         shrinks meanwhile raises `LocalFileError`, and the storage host keeps nothing of it
         (the files before it stay uploaded). The request options go with the request for the
         URLs, never to storage.
         """
         call: Coroutine[Any, Any, WorkspaceFileUploadResponse] = self._async.upload(
-            workspace_id, *files, **extra
+            workspace_id, *files, allow_overrides=allow_overrides, **extra
         )
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
@@ -773,21 +920,125 @@ class Profiles(SyncWrapper[AsyncProfiles]):
 
 
 class Extensions(SyncWrapper[AsyncExtensions]):
-    """The v4 API's browser extensions."""
+    """The v4 API's browser extensions: upload a ZIP once, install it in browsers by id."""
 
     @property
     def with_raw_response(self) -> ExtensionsWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `list` answers one page."""
         return ExtensionsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def create(
+        self,
+        file: str | os.PathLike[str] | bytes | BinaryIO,
+        *,
+        file_name: str | None = None,
+        **extra: Unpack[RequestOptions],
+    ) -> ExtensionView:
+        """Upload a Manifest V3 extension ZIP (`POST /extensions`, multipart/form-data): a
+        path, bytes, or a binary file object read from where it stands.
+
+        The ZIP is read whole first (in a thread), so that a retry sends the same bytes;
+        `file_name` defaults to the path's name, else `extension.zip`. `extra_body` fields
+        are sent as text parts of the form."""
+        call: Coroutine[Any, Any, ExtensionView] = self._async.create(
+            file, file_name=file_name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[ExtensionView, ExtensionListResponse]:
+        """Uploaded extensions (`GET /extensions`), as a pager: one `ExtensionListResponse`
+        page, or every extension from that page on, page after page.
+
+        `page_size` is at least 1."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(page_size=page_size, page_number=page_number, **extra), self._portal
+        )
+
+    def get(self, extension_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> ExtensionView:
+        """An uploaded extension (`GET /extensions/{extension_id}`)."""
+        call: Coroutine[Any, Any, ExtensionView] = self._async.get(extension_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(self, extension_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Delete an extension for good (`DELETE /extensions/{extension_id}`); browsers
+        running with it keep it."""
+        call: Coroutine[Any, Any, None] = self._async.delete(extension_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
 
 
 class Integrations(SyncWrapper[AsyncIntegrations]):
-    """The v4 API's third-party integrations."""
+    """The v4 API's integrations: providers a project connects (OAuth) for its agents."""
 
     @property
     def with_raw_response(self) -> IntegrationsWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `list` answers one page."""
         return IntegrationsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        search: str | NotGiven | None = NOT_GIVEN,
+        popular_only: bool | NotGiven = NOT_GIVEN,
+        connected_only: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[IntegrationResponse, IntegrationListResponse]:
+        """The available integrations and whether this project has connected each
+        (`GET /integrations`), as a pager: one `IntegrationListResponse` page, or every
+        integration from `offset` on, page after page."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
+                limit=limit,
+                offset=offset,
+                search=search,
+                popular_only=popular_only,
+                connected_only=connected_only,
+                **extra,
+            ),
+            self._portal,
+        )
+
+    def categories(self, **extra: Unpack[RequestOptions]) -> IntegrationCategoryResponse:
+        """The integrations' categories (`GET /integrations/categories`)."""
+        call: Coroutine[Any, Any, IntegrationCategoryResponse] = self._async.categories(**extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def authorize(self, provider: str, **extra: Unpack[RequestOptions]) -> AuthorizeResponse:
+        """The OAuth URL that connects `provider` (`POST /integrations/{provider}/authorize`):
+        open its `redirect_url`, then check `status(provider)`. It connects nothing by itself,
+        so it is retried as a GET is."""
+        call: Coroutine[Any, Any, AuthorizeResponse] = self._async.authorize(provider, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def status(self, provider: str, **extra: Unpack[RequestOptions]) -> ConnectionStatusResponse:
+        """Whether this project has connected `provider` (`GET /integrations/{provider}/status`)."""
+        call: Coroutine[Any, Any, ConnectionStatusResponse] = self._async.status(provider, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def disconnect(self, provider: str, **extra: Unpack[RequestOptions]) -> DisconnectResponse:
+        """Disconnect `provider` from this project (`DELETE /integrations/{provider}`)."""
+        call: Coroutine[Any, Any, DisconnectResponse] = self._async.disconnect(provider, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class RunsWithRawResponse(SyncWrapper[AsyncRunsWithRawResponse]):
@@ -920,12 +1171,96 @@ class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
+    def update(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        title: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SessionInfo]:
+        """Rename a session (`PATCH /sessions/{session_id}`; up to 255 characters);
+        `title=None` clears its name."""
+        call: Coroutine[Any, Any, RawResponse[SessionInfo]] = self._async.update(
+            session_id, title=title, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete a session, cancelling its active run and its pending messages
+        (`DELETE /sessions/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
     def purge(
         self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
     ) -> RawResponse[None]:
         """Erase a session's data now (`POST /sessions/{session_id}/purge`; projects with
         Zero Data Retention only)."""
         call: Coroutine[Any, Any, RawResponse[None]] = self._async.purge(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def cost(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionCostResponse]:
+        """What the session has cost so far, by kind, in US dollars
+        (`GET /sessions/{session_id}/cost`)."""
+        call: Coroutine[Any, Any, RawResponse[SessionCostResponse]] = self._async.cost(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update_cost_cap(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        max_cost_usd: decimal.Decimal | int | float | str,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SessionCostCapResponse]:
+        """Set the session's total budget in US dollars, above 0
+        (`PATCH /sessions/{session_id}/cost-cap`); what it has spent so far counts against it.
+        A float is read by its shortest repr (0.1 is "0.1")."""
+        call: Coroutine[Any, Any, RawResponse[SessionCostCapResponse]] = (
+            self._async.update_cost_cap(session_id, max_cost_usd=max_cost_usd, **extra)
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionShareInfo | None]:
+        """The session's public share link, or None if it was never shared
+        (`GET /sessions/{session_id}/share`)."""
+        call: Coroutine[Any, Any, RawResponse[SessionShareInfo | None]] = self._async.get_share(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionShareInfo]:
+        """Share the session publicly, reusing its link if it had one
+        (`POST /sessions/{session_id}/share`; retried as a GET is, since it makes one link
+        at most)."""
+        call: Coroutine[Any, Any, RawResponse[SessionShareInfo]] = self._async.create_share(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update_share(
+        self, session_id: uuid.UUID | str, *, is_active: bool, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionShareInfo]:
+        """Turn the session's public share link on or off (`PUT /sessions/{session_id}/share`)."""
+        call: Coroutine[Any, Any, RawResponse[SessionShareInfo]] = self._async.update_share(
+            session_id, is_active=is_active, **extra
+        )
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
@@ -970,6 +1305,17 @@ class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
+    def get_queued(
+        self, session_id: uuid.UUID | str, message_id: int, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[QueuedMessage]:
+        """One queued message, also once it has run, was cancelled or superseded
+        (`GET /sessions/{session_id}/queue/{message_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[QueuedMessage]] = self._async.get_queued(
+            session_id, message_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
     def cancel_queued(
         self, session_id: uuid.UUID | str, message_id: int, **extra: Unpack[RequestOptions]
     ) -> RawResponse[QueuedMessage]:
@@ -1006,6 +1352,39 @@ class WorkspacesWithRawResponse(SyncWrapper[AsyncWorkspacesWithRawResponse]):
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
+    def update(
+        self,
+        workspace_id: uuid.UUID | str,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[WorkspaceInfo]:
+        """Rename a workspace (`PATCH /workspaces/{workspace_id}`); `name=None` clears it."""
+        call: Coroutine[Any, Any, RawResponse[WorkspaceInfo]] = self._async.update(
+            workspace_id, name=name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Archive a workspace (`DELETE /workspaces/{workspace_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(workspace_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def size(
+        self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[WorkspaceSizeInfo]:
+        """What the workspace's files take and the most it may hold, in bytes
+        (`GET /workspaces/{workspace_id}/size`)."""
+        call: Coroutine[Any, Any, RawResponse[WorkspaceSizeInfo]] = self._async.size(
+            workspace_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
     def files(
         self,
         workspace_id: uuid.UUID | str,
@@ -1036,16 +1415,29 @@ class WorkspacesWithRawResponse(SyncWrapper[AsyncWorkspacesWithRawResponse]):
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
 
+    def delete_file(
+        self, workspace_id: uuid.UUID | str, path: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete the file at exactly `path` (`DELETE /workspaces/{workspace_id}/files`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete_file(
+            workspace_id, path, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
     def upload_urls(
         self,
         workspace_id: uuid.UUID | str,
         files: Iterable[WorkspaceFileUploadItem],
+        *,
+        allow_overrides: bool | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[WorkspaceFileUploadResponse]:
         """Presigned upload URLs for 1 to 10 files (`POST .../files/upload`), one per item, in
-        order: PUT each file's bytes there (`upload` does it all)."""
+        order: PUT each file's bytes there (`upload` does it all). `allow_overrides=False`
+        refuses (409, `ConflictError`) if a file would replace one already there."""
         call: Coroutine[Any, Any, RawResponse[WorkspaceFileUploadResponse]] = (
-            self._async.upload_urls(workspace_id, files, **extra)
+            self._async.upload_urls(workspace_id, files, allow_overrides=allow_overrides, **extra)
         )
         del extra  # else secrets show in traceback locals
         return self._portal.run(call)
@@ -1254,9 +1646,130 @@ class ProfilesWithRawResponse(SyncWrapper[AsyncProfilesWithRawResponse]):
 class ExtensionsWithRawResponse(SyncWrapper[AsyncExtensionsWithRawResponse]):
     """`client.extensions.with_raw_response`: each operation answering `RawResponse`."""
 
+    def create(
+        self,
+        file: str | os.PathLike[str] | bytes | BinaryIO,
+        *,
+        file_name: str | None = None,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ExtensionView]:
+        """Upload a Manifest V3 extension ZIP (`POST /extensions`, multipart/form-data): a
+        path, bytes, or a binary file object read from where it stands.
+
+        The ZIP is read whole first (in a thread), so that a retry sends the same bytes;
+        `file_name` defaults to the path's name, else `extension.zip`. `extra_body` fields
+        are sent as text parts of the form."""
+        call: Coroutine[Any, Any, RawResponse[ExtensionView]] = self._async.create(
+            file, file_name=file_name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ExtensionListResponse]:
+        """Uploaded extensions (`GET /extensions`), as a pager: one `ExtensionListResponse`
+        page, or every extension from that page on, page after page.
+
+        `page_size` is at least 1."""
+        call: Coroutine[Any, Any, RawResponse[ExtensionListResponse]] = self._async.list(
+            page_size=page_size, page_number=page_number, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, extension_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[ExtensionView]:
+        """An uploaded extension (`GET /extensions/{extension_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[ExtensionView]] = self._async.get(
+            extension_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, extension_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete an extension for good (`DELETE /extensions/{extension_id}`); browsers
+        running with it keep it."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(extension_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
 
 class IntegrationsWithRawResponse(SyncWrapper[AsyncIntegrationsWithRawResponse]):
     """`client.integrations.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        search: str | NotGiven | None = NOT_GIVEN,
+        popular_only: bool | NotGiven = NOT_GIVEN,
+        connected_only: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[IntegrationListResponse]:
+        """The available integrations and whether this project has connected each
+        (`GET /integrations`), as a pager: one `IntegrationListResponse` page, or every
+        integration from `offset` on, page after page."""
+        call: Coroutine[Any, Any, RawResponse[IntegrationListResponse]] = self._async.list(
+            limit=limit,
+            offset=offset,
+            search=search,
+            popular_only=popular_only,
+            connected_only=connected_only,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def categories(
+        self, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[IntegrationCategoryResponse]:
+        """The integrations' categories (`GET /integrations/categories`)."""
+        call: Coroutine[Any, Any, RawResponse[IntegrationCategoryResponse]] = (
+            self._async.categories(**extra)
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def authorize(
+        self, provider: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[AuthorizeResponse]:
+        """The OAuth URL that connects `provider` (`POST /integrations/{provider}/authorize`):
+        open its `redirect_url`, then check `status(provider)`. It connects nothing by itself,
+        so it is retried as a GET is."""
+        call: Coroutine[Any, Any, RawResponse[AuthorizeResponse]] = self._async.authorize(
+            provider, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def status(
+        self, provider: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[ConnectionStatusResponse]:
+        """Whether this project has connected `provider` (`GET /integrations/{provider}/status`)."""
+        call: Coroutine[Any, Any, RawResponse[ConnectionStatusResponse]] = self._async.status(
+            provider, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def disconnect(
+        self, provider: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[DisconnectResponse]:
+        """Disconnect `provider` from this project (`DELETE /integrations/{provider}`)."""
+        call: Coroutine[Any, Any, RawResponse[DisconnectResponse]] = self._async.disconnect(
+            provider, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class BrowserUse(SyncWrapper[AsyncBrowserUse]):

@@ -32,6 +32,8 @@ from browser_use_async.v4.models import (
     WorkspaceFileUploadRequest,
     WorkspaceFileUploadResponse,
     WorkspaceInfo,
+    WorkspaceSizeInfo,
+    WorkspaceUpdateRequest,
 )
 
 __all__ = ["AsyncWorkspaces", "BinarySink", "UploadFile"]
@@ -119,6 +121,30 @@ class AsyncWorkspaces(AsyncResource):
         """A workspace (`GET /workspaces/{workspace_id}`)."""
         return await self._request("GET", _workspace_path(workspace_id), WorkspaceInfo, extra=extra)
 
+    async def update(
+        self,
+        workspace_id: uuid.UUID | str,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> WorkspaceInfo:
+        """Rename a workspace (`PATCH /workspaces/{workspace_id}`); `name=None` clears it."""
+        body = WorkspaceUpdateRequest(name=name)
+        path = _workspace_path(workspace_id)
+        return await self._request("PATCH", path, WorkspaceInfo, body, extra=extra)
+
+    async def delete(self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Archive a workspace (`DELETE /workspaces/{workspace_id}`)."""
+        return await self._request("DELETE", _workspace_path(workspace_id), None, extra=extra)
+
+    async def size(
+        self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> WorkspaceSizeInfo:
+        """What the workspace's files take and the most it may hold, in bytes
+        (`GET /workspaces/{workspace_id}/size`)."""
+        path = f"{_workspace_path(workspace_id)}/size"
+        return await self._request("GET", path, WorkspaceSizeInfo, extra=extra)
+
     def files(
         self,
         workspace_id: uuid.UUID | str,
@@ -152,15 +178,26 @@ class AsyncWorkspaces(AsyncResource):
             self._request, path, WorkspaceFileListResponse, params, extra, items=lambda p: p.files
         )
 
+    async def delete_file(
+        self, workspace_id: uuid.UUID | str, path: str, **extra: Unpack[RequestOptions]
+    ) -> None:
+        """Delete the file at exactly `path` (`DELETE /workspaces/{workspace_id}/files`)."""
+        params = {"path": check_text(path, "path", 1)}
+        where = f"{_workspace_path(workspace_id)}/files"
+        return await self._request("DELETE", where, None, params=params, extra=extra)
+
     async def upload_urls(
         self,
         workspace_id: uuid.UUID | str,
         files: Iterable[WorkspaceFileUploadItem],
+        *,
+        allow_overrides: bool | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> WorkspaceFileUploadResponse:
         """Presigned upload URLs for 1 to 10 files (`POST .../files/upload`), one per item, in
-        order: PUT each file's bytes there (`upload` does it all)."""
-        body = WorkspaceFileUploadRequest(files=files)
+        order: PUT each file's bytes there (`upload` does it all). `allow_overrides=False`
+        refuses (409, `ConflictError`) if a file would replace one already there."""
+        body = WorkspaceFileUploadRequest(files=files, allow_overrides=allow_overrides)
         path = f"{_workspace_path(workspace_id)}/files/upload"
         return await self._request("POST", path, WorkspaceFileUploadResponse, body, extra=extra)
 
@@ -168,6 +205,7 @@ class AsyncWorkspaces(AsyncResource):
         self,
         workspace_id: uuid.UUID | str,
         *files: UploadFile,
+        allow_overrides: bool | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> WorkspaceFileUploadResponse:
         """Upload 1 to 10 local files (paths, streamed from disk) or bytes to a workspace:
@@ -178,7 +216,8 @@ class AsyncWorkspaces(AsyncResource):
         A file is a path, `(name, content)` or `(name, content, content_type)` (`content`
         bytes or a path); the content type is guessed from the name unless given. Every file
         is opened and checked first (a regular file, 1 byte to 50 MiB, a MIME type), so that
-        a bad one sends nothing. Exactly the size declared is sent: a file that grows or
+        a bad one sends nothing; `allow_overrides=False` refuses (409) to replace a file
+        already there. Exactly the size declared is sent: a file that grows or
         shrinks meanwhile raises `LocalFileError`, and the storage host keeps nothing of it
         (the files before it stay uploaded). The request options go with the request for the
         URLs, never to storage.
@@ -192,7 +231,9 @@ class AsyncWorkspaces(AsyncResource):
             )
         with contextlib.ExitStack() as stack:
             planned = [stack.enter_context(_plan(file)) for file in files]
-            answer = await self.upload_urls(workspace_id, [p.item for p in planned], **extra)
+            answer = await self.upload_urls(
+                workspace_id, [p.item for p in planned], allow_overrides=allow_overrides, **extra
+            )
             _check_answer(answer, planned)
             for (upload, item), slot in zip(planned, answer.files, strict=True):
                 await self._storage.upload(
@@ -318,5 +359,9 @@ class AsyncWorkspacesWithRawResponse(RawView):
 
     create = raw_twin(AsyncWorkspaces.create)
     get = raw_twin(AsyncWorkspaces.get)
+    update = raw_twin(AsyncWorkspaces.update)
+    delete = raw_twin(AsyncWorkspaces.delete)
+    size = raw_twin(AsyncWorkspaces.size)
     files = raw_twin(AsyncWorkspaces.files)
+    delete_file = raw_twin(AsyncWorkspaces.delete_file)
     upload_urls = raw_twin(AsyncWorkspaces.upload_urls)
