@@ -38,7 +38,6 @@ from tests.test_files import BIG
 from tests.v4_rest import (
     KEY,
     PutStorage,
-    call,
     encode,
     no_api_key,
     put_storage,
@@ -139,35 +138,6 @@ async def test_upload_can_refuse_to_replace_files(
         await v4_canned.workspaces.upload(WORKSPACE_ID, ("a.txt", b"x"), allow_overrides=False)
     assert json.loads(canned.bodies[0])["allowOverrides"] is False
     assert put_storage.puts == []
-
-
-@pytest.mark.parametrize(
-    ("operation", "kwargs", "message"),
-    [
-        ("create", {"name": "x" * 101}, "name"),
-        ("get", {"workspace_id": "ws"}, "workspace_id"),
-        ("files", {"workspace_id": W, "limit": 101}, "limit"),
-        ("files", {"workspace_id": W, "include_urls": 1}, "include_urls"),
-        ("files", {"workspace_id": W, "content_disposition": "inline"}, "attachment"),
-        ("files", {"workspace_id": W, "prefix": 7}, "prefix"),
-        ("upload_urls", {"workspace_id": W, "files": ()}, "at least 1"),
-        ("upload", {"workspace_id": W, "allow_overrides": "no"}, "at least one file"),
-        ("update", {"workspace_id": W, "name": "x" * 101}, "name"),
-        ("delete_file", {"workspace_id": W, "path": ""}, "path"),
-        ("size", {"workspace_id": "w"}, "workspace_id"),
-        ("upload_urls", {"workspace_id": W, "files": ("a.txt",)}, "WorkspaceFileUploadItem"),
-    ],
-)
-async def test_bad_arguments_send_nothing(
-    canned: CannedServer,
-    v4_canned: AsyncBrowserUse,
-    operation: str,
-    kwargs: dict[str, object],
-    message: str,
-) -> None:
-    with pytest.raises(InvalidArgumentError, match=message):
-        await call(v4_canned, f"workspaces.{operation}", **kwargs)
-    assert canned.requests == []
 
 
 async def test_files_walks_every_cursor_page(
