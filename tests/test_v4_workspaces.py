@@ -364,6 +364,15 @@ async def test_download_into_a_directory_or_a_file_object(
     assert sink.getvalue() == BIG
 
 
+async def test_a_file_name_unusable_here_falls_back_to_a_fixed_one(
+    canned: CannedServer, v4_canned: AsyncBrowserUse, put_storage: PutStorage, tmp_path: Path
+) -> None:
+    canned.respond(200, listed(["out/\x01.."], None, url=put_storage.url("/objects/r")))
+    into = await v4_canned.workspaces.download(WORKSPACE_ID, "out/\x01..", to=tmp_path)
+    assert into == tmp_path / "workspace-file"
+    assert os.listdir(tmp_path) == ["workspace-file"]
+
+
 async def test_download_of_a_missing_file(
     canned: CannedServer, v4_canned: AsyncBrowserUse, tmp_path: Path
 ) -> None:

@@ -2,6 +2,7 @@
 `download` also move the bytes, through presigned URLs."""
 
 import contextlib
+import functools
 import mimetypes
 import os
 import re
@@ -61,15 +62,19 @@ def _workspace_path(workspace_id: object) -> str:
     return f"/workspaces/{uuid_segment(workspace_id, 'workspace_id')}"
 
 
-_TYPES = mimetypes.MimeTypes()
-"""Python's own table of file name extensions, not this machine's: the same guess anywhere."""
+@functools.cache
+def _types() -> mimetypes.MimeTypes:
+    """Python's own table of file name extensions, not this machine's: the same guess
+    anywhere. Made on first use (making one reads the machine's tables, for the module's
+    global guesses)."""
+    return mimetypes.MimeTypes()
 
 
 def _content_type(given: object, name: str) -> str:
     """`given`, once known to be a MIME type; guessed from `name` when None (unknown
     extensions are `application/octet-stream`, as the API assumes)."""
     if given is None:
-        guessed, _ = _TYPES.guess_type(name, strict=False)
+        guessed, _ = _types().guess_type(name, strict=False)
         return guessed or "application/octet-stream"
     if not isinstance(given, str) or not _MEDIA_TYPE.fullmatch(given):
         raise InvalidArgumentError(
