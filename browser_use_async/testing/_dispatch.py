@@ -48,7 +48,10 @@ def _parameters(operation: Operation, request: web.Request, issues: list[Issue])
         source = request.match_info if param.where == "path" else request.query
         loc = (param.where, param.name)
         if param.name in source:
-            value, found = check(param.schema, source[param.name], loc, text=True)
+            given: str | list[str] = source[param.name]
+            if param.where == "query" and _is_list(param.schema):  # ?metadata=a&metadata=b
+                given = request.query.getall(param.name)
+            value, found = check(param.schema, given, loc, text=True)
             issues.extend(found)
             params[param.name] = value
         elif param.required:
@@ -106,6 +109,12 @@ def _form_fields(schema: JSON, content_type: str, raw: bytes, issues: list[Issue
             loc = ["body", name]
             issues.append({"type": "missing", "loc": loc, "msg": "Field required", "input": None})
     return dict(fields)
+
+
+def _is_list(schema: JSON) -> bool:
+    """A parameter that may repeat: an array (or an array or null)."""
+    options = schema.get("anyOf", [schema])
+    return any(option.get("type") == "array" for option in options)
 
 
 def _is_json(content_type: str | None) -> bool:

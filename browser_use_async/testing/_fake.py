@@ -141,8 +141,6 @@ class FakeBrowserUseCloud(BackgroundServer, V4Helpers):
         routes: dict[tuple[str, str], Route],
     ) -> None:
         for (method, path), operation in spec.items():
-            if (method, path) not in routes:  # the amendment operations, still to come
-                continue
             handler = operation_handler(operation, routes[method, path], self.store)
             route = self.app.router.add_route(method, prefix + path, handler)
             self._operations[route] = operation
