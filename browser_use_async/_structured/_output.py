@@ -3,13 +3,16 @@
 import contextlib
 import json
 import typing
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from browser_use_async._codec import DecodeError, structure_output
 from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._structured._types import LIST_KEY, is_list_output
 
-__all__ = ["decode_output", "parse_judgement"]
+__all__ = ["decode_output", "parse_judgement", "read_as"]
+
+T = TypeVar("T")
 
 
 def decode_output(text: str, output_type: Any) -> Any:
@@ -34,6 +37,15 @@ def decode_output(text: str, output_type: Any) -> Any:
             raise DecodeError([f"required field missing @ {path}"])
         document = typing.cast(dict[str, Any], document)[LIST_KEY]
     return structure_output(document, output_type, path)
+
+
+def read_as(text: str, output_type: type[T], unreadable: Callable[[str], Exception]) -> T:
+    """`decode_output`, raising `unreadable(problems)` (what is wrong, at most five paths,
+    "; "-joined) for text that is not an `output_type`."""
+    try:
+        return typing.cast(T, decode_output(text, output_type))
+    except DecodeError as exc:
+        raise unreadable("; ".join(exc.errors[:5])) from None
 
 
 def _json_type(value: object) -> str:

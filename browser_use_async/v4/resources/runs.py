@@ -5,10 +5,9 @@ import decimal
 import functools
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable
-from typing import TypedDict, TypeVar, Unpack, cast, overload
+from typing import TypedDict, TypeVar, Unpack, overload
 
 from browser_use_async._clock import Clock
-from browser_use_async._codec import DecodeError
 from browser_use_async._exceptions import (
     APIResponseValidationError,
     NotFoundError,
@@ -19,7 +18,7 @@ from browser_use_async._launch import KEEPS_RUNNING, Kind, Launch, launched
 from browser_use_async._polling import poll
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
-from browser_use_async._structured._output import decode_output
+from browser_use_async._structured._output import read_as
 from browser_use_async._structured._types import type_name
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import (
@@ -125,14 +124,14 @@ def _structured_result(run: RunSummary, output_type: type[T]) -> T:
             f"{type_name(output_type)}{said}",
             run=run,
         )
-    try:
-        return cast(T, decode_output(run.result, output_type))
-    except DecodeError as exc:
-        raise RunFailedError(
-            f"Run {run.id} completed, but its result is not a {type_name(output_type)}: "
-            f"{'; '.join(exc.errors[:5])}",
+
+    def unreadable(problems: str) -> RunFailedError:
+        return RunFailedError(
+            f"Run {run.id} completed, but its result is not a {type_name(output_type)}: {problems}",
             run=run,
-        ) from None
+        )
+
+    return read_as(run.result, output_type, unreadable)
 
 
 class AsyncRuns(AsyncResource):
