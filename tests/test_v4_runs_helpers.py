@@ -1,6 +1,7 @@
 """v4 `runs.wait`, `runs.stream` and `runs.live_url`: the requests they make, the waits between
 them, each event once, resuming from a cursor, and how they end."""
 
+import json
 import uuid
 
 import pytest
@@ -15,7 +16,7 @@ from browser_use_async import (
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, RunScenario
 from browser_use_async.v4 import AsyncBrowserUse
 from browser_use_async.v4.models.runs import RunEvent, RunStatus, RunSummary
-from tests.conftest import RecordingClock
+from tests.conftest import CannedServer, RecordingClock
 
 V4 = "/api/v4"
 STATUS_ROUTE = f"GET {V4}/runs/{{run_id}}/status"
@@ -214,3 +215,27 @@ async def test_live_url_times_out(fake: FakeBrowserUseCloud, linked_runs: AsyncB
     run_id = fake.create_run("Find", scenario=RunScenario(queue_delay=30))
     with pytest.raises(RunTimeoutError, match=r"still queued with no live view yet after 3\.0 s"):
         await linked_runs.runs.live_url(run_id, timeout=3)
+
+
+def event(run_id: uuid.UUID, number: int) -> dict[str, object]:
+    return {
+        "runId": str(run_id),
+        "id": number,
+        "ts": "2026-12-03T10:00:00Z",
+        "type": "x",
+        "data": {},
+    }
+
+
+async def test_stream_from_a_server_that_ignores_after_gives_each_event_once(
+    canned: CannedServer,
+) -> None:
+    run_id = uuid.uuid4()
+    page = {"events": [event(run_id, n) for n in (3, 1, 2)], "nextAfter": 3, "hasMore": True}
+    canned.then(200, json.dumps({"status": "completed"}).encode())
+    canned.respond(200, json.dumps(page).encode())  # whatever `after` says
+    async with AsyncBrowserUse(api_key="bu_key", base_url=canned.base_url) as client:
+        got = [e.id async for e in client.runs.stream(run_id, after=1)]
+    assert got == [2, 3]
+    assert [r.path.rsplit("/", 1)[-1] for r in canned.requests] == ["status", "events", "events"]
+    assert [r.query.get("after") for r in canned.requests[1:]] == ["1", "3"]
