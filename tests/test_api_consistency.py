@@ -36,7 +36,9 @@ from browser_use_async._raw import RawView
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.resources._base import AsyncResource
 from scripts import generate_sync
-from tests.test_spec_parity import CALLS, OPERATIONS
+from tests.test_spec_parity import V2_OPERATIONS
+
+CALLS, OPERATIONS = V2_OPERATIONS.calls, V2_OPERATIONS.operations
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text("utf-8")
@@ -321,9 +323,8 @@ def _operation_tables() -> set[str]:
     tables: set[str] = set()
     for module in (ROOT / "tests").glob("test_*.py"):
         text = module.read_text("utf-8")
-        compares = re.search(
-            r"assert (set|sorted)\(\w+\) == (set|sorted)\((OPERATIONS|operations\(\))\)", text
-        )
+        listed = r"(OPERATIONS|[\w.]*operations(\(\))?)"
+        compares = re.search(rf"assert (set|sorted)\([\w.]+\) == (set|sorted)\({listed}\)", text)
         counts = re.search(rf"(== {count}\b|Tested: {count}\b)", text)
         if compares or counts:
             tables.add(f"tests/{module.name}")
