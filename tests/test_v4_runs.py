@@ -28,6 +28,7 @@ from browser_use_async._protocol import Request, Response
 from browser_use_async.testing import FakeBrowserUseCloud, Fault
 from browser_use_async.v4 import AsyncBrowserUse
 from browser_use_async.v4.models.runs import (
+    InlineSecretSource,
     RunAttachmentsResponse,
     RunBrowserSettings,
     RunCreateRequest,
@@ -39,8 +40,10 @@ from browser_use_async.v4.models.runs import (
     RunStatus,
     RunStatusResponse,
     RunSummary,
+    SecretBinding,
 )
 from browser_use_async.v4.resources.runs import RunOptions
+from tests.conftest import error_texts
 
 V4 = "/api/v4"
 NO_RETRIES = RetryPolicy(max_retries=0)
@@ -87,6 +90,57 @@ async def test_max_cost_usd_goes_as_the_amount_written(
     created = await runs_client.runs.create("Find", max_cost_usd=amount)
     assert fake.requests[0].json() == {"task": "Find", "maxCostUsd": wire}
     assert created.id in fake.runs
+
+
+async def test_create_sends_the_amended_fields(
+    fake: FakeBrowserUseCloud, runs_client: AsyncBrowserUse
+) -> None:
+    wallet = uuid.uuid4()
+    secret = SecretBinding(
+        alias="github_password",
+        source=InlineSecretSource(value="hunter2-secret"),
+        allowed_domains=["github.com"],
+    )
+    await runs_client.runs.create(
+        "Log in",
+        output_schema={"type": "object", "properties": {"ok": {"type": "boolean"}}},
+        model_params={"reasoning": {"effort": "high"}},
+        keep_alive=600,
+        agentmail=True,
+        agentcard_wallet_id=str(wallet),
+        secret_bindings=[secret],
+        op_vault_id="vault-1",
+        op_vault_allowed_domains=("amazon.com",),
+    )
+    assert fake.requests[0].json() == {
+        "task": "Log in",
+        "outputSchema": {"type": "object", "properties": {"ok": {"type": "boolean"}}},
+        "modelParams": {"reasoning": {"effort": "high"}},
+        "keepAlive": 600,
+        "agentmail": True,
+        "agentcardWalletId": str(wallet),
+        "secretBindings": [
+            {
+                "alias": "github_password",
+                "source": {"type": "inline", "value": "hunter2-secret"},
+                "allowedDomains": ["github.com"],
+            }
+        ],
+        "opVaultId": "vault-1",
+        "opVaultAllowedDomains": ["amazon.com"],
+    }
+
+
+async def test_a_refused_secret_binding_shows_no_secret(
+    fake: FakeBrowserUseCloud, runs_client: AsyncBrowserUse
+) -> None:
+    secret = SecretBinding(
+        alias="pin", source=InlineSecretSource(value="hunter2-secret"), allowed_domains=["a.com"]
+    )
+    with pytest.raises(InvalidArgumentError, match="keep_alive") as info:
+        await runs_client.runs.create("Log in", secret_bindings=[secret], keep_alive=5)
+    assert not [text for text in error_texts(info.value) if "hunter2-secret" in text]
+    assert fake.requests == []
 
 
 def test_the_options_are_the_create_requests_fields() -> None:
