@@ -27,7 +27,7 @@ import uuid
 import zipfile
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import attrs
@@ -705,7 +705,22 @@ EXTENSION_ZIP = _extension_zip()
 
 V4Call = Callable[[V4AsyncBrowserUse, dict[str, Any]], Awaitable[object]]
 
+_SAME_IN_V4 = [
+    ("POST", "/browsers"),
+    ("GET", "/browsers/{session_id}"),
+    ("PATCH", "/browsers/{session_id}"),
+    ("GET", "/browsers/{session_id}/downloads"),
+    ("GET", "/profiles"),
+    ("POST", "/profiles"),
+    ("GET", "/profiles/{profile_id}"),
+    ("PATCH", "/profiles/{profile_id}"),
+    ("DELETE", "/profiles/{profile_id}"),
+]
+"""v4's browser and profile operations but its browser list are v2's (the same resource
+classes, the same models): v2's calls serve, on a v4 client."""
+
 CALLS_V4: dict[tuple[str, str], tuple[str, V4Call]] = {
+    **{key: cast("tuple[str, V4Call]", CALLS_V2[key]) for key in _SAME_IN_V4},
     ("POST", "/runs"): (
         "runs.create",
         lambda c, w: c.runs.create(
@@ -858,55 +873,6 @@ CALLS_V4: dict[tuple[str, str], tuple[str, V4Call]] = {
             agent_session_id=None,
             metadata=["team=qa"],
         ),
-    ),
-    ("POST", "/browsers"): (
-        "browsers.create",
-        lambda c, w: c.browsers.create(
-            profile_id=w["profile_id"],
-            proxy_country_code="de",
-            metadata={"team": "qa"},
-            timeout=30,
-            browser_screen_width=1280,
-            browser_screen_height=800,
-            allow_resizing=False,
-            pdf_renderer_enabled=True,
-            solve_captchas=True,
-            custom_proxy=None,
-            enable_recording=False,
-            extension_ids=[w["extension_id"]],
-        ),
-    ),
-    ("GET", "/browsers/{session_id}"): (
-        "browsers.get",
-        lambda c, w: c.browsers.get(w["browser_id"]),
-    ),
-    ("PATCH", "/browsers/{session_id}"): (
-        "browsers.update",
-        lambda c, w: c.browsers.update(w["browser_id"], action="stop"),
-    ),
-    ("GET", "/browsers/{session_id}/downloads"): (
-        "browsers.downloads",
-        lambda c, w: c.browsers.downloads(w["browser_id"], limit=5, cursor=None, include_urls=True),
-    ),
-    ("GET", "/profiles"): (
-        "profiles.list",
-        lambda c, w: c.profiles.list(page_size=5, page_number=1, query="Work"),
-    ),
-    ("POST", "/profiles"): (
-        "profiles.create",
-        lambda c, w: c.profiles.create(name="Home", user_id="u-1"),
-    ),
-    ("GET", "/profiles/{profile_id}"): (
-        "profiles.get",
-        lambda c, w: c.profiles.get(w["profile_id"]),
-    ),
-    ("PATCH", "/profiles/{profile_id}"): (
-        "profiles.update",
-        lambda c, w: c.profiles.update(w["profile_id"], name="Renamed", user_id=None),
-    ),
-    ("DELETE", "/profiles/{profile_id}"): (
-        "profiles.delete",
-        lambda c, w: c.profiles.delete(w["profile_id"]),
     ),
     ("POST", "/extensions"): (
         "extensions.create",
