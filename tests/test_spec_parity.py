@@ -12,16 +12,22 @@ with the v4 resources).
 
 import datetime as dt
 import decimal
+import email.message
+import email.parser
+import email.policy
 import enum
 import functools
 import inspect
+import io
 import json
 import re
 import types
 import typing
-from collections.abc import Awaitable, Callable
+import uuid
+import zipfile
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import attrs
@@ -38,7 +44,10 @@ from browser_use_async import (
 from browser_use_async._codec import decode, encode, to_camel, to_dict, wire_name
 from browser_use_async._types import NotGiven
 from browser_use_async.testing import FakeBrowserUseCloud
+from browser_use_async.v4 import AsyncBrowserUse as V4AsyncBrowserUse
+from browser_use_async.v4 import BrowserUse as V4BrowserUse
 from browser_use_async.v4 import models as v4_models
+from browser_use_async.v4.resources.runs import RunOptions
 from tests.fakecloud import Api, build_world
 
 ROOT = Path(__file__).parent.parent
@@ -647,7 +656,7 @@ class Operations:
     client: Callable[..., Any]
     """The async client class (`api_key=`, `base_url=`)."""
     sync_client: Callable[..., Any]
-    calls: dict[tuple[str, str], tuple[str, Call]]
+    calls: Mapping[tuple[str, str], tuple[str, Callable[[Any, dict[str, Any]], Awaitable[object]]]]
     """(METHOD, path) -> (the method's dotted name, a call of it with every optional argument)."""
     base_url: Callable[[FakeBrowserUseCloud], str]
     world: Callable[[Api, str], Awaitable[dict[str, Any]]]
@@ -679,8 +688,289 @@ V2_OPERATIONS = Operations(
     _v2_world,
     options={"tasks.create": models.TaskOptions},
 )
-TABLES = (V2_OPERATIONS,)
-"""The v4 table comes with the v4 resources."""
+
+
+def _extension_zip() -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(
+            "manifest.json", '{"name": "Parity", "version": "1.0", "manifest_version": 3}'
+        )
+    return archive.getvalue()
+
+
+EXTENSION_ZIP = _extension_zip()
+"""A Manifest V3 extension: its manifest alone."""
+
+
+V4Call = Callable[[V4AsyncBrowserUse, dict[str, Any]], Awaitable[object]]
+
+_SAME_IN_V4 = [
+    ("POST", "/browsers"),
+    ("GET", "/browsers/{session_id}"),
+    ("PATCH", "/browsers/{session_id}"),
+    ("GET", "/browsers/{session_id}/downloads"),
+    ("GET", "/profiles"),
+    ("POST", "/profiles"),
+    ("GET", "/profiles/{profile_id}"),
+    ("PATCH", "/profiles/{profile_id}"),
+    ("DELETE", "/profiles/{profile_id}"),
+]
+"""v4's browser and profile operations but its browser list are v2's (the same resource
+classes, the same models): v2's calls serve, on a v4 client."""
+
+CALLS_V4: dict[tuple[str, str], tuple[str, V4Call]] = {
+    **{key: cast("tuple[str, V4Call]", CALLS_V2[key]) for key in _SAME_IN_V4},
+    ("POST", "/runs"): (
+        "runs.create",
+        lambda c, w: c.runs.create(
+            "Summarize the brief",
+            output_schema={"type": "object"},
+            model="minimax-m3",
+            model_params={"temperature": 0.2},
+            workspace_id=w["workspace_id"],
+            browser_settings=v4_models.RunBrowserSettings(
+                profile_id=w["profile_id"], proxy_country_code="de"
+            ),
+            keep_alive=300,
+            agentmail=False,
+            agentcard_wallet_id=None,
+            stripe_link_connection_id=None,
+            attached_file_ids=[w["upload_id"]],
+            secret_bindings=[
+                v4_models.SecretBinding(
+                    alias="login",
+                    source=v4_models.InlineSecretSource(value="pw"),
+                    allowed_domains=["example.com"],
+                )
+            ],
+            op_vault_id=None,
+            op_vault_allowed_domains=None,
+            judge=v4_models.RunJudgeSettings(context="A summary"),
+            max_cost_usd="2.5",
+        ),
+    ),
+    ("GET", "/runs"): (
+        "runs.list",
+        lambda c, w: c.runs.list(limit=5, cursor=None, session_id=w["session_id"]),
+    ),
+    ("GET", "/runs/{run_id}"): ("runs.get", lambda c, w: c.runs.get(w["run_id"])),
+    ("GET", "/runs/{run_id}/status"): ("runs.status", lambda c, w: c.runs.status(w["run_id"])),
+    ("POST", "/runs/{run_id}/cancel"): ("runs.cancel", lambda c, w: c.runs.cancel(w["run_id"])),
+    ("GET", "/runs/{run_id}/events"): (
+        "runs.events",
+        lambda c, w: c.runs.events(w["run_id"], after=0, limit=10),
+    ),
+    ("GET", "/runs/{run_id}/attachments"): (
+        "runs.attachments",
+        lambda c, w: c.runs.attachments(w["run_id"]),
+    ),
+    ("GET", "/sessions"): ("sessions.list", lambda c, w: c.sessions.list(limit=5, cursor=None)),
+    ("GET", "/sessions/{session_id}"): (
+        "sessions.get",
+        lambda c, w: c.sessions.get(w["session_id"]),
+    ),
+    ("PATCH", "/sessions/{session_id}"): (
+        "sessions.update",
+        lambda c, w: c.sessions.update(w["session_id"], title="Trip"),
+    ),
+    ("DELETE", "/sessions/{session_id}"): (
+        "sessions.delete",
+        lambda c, w: c.sessions.delete(w["session_id"]),
+    ),
+    ("POST", "/sessions/{session_id}/purge"): (
+        "sessions.purge",
+        lambda c, w: c.sessions.purge(w["session_id"]),
+    ),
+    ("GET", "/sessions/{session_id}/cost"): (
+        "sessions.cost",
+        lambda c, w: c.sessions.cost(w["session_id"]),
+    ),
+    ("PATCH", "/sessions/{session_id}/cost-cap"): (
+        "sessions.update_cost_cap",
+        lambda c, w: c.sessions.update_cost_cap(w["session_id"], max_cost_usd="3"),
+    ),
+    ("GET", "/sessions/{session_id}/share"): (
+        "sessions.get_share",
+        lambda c, w: c.sessions.get_share(w["session_id"]),
+    ),
+    ("POST", "/sessions/{session_id}/share"): (
+        "sessions.create_share",
+        lambda c, w: c.sessions.create_share(w["session_id"]),
+    ),
+    ("PUT", "/sessions/{session_id}/share"): (
+        "sessions.update_share",
+        lambda c, w: c.sessions.update_share(w["session_id"], is_active=False),
+    ),
+    ("POST", "/sessions/{session_id}/queue"): (
+        "sessions.queue",
+        lambda c, w: c.sessions.queue(
+            w["session_id"],
+            "and hotels",
+            interrupt=False,
+            attached_file_ids=[w["upload_id"]],
+            deduplicate="exact-text-v1",
+        ),
+    ),
+    ("GET", "/sessions/{session_id}/queue"): (
+        "sessions.list_queue",
+        lambda c, w: c.sessions.list_queue(w["session_id"]),
+    ),
+    ("GET", "/sessions/{session_id}/queue/{message_id}"): (
+        "sessions.get_queued",
+        lambda c, w: c.sessions.get_queued(w["session_id"], w["message_id"]),
+    ),
+    ("DELETE", "/sessions/{session_id}/queue/{message_id}"): (
+        "sessions.cancel_queued",
+        lambda c, w: c.sessions.cancel_queued(w["session_id"], w["message_id"]),
+    ),
+    ("POST", "/workspaces"): ("workspaces.create", lambda c, w: c.workspaces.create(name="W")),
+    ("GET", "/workspaces/{workspace_id}"): (
+        "workspaces.get",
+        lambda c, w: c.workspaces.get(w["workspace_id"]),
+    ),
+    ("PATCH", "/workspaces/{workspace_id}"): (
+        "workspaces.update",
+        lambda c, w: c.workspaces.update(w["workspace_id"], name="Renamed"),
+    ),
+    ("DELETE", "/workspaces/{workspace_id}"): (
+        "workspaces.delete",
+        lambda c, w: c.workspaces.delete(w["workspace_id"]),
+    ),
+    ("GET", "/workspaces/{workspace_id}/size"): (
+        "workspaces.size",
+        lambda c, w: c.workspaces.size(w["workspace_id"]),
+    ),
+    ("GET", "/workspaces/{workspace_id}/files"): (
+        "workspaces.files",
+        lambda c, w: c.workspaces.files(
+            w["workspace_id"],
+            prefix="uploads/",
+            limit=5,
+            cursor=None,
+            include_urls=True,
+            content_disposition="attachment",
+        ),
+    ),
+    ("DELETE", "/workspaces/{workspace_id}/files"): (
+        "workspaces.delete_file",
+        lambda c, w: c.workspaces.delete_file(w["workspace_id"], "uploads/brief.txt"),
+    ),
+    ("POST", "/workspaces/{workspace_id}/files/upload"): (
+        "workspaces.upload_urls",
+        lambda c, w: c.workspaces.upload_urls(
+            w["workspace_id"],
+            [v4_models.WorkspaceFileUploadItem(name="a.csv", content_type="text/csv", size=3)],
+            allow_overrides=True,
+        ),
+    ),
+    ("GET", "/browsers"): (
+        "browsers.list",
+        lambda c, w: c.browsers.list(
+            page_size=5,
+            page_number=1,
+            filter_by="active",
+            agent_session_id=None,
+            metadata=["team=qa"],
+        ),
+    ),
+    ("POST", "/extensions"): (
+        "extensions.create",
+        lambda c, w: c.extensions.create(EXTENSION_ZIP, file_name="ext.zip"),
+    ),
+    ("GET", "/extensions"): (
+        "extensions.list",
+        lambda c, w: c.extensions.list(page_size=5, page_number=1),
+    ),
+    ("GET", "/extensions/{extension_id}"): (
+        "extensions.get",
+        lambda c, w: c.extensions.get(w["extension_id"]),
+    ),
+    ("DELETE", "/extensions/{extension_id}"): (
+        "extensions.delete",
+        lambda c, w: c.extensions.delete(w["extension_id"]),
+    ),
+    ("GET", "/integrations"): (
+        "integrations.list",
+        lambda c, w: c.integrations.list(
+            limit=5, offset=0, search="a", popular_only=False, connected_only=False
+        ),
+    ),
+    ("GET", "/integrations/categories"): (
+        "integrations.categories",
+        lambda c, w: c.integrations.categories(),
+    ),
+    ("POST", "/integrations/{provider}/authorize"): (
+        "integrations.authorize",
+        lambda c, w: c.integrations.authorize(w["provider"]),
+    ),
+    ("GET", "/integrations/{provider}/status"): (
+        "integrations.status",
+        lambda c, w: c.integrations.status(w["provider"]),
+    ),
+    ("DELETE", "/integrations/{provider}"): (
+        "integrations.disconnect",
+        lambda c, w: c.integrations.disconnect(w["provider"]),
+    ),
+}
+
+
+async def _v4_world(api: Api, path: str) -> dict[str, Any]:
+    """One of everything v4 has: a running run (in its session and workspace) with a pending
+    follow-up, an uploaded file, a profile, a browser with a download, an extension."""
+    fake, v4 = api.fake, Api(api.fake, api.session, version="v4")
+    world: dict[str, Any] = {}
+    run_id = fake.create_run("Find flights", steps=1)
+    run = fake.runs[run_id]
+    world["run_id"], world["session_id"] = str(run_id), run["sessionId"]
+    world["workspace_id"] = run["workspaceId"]
+    upload = {"files": [{"name": "brief.txt", "contentType": "text/plain", "size": 4}]}
+    files = f"/workspaces/{run['workspaceId']}/files/upload"
+    [slot] = (await v4.ok("POST", files, body=upload))["files"]
+    put = {"Content-Type": "text/plain"}
+    async with api.session.put(slot["uploadUrl"], data=b"read", headers=put) as stored:
+        assert stored.status == 200
+    world["upload_id"] = slot["id"]
+    queued = await v4.ok("POST", f"/sessions/{run['sessionId']}/queue", body={"text": "next"})
+    await v4.ok("POST", f"/sessions/{run['sessionId']}/share")  # for its PUT
+    world["message_id"] = queued["id"]
+    world["profile_id"] = (await v4.ok("POST", "/profiles", body={"name": "Work"}))["id"]
+    browser = await v4.ok("POST", "/browsers", body={})
+    world["browser_id"] = browser["id"]
+    fake.add_download(uuid.UUID(browser["id"]), "downloads/a.pdf", b"%PDF-1.4")
+    extension = await v4.ok(
+        "POST",
+        "/extensions",
+        raw=_form("file", "ext.zip", EXTENSION_ZIP),
+        headers={"Content-Type": f"multipart/form-data; boundary={_BOUNDARY}"},
+    )
+    world["extension_id"] = extension["id"]
+    integrations = await v4.ok("GET", "/integrations")
+    world["provider"] = integrations["integrations"][0]["provider"]
+    return world
+
+
+_BOUNDARY = "parity-boundary"
+
+
+def _form(name: str, file_name: str, data: bytes) -> bytes:
+    head = (
+        f'--{_BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; '
+        f'filename="{file_name}"\r\nContent-Type: application/zip\r\n\r\n'
+    )
+    return head.encode() + data + f"\r\n--{_BOUNDARY}--\r\n".encode()
+
+
+V4_OPERATIONS = Operations(
+    V4,
+    V4AsyncBrowserUse,
+    V4BrowserUse,
+    CALLS_V4,
+    lambda fake: fake.v4_base_url,
+    _v4_world,
+    options={"runs.create": RunOptions},
+)
+TABLES = (V2_OPERATIONS, V4_OPERATIONS)
 CALL_CASES = [
     pytest.param(table, key, id=f"{table.api.version}-{key[0]}-{key[1]}")
     for table in TABLES
@@ -723,24 +1013,46 @@ async def test_method_sends_only_what_the_spec_has(table: Operations, key: tuple
     assert _template(table.prefix, path).match(sent.path), sent.path
     params = {p["name"] for p in operation.get("parameters", ()) if p["in"] == "query"}
     assert set(sent.query) <= params
-    body_schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-    if sent.body:
-        name = _schema_name(body_schema.get("schema"))
+    bodies = operation.get("requestBody", {}).get("content", {})
+    if sent.body and sent.headers["Content-Type"].startswith("multipart/form-data"):
+        form = bodies.get("multipart/form-data")
+        assert form is not None, "a form where the spec has none"
+        assert set(_form_fields(sent.headers["Content-Type"], sent.body)) <= set(
+            form["schema"]["properties"]
+        )
+    elif sent.body:
+        name = _schema_name(bodies.get("application/json", {}).get("schema"))
         assert name is not None, "a body where the spec has none"
         properties = table.api.schemas[name]["properties"]
         assert set(sent.json()) <= set(properties)
     success = {code: r for code, r in operation["responses"].items() if code.startswith("2")}
     content = next(iter(success.values())).get("content")
-    expected = _schema_name(content["application/json"]["schema"]) if content else None
+    schema: dict[str, Any] | None = content["application/json"]["schema"] if content else None
     returns = typing.get_type_hints(_method(client, dotted))["return"]
     if typing.get_origin(returns) is AsyncPager:
         returns = typing.get_args(returns)[1]  # a list: awaited, one page
+    choices: list[dict[str, Any]] = (schema or {}).get("anyOf", [])
+    nullable = {"type": "null"} in choices
+    if nullable:  # a model or null: `Model | None`
+        [schema] = [choice for choice in choices if choice != {"type": "null"}]
+        [returns] = [t for t in typing.get_args(returns) if t is not type(None)]
+    expected = _schema_name(schema)
     if expected is None:
         assert result is None
         assert returns is type(None)
     else:
-        assert type(result).__name__ == expected
+        assert type(result).__name__ == expected or (nullable and result is None)
         assert returns.__name__ == expected
+
+
+def _form_fields(content_type: str, body: bytes) -> list[str]:
+    """The field names of a multipart/form-data body, as the standard library reads it."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    assert isinstance(message, email.message.EmailMessage)
+    return [
+        str(part.get_param("name", header="content-disposition")) for part in message.iter_parts()
+    ]
 
 
 def _offline(table: Operations, cls: Callable[..., Any]) -> Any:

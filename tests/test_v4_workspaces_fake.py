@@ -12,12 +12,10 @@ import pytest
 from browser_use_async import InvalidArgumentError, WorkspaceFileNotFoundError
 from browser_use_async.testing import FakeBrowserUseCloud
 from browser_use_async.v4 import AsyncBrowserUse
-from tests.test_files import BIG as LARGE
+from tests.test_files import BIG
 from tests.v4_rest import v4_client
 
 __all__ = ["v4_client"]  # fixtures
-
-BIG = LARGE[: 900 * 1024]  # the fake's PUT route takes at most 1 MiB (reported to FAKE)
 
 
 def storage_requests(fake: FakeBrowserUseCloud) -> list[tuple[str, str]]:
