@@ -663,6 +663,8 @@ class Operations:
     """Ids by name, for calling the operation of that path with valid input."""
     options: dict[str, type] = attrs.field(factory=lambda: {})
     """The TypedDict of the keyword arguments a method takes through `**options`."""
+    headers: dict[str, str] = attrs.field(factory=lambda: {})
+    """Header parameters of the spec, and the keyword that sends each."""
 
     @property
     def operations(self) -> dict[tuple[str, str], Any]:
@@ -969,6 +971,7 @@ V4_OPERATIONS = Operations(
     lambda fake: fake.v4_base_url,
     _v4_world,
     options={"runs.create": RunOptions},
+    headers={"X-V4-Queue-Deduplicate": "deduplicate"},
 )
 TABLES = (V2_OPERATIONS, V4_OPERATIONS)
 CALL_CASES = [

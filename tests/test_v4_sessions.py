@@ -253,7 +253,7 @@ async def test_queue_deduplicates_by_header(
 async def test_queue_defaults(canned: CannedServer, v4_canned: AsyncBrowserUse) -> None:
     canned.respond(200, encode(message()))
     await v4_canned.sessions.queue(SESSION_ID, "go on")
-    assert json.loads(canned.bodies[0]) == {"text": "go on", "interrupt": False}
+    assert json.loads(canned.bodies[0]) == {"text": "go on"}  # what is not given is not sent
 
 
 @pytest.mark.parametrize(

@@ -462,8 +462,8 @@ class Sessions(SyncWrapper[AsyncSessions]):
         session_id: uuid.UUID | str,
         text: str,
         *,
-        interrupt: bool = False,
-        attached_file_ids: Iterable[uuid.UUID | str] | None = None,
+        interrupt: bool | NotGiven = NOT_GIVEN,
+        attached_file_ids: Iterable[uuid.UUID | str] | NotGiven | None = NOT_GIVEN,
         deduplicate: Literal["exact-text-v1"] | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> QueuedMessage:
@@ -1269,8 +1269,8 @@ class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):
         session_id: uuid.UUID | str,
         text: str,
         *,
-        interrupt: bool = False,
-        attached_file_ids: Iterable[uuid.UUID | str] | None = None,
+        interrupt: bool | NotGiven = NOT_GIVEN,
+        attached_file_ids: Iterable[uuid.UUID | str] | NotGiven | None = NOT_GIVEN,
         deduplicate: Literal["exact-text-v1"] | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> RawResponse[QueuedMessage]:

@@ -165,8 +165,8 @@ class AsyncSessions(AsyncResource):
         session_id: uuid.UUID | str,
         text: str,
         *,
-        interrupt: bool = False,
-        attached_file_ids: Iterable[uuid.UUID | str] | None = None,
+        interrupt: bool | NotGiven = NOT_GIVEN,
+        attached_file_ids: Iterable[uuid.UUID | str] | NotGiven | None = NOT_GIVEN,
         deduplicate: Literal["exact-text-v1"] | NotGiven = NOT_GIVEN,
         **extra: Unpack[RequestOptions],
     ) -> QueuedMessage:
@@ -180,9 +180,7 @@ class AsyncSessions(AsyncResource):
         instead of queueing another (the X-V4-Queue-Deduplicate header). A full queue
         answers 429, raised as `QueueFullError`."""
         body = QueueMessageRequest(
-            text=text,
-            interrupt=interrupt,
-            attached_file_ids=NOT_GIVEN if attached_file_ids is None else attached_file_ids,
+            text=text, interrupt=interrupt, attached_file_ids=attached_file_ids
         )
         if deduplicate not in (NOT_GIVEN, "exact-text-v1"):
             raise InvalidArgumentError(
