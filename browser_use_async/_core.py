@@ -10,6 +10,7 @@ import ssl
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Self, TypeVar, cast, overload
+from urllib.parse import urlsplit
 
 from browser_use_async import _codec, _logging, _messages, _protocol
 from browser_use_async._clock import Clock, MonotonicClock
@@ -40,6 +41,14 @@ def _retry_policy(value: object) -> RetryPolicy:
     if isinstance(value, RetryPolicy):
         return value
     raise InvalidArgumentError(f"retry must be a RetryPolicy, got {shown(value)}")
+
+
+def _json_or_form(body: object | None) -> _protocol.Encoder | _protocol.Form | None:
+    """A request body as `build_request` takes it: a multipart `Form` as it is, a model
+    (or plain JSON values) written by the codec."""
+    if body is None or isinstance(body, _protocol.Form):
+        return body
+    return functools.partial(_codec.encode, body)
 
 
 class ClientCore:
@@ -109,6 +118,11 @@ class ClientCore:
         return self._base_url
 
     @property
+    def _api_root(self) -> str:
+        """The path the API lives under ("/api/v2"), which a wrong route's error names."""
+        return urlsplit(self._default_base_url).path
+
+    @property
     def timeout(self) -> float:
         """Seconds one attempt may take."""
         return self._timeout
@@ -161,6 +175,8 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> T: ...
 
     @overload
@@ -175,6 +191,8 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> None: ...
 
     async def _request(
@@ -188,13 +206,17 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> T | None:
         """Send with retries as the policy allows; decode the answer into `response_type`.
 
         `extra` is the calling method's own `**extra` dict, concealed in place first thing.
         `raw=True` (a resource's raw copy) answers with a `RawResponse` of the final attempt
         instead, unparsed; a failure raises alike, and its typing is the raw view's. `retry`
-        replaces the client's policy for this call (the batch runner handles its own 429s)."""
+        replaces the client's policy for this call (the batch runner handles its own 429s).
+        `idempotent=True` retries it as a GET would be, whatever its method (a cancel);
+        `headers` are the operation's own header parameters (`extra_headers` may replace them)."""
         if extra:
             _protocol.conceal(extra)
         request = _protocol.build_request(
@@ -202,9 +224,10 @@ class ClientCore:
             self._base_url,
             path,
             self._api_key,
-            body=None if body is None else functools.partial(_codec.encode, body),
+            body=_json_or_form(body),
             params=params,
             extra=extra,
+            headers=headers,
         )
         policy, clock = retry or self._retry, self._clock
         started = clock.time()
@@ -214,7 +237,7 @@ class ClientCore:
             try:
                 response = await self._attempt(request, started, attempts, policy.deadline)
                 if not 200 <= response.status < 300:
-                    raise _messages.status_error(request, response)
+                    raise _messages.status_error(request, response, api_root=self._api_root)
                 if raw:
                     elapsed = clock.time() - started
                     answer = RawResponse(
@@ -226,7 +249,7 @@ class ClientCore:
                 try:
                     return _codec.decode(response.body, response_type)
                 except _codec.DecodeError as exc:
-                    name, errors = response_type.__name__, exc.errors
+                    name, errors = _codec.type_name(response_type), exc.errors
                     raise _protocol.invalid_body_error(request, response, name, errors) from None
             except APIError as error:
                 error.attempts = attempts
@@ -237,6 +260,7 @@ class ClientCore:
                     attempts=attempts,
                     elapsed=clock.time() - started,
                     random=random.random(),  # noqa: S311 (jitter, not cryptography)
+                    idempotent=idempotent,
                 )
                 if delay is None:
                     raise

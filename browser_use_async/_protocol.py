@@ -16,6 +16,7 @@ import json
 import math
 import platform
 import re
+import secrets
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -31,9 +32,11 @@ from browser_use_async._exceptions import (
     ConflictError,
     InternalServerError,
     InvalidArgumentError,
+    NoCapacityError,
     NotFoundError,
     PaymentRequiredError,
     PermissionDeniedError,
+    QueueFullError,
     RateLimitError,
     TooManyConcurrentActiveSessionsError,
     UnprocessableEntityError,
@@ -48,6 +51,8 @@ T = TypeVar("T")
 
 API_KEY_HEADER = "X-Browser-Use-API-Key"
 DEFAULT_BASE_URL = "https://api.browser-use.com/api/v2"
+API_ROOT = urlsplit(DEFAULT_BASE_URL).path
+"""The path v2's API lives under; another API's client says its own."""
 USER_AGENT = (
     f"browser-use-async/{__version__} "
     f"{platform.python_implementation()}/{platform.python_version()}"
@@ -260,11 +265,13 @@ def _query_value(value: object) -> str:
 
 
 def encode_query(params: Mapping[str, object]) -> str:
-    """`?a=1&b=x` from wire-named parameters; `NOT_GIVEN` and `None` are left out."""
+    """`?a=1&b=x` from wire-named parameters; `NOT_GIVEN` and `None` are left out, and a
+    list is its items, each under the parameter's name (`?tag=a&tag=b`)."""
     pairs = [
-        (key, _utf8(_query_value(value), key))
+        (key, _utf8(_query_value(item), key))
         for key, value in params.items()
         if value is not None and not isinstance(value, NotGiven)
+        for item in (typing.cast(list[object], value) if isinstance(value, list) else [value])
     ]
     return "?" + urlencode(pairs, quote_via=quote) if pairs else ""
 
@@ -434,10 +441,56 @@ merge into its top level (None when there are none). What JSON cannot carry is a
 `InvalidArgumentError`."""
 
 
+_FORM_UNSAFE = str.maketrans({'"': "%22", "\r": "%0D", "\n": "%0A"})
+"""What a multipart part's quoted name or file name cannot hold, escaped as browsers do."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
+class Form:
+    """A multipart/form-data request body: one file under the field `name`, held whole so
+    that a retry sends the same bytes. `extra_body` fields become text parts before it (a
+    str as it is, anything else as its JSON). Its repr shows the file's name and size only.
+    """
+
+    name: str
+    file_name: str
+    content_type: str
+    data: bytes
+    boundary: str = dataclasses.field(default_factory=lambda: secrets.token_hex(16))
+    """Random: 128 bits that the file's bytes will not happen to hold."""
+
+    @property
+    def media_type(self) -> str:
+        """The request's Content-Type."""
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    def encode(self, fields: dict[str, object] | None) -> bytes:
+        """The body's bytes, the text parts of `fields` (None: none) first."""
+        chunks: list[bytes] = []
+        for key, value in (fields or {}).items():
+            text = value if isinstance(value, str) else json.dumps(value)
+            chunks += [self._head(key), b"\r\n", _utf8(text, f"extra_body[{key!r}]"), b"\r\n"]
+        file_name = self.file_name.translate(_FORM_UNSAFE)
+        chunks += [
+            self._head(self.name, f'; filename="{file_name}"'),
+            f"Content-Type: {self.content_type}\r\n\r\n".encode(),
+            self.data,
+            f"\r\n--{self.boundary}--\r\n".encode(),
+        ]
+        return b"".join(chunks)
+
+    def _head(self, name: str, more: str = "") -> bytes:
+        disposition = f'form-data; name="{name.translate(_FORM_UNSAFE)}"{more}'
+        return _utf8(f"--{self.boundary}\r\nContent-Disposition: {disposition}\r\n", name)
+
+    def __repr__(self) -> str:
+        return f"Form(name={self.name!r}, file_name={self.file_name!r}, data={_size(self.data)})"
+
+
 def _merge_options(
     where: str,
     headers: dict[str, str],
-    body: Encoder | None,
+    body: Encoder | Form | None,
     params: Mapping[str, object] | None,
     extra: RequestOptions | None,
 ) -> tuple[Mapping[str, object] | None, SecretBytes | None]:
@@ -458,6 +511,9 @@ def _merge_options(
         fields = _check_body(where, options["extra_body"])
     if body is None:
         return params, None
+    if isinstance(body, Form):
+        headers["Content-Type"] = body.media_type
+        return params, SecretBytes(body.encode(fields))
     headers["Content-Type"] = "application/json"
     return params, SecretBytes(body(fields))
 
@@ -477,27 +533,30 @@ def build_request(
     path: str,
     api_key: str,
     *,
-    body: Encoder | None = None,
+    body: Encoder | Form | None = None,
     params: Mapping[str, object] | None = None,
     extra: RequestOptions | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Request:
-    """Headers and body bytes for `method base_url+path?params`; `body` writes the JSON body.
+    """Headers and body bytes for `method base_url+path?params`; `body` writes the JSON body,
+    or is the multipart `Form` to send; `headers` are the operation's own header parameters.
 
     `extra` (the caller's `RequestOptions`, maybe `conceal`ed) is merged in as
     `RequestOptions` says; what it cannot carry is an `InvalidArgumentError`."""
-    headers = {
+    sent = {
         API_KEY_HEADER: api_key if isinstance(api_key, SecretStr) else SecretStr(api_key),
         "Accept": "application/json",
         "User-Agent": USER_AGENT,
+        **(headers or {}),
     }
     try:
-        params, data = _merge_options(f"{method} {path}", headers, body, params, extra)
+        params, data = _merge_options(f"{method} {path}", sent, body, params, extra)
     except InvalidArgumentError as error:
         # The frames below hold the options and the body in the clear: tracebacks with
         # locals would show header values and task secrets.
         raise error.with_traceback(None) from None
     query = encode_query(params) if params else ""
-    return Request(method=method, url=base_url + path + query, headers=headers, body=data)
+    return Request(method=method, url=base_url + path + query, headers=sent, body=data)
 
 
 def storage_request(method: str, url: object) -> Request:
@@ -603,12 +662,29 @@ _NO_CAPACITY_HINT = (
 )
 
 
+QUEUE_FULL_CODE = "queue_full"
+NO_CAPACITY_CODE = "no_capacity"
+"""`detail.code` of API v4's 429s: a full session queue, and no capacity for another run
+(`{"detail": {"code", "message", ...}}`, as the 402 spend limit's body)."""
+
+_QUEUE_FULL_HINT = (
+    "Nothing was queued: send it again once the queue has moved (or cancel a queued message)."
+)
+
+
+def _detail(body: object) -> dict[str, object]:
+    """The fields of a body's structured `detail` (`{"detail": {...}}`); empty for others."""
+    detail = typing.cast(dict[str, object], body).get("detail") if isinstance(body, dict) else None
+    return typing.cast(dict[str, object], detail) if isinstance(detail, dict) else {}
+
+
+def _detail_code(body: object) -> object:
+    return _detail(body).get("code")
+
+
 def _spend_limit(body: object) -> dict[str, Any] | None:
     """`code`, `cap` and `spent` of a spend-limit answer; None for any other body."""
-    detail = typing.cast(dict[str, object], body).get("detail") if isinstance(body, dict) else None
-    if not isinstance(detail, dict):
-        return None
-    fields = typing.cast(dict[str, object], detail)
+    fields = _detail(body)
     if fields.get("code") != SPEND_LIMIT_CODE:
         return None
     return {
@@ -653,21 +729,28 @@ def _spend_limit_hint(spend_limit: dict[str, Any]) -> str:
 
 
 def _classify(
-    request: Request, response: Response, body: Any, key: str | None
+    request: Request, response: Response, body: Any, key: str | None, api_root: str
 ) -> tuple[type[APIStatusError], str, dict[str, Any] | None]:
     """The error class for an answer, the advice its message ends with, and the figures of a
-    spend limit (None for any other answer)."""
+    spend limit (None for any other answer). `api_root` is the path the client's API lives
+    under."""
     status = response.status
     if status >= 500:  # a POST is not retried then: the server may have acted on it
         return InternalServerError, _SERVER_FAILED[request.method == "POST"], None
     cls, hint = _STATUS_ERRORS.get(status, (APIStatusError, ""))
     if status == 404 and body == {"detail": "Not Found"}:  # FastAPI: no such route
-        hint = f"No such route at {request.shown}: check base_url (the API's ends in /api/v2)."
+        hint = f"No such route at {request.shown}: check base_url (the API's ends in {api_root})."
     spend_limit = _spend_limit(body) if status == 402 else None
     if spend_limit is not None:
         return APIKeySpendLimitError, _spend_limit_hint(spend_limit), spend_limit
-    if status == 429 and NO_CAPACITY in _detail_text(body).lower():
-        return TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT, None
+    if status == 429:
+        code = _detail_code(body)
+        if code == QUEUE_FULL_CODE:
+            return QueueFullError, _QUEUE_FULL_HINT, None
+        if code == NO_CAPACITY_CODE:
+            return NoCapacityError, _NO_CAPACITY_HINT, None
+        if NO_CAPACITY in _detail_text(body).lower():
+            return TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT, None
     if status == 405:  # FastAPI: the path exists, but not with this method
         allowed = _header(response, "allow", key)
         hint = f"The server has no {request.method} at this path" + (
@@ -691,12 +774,18 @@ def _header(response: Response, name: str, key: str | None) -> str:
 
 
 def status_error(
-    request: Request, response: Response, document: object, *, hints: bool = True
+    request: Request,
+    response: Response,
+    document: object,
+    *,
+    hints: bool = True,
+    api_root: str = API_ROOT,
 ) -> APIStatusError:
     """The `APIStatusError` subclass for a non-2xx response, with a readable message.
 
     `document` is the body as the codec read it: parsed JSON, or its text when it is not JSON.
     `hints=False` leaves out the advice about API keys and ids, for answers of other hosts.
+    `api_root` is the path of the client's API ("/api/v4"), which a wrong route's hint names.
     """
     body: Any = document
     headers = headers_without_key(request, response.headers)
@@ -706,7 +795,7 @@ def status_error(
             body = _without(body, key)
         except RecursionError:
             body = "<the body is nested too deeply to show>"
-    cls, hint, spend_limit = _classify(request, response, body, key)
+    cls, hint, spend_limit = _classify(request, response, body, key, api_root)
     retry_after = parse_retry_after(response.headers)
     parts = [f"{request.method} {request.shown} failed with HTTP {response.status}"]
     detail = _describe_detail(body)

@@ -110,22 +110,33 @@ def positive_seconds(value: object, name: str) -> float:
     raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {shown(value)}")
 
 
-def usd_amount(value: object, name: str) -> decimal.Decimal:
-    """A finite amount of US dollars of at least zero, as a `Decimal`: a `Decimal`, an int, a
-    decimal string ("0.50") or a float, read by its shortest repr (`0.1` is "0.1", not the
-    binary fraction nearest it), so that the limit is the number the caller wrote."""
+def usd_amount(value: object, name: str, *, above_zero: bool = False) -> decimal.Decimal:
+    """A finite amount of US dollars of at least zero (above zero if `above_zero`), as a
+    `Decimal`: a `Decimal`, an int, a decimal string ("0.50") or a float, read by its shortest
+    repr (`0.1` is "0.1", not the binary fraction nearest it), so that the limit is the number
+    the caller wrote."""
     amount: decimal.Decimal | None = None
     if isinstance(value, decimal.Decimal):
         amount = value
     elif isinstance(value, int | float | str) and not isinstance(value, bool):
         with contextlib.suppress(decimal.InvalidOperation):
             amount = decimal.Decimal(repr(value) if isinstance(value, float) else value)
-    if amount is not None and amount.is_finite() and amount >= 0:
-        return amount
+    if amount is not None and amount.is_finite():
+        allowed = amount > 0 if above_zero else amount >= 0
+        if allowed:
+            return amount
     raise InvalidArgumentError(
-        f"{name} must be an amount of US dollars of at least 0 (a decimal.Decimal, int, float "
-        f"or decimal string such as '0.50'), got {shown(value)}"
+        f"{name} must be an amount of US dollars {'above' if above_zero else 'of at least'} 0 "
+        f"(a decimal.Decimal, int, float or decimal string such as '0.50'), got {shown(value)}"
     )
+
+
+def usd_budget(value: object, name: str) -> decimal.Decimal | NotGiven | None:
+    """`usd_amount` above zero (the API refuses a budget of nothing), letting NOT_GIVEN and
+    None through."""
+    if value is None or isinstance(value, NotGiven):
+        return value
+    return usd_amount(value, name, above_zero=True)
 
 
 def positive_int(value: object, name: str) -> int:
@@ -259,6 +270,19 @@ def strings(value: object, name: str) -> list[str]:
     return sorted(texts) if isinstance(value, AbstractSet) else texts
 
 
+def instances(value: object, cls: type[V], name: str) -> list[V]:
+    """The items of any iterable (but a str, bytes or mapping), read once into a list, each
+    an instance of `cls` (such as a nested request model)."""
+    wrong = f"{name} must be a list of {cls.__name__}, got"
+    if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(f"{wrong} {shown(value)}")  # pyright: ignore[reportUnknownArgumentType]
+    items = list(typing.cast(Iterable[object], value))
+    for item in items:
+        if not isinstance(item, cls):
+            raise InvalidArgumentError(f"{wrong} an item {shown(item)}")
+    return typing.cast(list[V], items)
+
+
 def uuid_list(value: object, name: str) -> list[uuid.UUID] | NotGiven:
     """A list of UUIDs (`uuid.UUID`s or canonical strings) from any iterable but a str or a
     mapping; a set's in sorted order, as in `strings`."""
@@ -306,25 +330,27 @@ def text(min_length: int = 0, max_length: int | None = None) -> Validator:
     return check
 
 
-def boolean() -> Validator:
-    """attrs validator: True or False (or NOT_GIVEN). Not None: the spec's booleans are not
-    nullable, and a null sent only comes back as a 422."""
+def boolean(*, nullable: bool = False) -> Validator:
+    """attrs validator: True or False (or NOT_GIVEN). None only when `nullable`: most of the
+    spec's booleans are not nullable, and a null sent only comes back as a 422."""
 
     def check(instance: Any, attribute: _Field, value: Any) -> None:
-        if value is None:
+        if value is None and not nullable:
             raise InvalidArgumentError(f"{attribute.name} must be True or False, got None")
         check_bool(value, attribute.name)
 
     return check
 
 
-def instance_of(cls: type) -> Validator:
-    """attrs validator: an instance of `cls` (such as a nested request model)."""
+def instance_of(*classes: type, required: bool = False) -> Validator:
+    """attrs validator: an instance of one of `classes` (such as a nested request model);
+    NOT_GIVEN and None too, unless `required`."""
+    names = " or a ".join(cls.__name__ for cls in classes)
 
     def check(instance: Any, attribute: _Field, value: Any) -> None:
-        if not _skipped(value) and not isinstance(value, cls):
+        if (required or not _skipped(value)) and not isinstance(value, classes):
             raise InvalidArgumentError(
-                f"{attribute.name} must be a {cls.__name__}, got {type(value).__name__}"
+                f"{attribute.name} must be a {names}, got {type(value).__name__}"
             )
 
     return check
@@ -337,6 +363,18 @@ def at_most_items(limit: int) -> Validator:
         if not _skipped(value) and value is not None and len(value) > limit:
             raise InvalidArgumentError(
                 f"{attribute.name} may hold at most {limit} items, got {len(value)}"
+            )
+
+    return check
+
+
+def at_least_items(limit: int) -> Validator:
+    """attrs validator: a collection of at least `limit` items."""
+
+    def check(instance: Any, attribute: _Field, value: Sized | None) -> None:
+        if not _skipped(value) and value is not None and len(value) < limit:
+            raise InvalidArgumentError(
+                f"{attribute.name} must hold at least {limit} items, got {len(value)}"
             )
 
     return check

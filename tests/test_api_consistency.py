@@ -18,7 +18,7 @@ import typing
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 import attrs
 import pytest
@@ -30,13 +30,15 @@ from browser_use_async import (
     Pager,
     RequestOptions,
     cli,
-    models,
 )
 from browser_use_async._raw import RawView
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async.resources._base import AsyncResource
 from scripts import generate_sync
-from tests.test_spec_parity import CALLS, OPERATIONS
+from tests.test_spec_parity import TABLES, V2_OPERATIONS, Operations
+
+CALLS, OPERATIONS = V2_OPERATIONS.calls, V2_OPERATIONS.operations
+TABLE_CASES = pytest.mark.parametrize("table", TABLES, ids=lambda table: table.api.version)
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text("utf-8")
@@ -80,14 +82,22 @@ def kind_of(value: object) -> type[object]:
     return type(value)
 
 
-async def _recorded(dotted: str) -> Sent:
-    """What the method of `CALLS` for `dotted` sends, called as `CALLS` calls it."""
-    client = AsyncBrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2")
+def _client(table: Operations) -> Any:
+    return table.client(api_key="bu_key", base_url=f"http://127.0.0.1:9{table.prefix}")
+
+
+async def _recorded(table: Operations, dotted: str) -> Sent:
+    """What the method of `table.calls` for `dotted` sends, called as the table calls it."""
+    client = _client(table)
     sent: list[Sent] = []
     for _, resource in resources(client):
         resource._request = _record(sent)
-    world = {name: str(uuid.uuid4()) for name in _WORLD_IDS} | {"slug": "a-skill"}
-    [call] = [call for name, call in CALLS.values() if name == dotted]
+    world = {name: str(uuid.uuid4()) for name in _WORLD_IDS} | {
+        "slug": "a-skill",
+        "message_id": 7,
+        "provider": "github",
+    }
+    [call] = [call for name, call in table.calls.values() if name == dotted]
     with pytest.raises(_Sent):
         await call(client, world)
     [one] = sent
@@ -104,6 +114,10 @@ _WORLD_IDS = (
     "generating_id",
     "execution_id",
     "market_id",
+    "run_id",
+    "workspace_id",
+    "extension_id",
+    "upload_id",
 )
 
 
@@ -171,13 +185,18 @@ def _keywords(method: Any, path: str) -> dict[str, tuple[Any, bool]]:
     return found
 
 
-def _spec_type(schema: dict[str, Any]) -> tuple[Any, bool]:
-    """The Python type a query parameter's schema stands for, and whether it is nullable."""
+def _spec_type(schema: dict[str, Any], module: types.ModuleType) -> tuple[Any, bool]:
+    """The Python type a parameter's schema stands for, and whether it is nullable."""
     options = schema.get("anyOf", [schema])
     nullable = {"type": "null"} in options
     [kind] = [option for option in options if option != {"type": "null"}]
     if "$ref" in kind:
-        return getattr(models, kind["$ref"].rsplit("/", 1)[-1]), nullable
+        return getattr(module, kind["$ref"].rsplit("/", 1)[-1]), nullable
+    if "const" in kind:
+        return Literal[kind["const"]], nullable
+    if kind.get("type") == "array":
+        item: Any = _spec_type(kind["items"], module)[0]
+        return types.GenericAlias(list, (item,)), nullable
     formats = {"uuid": uuid.UUID, "date-time": dt.datetime}
     if kind.get("format") in formats:
         return formats[kind["format"]], nullable
@@ -188,52 +207,119 @@ def _snake(camel: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", camel).lower()
 
 
-OPERATION_METHODS = sorted((name, key) for key, (name, _) in CALLS.items())
+def _argument(table: Operations, parameter: dict[str, Any]) -> str:
+    """The keyword that sends a query or header parameter."""
+    return table.headers.get(parameter["name"]) or _snake(parameter["name"])
 
 
-@pytest.mark.parametrize(
-    ("dotted", "key"), OPERATION_METHODS, ids=[n for n, _ in OPERATION_METHODS]
-)
-async def test_keywords_are_the_request_models_fields_and_the_query_parameters(
-    dotted: str, key: tuple[str, str]
-) -> None:
-    """Every argument an operation's method takes (besides path segments and request options)
-    is a field of the body model it sends or a query parameter of the spec, with the field's
-    type, nullability and optionality, and every field and parameter is an argument."""
+OPERATION_METHODS = [
+    pytest.param(table, name, key, id=f"{table.api.version}-{name}")
+    for table in TABLES
+    for name, key in sorted((name, key) for key, (name, _) in table.calls.items())
+]
+
+
+async def _keyword_errors(
+    table: Operations, dotted: str, key: tuple[str, str], method: Any = None
+) -> list[str]:
+    """How the keywords of `method` (by default the table's own for `dotted`) differ from the
+    fields of the body the table's call sends and the spec's query and header parameters."""
     method_name, path = key
-    client = AsyncBrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2")
-    keywords = _keywords(_method(client, dotted), path)
-    sent = await _recorded(dotted)
+    method = method or _method(_client(table), dotted)
+    operation = table.operations[key]
+    form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+    if form is not None:  # the form's fields, and the name to give the file
+        arguments = set(inspect.signature(method).parameters)
+        expected = set(form["schema"]["properties"]) | {"file_name", "extra"}
+        return [] if arguments == expected else [f"arguments {arguments}, not {expected}"]
+    keywords = _keywords(method, path)
+    sent = await _recorded(table, dotted)
     wanted: dict[str, tuple[Any, bool]] = {}
     if sent.body is not None:
         model = kind_of(sent.body)
         assert attrs.has(model), f"{dotted} sends a {model.__name__}"
         hints = typing.get_type_hints(model)
         for field in attrs.fields(model):
-            wanted[field.name] = (hints[field.name], field.default is not attrs.NOTHING)
-    queries = [p for p in OPERATIONS[key].get("parameters", ()) if p["in"] == "query"]
-    for parameter in queries:
-        kind, nullable = _spec_type(parameter["schema"])
+            if field.init:
+                wanted[field.name] = (hints[field.name], field.default is not attrs.NOTHING)
+    parameters = [p for p in operation.get("parameters", ()) if p["in"] in ("query", "header")]
+    for parameter in parameters:
+        kind, nullable = _spec_type(parameter["schema"], table.api.models)
         optional = not parameter.get("required", False)
         members = [kind, *([type(None)] if nullable else []), *([NotGiven] if optional else [])]
-        wanted[_snake(parameter["name"])] = (typing.Union[tuple(members)], optional)  # noqa: UP007
-    assert set(keywords) == set(wanted), f"{dotted} ({method_name} {path})"
+        wanted[_argument(table, parameter)] = (typing.Union[tuple(members)], optional)  # noqa: UP007
+    if set(keywords) != set(wanted):
+        return [f"keywords {sorted(keywords)} ({method_name} {path}), not {sorted(wanted)}"]
     errors: list[str] = []
     for name, (annotation, optional) in keywords.items():
         field_type, field_optional = wanted[name]
         if optional != field_optional:
             errors.append(f"{name}: optional {optional}, the field's is {field_optional}")
         errors += _type_errors(name, annotation, field_type)
-    assert not errors, f"{dotted}: {errors}"
     sent_names = {_snake(name) for name in sent.params}
-    assert sent_names <= set(wanted), f"{dotted} sends {sent_names - set(wanted)}"
+    errors += [f"sends {name}, no field nor parameter" for name in sent_names - set(wanted)]
+    return errors
 
 
-def test_run_takes_the_options_create_takes() -> None:
-    client = AsyncBrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2")
+@pytest.mark.parametrize(("table", "dotted", "key"), OPERATION_METHODS)
+async def test_keywords_are_the_request_models_fields_and_the_query_parameters(
+    table: Operations, dotted: str, key: tuple[str, str]
+) -> None:
+    """Every argument an operation's method takes (besides path segments and request options)
+    is a field of the body model it sends or a query (or header) parameter of the spec, with
+    the field's type, nullability and optionality, and every field and parameter is an
+    argument. A form upload's arguments are the form's fields and how to name the file."""
+    assert await _keyword_errors(table, dotted, key) == [], dotted
+
+
+async def _no_title(session_id: str, **extra: Unpack[RequestOptions]) -> None: ...
+
+
+async def _title_not_nullable(
+    session_id: str, *, title: str | NotGiven = NOT_GIVEN, **extra: Unpack[RequestOptions]
+) -> None: ...
+
+
+async def _limit_a_str(
+    *, limit: str | NotGiven = NOT_GIVEN, cursor: str | NotGiven | None = NOT_GIVEN
+) -> None: ...
+
+
+@pytest.mark.parametrize(
+    ("dotted", "key", "method", "error"),
+    [
+        ("sessions.update", ("PATCH", "/sessions/{session_id}"), _no_title, "keywords []"),
+        (
+            "sessions.update",
+            ("PATCH", "/sessions/{session_id}"),
+            _title_not_nullable,
+            "title: NoneType allowed by one of",
+        ),
+        (
+            "sessions.list",
+            ("GET", "/sessions"),
+            _limit_a_str,
+            "limit: `str | browser_use_async._types.NotGiven` does not take",
+        ),
+    ],
+)
+async def test_the_keyword_check_sees_a_v4_keyword_left_out_or_mistyped(
+    dotted: str, key: tuple[str, str], method: Any, error: str
+) -> None:
+    [table] = [table for table in TABLES if table.api.version == "v4"]
+    errors = await _keyword_errors(table, dotted, key, method)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(error), errors
+
+
+@pytest.mark.parametrize(
+    ("table", "group"), [(table, ("tasks", "runs")[i]) for i, table in enumerate(TABLES)]
+)
+def test_run_takes_the_options_create_takes(table: Operations, group: str) -> None:
+    resource = getattr(_client(table), group)
     run, create = (
         typing.get_type_hints(method, include_extras=True)["options"]
-        for method in (client.tasks.run, client.tasks.create)
+        for method in (resource.run, resource.create)
     )
     assert run == create
 
@@ -321,9 +407,8 @@ def _operation_tables() -> set[str]:
     tables: set[str] = set()
     for module in (ROOT / "tests").glob("test_*.py"):
         text = module.read_text("utf-8")
-        compares = re.search(
-            r"assert (set|sorted)\(\w+\) == (set|sorted)\((OPERATIONS|operations\(\))\)", text
-        )
+        listed = r"(OPERATIONS|[\w.]*operations(\(\))?)"
+        compares = re.search(rf"assert (set|sorted)\([\w.]+\) == (set|sorted)\({listed}\)", text)
         counts = re.search(rf"(== {count}\b|Tested: {count}\b)", text)
         if compares or counts:
             tables.add(f"tests/{module.name}")
@@ -361,11 +446,20 @@ def _pagers(client: object) -> list[tuple[str, str, Any, Any, Any]]:
     return found
 
 
-PAGED = sorted(
-    name
-    for key, (name, _) in CALLS.items()
-    if {"pageNumber", "cursor"} & {p["name"] for p in OPERATIONS[key].get("parameters", ())}
-)
+PAGING = {"pageNumber", "cursor", "offset"}
+"""The query parameters that say where a page starts."""
+
+
+def _paged(table: Operations) -> list[str]:
+    return sorted(
+        name
+        for key, (name, _) in table.calls.items()
+        if PAGING & {p["name"] for p in table.operations[key].get("parameters", ())}
+    )
+
+
+WALKS = {"v2": (8, ["tasks.run_many", "tasks.stream"]), "v4": (8, ["runs.stream"])}
+"""Per version: how many operations are paged, and the only other methods that iterate."""
 
 
 def _iterates(method: Any) -> bool:
@@ -374,27 +468,31 @@ def _iterates(method: Any) -> bool:
     return inspect.isasyncgenfunction(method) or returns in walking
 
 
-def test_every_paged_operation_is_a_pager_and_nothing_else_walks() -> None:
-    """Each operation the spec pages (by `pageNumber` or `cursor`) is a method returning a
-    pager, with no second method beside it for walking: the only other async iterators are
-    `tasks.run_many` and `tasks.stream`."""
-    client = AsyncBrowserUse(api_key="bu_key")
+@TABLE_CASES
+def test_every_paged_operation_is_a_pager_and_nothing_else_walks(table: Operations) -> None:
+    """Each operation the spec pages (by `pageNumber`, `cursor` or `offset`) is a method
+    returning a pager, with no second method beside it for walking: the only other async
+    iterators are v2's `tasks.run_many` and `tasks.stream`, and v4's `runs.stream`."""
+    client = _client(table)
     pagers = _pagers(client)
-    assert sorted(f"{r}.{m}" for r, m, *_ in pagers) == PAGED
-    assert len(PAGED) == 8
+    count, iterators = WALKS[table.api.version]
+    assert sorted(f"{r}.{m}" for r, m, *_ in pagers) == _paged(table)
+    assert len(_paged(table)) == count
     walks = [
         f"{resource}.{name}"
         for resource, value in resources(client)
         for name, member in inspect.getmembers(kind_of(value), inspect.isfunction)
         if not name.startswith("_") and _iterates(member)
     ]
-    assert walks == ["tasks.run_many", "tasks.stream"]
+    assert walks == iterators
 
 
-def test_every_pager_walks_the_items_of_its_page_type() -> None:
+@TABLE_CASES
+def test_every_pager_walks_the_items_of_its_page_type(table: Operations) -> None:
     """A list method is a plain def (it sends nothing) whose pager's item type is what its
-    page model lists, and which takes where the walk starts (`page_number` or `cursor`)."""
-    client = AsyncBrowserUse(api_key="bu_key")
+    page model lists, and which takes where the walk starts (`page_number`, `cursor` or
+    `offset`)."""
+    client = _client(table)
     for resource, name, _, item, page in _pagers(client):
         method = _method(client, f"{resource}.{name}")
         assert not inspect.iscoroutinefunction(method), name
@@ -403,13 +501,16 @@ def test_every_pager_walks_the_items_of_its_page_type() -> None:
             f.name for f in attrs.fields(page) if hints[f.name] == types.GenericAlias(list, (item,))
         ]
         assert len(lists) == 1, f"{resource}.{name}: {page.__name__} lists no {item.__name__}"
-        start = {"page_number", "cursor"} & set(inspect.signature(method).parameters)
+        start = {"page_number", "cursor", "offset"} & set(inspect.signature(method).parameters)
         assert len(start) == 1, f"{resource}.{name}"
 
 
-def test_the_sync_client_returns_a_pager_where_the_async_one_does() -> None:
-    with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking:
+@TABLE_CASES
+def test_the_sync_client_returns_a_pager_where_the_async_one_does(table: Operations) -> None:
+    with table.sync_client(
+        api_key="bu_key", base_url=f"http://127.0.0.1:9{table.prefix}"
+    ) as blocking:
         synced = _pagers(blocking)
-    expected = [(r, m, Pager, i, p) for r, m, _, i, p in _pagers(AsyncBrowserUse(api_key="k"))]
+    expected = [(r, m, Pager, i, p) for r, m, _, i, p in _pagers(_client(table))]
     assert synced == expected
-    assert all(kind is AsyncPager for *_, kind, _, _ in _pagers(AsyncBrowserUse(api_key="k")))
+    assert all(kind is AsyncPager for *_, kind, _, _ in _pagers(_client(table)))

@@ -18,22 +18,30 @@ from hypothesis import strategies as st
 from browser_use_async import _codec, models
 from browser_use_async._codec import _decode
 from browser_use_async.models import TaskStepView, TaskView
+from browser_use_async.v4 import models as v4_models
 from tests.samples import full_task
 
 
 def _is_response_model(cls: object) -> bool:
-    """An attrs model the API answers with (not a request body, nor one of its parts)."""
+    """An attrs model the API answers with (not a request body, nor one of its parts, which
+    check their arguments)."""
     return (
         isinstance(cls, type)
         and attrs.has(cls)
         and not cls.__name__.endswith("Request")
         and not any("NotGiven" in repr(field.type) for field in attrs.fields(cls))
+        and not any(field.validator or field.converter for field in attrs.fields(cls))
     )
 
 
 RESPONSE_MODELS = sorted(
-    (cls for cls in vars(models).values() if _is_response_model(cls)),
-    key=lambda cls: cls.__name__,
+    {
+        cls
+        for module in (models, v4_models)
+        for cls in vars(module).values()
+        if _is_response_model(cls)
+    },
+    key=lambda cls: (cls.__module__, cls.__name__),
 )
 
 
@@ -109,7 +117,7 @@ def documents(draw: st.DrawFn, cls: type, noise: bool) -> dict[str, Any]:
             continue
         if not required and draw(st.booleans()):
             continue
-        document[_codec.to_camel(field.name)] = draw(_value(field.type, noise))
+        document[_codec.wire_name(field)] = draw(_value(field.type, noise))
     return document
 
 
@@ -132,7 +140,7 @@ def _fast(cls: type) -> typing.Callable[[Any], Any]:
     return fast
 
 
-@pytest.mark.parametrize("cls", RESPONSE_MODELS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", RESPONSE_MODELS, ids=lambda cls: f"{cls.__module__}.{cls.__name__}")
 @settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_fast_path_agrees_with_cattrs(cls: type[object], data: st.DataObject) -> None:
@@ -151,7 +159,7 @@ def test_fast_path_agrees_with_cattrs(cls: type[object], data: st.DataObject) ->
 WRONG_VALUES: list[object] = [None, True, 0, 2**64, 1.5, 1e30, "x", [], ["x"], {}, {"x": 1}]
 
 
-@pytest.mark.parametrize("cls", RESPONSE_MODELS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("cls", RESPONSE_MODELS, ids=lambda cls: f"{cls.__module__}.{cls.__name__}")
 @settings(max_examples=5, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_one_wrong_or_missing_field_gets_cattrs_answer(
@@ -172,7 +180,8 @@ def test_one_wrong_or_missing_field_gets_cattrs_answer(
 def test_the_property_test_covers_the_response_models() -> None:
     names = {cls.__name__ for cls in RESPONSE_MODELS}
     assert {"TaskView", "TaskStepView", "SessionView", "SkillResponse", "AccountView"} <= names
-    assert len(names) >= 30
+    assert {"RunSummary", "RunEventsResponse", "QueuedMessage", "WorkspaceInfo"} <= names
+    assert len(names) >= 45
 
 
 def test_a_well_formed_task_takes_the_fast_path() -> None:

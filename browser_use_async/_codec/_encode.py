@@ -65,13 +65,17 @@ def to_dict(model: object) -> dict[str, Any]:
     return typing.cast(dict[str, Any], loads(to_json(model)))
 
 
+_MODEL_MODULES = ("browser_use_async.models.", "browser_use_async.v4.models.")
+"""Where the models of each API version live."""
+
+
 def to_json(model: object) -> bytes:
     """`to_dict(model)` as compact UTF-8 JSON bytes.
 
     What orjson cannot write is an `InvalidArgumentError`: sets, non-string keys, cycles or
     nesting deeper than 254 levels (in a `payload` or schema), lone surrogates in a text."""
     cls = type(model)
-    ours = any(c.__module__.startswith("browser_use_async.models.") for c in cls.__mro__)
+    ours = any(c.__module__.startswith(_MODEL_MODULES) for c in cls.__mro__)
     if not (attrs.has(cls) and ours):  # a subclass of a model is one too
         raise InvalidArgumentError(
             f"to_dict and to_json take a model of browser_use_async (such as a TaskView), not "
