@@ -1,20 +1,12 @@
 """The fake's v4 runs, over raw HTTP: lifecycle on the fake clock, events, cancel, paging."""
 
 import uuid
-from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
-from browser_use_async.testing import FakeBrowserUseCloud, Fault, RunScenario
+from browser_use_async.testing import Fault, RunScenario
 from browser_use_async.testing._spec import operations
 from tests.fakecloud import JSON, Api
-
-
-@pytest.fixture
-async def v4() -> AsyncIterator[Api]:
-    async with FakeBrowserUseCloud(manual_time=True) as cloud, aiohttp.ClientSession() as session:
-        yield Api(cloud, session, version="v4")
 
 
 async def _status(v4: Api, run_id: str) -> str:
