@@ -7,12 +7,8 @@ from aiohttp import web
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, no_content, reply
 from browser_use_async.testing._lifecycle import check_spend_limit
-from browser_use_async.testing._v4.lifecycle import (
-    cancel_run,
-    drop_file,
-    run_is_active,
-    run_message,
-)
+from browser_use_async.testing._v4.files import drop_file
+from browser_use_async.testing._v4.lifecycle import cancel_run, run_is_active, run_message
 from browser_use_async.testing._v4.paging import keyset_page, newest_first
 from browser_use_async.testing._v4.state import V4State
 
