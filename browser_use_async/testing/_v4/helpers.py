@@ -7,14 +7,9 @@ from typing import Any
 from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async.testing._lifecycle import refresh
 from browser_use_async.testing._state import Store
+from browser_use_async.testing._v4.files import open_workspace
 from browser_use_async.testing._v4.integrations import CATALOGUE
-from browser_use_async.testing._v4.lifecycle import (
-    emit,
-    open_session,
-    open_workspace,
-    run_is_active,
-    start_run,
-)
+from browser_use_async.testing._v4.lifecycle import emit, open_session, run_is_active, start_run
 from browser_use_async.testing._v4.sessions import session_info
 from browser_use_async.testing._v4.state import RunScenario, V4State
 

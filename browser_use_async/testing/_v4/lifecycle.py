@@ -26,21 +26,19 @@ from browser_use_async.testing._agent import agent_step
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._outputs import sample_output
 from browser_use_async.testing._state import Store
+from browser_use_async.testing._v4.files import write_file
 from browser_use_async.testing._v4.state import RunPlan, RunScenario, V4State
 
 __all__ = [
     "DEFAULT_BUDGET",
     "TERMINAL",
     "cancel_run",
-    "drop_file",
     "emit",
     "open_session",
-    "open_workspace",
     "refresh_runs",
     "run_is_active",
     "run_message",
     "start_run",
-    "write_file",
 ]
 
 JSON = dict[str, Any]
@@ -62,44 +60,6 @@ def emit(v4: V4State, run: JSON, kind: str, at: dt.datetime, data: JSON | None =
     events.append(event)
     run["updatedAt"] = iso(at)
     return event
-
-
-def open_workspace(store: Store, name: str | None = None) -> JSON:
-    now = iso(store.now())
-    workspace_id = uuid.uuid4()
-    row: JSON = {
-        "id": str(workspace_id),
-        "name": name,
-        "archived": False,
-        "createdAt": now,
-        "updatedAt": now,
-    }
-    store.v4.workspaces[workspace_id] = row
-    store.v4.files[workspace_id] = {}
-    return row
-
-
-def write_file(store: Store, workspace_id: uuid.UUID, path: str, data: bytes, kind: str) -> None:
-    """Store a workspace file (replacing one at the same path) and its bytes for download;
-    a deleted workspace keeps nothing."""
-    workspace = store.v4.workspaces.get(workspace_id)
-    if workspace is None:
-        return
-    drop_file(store, workspace_id, path)
-    token = f"ws-{uuid.uuid4().hex}"
-    store.add_blob(kind, data, token)
-    store.v4.file_blobs[workspace_id, path] = token
-    row = {"path": path, "size": len(data), "lastModified": iso(store.now())}
-    store.v4.files[workspace_id][path] = row
-    workspace["updatedAt"] = iso(store.now())
-
-
-def drop_file(store: Store, workspace_id: uuid.UUID, path: str) -> None:
-    """Forget a workspace file and its bytes, if it is there."""
-    store.v4.files.get(workspace_id, {}).pop(path, None)
-    token = store.v4.file_blobs.pop((workspace_id, path), None)
-    if token is not None:
-        store.blobs.pop(token, None)
 
 
 def open_session(store: Store, workspace_id: uuid.UUID) -> JSON:

@@ -8,10 +8,10 @@ from aiohttp import web
 from browser_use_async.testing._http import JSON, Call, HTTPProblem, invalid, lookup, reply
 from browser_use_async.testing._lifecycle import TOO_MANY_SESSIONS, check_spend_limit, use_profile
 from browser_use_async.testing._state import Store
+from browser_use_async.testing._v4.files import open_workspace
 from browser_use_async.testing._v4.lifecycle import (
     cancel_run,
     open_session,
-    open_workspace,
     run_is_active,
     start_run,
 )

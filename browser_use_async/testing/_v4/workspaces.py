@@ -18,7 +18,7 @@ from aiohttp import web
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, no_content, reply
 from browser_use_async.testing._state import Store
-from browser_use_async.testing._v4.lifecycle import drop_file, open_workspace, write_file
+from browser_use_async.testing._v4.files import drop_file, open_workspace, write_file
 from browser_use_async.testing._v4.paging import keyset_page
 from browser_use_async.testing._v4.state import PendingUpload
 
