@@ -1,5 +1,9 @@
 """HTTP helpers shared by the fake's routes: problems, calls, replies, paging, lookups."""
 
+import base64
+import binascii
+import email.parser
+import email.policy
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -16,10 +20,13 @@ __all__ = [
     "HTTPProblem",
     "Route",
     "dumps",
+    "encode_cursor",
     "invalid",
     "lookup",
+    "multipart_form",
     "no_content",
     "page",
+    "read_cursor",
     "reply",
 ]
 
@@ -102,3 +109,31 @@ def page(
             "pageSize": size,
         }
     )
+
+
+def encode_cursor(kind: str, value: object) -> str:
+    """An opaque page cursor naming where the next page starts (`kind`: what it counts)."""
+    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
+
+
+def read_cursor(kind: str, cursor: str) -> str | None:
+    """What `encode_cursor(kind, ...)` put in `cursor`, or None for a cursor it did not make."""
+    try:
+        word, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return value if word == kind else None
+
+
+def multipart_form(content_type: str, body: bytes) -> dict[str, tuple[str | None, bytes]]:
+    """Multipart form fields: name -> (file name or None, bytes)."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    fields: dict[str, tuple[str | None, bytes]] = {}
+    if message.is_multipart():
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            if isinstance(name, str) and isinstance(payload, bytes):
+                fields[name] = (part.get_filename(), payload)
+    return fields

@@ -1,14 +1,22 @@
 """Browser sessions: create, list, get, stop, and the files they downloaded."""
 
-import base64
-import binascii
 import datetime as dt
 import uuid
 
 from aiohttp import web
 
 from browser_use_async.testing._clock import iso
-from browser_use_async.testing._http import JSON, Call, HTTPProblem, invalid, lookup, page, reply
+from browser_use_async.testing._http import (
+    JSON,
+    Call,
+    HTTPProblem,
+    encode_cursor,
+    invalid,
+    lookup,
+    page,
+    read_cursor,
+    reply,
+)
 from browser_use_async.testing._lifecycle import check_capacity, check_spend_limit, use_profile
 
 __all__ = ["ROUTES", "download_token"]
@@ -35,13 +43,26 @@ def _extension(extension_id: str) -> JSON:
     return {"id": extension_id, "runtimeId": runtime, "version": "1.0.0"}
 
 
+def _labelled(row: JSON, terms: list[str]) -> bool:
+    """Whether a browser has every label term: `key` (set) or `key=value`."""
+    labels: dict[str, str] = row["metadata"]
+    for term in terms:
+        key, equals, value = term.partition("=")
+        if key not in labels or (equals and labels[key] != value):
+            return False
+    return True
+
+
 def list_browsers(call: Call) -> web.Response:
+    """v4's list also filters by `metadata` label terms (v2's has no such parameter)."""
     wanted, agent = call.params["filterBy"], call.params["agentSessionId"]
+    terms: list[str] = call.params.get("metadata") or []
     rows = [
         row
         for row in call.store.browsers.values()
         if wanted in (None, row["status"])
         and (agent is None or row["agentSessionId"] == str(agent))
+        and _labelled(row, terms)
     ]
     return page(call, rows, browser_item, newest="startedAt")
 
@@ -115,18 +136,15 @@ def list_downloads(call: Call) -> web.Response:
 
 
 def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+    return encode_cursor("offset", offset)
 
 
 def _read_cursor(cursor: str | None) -> int:
     if cursor is None:
         return 0
-    try:
-        word, offset = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
-        if word == "offset" and int(offset) >= 0:
-            return int(offset)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
+    offset = read_cursor("offset", cursor)
+    if offset is not None and offset.isascii() and offset.isdigit():
+        return int(offset)
     # What a pydantic validator raising ValueError gives through FastAPI.
     msg = "Value error, Invalid cursor"
     raise invalid(["query", "cursor"], "value_error", msg, cursor, ctx={"error": {}})
