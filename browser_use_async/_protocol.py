@@ -31,9 +31,11 @@ from browser_use_async._exceptions import (
     ConflictError,
     InternalServerError,
     InvalidArgumentError,
+    NoCapacityError,
     NotFoundError,
     PaymentRequiredError,
     PermissionDeniedError,
+    QueueFullError,
     RateLimitError,
     TooManyConcurrentActiveSessionsError,
     UnprocessableEntityError,
@@ -48,6 +50,8 @@ T = TypeVar("T")
 
 API_KEY_HEADER = "X-Browser-Use-API-Key"
 DEFAULT_BASE_URL = "https://api.browser-use.com/api/v2"
+API_ROOT = urlsplit(DEFAULT_BASE_URL).path
+"""The path v2's API lives under; another API's client says its own."""
 USER_AGENT = (
     f"browser-use-async/{__version__} "
     f"{platform.python_implementation()}/{platform.python_version()}"
@@ -603,12 +607,29 @@ _NO_CAPACITY_HINT = (
 )
 
 
+QUEUE_FULL_CODE = "queue_full"
+NO_CAPACITY_CODE = "no_capacity"
+"""`detail.code` of API v4's 429s: a full session queue, and no capacity for another run
+(`{"detail": {"code", "message", ...}}`, as the 402 spend limit's body)."""
+
+_QUEUE_FULL_HINT = (
+    "Nothing was queued: send it again once the queue has moved (or cancel a queued message)."
+)
+
+
+def _detail(body: object) -> dict[str, object]:
+    """The fields of a body's structured `detail` (`{"detail": {...}}`); empty for others."""
+    detail = typing.cast(dict[str, object], body).get("detail") if isinstance(body, dict) else None
+    return typing.cast(dict[str, object], detail) if isinstance(detail, dict) else {}
+
+
+def _detail_code(body: object) -> object:
+    return _detail(body).get("code")
+
+
 def _spend_limit(body: object) -> dict[str, Any] | None:
     """`code`, `cap` and `spent` of a spend-limit answer; None for any other body."""
-    detail = typing.cast(dict[str, object], body).get("detail") if isinstance(body, dict) else None
-    if not isinstance(detail, dict):
-        return None
-    fields = typing.cast(dict[str, object], detail)
+    fields = _detail(body)
     if fields.get("code") != SPEND_LIMIT_CODE:
         return None
     return {
@@ -653,21 +674,28 @@ def _spend_limit_hint(spend_limit: dict[str, Any]) -> str:
 
 
 def _classify(
-    request: Request, response: Response, body: Any, key: str | None
+    request: Request, response: Response, body: Any, key: str | None, api_root: str
 ) -> tuple[type[APIStatusError], str, dict[str, Any] | None]:
     """The error class for an answer, the advice its message ends with, and the figures of a
-    spend limit (None for any other answer)."""
+    spend limit (None for any other answer). `api_root` is the path the client's API lives
+    under."""
     status = response.status
     if status >= 500:  # a POST is not retried then: the server may have acted on it
         return InternalServerError, _SERVER_FAILED[request.method == "POST"], None
     cls, hint = _STATUS_ERRORS.get(status, (APIStatusError, ""))
     if status == 404 and body == {"detail": "Not Found"}:  # FastAPI: no such route
-        hint = f"No such route at {request.shown}: check base_url (the API's ends in /api/v2)."
+        hint = f"No such route at {request.shown}: check base_url (the API's ends in {api_root})."
     spend_limit = _spend_limit(body) if status == 402 else None
     if spend_limit is not None:
         return APIKeySpendLimitError, _spend_limit_hint(spend_limit), spend_limit
-    if status == 429 and NO_CAPACITY in _detail_text(body).lower():
-        return TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT, None
+    if status == 429:
+        code = _detail_code(body)
+        if code == QUEUE_FULL_CODE:
+            return QueueFullError, _QUEUE_FULL_HINT, None
+        if code == NO_CAPACITY_CODE:
+            return NoCapacityError, _NO_CAPACITY_HINT, None
+        if NO_CAPACITY in _detail_text(body).lower():
+            return TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT, None
     if status == 405:  # FastAPI: the path exists, but not with this method
         allowed = _header(response, "allow", key)
         hint = f"The server has no {request.method} at this path" + (
@@ -691,12 +719,18 @@ def _header(response: Response, name: str, key: str | None) -> str:
 
 
 def status_error(
-    request: Request, response: Response, document: object, *, hints: bool = True
+    request: Request,
+    response: Response,
+    document: object,
+    *,
+    hints: bool = True,
+    api_root: str = API_ROOT,
 ) -> APIStatusError:
     """The `APIStatusError` subclass for a non-2xx response, with a readable message.
 
     `document` is the body as the codec read it: parsed JSON, or its text when it is not JSON.
     `hints=False` leaves out the advice about API keys and ids, for answers of other hosts.
+    `api_root` is the path of the client's API ("/api/v4"), which a wrong route's hint names.
     """
     body: Any = document
     headers = headers_without_key(request, response.headers)
@@ -706,7 +740,7 @@ def status_error(
             body = _without(body, key)
         except RecursionError:
             body = "<the body is nested too deeply to show>"
-    cls, hint, spend_limit = _classify(request, response, body, key)
+    cls, hint, spend_limit = _classify(request, response, body, key, api_root)
     retry_after = parse_retry_after(response.headers)
     parts = [f"{request.method} {request.shown} failed with HTTP {response.status}"]
     detail = _describe_detail(body)
