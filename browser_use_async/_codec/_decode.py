@@ -16,7 +16,7 @@ from browser_use_async._codec._json import DecodeError, fast_loads, loads, read_
 
 T = TypeVar("T")
 
-__all__ = ["checked_structure", "decode", "fast_structurer", "structure"]
+__all__ = ["checked_structure", "decode", "fast_structurer", "structure", "type_name"]
 
 
 def decode(data: bytes, cls: type[T]) -> T:
@@ -29,6 +29,14 @@ def decode(data: bytes, cls: type[T]) -> T:
     except Exception:  # noqa: S110 (the fast path deferred: read exactly, let cattrs decide)
         pass
     return checked_structure(read_body(data, json.loads), cls)
+
+
+def type_name(cls: object) -> str:
+    """How messages name a response type: `SessionInfo`, `SessionShareInfo | None`."""
+    args = typing.get_args(cls) if typing.get_origin(cls) is not None else ()
+    if args:
+        return " | ".join("None" if a is type(None) else type_name(a) for a in args)
+    return getattr(cls, "__name__", repr(cls))
 
 
 def structure(document: object, cls: type[T]) -> T:
@@ -60,7 +68,10 @@ def fast_structurer(cls: type) -> Structurer | None:
 
 
 def checked_structure(document: object, cls: type[T]) -> T:
-    """cattrs' structuring, whose errors name each field: what the fast path must agree with."""
+    """cattrs' structuring, whose errors name each field: what the fast path must agree with.
+    A JSON null is None where `cls` admits it (`Model | None`: an answer that may be null)."""
+    if document is None and type(None) in typing.get_args(cls):
+        return typing.cast(T, None)
     if not isinstance(document, dict):
         raise DecodeError([f"expected a JSON object @ $, got {type(document).__name__}"])
     try:
