@@ -41,9 +41,9 @@ conformance: $(STAMP)
 sync: $(STAMP)
 	$(BIN)/python scripts/generate_sync.py
 
-# Rewrite spec/openapi-v2.json and the fake's copy from the upstream copy and
-# spec/amendments-v2.json (pytest fails when they are stale); then list what still differs
-# from the official SDK's v2 models.
+# Rewrite spec/openapi-v2.json, spec/openapi-v4.json and the fake's copies from the upstream
+# copies and spec/amendments-v2.json, spec/amendments-v4.json (pytest fails when they are
+# stale); then list what still differs from the official SDK's v2 and v4 models.
 spec: $(STAMP)
 	$(BIN)/python scripts/refresh_spec.py
 	$(BIN)/python scripts/compare_official_models.py

@@ -10,6 +10,7 @@ import ssl
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Self, TypeVar, cast, overload
+from urllib.parse import urlsplit
 
 from browser_use_async import _codec, _logging, _messages, _protocol
 from browser_use_async._clock import Clock, MonotonicClock
@@ -109,6 +110,11 @@ class ClientCore:
         return self._base_url
 
     @property
+    def _api_root(self) -> str:
+        """The path the API lives under ("/api/v2"), which a wrong route's error names."""
+        return urlsplit(self._default_base_url).path
+
+    @property
     def timeout(self) -> float:
         """Seconds one attempt may take."""
         return self._timeout
@@ -161,6 +167,7 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        idempotent: bool = False,
     ) -> T: ...
 
     @overload
@@ -175,6 +182,7 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        idempotent: bool = False,
     ) -> None: ...
 
     async def _request(
@@ -188,13 +196,15 @@ class ClientCore:
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        idempotent: bool = False,
     ) -> T | None:
         """Send with retries as the policy allows; decode the answer into `response_type`.
 
         `extra` is the calling method's own `**extra` dict, concealed in place first thing.
         `raw=True` (a resource's raw copy) answers with a `RawResponse` of the final attempt
         instead, unparsed; a failure raises alike, and its typing is the raw view's. `retry`
-        replaces the client's policy for this call (the batch runner handles its own 429s)."""
+        replaces the client's policy for this call (the batch runner handles its own 429s).
+        `idempotent=True` retries it as a GET would be, whatever its method (a cancel)."""
         if extra:
             _protocol.conceal(extra)
         request = _protocol.build_request(
@@ -214,7 +224,7 @@ class ClientCore:
             try:
                 response = await self._attempt(request, started, attempts, policy.deadline)
                 if not 200 <= response.status < 300:
-                    raise _messages.status_error(request, response)
+                    raise _messages.status_error(request, response, api_root=self._api_root)
                 if raw:
                     elapsed = clock.time() - started
                     answer = RawResponse(
@@ -237,6 +247,7 @@ class ClientCore:
                     attempts=attempts,
                     elapsed=clock.time() - started,
                     random=random.random(),  # noqa: S311 (jitter, not cryptography)
+                    idempotent=idempotent,
                 )
                 if delay is None:
                     raise

@@ -25,12 +25,16 @@ __all__ = [
     "InvalidArgumentError",
     "JournalError",
     "LocalFileError",
+    "NoCapacityError",
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
+    "QueueFullError",
     "RateLimitError",
     "ReentrantCallError",
     "ResponseTooLargeError",
+    "RunFailedError",
+    "RunTimeoutError",
     "TLSVerificationError",
     "TaskFailedError",
     "TaskTimeoutError",
@@ -325,6 +329,17 @@ class TooManyConcurrentActiveSessionsError(RateLimitError):
     safe_to_retry = True
 
 
+class QueueFullError(RateLimitError):
+    """429 from API v4: the queue this would join is full (a session's follow-up queue, or the
+    project's queue of runs waiting to start). Nothing was queued or created; send it again
+    once the queue has moved."""
+
+
+class NoCapacityError(RateLimitError):
+    """429 from API v4: no capacity to start another run or browser now (the project's
+    concurrent sessions are all in use). Nothing was created; send it again once one ends."""
+
+
 class InternalServerError(APIStatusError):
     """5xx: the server failed."""
 
@@ -356,6 +371,22 @@ class TaskTimeoutError(BrowserUseError, TimeoutError):
         self.stopped = stopped
 
 
+class RunTimeoutError(TaskTimeoutError):
+    """A v4 run did not reach a terminal status in time; it may still be running.
+
+    `run_id` names it (`task_id` too, as for a v2 task), `status` is the last status seen.
+    `stopped` says what `runs.run` did about it: True, the cancel was confirmed; False, the
+    cancel failed (its error is the `__cause__`); None, no cancel was attempted (`runs.wait`,
+    or `cancel_on_exit=False`): the run keeps running.
+    """
+
+    def __init__(
+        self, message: str, *, run_id: object, status: str, stopped: bool | None = None
+    ) -> None:
+        super().__init__(message, task_id=run_id, status=status, stopped=stopped)
+        self.run_id = run_id
+
+
 class TaskFailedError(BrowserUseError):
     """A task ended without the result asked for (failed, stopped, or unreadable output).
 
@@ -365,6 +396,15 @@ class TaskFailedError(BrowserUseError):
     def __init__(self, message: str, *, task: object) -> None:
         super().__init__(message)
         self.task = task
+
+
+class RunFailedError(TaskFailedError):
+    """A v4 run ended without the result asked for (failed, cancelled, or a result that is not
+    of the output type). `run` (also `task`) is the final `RunSummary`."""
+
+    def __init__(self, message: str, *, run: object) -> None:
+        super().__init__(message, task=run)
+        self.run = run
 
 
 class CostLimitExceededError(TaskFailedError):

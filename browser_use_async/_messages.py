@@ -8,7 +8,11 @@ from browser_use_async._exceptions import APIStatusError
 
 
 def status_error(
-    request: _protocol.Request, response: _protocol.Response, *, hints: bool = True
+    request: _protocol.Request,
+    response: _protocol.Response,
+    *,
+    hints: bool = True,
+    api_root: str = _protocol.API_ROOT,
 ) -> APIStatusError:
     """`_protocol.status_error` for the body as JSON, or as text when it is not JSON."""
     document: Any
@@ -16,4 +20,4 @@ def status_error(
         document = _codec.decode_json(response.body)
     except ValueError:
         document = response.body.decode("utf-8", "replace")
-    return _protocol.status_error(request, response, document, hints=hints)
+    return _protocol.status_error(request, response, document, hints=hints, api_root=api_root)

@@ -48,6 +48,8 @@ T = TypeVar("T")
 
 API_KEY_HEADER = "X-Browser-Use-API-Key"
 DEFAULT_BASE_URL = "https://api.browser-use.com/api/v2"
+API_ROOT = urlsplit(DEFAULT_BASE_URL).path
+"""The path v2's API lives under; another API's client says its own."""
 USER_AGENT = (
     f"browser-use-async/{__version__} "
     f"{platform.python_implementation()}/{platform.python_version()}"
@@ -653,16 +655,17 @@ def _spend_limit_hint(spend_limit: dict[str, Any]) -> str:
 
 
 def _classify(
-    request: Request, response: Response, body: Any, key: str | None
+    request: Request, response: Response, body: Any, key: str | None, api_root: str
 ) -> tuple[type[APIStatusError], str, dict[str, Any] | None]:
     """The error class for an answer, the advice its message ends with, and the figures of a
-    spend limit (None for any other answer)."""
+    spend limit (None for any other answer). `api_root` is the path the client's API lives
+    under."""
     status = response.status
     if status >= 500:  # a POST is not retried then: the server may have acted on it
         return InternalServerError, _SERVER_FAILED[request.method == "POST"], None
     cls, hint = _STATUS_ERRORS.get(status, (APIStatusError, ""))
     if status == 404 and body == {"detail": "Not Found"}:  # FastAPI: no such route
-        hint = f"No such route at {request.shown}: check base_url (the API's ends in /api/v2)."
+        hint = f"No such route at {request.shown}: check base_url (the API's ends in {api_root})."
     spend_limit = _spend_limit(body) if status == 402 else None
     if spend_limit is not None:
         return APIKeySpendLimitError, _spend_limit_hint(spend_limit), spend_limit
@@ -691,12 +694,18 @@ def _header(response: Response, name: str, key: str | None) -> str:
 
 
 def status_error(
-    request: Request, response: Response, document: object, *, hints: bool = True
+    request: Request,
+    response: Response,
+    document: object,
+    *,
+    hints: bool = True,
+    api_root: str = API_ROOT,
 ) -> APIStatusError:
     """The `APIStatusError` subclass for a non-2xx response, with a readable message.
 
     `document` is the body as the codec read it: parsed JSON, or its text when it is not JSON.
     `hints=False` leaves out the advice about API keys and ids, for answers of other hosts.
+    `api_root` is the path of the client's API ("/api/v4"), which a wrong route's hint names.
     """
     body: Any = document
     headers = headers_without_key(request, response.headers)
@@ -706,7 +715,7 @@ def status_error(
             body = _without(body, key)
         except RecursionError:
             body = "<the body is nested too deeply to show>"
-    cls, hint, spend_limit = _classify(request, response, body, key)
+    cls, hint, spend_limit = _classify(request, response, body, key, api_root)
     retry_after = parse_retry_after(response.headers)
     parts = [f"{request.method} {request.shown} failed with HTTP {response.status}"]
     detail = _describe_detail(body)

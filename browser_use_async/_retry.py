@@ -86,9 +86,8 @@ class RetryPolicy:
         return base * (1.0 - self.jitter * random)
 
 
-def _may_repeat(policy: RetryPolicy, method: str, error: APIError) -> bool:
+def _may_repeat(policy: RetryPolicy, idempotent: bool, error: APIError) -> bool:
     """Whether sending the request again is both useful and safe."""
-    idempotent = method.upper() in IDEMPOTENT_METHODS
     if isinstance(error, TLSVerificationError):
         return False
     if isinstance(error, APIConnectionError):
@@ -110,12 +109,16 @@ def next_delay(
     attempts: int,
     elapsed: float,
     random: float,
+    idempotent: bool = False,
 ) -> float | None:
     """Seconds to wait before the next attempt, or None to give up and raise `error`.
 
     `attempts` is how many attempts failed so far, `elapsed` the seconds since the first.
+    A request is repeated as one that may have reached the server only when its `method` is
+    idempotent, or the request says it is (`idempotent`: a POST that cancels, say).
     """
-    if attempts > policy.max_retries or not _may_repeat(policy, method, error):
+    idempotent = idempotent or method.upper() in IDEMPOTENT_METHODS
+    if attempts > policy.max_retries or not _may_repeat(policy, idempotent, error):
         return None
     delay = policy.backoff(attempts, random)
     retry_after = error.retry_after if isinstance(error, APIStatusError) else None

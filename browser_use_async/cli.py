@@ -30,6 +30,7 @@ from browser_use_async._exceptions import (
     TaskFailedError,
     TaskTimeoutError,
 )
+from browser_use_async._launch import Launch
 from browser_use_async._protocol import redacted
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._validation import parse_uuid, positive_seconds
@@ -45,7 +46,7 @@ from browser_use_async.models.tasks import (
 )
 from browser_use_async.resources.browsers import AsyncBrowsers
 from browser_use_async.resources.sessions import AsyncSessions
-from browser_use_async.resources.tasks import AsyncTasks, Launch
+from browser_use_async.resources.tasks import TASK, AsyncTasks
 
 __all__ = ["EXIT_CODES", "format_task", "main"]
 
@@ -272,11 +273,11 @@ async def _run(args: argparse.Namespace, launch: Launch) -> Result | Ran:
         if args.command in ("list", "get", "stop"):
             return await _listed(client, args)
         if args.command == "wait":
-            launch.task_id = parse_uuid(args.id, "task_id")
+            launch.id = parse_uuid(args.id, "task_id")
             try:
                 return await _follow(client, args.id, args)
             except NotFoundError:
-                launch.task_id = None  # no such task: nothing to stop
+                launch.id = None  # no such task: nothing to stop
                 raise
         stop_on_exit = args.wait and not args.keep_running
         # The same guard as tasks.run: an interrupt at any point after the create was sent
@@ -346,18 +347,16 @@ def _aftermath(launch: Launch) -> str | None:
             "no answer to the create came back that names the task, so a task it made may be "
             "running: look with `browser-use-async tasks list`"
         )
-    if launch.task_id is None:
+    if launch.id is None:
         return None
     if launch.ended_before_stop:
-        return f"task {launch.task_id} had already ended ({launch.ended})"
+        return f"task {launch.id} had already ended ({launch.ended})"
     if launch.stopped:
-        return f"stopped task {launch.task_id}"
-    command = f"browser-use-async tasks stop {launch.task_id}"
+        return f"stopped task {launch.id}"
+    command = f"browser-use-async tasks stop {launch.id}"
     if launch.stopped is False:
-        return (
-            f"stopping task {launch.task_id} failed ({launch.stop_error}); stop it with: {command}"
-        )
-    return f"task {launch.task_id} keeps running; stop it with: {command}"
+        return f"stopping task {launch.id} failed ({launch.stop_error}); stop it with: {command}"
+    return f"task {launch.id} keeps running; stop it with: {command}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -390,12 +389,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _outcome(args: argparse.Namespace, held: list[str]) -> int:
     """Check the arguments, run the command, print what it gives and say what it leaves
     behind (and `held`, the library's warnings); the exit status."""
-    launch = Launch()
+    launch = Launch(TASK)
     try:
         _check(args)
         result = asyncio.run(_run(args, launch))
         if isinstance(result, TaskView) and is_final(result.status):
-            launch.task_id = None  # it has ended: whatever happens next leaves nothing running
+            launch.id = None  # it has ended: whatever happens next leaves nothing running
         if not isinstance(result, Ran):
             print(render(result, args.json))
     except (KeyboardInterrupt, asyncio.CancelledError):

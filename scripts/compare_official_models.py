@@ -1,17 +1,18 @@
-"""Compare our v2 spec with the official SDK's v2 models, field by field.
+"""Compare our specs with the official SDK's models, field by field, for each API version.
 
-    python scripts/compare_official_models.py                  # spec/openapi-v2.json
-    python scripts/compare_official_models.py --spec PATH      # another copy, e.g. upstream
+    python scripts/compare_official_models.py                         # v2 and v4
+    python scripts/compare_official_models.py --api v4 --spec PATH   # another copy, e.g. upstream
 
-Needs the official `browser-use-sdk` installed (the dev group pins it). Prints one line per
+Needs the official `browser-use-sdk` installed (the dev group pins it). For each version
+(spec/openapi-<v>.json against browser_use_sdk/generated/<v>/models.py) it prints one line per
 difference and exits 1 when there is any: a model or enum the spec lacks, a field present on
 one side only, a field's wire name (alias), required-ness, nullability or enum values. The
-`known_differences` of spec/amendments-v2.json are printed apart and do not count.
+`known_differences` of spec/amendments-<v>.json are printed apart and do not count.
 
 The official models are generated from a newer spec with datamodel-codegen, which types
 every optional field `X | None`; so nullability is compared for required fields, and for
 optional fields only where the spec allows null and the official model does not. A new
-difference is resolved in spec/amendments-v2.json, then `python scripts/refresh_spec.py`.
+difference is resolved in spec/amendments-<v>.json, then `python scripts/refresh_spec.py`.
 """
 
 from __future__ import annotations
@@ -29,9 +30,20 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "spec" / "openapi-v2.json"
-AMENDMENTS = ROOT / "spec" / "amendments-v2.json"
-OFFICIAL = "browser_use_sdk.generated.v2.models"
+APIS = ("v2", "v4")
+
+
+def spec_path(api: str) -> Path:
+    return ROOT / "spec" / f"openapi-{api}.json"
+
+
+def amendments_path(api: str) -> Path:
+    return ROOT / "spec" / f"amendments-{api}.json"
+
+
+def official_module(api: str) -> str:
+    return f"browser_use_sdk.generated.{api}.models"
+
 
 JSON = dict[str, Any]
 
@@ -175,20 +187,12 @@ def compare(spec_json: JSON, official: types.ModuleType) -> list[str]:
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--spec", type=Path, default=SPEC, help="the spec to compare")
-    args = parser.parse_args(argv)
-    try:
-        official = importlib.import_module(OFFICIAL)
-    except ImportError:
-        print("the official SDK is not installed: pip install --group dev", file=sys.stderr)
-        return 2
+def _report(api: str, spec: Path, official: types.ModuleType) -> int:
+    """Prints the differences of one version; returns how many count."""
     version = importlib.metadata.version("browser-use-sdk")
-    known = {
-        entry["line"] for entry in json.loads(AMENDMENTS.read_text("utf-8"))["known_differences"]
-    }
-    found = compare(json.loads(args.spec.read_text("utf-8")), official)
+    document = json.loads(amendments_path(api).read_text("utf-8"))
+    known = {entry["line"] for entry in document["known_differences"]}
+    found = compare(json.loads(spec.read_text("utf-8")), official)
     differences = [line for line in found if line not in known]
     for line in differences:
         print(line)
@@ -196,10 +200,29 @@ def main(argv: list[str] | None = None) -> int:
         if line in known:
             print(f"known, kept on purpose: {line}")
     print(
-        f"{len(differences)} difference(s) between {args.spec.name} and "
-        f"browser-use-sdk {version} ({OFFICIAL})",
+        f"{len(differences)} difference(s) between {spec.name} and "
+        f"browser-use-sdk {version} ({official.__name__})",
         file=sys.stderr,
     )
+    return len(differences)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--api", choices=APIS, action="append", help="only this version")
+    parser.add_argument("--spec", type=Path, help="the spec to compare (with one --api)")
+    args = parser.parse_args(argv)
+    apis: list[str] = args.api or list(APIS)
+    if args.spec is not None and len(apis) != 1:
+        parser.error("--spec compares one version: name it with --api")
+    differences = 0
+    for api in apis:
+        try:
+            official = importlib.import_module(official_module(api))
+        except ImportError:
+            print("the official SDK is not installed: pip install --group dev", file=sys.stderr)
+            return 2
+        differences += _report(api, args.spec or spec_path(api), official)
     return 1 if differences else 0
 
 

@@ -15,8 +15,8 @@ from browser_use_async import (
     InvalidArgumentError,
     RetryPolicy,
     TaskTimeoutError,
+    _launch,
 )
-from browser_use_async.resources import tasks as tasks_module
 from browser_use_async.testing import FakeBrowserUseCloud, Fault
 from tests.conftest import CannedServer
 from tests.soak import LateCreates
@@ -149,7 +149,7 @@ async def test_a_failed_stop_is_reported_with_its_error(fake: FakeBrowserUseClou
 async def test_a_hanging_stop_is_given_up_in_bounded_time(
     canned: CannedServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(tasks_module, "STOP_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(_launch, "STOP_WAIT_SECONDS", 0.3)
     canned.then(202, CREATED)
     canned.then(200, STATUS)
     canned.respond(200, STATUS)
@@ -174,7 +174,7 @@ async def test_a_hanging_stop_is_given_up_in_bounded_time(
 async def test_a_create_that_never_answers_is_given_up_in_bounded_time(
     canned: CannedServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(tasks_module, "STOP_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(_launch, "STOP_WAIT_SECONDS", 0.3)
     canned.respond(202, CREATED)
     canned.canned.delay = 30  # the create reached the server, its answer never comes
     async with AsyncBrowserUse(api_key="bu_key", base_url=canned.base_url) as client:

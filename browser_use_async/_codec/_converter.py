@@ -26,7 +26,15 @@ from browser_use_async._codec._json import Fragment
 from browser_use_async._codec._scalars import SCALAR_HOOKS, structure_str, type_error
 from browser_use_async._types import NOT_GIVEN
 
-__all__ = ["JSON_NUMBER", "NULL_IS_DEFAULT", "converter", "strict_converter", "to_camel"]
+__all__ = [
+    "AS_NAMED",
+    "JSON_NUMBER",
+    "NULL_IS_DEFAULT",
+    "converter",
+    "strict_converter",
+    "to_camel",
+    "wire_name",
+]
 
 
 def to_camel(name: str) -> str:
@@ -130,8 +138,18 @@ def _scalar_list_hook(tp: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any
     return structure
 
 
+AS_NAMED = {"as_named": True}
+"""attrs field metadata: the field's wire name is its own snake_case name (the few schemas
+whose JSON keys are snake_case), not the camelCase of it."""
+
+
+def wire_name(field: "attrs.Attribute[Any]") -> str:
+    """The JSON key of a model's field: its camelCase, unless it is `AS_NAMED`."""
+    return field.name if field.metadata.get("as_named") else to_camel(field.name)
+
+
 def _camel_overrides(cls: type) -> dict[str, Any]:
-    return {a.name: override(rename=to_camel(a.name)) for a in attrs.fields(cls)}
+    return {a.name: override(rename=wire_name(a)) for a in attrs.fields(cls)}
 
 
 NULL_IS_DEFAULT = {"null_is_default": True}
@@ -144,7 +162,7 @@ def _structure_overrides(cls: type, conv: cattrs.Converter) -> dict[str, Any]:
     for field in attrs.fields(cls):
         if field.metadata.get("null_is_default"):
             hook = _null_is_default(field.default, field.type, conv)
-            overrides[field.name] = override(rename=to_camel(field.name), struct_hook=hook)
+            overrides[field.name] = override(rename=wire_name(field), struct_hook=hook)
     return overrides
 
 
@@ -168,7 +186,7 @@ def _unstructure_overrides(cls: type) -> dict[str, Any]:
     for field in attrs.fields(cls):
         if field.metadata.get("json_number"):
             overrides[field.name] = override(
-                rename=to_camel(field.name), unstruct_hook=lambda d: Fragment(str(d))
+                rename=wire_name(field), unstruct_hook=lambda d: Fragment(str(d))
             )
     return overrides
 

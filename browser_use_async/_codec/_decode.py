@@ -10,7 +10,7 @@ from typing import TypeVar
 import attrs
 import cattrs
 
-from browser_use_async._codec._converter import converter, to_camel
+from browser_use_async._codec._converter import converter, to_camel, wire_name
 from browser_use_async._codec._fast import Structurer, compile_structurer
 from browser_use_async._codec._json import DecodeError, fast_loads, loads, read_body
 
@@ -54,7 +54,7 @@ def fast_structurer(cls: type) -> Structurer | None:
         with contextlib.suppress(Exception):
             if attrs.has(cls):
                 _fast_structurers[cls] = compile_structurer(
-                    cls, converter.get_structure_hook, to_camel
+                    cls, converter.get_structure_hook, wire_name
                 )
     return _fast_structurers[cls]
 

@@ -60,7 +60,7 @@ class Defer(Exception):
 class _Writer:
     """The source and the globals of the generated functions."""
 
-    def __init__(self, hook_for: Callable[[Any], Hook], wire_name: Callable[[str], str]) -> None:
+    def __init__(self, hook_for: Callable[[Any], Hook], wire_name: Callable[[Any], str]) -> None:
         self.hook_for = hook_for
         self.wire_name = wire_name
         self.globals: dict[str, Any] = {
@@ -97,7 +97,7 @@ class _Writer:
             if not field.init:
                 continue
             var = f"f_{field.name}"
-            wire = repr(self.wire_name(field.name))
+            wire = repr(self.wire_name(field))
             if field.default is attrs.NOTHING:
                 body.append(f"{var} = d[{wire}]")
                 body += self._check(var, field.type)
@@ -242,7 +242,7 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 def compile_structurer(
-    cls: type, hook_for: Callable[[Any], Hook], wire_name: Callable[[str], str]
+    cls: type, hook_for: Callable[[Any], Hook], wire_name: Callable[[Any], str]
 ) -> Structurer:
     """The generated fast path for attrs class `cls`: it returns the instance or raises."""
     writer = _Writer(hook_for, wire_name)

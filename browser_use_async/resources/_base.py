@@ -18,7 +18,8 @@ class RequestFn(Protocol):
 
     Methods pass their own `**extra` dict as `extra` (not unpacked): it is concealed in place,
     which keeps header values out of the method's traceback locals. `raw=True` is for raw
-    copies (`AsyncResource._raw_copy`) only; `retry` replaces the client's policy for a call."""
+    copies (`AsyncResource._raw_copy`) only; `retry` replaces the client's policy for a call;
+    `idempotent=True` retries a request as a GET is, whatever its method."""
 
     @overload
     async def __call__(
@@ -32,6 +33,7 @@ class RequestFn(Protocol):
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        idempotent: bool = False,
     ) -> T: ...
 
     @overload
@@ -46,6 +48,7 @@ class RequestFn(Protocol):
         extra: RequestOptions | None = None,
         raw: bool = False,
         retry: RetryPolicy | None = None,
+        idempotent: bool = False,
     ) -> None: ...
 
 

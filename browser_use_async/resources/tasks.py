@@ -1,11 +1,9 @@
 """`client.tasks`: the task operations of the v2 API."""
 
-import asyncio
 import contextlib
 import datetime as dt
 import decimal
 import functools
-import logging
 import os
 import uuid
 from collections.abc import (
@@ -19,25 +17,21 @@ from collections.abc import (
 )
 from typing import Any, Literal, TextIO, TypeVar, Unpack, cast, overload
 
-import attrs
-
 from browser_use_async._batch._inputs import BadItem, Item, check_inputs, read_inputs
 from browser_use_async._batch._journal import check_path
 from browser_use_async._batch._progress import Progress
 from browser_use_async._batch._result import TaskResult
 from browser_use_async._batch._runner import Settings, run_batch
-from browser_use_async._cleanup import outlast
 from browser_use_async._clock import Clock
 from browser_use_async._codec import DecodeError, Encoded
 from browser_use_async._exceptions import (
-    BrowserUseError,
     CostLimitExceededError,
     InvalidArgumentError,
     TaskFailedError,
     TaskTimeoutError,
-    may_have_created,
     shown,
 )
+from browser_use_async._launch import KEEPS_RUNNING, Kind, Launch, Stop, launched
 from browser_use_async._polling import poll
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
@@ -81,8 +75,6 @@ from browser_use_async.resources._pagination import AsyncPager, numbered_pager
 
 T = TypeVar("T")
 
-logger = logging.getLogger("browser_use_async")
-
 
 def _task_path(task_id: object) -> str:
     return f"/tasks/{uuid_segment(task_id, 'task_id')}"
@@ -110,71 +102,15 @@ def _structured_result(task: TaskView, output_type: type[T]) -> T:
         ) from None
 
 
-STOP_WAIT_SECONDS = 5.0
-"""How long a `run` that is ending early waits for the create's answer, then for the stop:
-it returns within about 10 s even when the server hangs."""
-
-_KEEPS_RUNNING = "; it keeps running on the server."
-
-
-@attrs.define
-class Launch:
-    """The task a `run` created, and what became of the stop sent when it ended early."""
-
-    task_id: uuid.UUID | None = None
-    stopped: bool | None = None
-    stop_error: BaseException | None = None
-    unanswered: bool = False
-    final: TaskView | None = None  # the stop's answer
-
-    @property
-    def ended(self) -> TaskStatus | str | None:
-        """The status the stop's answer gave."""
-        return None if self.final is None else self.final.status
-
-    @property
-    def ended_before_stop(self) -> bool:
-        """The stop found the task already finished or failed (a stopped task is not told)."""
-        ended = self.ended
-        return bool(self.stopped) and ended is not None and ended != "stopped" and is_final(ended)
-
-    def outcome(self) -> str:
-        if self.unanswered:
-            return (
-                "; no answer to the create came back that names the task, so a task it made "
-                "may be running: look for it with tasks.list and stop it."
-            )
-        if self.task_id is None:
-            return "; no task was created."
-        if self.stopped is None:
-            return f"{_KEEPS_RUNNING} Stop it with tasks.stop({str(self.task_id)!r})."
-        if self.ended_before_stop:
-            return f"; task {self.task_id} had already ended ({self.ended})."
-        if self.stopped:
-            return f"; task {self.task_id} was stopped."
-        return (
-            f"; stopping task {self.task_id} failed ({self.stop_error}), so it may still be "
-            f"running: stop it with tasks.stop({str(self.task_id)!r})."
-        )
-
-    def timed_out(self, error: TaskTimeoutError) -> TaskTimeoutError:
-        """`error` (a wait that gave up) retold with what became of the task."""
-        return TaskTimeoutError(
-            str(error).removesuffix(_KEEPS_RUNNING) + self.outcome(),
-            task_id=error.task_id,
-            status=error.status,
-            stopped=self.stopped,
-        )
-
-    def over_budget(self, error: CostLimitExceededError) -> CostLimitExceededError:
-        """`error` (the cost guard's, raised before the stop) retold with the stop's outcome."""
-        return CostLimitExceededError(
-            str(error) + self.outcome(),
-            task=self.final,
-            cost=error.cost,
-            max_cost=error.max_cost,
-            stopped=self.stopped,
-        )
+TASK = Kind(
+    noun="task",
+    resource="tasks",
+    stop="stop",
+    stopped="stopped",
+    stopping="stopping",
+    is_final=is_final,
+)
+"""A v2 task, as `run`'s launch speaks of it."""
 
 
 def _over_budget(
@@ -454,7 +390,7 @@ class AsyncTasks(AsyncResource):
             raise InvalidArgumentError(f"stop_on_exit must be True or False, got {stop_on_exit!r}")
         extra = take_request_options(options)
         body = _create_request(task, options, output_type)
-        launch = Launch()
+        launch = Launch(TASK)
         try:
             async with self._launched(body, launch, stop_on_exit=stop_on_exit, extra=extra) as made:
                 view = await self._wait(
@@ -491,68 +427,19 @@ class AsyncTasks(AsyncResource):
         point of `max_cost`, so it goes whatever `stop_on_exit` says, and takes along the
         session the task got for itself (it would stay up, billed)."""
         extra = extra or RequestOptions()
-        creating = asyncio.ensure_future(
-            self._request("POST", "/tasks", TaskCreatedResponse, body, extra=extra)
-        )
-        try:
-            # Shielded: a cancellation must not lose the answer that names the task.
-            created = await asyncio.shield(creating)
-            launch.task_id = created.id
-            yield created
-        except BaseException as error:
-            over_budget = isinstance(error, CostLimitExceededError)
-            settling = self._settle(
-                creating,
-                launch,
-                without_body(extra),
-                stop=stop_on_exit or over_budget,
-                with_session=over_budget and not isinstance(body.session_id, uuid.UUID),
-            )
-            try:
-                await outlast(asyncio.ensure_future(settling))
-            finally:  # cancelled again meanwhile or not, say what became of the task
-                known = launch.task_id is not None or launch.unanswered
-                if known and not isinstance(error, TaskTimeoutError | CostLimitExceededError):
-                    # Those say it themselves.
-                    logger.warning(
-                        "Gave up on a task (%s)%s", type(error).__name__, launch.outcome()
-                    )
-            raise
+        reads = without_body(extra)
+        own_session = not isinstance(body.session_id, uuid.UUID)
 
-    async def _settle(
-        self,
-        creating: "asyncio.Future[TaskCreatedResponse]",
-        launch: Launch,
-        extra: RequestOptions,
-        *,
-        stop: bool,
-        with_session: bool = False,
-    ) -> None:
-        """Wait for the create's answer, then stop the task it names if `stop` (and its session
-        if `with_session`); each wait bounded. Without a stop the answer is still awaited: it
-        tells the task's id."""
-        try:
-            async with asyncio.timeout(STOP_WAIT_SECONDS):
-                launch.task_id = (await creating).id
-        except TimeoutError:
-            launch.unanswered = True
-            return
-        except BrowserUseError as error:  # the answer was lost, or the create refused
-            launch.unanswered = may_have_created(error)
-            return
-        if not stop:
-            return
-        try:
-            async with asyncio.timeout(STOP_WAIT_SECONDS):
-                stopping = self.stop_task_and_session if with_session else self.stop
-                launch.final = await stopping(launch.task_id, **extra)
-        except BrowserUseError as error:
-            launch.stopped, launch.stop_error = False, error
-        except TimeoutError:
-            launch.stopped = False
-            launch.stop_error = TimeoutError(f"no answer within {STOP_WAIT_SECONDS:g} s")
-        else:
-            launch.stopped = True
+        def stop(error: BaseException) -> Stop | None:
+            if isinstance(error, CostLimitExceededError):
+                stopping = self.stop_task_and_session if own_session else self.stop
+                return functools.partial(stopping, **reads)
+            return functools.partial(self.stop, **reads) if stop_on_exit else None
+
+        create = self._request("POST", "/tasks", TaskCreatedResponse, body, extra=extra)
+        quiet = (TaskTimeoutError, CostLimitExceededError)  # those say it themselves
+        async with launched(create, launch, stop, quiet=quiet) as created:
+            yield created
 
     def _poll(
         self,
@@ -568,7 +455,7 @@ class AsyncTasks(AsyncResource):
         def timed_out(status: TaskStatusView, waited: float, limit: float) -> TaskTimeoutError:
             return TaskTimeoutError(
                 f"Task {task_id} is still {status.status} after {waited:.1f} s "
-                f"(timeout {limit:g} s){_KEEPS_RUNNING}",
+                f"(timeout {limit:g} s){KEEPS_RUNNING}",
                 task_id=task_id,
                 status=status.status,
             )
