@@ -330,14 +330,14 @@ class TooManyConcurrentActiveSessionsError(RateLimitError):
 
 
 class QueueFullError(RateLimitError):
-    """429 from API v4: the queue this would join is full (a session's follow-up queue, or the
-    project's queue of runs waiting to start). Nothing was queued or created; send it again
-    once the queue has moved."""
+    """429 from API v4 (`detail.code` "queue_full"): the session's queue of follow-up messages
+    is full. Nothing was queued; send it again once the queue has moved."""
 
 
-class NoCapacityError(RateLimitError):
-    """429 from API v4: no capacity to start another run or browser now (the project's
-    concurrent sessions are all in use). Nothing was created; send it again once one ends."""
+class NoCapacityError(TooManyConcurrentActiveSessionsError):
+    """429 from API v4 (`detail.code` "no_capacity"): no capacity to start another run now,
+    the project's concurrent sessions all in use. Nothing was created (`created` is False),
+    so sending it again is safe once one ends; a POST is retried on it by default."""
 
 
 class InternalServerError(APIStatusError):

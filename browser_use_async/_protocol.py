@@ -31,9 +31,11 @@ from browser_use_async._exceptions import (
     ConflictError,
     InternalServerError,
     InvalidArgumentError,
+    NoCapacityError,
     NotFoundError,
     PaymentRequiredError,
     PermissionDeniedError,
+    QueueFullError,
     RateLimitError,
     TooManyConcurrentActiveSessionsError,
     UnprocessableEntityError,
@@ -605,12 +607,29 @@ _NO_CAPACITY_HINT = (
 )
 
 
+QUEUE_FULL_CODE = "queue_full"
+NO_CAPACITY_CODE = "no_capacity"
+"""`detail.code` of API v4's 429s: a full session queue, and no capacity for another run
+(`{"detail": {"code", "message", ...}}`, as the 402 spend limit's body)."""
+
+_QUEUE_FULL_HINT = (
+    "Nothing was queued: send it again once the queue has moved (or cancel a queued message)."
+)
+
+
+def _detail(body: object) -> dict[str, object]:
+    """The fields of a body's structured `detail` (`{"detail": {...}}`); empty for others."""
+    detail = typing.cast(dict[str, object], body).get("detail") if isinstance(body, dict) else None
+    return typing.cast(dict[str, object], detail) if isinstance(detail, dict) else {}
+
+
+def _detail_code(body: object) -> object:
+    return _detail(body).get("code")
+
+
 def _spend_limit(body: object) -> dict[str, Any] | None:
     """`code`, `cap` and `spent` of a spend-limit answer; None for any other body."""
-    detail = typing.cast(dict[str, object], body).get("detail") if isinstance(body, dict) else None
-    if not isinstance(detail, dict):
-        return None
-    fields = typing.cast(dict[str, object], detail)
+    fields = _detail(body)
     if fields.get("code") != SPEND_LIMIT_CODE:
         return None
     return {
@@ -669,8 +688,14 @@ def _classify(
     spend_limit = _spend_limit(body) if status == 402 else None
     if spend_limit is not None:
         return APIKeySpendLimitError, _spend_limit_hint(spend_limit), spend_limit
-    if status == 429 and NO_CAPACITY in _detail_text(body).lower():
-        return TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT, None
+    if status == 429:
+        code = _detail_code(body)
+        if code == QUEUE_FULL_CODE:
+            return QueueFullError, _QUEUE_FULL_HINT, None
+        if code == NO_CAPACITY_CODE:
+            return NoCapacityError, _NO_CAPACITY_HINT, None
+        if NO_CAPACITY in _detail_text(body).lower():
+            return TooManyConcurrentActiveSessionsError, _NO_CAPACITY_HINT, None
     if status == 405:  # FastAPI: the path exists, but not with this method
         allowed = _header(response, "allow", key)
         hint = f"The server has no {request.method} at this path" + (

@@ -22,9 +22,12 @@ class Answer:
 class Api:
     """Raw calls to a fake, so that tests see exactly what the wire carries."""
 
-    def __init__(self, fake: FakeBrowserUseCloud, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, fake: FakeBrowserUseCloud, session: aiohttp.ClientSession, *, version: str = "v2"
+    ) -> None:
         self.fake = fake
         self.session = session
+        self.version = version
 
     async def call(
         self,
@@ -44,7 +47,7 @@ class Api:
             data = json.dumps(body).encode()
             sent["Content-Type"] = "application/json"
         sent.update(headers or {})
-        url = self.fake.base_url + path
+        url = (self.fake.v4_base_url if self.version == "v4" else self.fake.base_url) + path
         async with self.session.request(method, url, data=data, params=params, headers=sent) as r:
             data = await r.read()
             is_json = data and r.content_type == "application/json"

@@ -52,6 +52,7 @@ async def test_stats_count_requests_by_route_and_answer(api: Api) -> None:
         "peakActiveSessions": 1,
         "maxActiveSessions": 1,
         "tasksByStatus": {"started": 1},
+        "runsByStatus": {},
         "requestsByRoute": requests,
         "responsesByStatus": answers,
         "spentUsd": "0",

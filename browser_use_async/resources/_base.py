@@ -2,15 +2,18 @@
 
 import copy
 import functools
-from collections.abc import Mapping
-from typing import Protocol, Self, TypeVar, cast, overload
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, Self, TypeVar, cast, overload
 
+from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._protocol import conceal
 from browser_use_async._retry import RetryPolicy
+from browser_use_async._structured._schema import json_schema
 from browser_use_async._types import NotGiven, RequestOptions
 from browser_use_async._validation import check_int
 
 T = TypeVar("T")
+B = TypeVar("B")
 
 
 class RequestFn(Protocol):
@@ -91,3 +94,40 @@ def without_body(extra: RequestOptions) -> RequestOptions:
     reads = RequestOptions(**extra)
     reads.pop("extra_body", None)
     return reads
+
+
+def create_body(
+    model: Callable[..., B],
+    task: str,
+    options: object,
+    *,
+    known: type,
+    schema_field: str,
+    output_type: object = None,
+) -> B:
+    """A create's `model` body from `task` and `options` (the caller's own `**options` dict,
+    whose keywords `known`, a TypedDict, lists), with `output_type`'s JSON schema as its
+    `schema_field` if given. `options` is emptied, and a refused argument's traceback leaves
+    out the model's frames: their locals hold secrets in the clear, which the model's repr
+    hides."""
+    given = cast("dict[str, Any]", options)
+    try:
+        if output_type is not None:
+            if schema_field in given:
+                raise InvalidArgumentError(
+                    f"pass output_type or {schema_field}, not both: output_type sends "
+                    "its own schema"
+                )
+            given[schema_field] = json_schema(output_type)
+        unknown = sorted(set(given) - set(known.__annotations__))
+        if unknown:
+            name = getattr(model, "__name__", "the body")
+            raise InvalidArgumentError(
+                f"unexpected keyword argument {unknown[0]!r}: the options are {name}'s "
+                "fields and extra_headers, extra_query and extra_body"
+            )
+        return model(task=task, **given)
+    except InvalidArgumentError as error:
+        raise error.with_traceback(None) from None
+    finally:
+        given.clear()

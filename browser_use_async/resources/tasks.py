@@ -67,6 +67,7 @@ from browser_use_async.models.tasks import (
 from browser_use_async.resources._base import (
     AsyncResource,
     RequestFn,
+    create_body,
     page_params,
     take_request_options,
     without_body,
@@ -136,29 +137,16 @@ def _over_budget(
 def _create_request(
     task: str, options: TaskOptions, output_type: object = None
 ) -> CreateTaskRequest:
-    """The create's body, with `output_type`'s schema as its structured output if given.
-    `options` (the caller's own `**options`) is emptied and a refused argument's traceback
-    leaves out the model's frames: their locals hold task secrets in the clear, which
-    `CreateTaskRequest`'s repr hides."""
-    try:
-        if output_type is not None:
-            if "structured_output" in options:
-                raise InvalidArgumentError(
-                    "pass output_type or structured_output, not both: output_type sends "
-                    "its own schema"
-                )
-            options["structured_output"] = json_schema(output_type)
-        unknown = sorted(set(options) - set(TaskRequestOptions.__annotations__))
-        if unknown:
-            raise InvalidArgumentError(
-                f"unexpected keyword argument {unknown[0]!r}: the options are CreateTaskRequest's "
-                "fields and extra_headers, extra_query and extra_body"
-            )
-        return CreateTaskRequest(task=task, **options)
-    except InvalidArgumentError as error:
-        raise error.with_traceback(None) from None
-    finally:
-        cast("dict[str, object]", options).clear()  # a TypedDict has no clear()
+    """The create's body, with `output_type`'s schema as its structured output if given
+    (see `create_body`)."""
+    return create_body(
+        CreateTaskRequest,
+        task,
+        options,
+        known=TaskRequestOptions,
+        schema_field="structured_output",
+        output_type=output_type,
+    )
 
 
 class TaskRequestOptions(TaskOptions, RequestOptions, total=False):

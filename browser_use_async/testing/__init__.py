@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from browser_use_async.testing._faults import Fault, FaultScript
     from browser_use_async.testing._seed import SeedError
     from browser_use_async.testing._state import TaskScenario, UploadedFile
+    from browser_use_async.testing._v4.state import RunScenario
 else:  # imported on first use, so that loading the pytest plugin costs nothing
     from browser_use_async._lazy import lazy_exports
 
@@ -19,6 +20,7 @@ else:  # imported on first use, so that loading the pytest plugin costs nothing
             "browser_use_async.testing._faults": ("Fault", "FaultScript"),
             "browser_use_async.testing._seed": ("SeedError",),
             "browser_use_async.testing._state": ("TaskScenario", "UploadedFile"),
+            "browser_use_async.testing._v4.state": ("RunScenario",),
         },
     )
 
@@ -28,6 +30,7 @@ __all__ = [
     "Fault",
     "FaultScript",
     "RecordedRequest",
+    "RunScenario",
     "SeedError",
     "TaskScenario",
     "UploadedFile",

@@ -42,7 +42,7 @@ def operation_handler(operation: Operation, route: Route, store: Store) -> Handl
 
 
 def _parameters(operation: Operation, request: web.Request, issues: list[Issue]) -> JSON:
-    check = validator().check
+    check = validator(operation.version).check
     params: JSON = {}
     for param in operation.parameters:
         source = request.match_info if param.where == "path" else request.query
@@ -91,7 +91,7 @@ async def _body(
             return {}
     else:
         given = raw.decode("utf-8", "replace")
-    value, found = validator().check(schema, given, ("body",))
+    value, found = validator(operation.version).check(schema, given, ("body",))
     issues.extend(found)
     return typing.cast(JSON, value) if isinstance(value, dict) else {}
 

@@ -1,8 +1,8 @@
-"""An in-memory Browser Use Cloud that speaks the v2 wire format on 127.0.0.1.
+"""An in-memory Browser Use Cloud that speaks the v2 and v4 wire formats on 127.0.0.1.
 
 State is kept as wire-shaped JSON (camelCase dicts) so that the fake never relies on
 the SDK's own models to say what the API looks like; requests are checked against the
-OpenAPI document shipped beside this module.
+OpenAPI documents shipped beside this module (`openapi-v2.json`, `openapi-v4.json`).
 """
 
 import collections
@@ -21,7 +21,7 @@ from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async.testing._clock import FakeClock, iso
 from browser_use_async.testing._dispatch import Handler, operation_handler
 from browser_use_async.testing._faults import FaultScript
-from browser_use_async.testing._http import JSON, HTTPProblem, reply
+from browser_use_async.testing._http import JSON, HTTPProblem, Route, reply
 from browser_use_async.testing._lifecycle import add_step, open_session, refresh, start_task
 from browser_use_async.testing._routes import BLOB_PATH, ROUTES, serve_blob
 from browser_use_async.testing._routes.browsers import download_token
@@ -31,10 +31,13 @@ from browser_use_async.testing._seed import apply_seed
 from browser_use_async.testing._server import BackgroundServer
 from browser_use_async.testing._spec import Operation, operations
 from browser_use_async.testing._state import Store, TaskScenario, UploadedFile
+from browser_use_async.testing._v4.helpers import V4Helpers
+from browser_use_async.testing._v4.routes import V4_ROUTES
 
-__all__ = ["API_PREFIX", "STATS_PATH", "FakeBrowserUseCloud", "RecordedRequest"]
+__all__ = ["API_PREFIX", "STATS_PATH", "V4_PREFIX", "FakeBrowserUseCloud", "RecordedRequest"]
 
 API_PREFIX = "/api/v2"
+V4_PREFIX = "/api/v4"
 STATS_PATH = "/fake/stats"
 
 
@@ -52,7 +55,7 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
-class FakeBrowserUseCloud(BackgroundServer):
+class FakeBrowserUseCloud(BackgroundServer, V4Helpers):
     """A fake Browser Use Cloud for tests and demos.
 
     `async with FakeBrowserUseCloud() as fake:` serves it in the running event loop;
@@ -66,6 +69,22 @@ class FakeBrowserUseCloud(BackgroundServer):
     Every request is kept in `fake.requests`, unless `record_requests=False` (a long run of
     thousands of tasks then keeps no bodies); `fake.stats()`, also served at `fake.stats_url`
     for another process, counts requests by route either way.
+
+    API v4 is served beside v2, at `fake.v4_base_url` (`.../api/v4`), with the same key, clock,
+    recording and faults; its state (`fake.runs`, `fake.v4_sessions`, `fake.workspaces`) is
+    apart from v2's, but browsers and profiles are the same rows in both. v2 routes are named
+    as the v2 spec writes them ("GET /tasks/{task_id}"); v4 routes by their full path
+    ("GET /api/v4/runs/{run_id}"), in `stats()` and in `fake.faults.add(...)` alike.
+    Runs follow `fake.run_scenarios[task]` or `fake.default_run_scenario` (`RunScenario`).
+
+    v4's two 429 answers (no `Retry-After`):
+
+    - `POST /runs` when `max_active_sessions` are active (v2 sessions and browsers, and v4
+      runs not yet ended): `{"detail": {"code": "no_capacity", "message": "Too many
+      concurrent active sessions. ...", "activeSessions": 2, "maxActiveSessions": 2}}`.
+    - `POST /sessions/{id}/queue` when `v4_queue_limit` messages (default 10) are pending:
+      `{"detail": {"code": "queue_full", "message": "The session message queue is full.",
+      "sessionId": "...", "limit": 10}}`.
     """
 
     prefix = API_PREFIX
@@ -93,10 +112,8 @@ class FakeBrowserUseCloud(BackgroundServer):
         seed_marketplace(self.store)
         super().__init__(web.Application(middlewares=self._middlewares()), host, port)
         self._operations: dict[web.AbstractRoute, Operation] = {}
-        for (method, path), operation in operations().items():
-            handler = operation_handler(operation, ROUTES[method, path], self.store)
-            route = self.app.router.add_route(method, API_PREFIX + path, handler)
-            self._operations[route] = operation
+        self._mount(API_PREFIX, operations("v2"), ROUTES)
+        self._mount(V4_PREFIX, operations("v4"), V4_ROUTES)
 
         async def upload(request: web.Request) -> web.Response:
             return await receive_upload(self.store, request)
@@ -110,6 +127,19 @@ class FakeBrowserUseCloud(BackgroundServer):
         self.app.router.add_post(UPLOAD_PATH, upload)
         self.app.router.add_get(BLOB_PATH, blob)
         self.app.router.add_get(STATS_PATH, stats)
+
+    def _mount(
+        self,
+        prefix: str,
+        spec: dict[tuple[str, str], Operation],
+        routes: dict[tuple[str, str], Route],
+    ) -> None:
+        for (method, path), operation in spec.items():
+            if (method, path) not in routes:
+                continue
+            handler = operation_handler(operation, routes[method, path], self.store)
+            route = self.app.router.add_route(method, prefix + path, handler)
+            self._operations[route] = operation
 
     # -- middleware: outermost first --------------------------------------------------------------
 
@@ -188,23 +218,31 @@ class FakeBrowserUseCloud(BackgroundServer):
     # -- what happened, for tests and benchmarks ------------------------------------------------
 
     @property
+    def v4_base_url(self) -> str:
+        """Where API v4 is served: `base_url` with `/api/v4` for `/api/v2`."""
+        return self.base_url.removesuffix(API_PREFIX) + V4_PREFIX
+
+    @property
     def stats_url(self) -> str:
         """Where `GET` answers `stats()` as JSON (no API key), outside the API's paths."""
         return self.base_url.removesuffix(API_PREFIX) + STATS_PATH
 
     def stats(self) -> JSON:
         """Counts since the start: `requestsByRoute` ("POST /tasks", "GET /tasks/{task_id}",
-        "GET /fake/blobs/{token}", ...; the stats' own reads are not counted),
-        `responsesByStatus` ("202", "429", ...), `tasksByStatus`, `activeSessions`,
-        `peakActiveSessions` and `maxActiveSessions` (None: unlimited), and `spentUsd`."""
+        "GET /api/v4/runs/{run_id}", "GET /fake/blobs/{token}", ...; the stats' own reads are
+        not counted), `responsesByStatus` ("202", "429", ...), `tasksByStatus`,
+        `runsByStatus` (v4), `activeSessions`, `peakActiveSessions` and `maxActiveSessions`
+        (None: unlimited), and `spentUsd`."""
         with self.store.lock:
             store = self._fresh()
             statuses = collections.Counter(task["status"] for task in store.tasks.values())
+            runs = collections.Counter(run["status"] for run in store.v4.runs.values())
             return {
                 "activeSessions": store.active_sessions(),
                 "peakActiveSessions": store.peak_active_sessions,
                 "maxActiveSessions": store.max_active_sessions,
                 "tasksByStatus": dict(statuses),
+                "runsByStatus": dict(runs),
                 "requestsByRoute": dict(self._by_route),
                 "responsesByStatus": {str(code): n for code, n in sorted(self._by_status.items())},
                 "spentUsd": str(store.spent),

@@ -1,5 +1,7 @@
 """HTTP helpers shared by the fake's routes: problems, calls, replies, paging, lookups."""
 
+import base64
+import binascii
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -16,10 +18,12 @@ __all__ = [
     "HTTPProblem",
     "Route",
     "dumps",
+    "encode_cursor",
     "invalid",
     "lookup",
     "no_content",
     "page",
+    "read_cursor",
     "reply",
 ]
 
@@ -102,3 +106,17 @@ def page(
             "pageSize": size,
         }
     )
+
+
+def encode_cursor(kind: str, value: object) -> str:
+    """An opaque page cursor naming where the next page starts (`kind`: what it counts)."""
+    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode()
+
+
+def read_cursor(kind: str, cursor: str) -> str | None:
+    """What `encode_cursor(kind, ...)` put in `cursor`, or None for a cursor it did not make."""
+    try:
+        word, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return value if word == kind else None

@@ -8,7 +8,6 @@ what is due, not one look at every running task.
 
 import datetime as dt
 import decimal
-import heapq
 import json
 import uuid
 from typing import Any
@@ -18,9 +17,11 @@ from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import HTTPProblem, lookup
 from browser_use_async.testing._outputs import sample_output
 from browser_use_async.testing._state import Store, TaskPlan, TaskScenario
+from browser_use_async.testing._v4.lifecycle import refresh_runs
 
 __all__ = [
     "TERMINAL",
+    "TOO_MANY_SESSIONS",
     "check_capacity",
     "check_credits",
     "check_spend_limit",
@@ -197,15 +198,8 @@ def add_step(task: JSON, cost_per_step: str, plan: TaskPlan | None = None) -> No
 
 
 def _wake(store: Store, task_id: uuid.UUID, now: dt.datetime) -> None:
-    """Bring a planned task up to `now` and say when it next changes, if it still runs."""
-    wake = _advance_task(store, task_id, now)
-    if wake is not None:
-        # A microsecond early (timedelta rounds): a look too soon changes nothing, too late would.
-        soonest = now + _MICROSECOND
-        heapq.heappush(store.wakes, (max(wake - _MICROSECOND, soonest), task_id))
-
-
-_MICROSECOND = dt.timedelta(microseconds=1)
+    """Bring a planned task up to `now` and look again when it next changes, if it still runs."""
+    store.wakes.schedule(task_id, now, lambda key, moment: _advance_task(store, key, moment))
 
 
 def _advance_task(store: Store, task_id: uuid.UUID, now: dt.datetime) -> dt.datetime | None:
@@ -274,12 +268,10 @@ def _finish_skill(store: Store, skill_id: uuid.UUID, at: dt.datetime) -> None:
 
 
 def refresh(store: Store) -> None:
-    """Bring every row up to the clock's current time."""
+    """Bring every row, v2's and v4's, up to the clock's current time."""
     with store.lock:
         now = store.now()
-        wakes = store.wakes
-        while wakes and wakes[0][0] <= now:
-            task_id = heapq.heappop(wakes)[1]
+        for task_id in store.wakes.due(now):
             if task_id in store.task_plans:  # else it ended early: stopped
                 _wake(store, task_id, now)
         for skill_id, done in list(store.skill_jobs.items()):
@@ -290,3 +282,4 @@ def refresh(store: Store) -> None:
             timeout = parse_iso(browser["timeoutAt"])
             if now >= timeout:
                 browser.update(status="stopped", finishedAt=iso(timeout), liveUrl=None)
+        refresh_runs(store)

@@ -4,7 +4,8 @@ It answers in the shape FastAPI gives pydantic v2 errors (`{"type", "loc", "msg"
 so a request the real API would refuse is refused by the fake in the same words. It knows
 `type`, `format` (uuid, date-time), `enum`, `const`, `required`, `properties`,
 `additionalProperties`, `items`, `anyOf`, `$ref`, `minLength`/`maxLength`,
-`minimum`/`maximum`, `maxItems` and `pattern`, and fills in `default`s as it goes.
+`minimum`/`maximum`/`exclusiveMinimum`, `minItems`/`maxItems` and `pattern`, and fills in
+`default`s as it goes.
 """
 
 import copy
@@ -170,7 +171,22 @@ class SchemaValidator:
             return value
         items: JSON = schema.get("items", {})
         given = typing.cast(list[object], value)
-        high = schema.get("maxItems")
+        low, high = schema.get("minItems"), schema.get("maxItems")
+        if low is not None and len(given) < low:
+            count, noun = len(given), "item" if low == 1 else "items"
+            msg = f"List should have at least {low} {noun} after validation, not {count}"
+            out.append(
+                _issue(
+                    "too_short",
+                    loc,
+                    msg,
+                    given,
+                    field_type="List",
+                    min_length=low,
+                    actual_length=count,
+                )
+            )
+            return given
         if high is not None and len(given) > high:
             count, noun = len(given), "item" if high == 1 else "items"
             msg = f"List should have at most {high} {noun} after validation, not {count}"
@@ -200,6 +216,10 @@ class SchemaValidator:
                 bound = _number(schema["minimum"])
                 msg = f"Input should be greater than or equal to {bound}"
                 out.append(_issue("greater_than_equal", loc, msg, value, ge=bound))
+            if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+                bound = _number(schema["exclusiveMinimum"])
+                msg = f"Input should be greater than {bound}"
+                out.append(_issue("greater_than", loc, msg, value, gt=bound))
             if "maximum" in schema and value > schema["maximum"]:
                 bound = _number(schema["maximum"])
                 msg = f"Input should be less than or equal to {bound}"

@@ -1,4 +1,8 @@
-"""The API's OpenAPI document, shipped with the fake, read into operations."""
+"""The API's OpenAPI documents, shipped with the fake, read into operations.
+
+Each function takes the API version, "v2" (the default) or "v4": the fake ships
+`openapi-v2.json` and `openapi-v4.json` beside this module and serves both.
+"""
 
 import functools
 import json
@@ -9,9 +13,10 @@ import attrs
 
 from browser_use_async.testing._schema import SchemaValidator
 
-__all__ = ["Operation", "Parameter", "load_spec", "operations", "validator"]
+__all__ = ["VERSIONS", "Operation", "Parameter", "load_spec", "operations", "validator"]
 
 JSON = dict[str, Any]
+VERSIONS = ("v2", "v4")
 
 
 @attrs.frozen
@@ -24,8 +29,9 @@ class Parameter:
 
 @attrs.frozen
 class Operation:
-    """One operation of the spec: what it accepts and what it answers."""
+    """One operation of the spec (of API `version`): what it accepts and what it answers."""
 
+    version: str
     method: str
     path: str
     operation_id: str
@@ -37,27 +43,28 @@ class Operation:
 
 
 @functools.cache
-def load_spec() -> JSON:
-    text = (
-        resources.files("browser_use_async.testing").joinpath("openapi-v2.json").read_text("utf-8")
-    )
-    spec: JSON = json.loads(text)
+def load_spec(version: str = "v2") -> JSON:
+    if version not in VERSIONS:
+        raise ValueError(f"the fake serves API versions {VERSIONS}, not {version!r}")
+    files = resources.files("browser_use_async.testing")
+    spec: JSON = json.loads(files.joinpath(f"openapi-{version}.json").read_text("utf-8"))
     return spec
 
 
 @functools.cache
-def validator() -> SchemaValidator:
-    return SchemaValidator(load_spec())
+def validator(version: str = "v2") -> SchemaValidator:
+    return SchemaValidator(load_spec(version))
 
 
 @functools.cache
-def operations() -> dict[tuple[str, str], Operation]:
+def operations(version: str = "v2") -> dict[tuple[str, str], Operation]:
     """Every operation of the spec, by (METHOD, path template)."""
     found: dict[tuple[str, str], Operation] = {}
-    for path, item in load_spec()["paths"].items():
+    for path, item in load_spec(version)["paths"].items():
         for method, op in item.items():
             body = op.get("requestBody")
             found[method.upper(), path] = Operation(
+                version=version,
                 method=method.upper(),
                 path=path,
                 operation_id=op["operationId"],

@@ -11,6 +11,8 @@ from typing import Any
 import attrs
 
 from browser_use_async.testing._clock import FakeClock
+from browser_use_async.testing._v4.state import V4State
+from browser_use_async.testing._wakes import Wakes
 
 __all__ = ["Blob", "Presigned", "Store", "TaskPlan", "TaskScenario", "UploadedFile"]
 
@@ -143,7 +145,7 @@ class Store:
         self.skill_generation_seconds = 30.0
         # Timelines that drive rows on the clock; never sent on the wire.
         self.task_plans: dict[uuid.UUID, TaskPlan] = {}
-        self.wakes: list[tuple[dt.datetime, uuid.UUID]] = []  # heap: when a plan's task changes
+        self.wakes: Wakes[uuid.UUID] = Wakes()  # when a planned task next changes
         self.skill_jobs: dict[uuid.UUID, dt.datetime] = {}
         # Indexes, so that a request costs the same after 10 tasks or 10,000: the sessions and
         # browsers that were active when last looked at (dropped once seen stopped), and the
@@ -155,6 +157,7 @@ class Store:
         self.session_tasks: dict[str, list[uuid.UUID]] = {}
         self._indexed = (0, 0, 0)
         self._peak = 0
+        self.v4 = V4State()
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -165,9 +168,11 @@ class Store:
         return token
 
     def active_sessions(self) -> int:
-        """Active sessions and browsers: a look at those that were active, not at every row."""
+        """Active sessions and browsers, and v4 runs not yet ended: a look at those that were
+        active, not at every row."""
         self._check_indexes()
-        return len(_still_active(self.live_sessions)) + len(_still_active(self.live_browsers))
+        live = len(_still_active(self.live_sessions)) + len(_still_active(self.live_browsers))
+        return live + self.v4.active_runs()
 
     def active_browsers(self) -> list[JSON]:
         self._check_indexes()
@@ -213,6 +218,10 @@ class Store:
     def _opened(self) -> None:
         """Sessions only become active here (or in a rebuild): the peak is always current."""
         self._stored()
+        self.opened()
+
+    def opened(self) -> None:
+        """Something active was added (a session, a browser, a v4 run): keep the peak."""
         self._peak = max(self._peak, self.active_sessions())
 
     def _check_indexes(self) -> None:

@@ -8,14 +8,28 @@ Each call runs the async twin on the client's private event loop (`_loop_thread`
 from __future__ import annotations
 
 import ssl
+import uuid
+from collections.abc import Coroutine, Iterator
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, Unpack, overload
 
 from browser_use_async._clock import Clock
-from browser_use_async._protocol import redacted
+from browser_use_async._protocol import conceal, redacted
+from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy
 from browser_use_async._sync_base import Portal, SyncWrapper
+from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
+from browser_use_async.resources._pagination import Pager
 from browser_use_async.v4._client import AsyncBrowserUse
+from browser_use_async.v4.models.runs import (
+    RunAttachmentsResponse,
+    RunCreateResponse,
+    RunEvent,
+    RunEventsResponse,
+    RunListResponse,
+    RunStatusResponse,
+    RunSummary,
+)
 from browser_use_async.v4.resources.browsers import AsyncBrowsers, AsyncBrowsersWithRawResponse
 from browser_use_async.v4.resources.extensions import (
     AsyncExtensions,
@@ -26,7 +40,12 @@ from browser_use_async.v4.resources.integrations import (
     AsyncIntegrationsWithRawResponse,
 )
 from browser_use_async.v4.resources.profiles import AsyncProfiles, AsyncProfilesWithRawResponse
-from browser_use_async.v4.resources.runs import AsyncRuns, AsyncRunsWithRawResponse
+from browser_use_async.v4.resources.runs import (
+    AsyncRuns,
+    AsyncRunsWithRawResponse,
+    RunRequestOptions,
+    T,
+)
 from browser_use_async.v4.resources.sessions import AsyncSessions, AsyncSessionsWithRawResponse
 from browser_use_async.v4.resources.workspaces import (
     AsyncWorkspaces,
@@ -53,12 +72,231 @@ __all__ = [
 
 
 class Runs(SyncWrapper[AsyncRuns]):
-    """The v4 API's runs, their status, events and attachments."""
+    """The v4 API's runs (one agent turn in a session), their status, events and attachments."""
 
     @property
     def with_raw_response(self) -> RunsWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `run`, `wait`, `stream` and `live_url` send several, so they are not there; `list`
+        answers one page."""
         return RunsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def create(self, task: str, **options: Unpack[RunRequestOptions]) -> RunCreateResponse:
+        """Create and start a run (`POST /runs`); billable work begins on the server.
+
+        The options are `RunCreateRequest`'s fields; those left out are not sent, so the API's
+        defaults apply. Without `session_id` the run starts a new session; with it, the run
+        is the session's next turn. `max_cost_usd` (US dollars above 0: a `Decimal`, int,
+        float or decimal string) is the session's budget, sent as a decimal string. Once the
+        request may have reached the server, a create is retried only on a 429, which refuses
+        it before anything is made.
+        """
+        call: Coroutine[Any, Any, RunCreateResponse] = self._async.create(task, **options)
+        del options  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[RunSummary, RunListResponse]:
+        """Runs, most recent first (`GET /runs`), as a pager: one `RunListResponse` page, or
+        every run from that page on, page after page by cursor.
+
+        `limit` is the page size (at least 1; the API's default is 50); `cursor` a page's
+        `next_cursor`, to start there; `session_id` keeps the runs of one session.
+        """
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(limit=limit, cursor=cursor, session_id=session_id, **extra),
+            self._portal,
+        )
+
+    def get(self, run_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> RunSummary:
+        """A run in full (`GET /runs/{run_id}`): its status and, once done, result or error."""
+        call: Coroutine[Any, Any, RunSummary] = self._async.get(run_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def status(self, run_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> RunStatusResponse:
+        """A run's status alone (`GET /runs/{run_id}/status`): cheap enough to poll."""
+        call: Coroutine[Any, Any, RunStatusResponse] = self._async.status(run_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def cancel(self, run_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> RunSummary:
+        """Cancel a run (`POST /runs/{run_id}/cancel`) and return it.
+
+        Cancelling is idempotent (a run cancelled twice stays cancelled, one already ended is
+        left as it is), so the request is retried as a GET would be: after a dropped
+        connection or a 5xx too.
+        """
+        call: Coroutine[Any, Any, RunSummary] = self._async.cancel(run_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def events(
+        self,
+        run_id: uuid.UUID | str,
+        *,
+        after: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RunEventsResponse:
+        """One page of a run's events (`GET /runs/{run_id}/events`), oldest first: those
+        whose `id` is above `after` (the API's default 0: from the start), at most `limit`
+        (at least 1; the API's default is 200). While `has_more`, pass `next_after` as
+        `after` for the next page; `stream` does that for you."""
+        call: Coroutine[Any, Any, RunEventsResponse] = self._async.events(
+            run_id, after=after, limit=limit, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def attachments(
+        self, run_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RunAttachmentsResponse:
+        """The files the agent attached to a run (`GET /runs/{run_id}/attachments`)."""
+        call: Coroutine[Any, Any, RunAttachmentsResponse] = self._async.attachments(run_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def wait(
+        self,
+        run_id: uuid.UUID | str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        **extra: Unpack[RequestOptions],
+    ) -> RunSummary:
+        """Poll until the run is completed, failed or cancelled, then return it in full.
+
+        Polls the cheap status endpoint, first after half a second, then less and less often
+        up to every `poll_interval` seconds, then gets the run once. A run just created may
+        not be visible yet: a 404 is read again for up to 5 s, until a status has been seen.
+        After `timeout` seconds (None: no limit) it raises `RunTimeoutError`; the run keeps
+        running on the server. The request options go with each request.
+        """
+        call: Coroutine[Any, Any, RunSummary] = self._async.wait(
+            run_id, timeout=timeout, poll_interval=poll_interval, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def stream(
+        self,
+        run_id: uuid.UUID | str,
+        *,
+        after: int = 0,
+        timeout: float | None = None,
+        poll_interval: float = 2.0,
+        **extra: Unpack[RequestOptions],
+    ) -> Iterator[RunEvent]:
+        """Each event of a run, once and in `id` order, as they happen, until it has ended
+        and every event is read.
+
+        Starts after the event `after` (0: from the first), so that a consumer that kept the
+        last `id` it handled resumes after a restart with `stream(run_id, after=last_id)`.
+        Polls the cheap status endpoint (as `wait` does), and after each status reads every
+        new event, page after page: events written before the run ended are all given before
+        the stream ends. After `timeout` seconds (None: no limit) it raises `RunTimeoutError`.
+        The request options go with each request.
+        """
+        return self._portal.iterate(
+            self._async.stream(
+                run_id, after=after, timeout=timeout, poll_interval=poll_interval, **extra
+            )
+        )
+
+    def live_url(
+        self,
+        run_id: uuid.UUID | str,
+        *,
+        timeout: float | None = None,
+        poll_interval: float = 2.0,
+        **extra: Unpack[RequestOptions],
+    ) -> str:
+        """The URL of the run's live browser view, once its browser is up (the `liveUrl` of
+        its `browser.ready` event, or of `browser.reattached` when a follow-up run reuses the
+        session's browser).
+
+        Reads the run's events as `stream` does. A run that ends before its browser is up
+        raises `RunFailedError` with the run; after `timeout` seconds (None: no limit),
+        `RunTimeoutError`.
+        """
+        call: Coroutine[Any, Any, str] = self._async.live_url(
+            run_id, timeout=timeout, poll_interval=poll_interval, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    @overload
+    def run(
+        self,
+        task: str,
+        *,
+        output_type: None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        cancel_on_exit: bool = True,
+        **options: Unpack[RunRequestOptions],
+    ) -> RunSummary: ...
+
+    @overload
+    def run(
+        self,
+        task: str,
+        *,
+        output_type: type[T],
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        cancel_on_exit: bool = True,
+        **options: Unpack[RunRequestOptions],
+    ) -> T: ...
+
+    def run(
+        self,
+        task: str,
+        *,
+        output_type: type[T] | None = None,
+        timeout: float | None = None,
+        poll_interval: float = 5.0,
+        cancel_on_exit: bool = True,
+        **options: Unpack[RunRequestOptions],
+    ) -> RunSummary | T:
+        """Create a run, wait for it to end, and return it (a `RunSummary`, whatever its end).
+
+        With `output_type` its JSON schema is sent as the run's `output_schema`, and the
+        result (text) is read into it: a run that does not complete with such a result raises
+        `RunFailedError`, whose message names the wrong fields' paths. The output types are
+        `tasks.run`'s: an attrs class, a dataclass, a TypedDict, a pydantic v2 model, or
+        `list[X]` of any of these or of scalars (asked for as `{"items": [...]}`). Every
+        argument is checked before the create is sent.
+
+        If the call is cancelled, interrupted or fails at any point after the create was sent,
+        the create's answer is awaited and the run cancelled before the error propagates; each
+        of the two waits lasts 5 s at most. The create is sent once, never again.
+        `cancel_on_exit=False` leaves the run running, but still awaits the answer, to tell
+        the run's id. `RunTimeoutError.stopped` tells how the cancel went; after a
+        cancellation (or any other error) the outcome is logged as a warning on the
+        "browser_use_async" logger.
+
+        The request options go with every request it makes; `extra_body` only with the create.
+        """
+        call: Coroutine[Any, Any, RunSummary | T] = self._async.run(
+            task,
+            output_type=output_type,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            cancel_on_exit=cancel_on_exit,
+            **options,
+        )
+        del options  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class Sessions(SyncWrapper[AsyncSessions]):
@@ -117,6 +355,103 @@ class Integrations(SyncWrapper[AsyncIntegrations]):
 
 class RunsWithRawResponse(SyncWrapper[AsyncRunsWithRawResponse]):
     """`client.runs.with_raw_response`: each operation answering `RawResponse`."""
+
+    def create(
+        self, task: str, **options: Unpack[RunRequestOptions]
+    ) -> RawResponse[RunCreateResponse]:
+        """Create and start a run (`POST /runs`); billable work begins on the server.
+
+        The options are `RunCreateRequest`'s fields; those left out are not sent, so the API's
+        defaults apply. Without `session_id` the run starts a new session; with it, the run
+        is the session's next turn. `max_cost_usd` (US dollars above 0: a `Decimal`, int,
+        float or decimal string) is the session's budget, sent as a decimal string. Once the
+        request may have reached the server, a create is retried only on a 429, which refuses
+        it before anything is made.
+        """
+        call: Coroutine[Any, Any, RawResponse[RunCreateResponse]] = self._async.create(
+            task, **options
+        )
+        del options  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[RunListResponse]:
+        """Runs, most recent first (`GET /runs`), as a pager: one `RunListResponse` page, or
+        every run from that page on, page after page by cursor.
+
+        `limit` is the page size (at least 1; the API's default is 50); `cursor` a page's
+        `next_cursor`, to start there; `session_id` keeps the runs of one session.
+        """
+        call: Coroutine[Any, Any, RawResponse[RunListResponse]] = self._async.list(
+            limit=limit, cursor=cursor, session_id=session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, run_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[RunSummary]:
+        """A run in full (`GET /runs/{run_id}`): its status and, once done, result or error."""
+        call: Coroutine[Any, Any, RawResponse[RunSummary]] = self._async.get(run_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def status(
+        self, run_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[RunStatusResponse]:
+        """A run's status alone (`GET /runs/{run_id}/status`): cheap enough to poll."""
+        call: Coroutine[Any, Any, RawResponse[RunStatusResponse]] = self._async.status(
+            run_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def cancel(
+        self, run_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[RunSummary]:
+        """Cancel a run (`POST /runs/{run_id}/cancel`) and return it.
+
+        Cancelling is idempotent (a run cancelled twice stays cancelled, one already ended is
+        left as it is), so the request is retried as a GET would be: after a dropped
+        connection or a 5xx too.
+        """
+        call: Coroutine[Any, Any, RawResponse[RunSummary]] = self._async.cancel(run_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def events(
+        self,
+        run_id: uuid.UUID | str,
+        *,
+        after: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[RunEventsResponse]:
+        """One page of a run's events (`GET /runs/{run_id}/events`), oldest first: those
+        whose `id` is above `after` (the API's default 0: from the start), at most `limit`
+        (at least 1; the API's default is 200). While `has_more`, pass `next_after` as
+        `after` for the next page; `stream` does that for you."""
+        call: Coroutine[Any, Any, RawResponse[RunEventsResponse]] = self._async.events(
+            run_id, after=after, limit=limit, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def attachments(
+        self, run_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[RunAttachmentsResponse]:
+        """The files the agent attached to a run (`GET /runs/{run_id}/attachments`)."""
+        call: Coroutine[Any, Any, RawResponse[RunAttachmentsResponse]] = self._async.attachments(
+            run_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):

@@ -1,14 +1,22 @@
 """Browser sessions: create, list, get, stop, and the files they downloaded."""
 
-import base64
-import binascii
 import datetime as dt
 import uuid
 
 from aiohttp import web
 
 from browser_use_async.testing._clock import iso
-from browser_use_async.testing._http import JSON, Call, HTTPProblem, invalid, lookup, page, reply
+from browser_use_async.testing._http import (
+    JSON,
+    Call,
+    HTTPProblem,
+    encode_cursor,
+    invalid,
+    lookup,
+    page,
+    read_cursor,
+    reply,
+)
 from browser_use_async.testing._lifecycle import check_capacity, check_spend_limit, use_profile
 
 __all__ = ["ROUTES", "download_token"]
@@ -115,18 +123,15 @@ def list_downloads(call: Call) -> web.Response:
 
 
 def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+    return encode_cursor("offset", offset)
 
 
 def _read_cursor(cursor: str | None) -> int:
     if cursor is None:
         return 0
-    try:
-        word, offset = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
-        if word == "offset" and int(offset) >= 0:
-            return int(offset)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
+    offset = read_cursor("offset", cursor)
+    if offset is not None and offset.isascii() and offset.isdigit():
+        return int(offset)
     # What a pydantic validator raising ValueError gives through FastAPI.
     msg = "Value error, Invalid cursor"
     raise invalid(["query", "cursor"], "value_error", msg, cursor, ctx={"error": {}})
