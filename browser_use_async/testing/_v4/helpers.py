@@ -14,6 +14,7 @@ from browser_use_async.testing._v4.lifecycle import (
     run_is_active,
     start_run,
 )
+from browser_use_async.testing._v4.sessions import session_info
 from browser_use_async.testing._v4.state import RunScenario, V4State
 
 __all__ = ["V4Helpers"]
@@ -38,6 +39,20 @@ class V4Helpers:
     def run_events(self, run_id: uuid.UUID) -> list[JSON]:
         """A run's events so far (`RunEvent`s), oldest first."""
         return self._v4().events.get(run_id, [])
+
+    @property
+    def v4_sessions(self) -> dict[uuid.UUID, JSON]:
+        """v4 sessions by id, as `GET /sessions/{id}` answers them (`SessionInfo`, a copy
+        derived from each session's latest run)."""
+        v4 = self._v4()
+        return {
+            key: session_info(v4, row) for key, row in v4.sessions.items() if v4.latest_run(key)
+        }
+
+    def queued_messages(self, session_id: uuid.UUID) -> list[JSON]:
+        """Every message sent to a session's queue (`QueuedMessage`s, any status), oldest first."""
+        v4 = self._v4()
+        return [row for row in v4.messages.values() if row["sessionId"] == str(session_id)]
 
     @property
     def workspaces(self) -> dict[uuid.UUID, JSON]:

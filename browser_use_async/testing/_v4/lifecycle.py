@@ -35,6 +35,7 @@ __all__ = [
     "open_workspace",
     "refresh_runs",
     "run_is_active",
+    "run_message",
     "start_run",
     "write_file",
 ]
@@ -254,18 +255,24 @@ def _drain(store: Store, session_id: uuid.UUID, at: dt.datetime) -> None:
     queue = v4.queues.get(session_id, [])
     while queue:
         message = v4.messages[queue.pop(0)]
-        if message["status"] != "pending":
-            continue
-        latest = v4.latest_run(session_id)
-        body: JSON = {
-            "task": message["text"],
-            "model": latest["model"] if latest else None,
-            "attachedFileIds": message["attachedFileIds"],
-        }
-        scenario = v4.scenarios.get(message["text"], v4.default_scenario)
-        run = start_run(store, v4.sessions[session_id], body, scenario, at)
-        message.update(status="consumed", runId=run["id"])
-        return
+        if message["status"] == "pending":
+            run_message(store, message, at)
+            return
+
+
+def run_message(store: Store, message: JSON, at: dt.datetime) -> None:
+    """A queued message becomes its session's next run (with the model of the one before)."""
+    v4 = store.v4
+    session_id = uuid.UUID(message["sessionId"])
+    latest = v4.latest_run(session_id)
+    body: JSON = {
+        "task": message["text"],
+        "model": latest["model"] if latest else None,
+        "attachedFileIds": message["attachedFileIds"],
+    }
+    scenario = v4.scenarios.get(message["text"], v4.default_scenario)
+    run = start_run(store, v4.sessions[session_id], body, scenario, at)
+    message.update(status="consumed", runId=run["id"])
 
 
 def refresh_runs(store: Store) -> None:
