@@ -73,7 +73,7 @@ def operations(version: str = "v2") -> dict[tuple[str, str], Operation]:
                     Parameter(p["name"], p["in"], p.get("required", False), p["schema"])
                     for p in op.get("parameters", ())
                 ),
-                body=body["content"]["application/json"]["schema"] if body else None,
+                body=body["content"].get("application/json", {}).get("schema") if body else None,
                 body_required=bool(body and body.get("required")),
                 responses={
                     int(status): answer.get("content", {}).get("application/json", {}).get("schema")
