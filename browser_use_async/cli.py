@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         "sessions and browsers still running; see the account's credits.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--api",
+        choices=("v2", "v4"),
+        default="v2",
+        help="the API: v2 (the default, these commands) or v4 (runs: see --api v4 --help)",
+    )
     groups = parser.add_subparsers(dest="group", required=True)
     for group, (noun, about, statuses) in _LISTED.items():
         commands = groups.add_parser(group, help=about).add_subparsers(
@@ -285,10 +291,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     prepare_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
     del argv  # it may hold --api-key in the clear; traceback locals must not show it
+    if arguments[:2] == ["--api", "v4"] or arguments[:1] == ["--api=v4"]:
+        from browser_use_async._cli_v4 import main as v4  # noqa: PLC0415 (v4 only when asked)
+
+        return v4(arguments)
     parser = _parser()
     if not arguments:  # a first try: say what there is to do
         parser.print_help()
         return 0
     args = parser.parse_args(arguments)
     del arguments
+    if args.api == "v4":  # after another option: `--api v4` leads the command line
+        parser.error("--api v4 goes first: browser-use-async --api v4 runs ...")
     return execute(_Tasks(args), hold=args.command == "run-many")
