@@ -357,23 +357,14 @@ def render(results: dict[str, Any], command: str) -> str:
         "`TaskView`.",
         "",
     ]
-    columns: list[tuple[str, Callable[[str], float | None]]] = [
-        (f"C={c}, {n} steps", functools.partial(figures.cpu, steps=n, concurrency=c))
-        for n in steps_list
-        for c in settings["concurrencies"]
-    ]
-    lines += _client_table(figures, columns, 1000, 0)
+    work = [(str(n), f"{n} steps") for n in steps_list]
+    lines += _client_table(figures, _cpu_columns(figures, work), 1000, 0)
     lines += [
         "",
         f"### Sequential latency of one stop (µs; {settings['latency_calls']} calls a repeat)",
         "",
     ]
-    columns = [
-        (f"{which}, {n} steps", functools.partial(figures.latency, steps=n, which=which))
-        for n in steps_list
-        for which in ("p50", "p99")
-    ]
-    lines += _client_table(figures, columns, 1e6, 0)
+    lines += _client_table(figures, _latency_columns(figures, work), 1e6, 0)
     lines += [
         "",
         "### Turning the bytes of a TaskView into the result (µs per parse)",
@@ -397,13 +388,9 @@ def render(results: dict[str, Any], command: str) -> str:
         f"C={settings['memory_concurrency']}, and its growth over the RSS after one stop.",
         "",
     ]
-    columns = [
-        ("import (ms)", lambda key: figures.single("import", key)),
-        ("cold start to first stop (ms)", lambda key: figures.single("cold_start", key)),
-    ]
-    lines += _client_table(figures, columns, 1000, 0, diagnostic=False)
+    lines += _client_table(figures, _process_columns(figures, "stop"), 1000, 0, diagnostic=False)
     lines += [""]
-    columns = [
+    columns: list[Column] = [
         ("peak RSS (MiB)", lambda key: figures.single("memory", key, "peak_mib")),
         ("growth over one stop (MiB)", lambda key: figures.single("memory", key, "growth_mib")),
     ]
@@ -419,6 +406,37 @@ def render(results: dict[str, Any], command: str) -> str:
         ]
     lines += ["", END]
     return "\n".join(lines)
+
+
+Column = tuple[str, Callable[[str], float | None]]
+"""A table's column: its title, and its figure for a client's key."""
+
+
+def _cpu_columns(figures: Figures, work: list[tuple[str, str]]) -> list[Column]:
+    """CPU per call at each concurrency, for each of `work` (its key, its title)."""
+    concurrencies: list[int] = figures.results["settings"]["concurrencies"]
+    return [
+        (f"C={c}, {title}", functools.partial(figures.cpu, steps=key, concurrency=c))
+        for key, title in work
+        for c in concurrencies
+    ]
+
+
+def _latency_columns(figures: Figures, work: list[tuple[str, str]]) -> list[Column]:
+    """p50 and p99 of a sequential call, for each of `work` (its key, its title)."""
+    return [
+        (f"{which}, {title}", functools.partial(figures.latency, steps=key, which=which))
+        for key, title in work
+        for which in ("p50", "p99")
+    ]
+
+
+def _process_columns(figures: Figures, first: str) -> list[Column]:
+    """Import time, and cold start to the `first` call."""
+    return [
+        ("import (ms)", lambda key: figures.single("import", key)),
+        (f"cold start to first {first} (ms)", lambda key: figures.single("cold_start", key)),
+    ]
 
 
 PARSERS = (
@@ -470,23 +488,14 @@ def _v4_section(figures: Figures) -> list[str]:
         f"#### Client CPU per 1000 v4 calls (ms; {settings['calls']} calls a repeat)",
         "",
     ]
-    columns: list[tuple[str, Callable[[str], float | None]]] = [
-        (f"{named}, C={c}", functools.partial(figures.cpu, steps=key, concurrency=c))
-        for key, named in V4.work.items()
-        for c in settings["concurrencies"]
-    ]
-    lines += _client_table(figures, columns, 1000, 0, api=V4)
+    work = list(V4.work.items())
+    lines += _client_table(figures, _cpu_columns(figures, work), 1000, 0, api=V4)
     lines += [
         "",
         f"#### Sequential latency of one v4 call (µs; {settings['latency_calls']} calls a repeat)",
         "",
     ]
-    columns = [
-        (f"{which}, {named}", functools.partial(figures.latency, steps=key, which=which))
-        for key, named in V4.work.items()
-        for which in ("p50", "p99")
-    ]
-    lines += _client_table(figures, columns, 1e6, 0, api=V4)
+    lines += _client_table(figures, _latency_columns(figures, work), 1e6, 0, api=V4)
     lines += ["", "#### Turning the bytes of a v4 answer into the result (µs per parse)", ""]
     lines += _parse_table(figures, [("cancel", "RunSummary"), ("status", "RunStatusResponse")])
     lines += [
@@ -494,11 +503,7 @@ def _v4_section(figures: Figures) -> list[str]:
         f"#### v4 fresh processes (medians of {settings['process_runs']} processes)",
         "",
     ]
-    columns = [
-        ("import (ms)", lambda key: figures.single("import", key)),
-        ("cold start to first cancel (ms)", lambda key: figures.single("cold_start", key)),
-    ]
-    return lines + _client_table(figures, columns, 1000, 0, api=V4)
+    return lines + _client_table(figures, _process_columns(figures, "cancel"), 1000, 0, api=V4)
 
 
 def update_readme(path: str, section: str, start: str = START, end: str = END) -> None:
