@@ -33,6 +33,8 @@ from browser_use_async.testing._spec import Operation, operations
 from browser_use_async.testing._state import Store, TaskScenario, UploadedFile
 from browser_use_async.testing._v4.helpers import V4Helpers
 from browser_use_async.testing._v4.routes import V4_ROUTES
+from browser_use_async.testing._v4.workspaces import UPLOAD_PATH as V4_UPLOAD_PATH
+from browser_use_async.testing._v4.workspaces import receive_upload as receive_workspace_upload
 
 __all__ = ["API_PREFIX", "STATS_PATH", "V4_PREFIX", "FakeBrowserUseCloud", "RecordedRequest"]
 
@@ -124,6 +126,10 @@ class FakeBrowserUseCloud(BackgroundServer, V4Helpers):
         async def stats(request: web.Request) -> web.Response:
             return reply(self.stats())
 
+        async def v4_upload(request: web.Request) -> web.Response:
+            return await receive_workspace_upload(self.store, request)
+
+        self.app.router.add_put(V4_UPLOAD_PATH, v4_upload)
         self.app.router.add_post(UPLOAD_PATH, upload)
         self.app.router.add_get(BLOB_PATH, blob)
         self.app.router.add_get(STATS_PATH, stats)
@@ -135,8 +141,6 @@ class FakeBrowserUseCloud(BackgroundServer, V4Helpers):
         routes: dict[tuple[str, str], Route],
     ) -> None:
         for (method, path), operation in spec.items():
-            if (method, path) not in routes:
-                continue
             handler = operation_handler(operation, routes[method, path], self.store)
             route = self.app.router.add_route(method, prefix + path, handler)
             self._operations[route] = operation

@@ -30,8 +30,13 @@ BLOB_PATH = "/fake/blobs/{token}"
 
 
 async def serve_blob(store: Store, request: web.Request) -> web.Response:
-    """Download URLs (output files, logs, downloads, skill output) land here, like S3 links."""
+    """Download URLs (output files, logs, downloads, skill output) land here, like S3 links;
+    as S3, `?response-content-disposition=...` sets the answer's Content-Disposition."""
     blob = store.blobs.get(request.match_info["token"])
     if blob is None:
         return web.Response(status=404, text="<Error><Code>NoSuchKey</Code></Error>")
-    return web.Response(body=blob.data, content_type=blob.content_type)
+    answer = web.Response(body=blob.data, content_type=blob.content_type)
+    disposition = request.query.get("response-content-disposition")
+    if disposition is not None:
+        answer.headers["Content-Disposition"] = disposition
+    return answer

@@ -85,7 +85,8 @@ def create_browser(call: Call) -> web.Response:
         "recordingUrl": None,
         "recordingAvailable": call.body["enableRecording"],
         "metadata": call.body.get("metadata") or {},
-        "extensions": [_extension(extension) for extension in call.body["extensionIds"]],
+        # v4's request has no extensionIds: its browsers have none.
+        "extensions": [_extension(extension) for extension in call.body.get("extensionIds", ())],
     }
     call.store.add_browser(row)
     return reply(browser_item(row), status=201)
