@@ -5,6 +5,7 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -109,19 +110,35 @@ async def test_the_v4_answers_are_what_the_spec_says(method: str, path: str, tar
     assert document == (run_summary() if "cancel" in path else run_status())
 
 
-async def test_the_official_v4_client_cancels_and_polls_on_it() -> None:
+V4_CLIENTS = ["ours_v4_async", "ours_v4_sync", "floor_v4", "official_v4_async", "official_v4_sync"]
+
+
+@pytest.mark.parametrize("key", V4_CLIENTS)
+async def test_each_v4_client_cancels_and_polls_on_it(key: str) -> None:
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         functools.partial(CannedProtocol, NOT_FOUND, V4_ROUTES), "127.0.0.1", 0
     )
     base_url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/api/v4"
-    client = BY_KEY["official_v4_async"].make(base_url)
-    run = await client.cancel(RUN_ID)
-    polled = await client.status(RUN_ID)
-    await client.close()
+    impl = BY_KEY[key]
+    assert impl.available
+    if impl.kind == "async":
+        client = impl.make(base_url)
+        run, polled = await client.cancel(RUN_ID), await client.status(RUN_ID)
+        await client.close()
+    else:  # blocking: off the loop that serves
+        client = await asyncio.to_thread(impl.make, base_url)
+        run = await asyncio.to_thread(client.cancel, RUN_ID)
+        polled = await asyncio.to_thread(client.status, RUN_ID)
+        await asyncio.to_thread(client.close)
     server.close()
     await server.wait_closed()
     assert (answer(run), answer(polled)) == ("cancelled", "running")
-    assert str(run.id) == RUN_ID
+    run_id: object = cast("dict[str, Any]", run)["id"] if isinstance(run, dict) else run.id
+    assert str(run_id) == RUN_ID
+
+
+def test_answer_reads_steps_and_statuses() -> None:
     assert answer({"status": "cancelled"}) == "cancelled"
     assert answer(task_view(3)) == "3 steps"
+    assert answer(decode(task_view_bytes(2), TaskView)) == "2 steps"
