@@ -1,6 +1,9 @@
 """Every operation of the v4 spec, called on the fake with valid input, answers as documented."""
 
+import io
+import json
 import uuid
+import zipfile
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,13 +13,17 @@ import pytest
 from browser_use_async.testing import FakeBrowserUseCloud, RunScenario
 from browser_use_async.testing._spec import operations, validator
 from browser_use_async.testing._v4.routes import V4_ROUTES
-from tests.fakecloud import JSON, Api
+from tests.fakecloud import JSON, Answer, Api
 
 RUN = {"run_id": "run_id"}
 SESSION = {"session_id": "session_id"}
 WORKSPACE = {"workspace_id": "workspace_id"}
 BROWSER = {"session_id": "browser_id"}
 PROFILE = {"profile_id": "profile_id"}
+MESSAGE = {"session_id": "session_id", "message_id": "message_id"}
+EXTENSION = {"extension_id": "extension_id"}
+PROVIDER = {"provider": "provider"}
+FORM = object()  # POST /extensions: a multipart upload of an extension's ZIP
 PAGES = ("runs", "sessions", "events", "queue", "files", "items", "attachments")
 UPLOAD = {"files": [{"name": "data.csv", "contentType": "text/csv", "size": 4}]}
 # (METHOD, path) -> (path parameter names to world keys, query, body)
@@ -33,11 +40,7 @@ CASES: dict[tuple[str, str], tuple[dict[str, str], dict[str, str], Any]] = {
     ("POST", "/sessions/{session_id}/purge"): (SESSION, {}, None),
     ("POST", "/sessions/{session_id}/queue"): (SESSION, {}, {"text": "And then?"}),
     ("GET", "/sessions/{session_id}/queue"): (SESSION, {}, None),
-    ("DELETE", "/sessions/{session_id}/queue/{message_id}"): (
-        {"session_id": "session_id", "message_id": "message_id"},
-        {},
-        None,
-    ),
+    ("DELETE", "/sessions/{session_id}/queue/{message_id}"): (MESSAGE, {}, None),
     ("POST", "/workspaces"): ({}, {}, {"name": "Reports"}),
     ("GET", "/workspaces/{workspace_id}"): (WORKSPACE, {}, None),
     ("POST", "/workspaces/{workspace_id}/files/upload"): (WORKSPACE, {}, UPLOAD),
@@ -52,6 +55,28 @@ CASES: dict[tuple[str, str], tuple[dict[str, str], dict[str, str], Any]] = {
     ("GET", "/profiles/{profile_id}"): (PROFILE, {}, None),
     ("PATCH", "/profiles/{profile_id}"): (PROFILE, {}, {"name": "Home"}),
     ("DELETE", "/profiles/{profile_id}"): (PROFILE, {}, None),
+    # The amendments: what the official v4 client calls beyond the upstream spec.
+    ("PATCH", "/sessions/{session_id}"): (SESSION, {}, {"title": "Trip"}),
+    ("DELETE", "/sessions/{session_id}"): (SESSION, {}, None),
+    ("GET", "/sessions/{session_id}/cost"): (SESSION, {}, None),
+    ("PATCH", "/sessions/{session_id}/cost-cap"): (SESSION, {}, {"maxCostUsd": "5"}),
+    ("GET", "/sessions/{session_id}/share"): (SESSION, {}, None),
+    ("POST", "/sessions/{session_id}/share"): (SESSION, {}, None),
+    ("PUT", "/sessions/{session_id}/share"): (SESSION, {}, {"isActive": False}),
+    ("GET", "/sessions/{session_id}/queue/{message_id}"): (MESSAGE, {}, None),
+    ("PATCH", "/workspaces/{workspace_id}"): (WORKSPACE, {}, {"name": "Renamed"}),
+    ("DELETE", "/workspaces/{workspace_id}"): (WORKSPACE, {}, None),
+    ("GET", "/workspaces/{workspace_id}/size"): (WORKSPACE, {}, None),
+    ("DELETE", "/workspaces/{workspace_id}/files"): (WORKSPACE, {"path": "uploads/data.csv"}, None),
+    ("POST", "/extensions"): ({}, {}, FORM),
+    ("GET", "/extensions"): ({}, {"pageSize": "5"}, None),
+    ("GET", "/extensions/{extension_id}"): (EXTENSION, {}, None),
+    ("DELETE", "/extensions/{extension_id}"): (EXTENSION, {}, None),
+    ("GET", "/integrations"): ({}, {"popular_only": "true", "limit": "2"}, None),
+    ("GET", "/integrations/categories"): ({}, {}, None),
+    ("POST", "/integrations/{provider}/authorize"): (PROVIDER, {}, None),
+    ("GET", "/integrations/{provider}/status"): (PROVIDER, {}, None),
+    ("DELETE", "/integrations/{provider}"): (PROVIDER, {}, None),
 }
 
 
@@ -83,10 +108,15 @@ async def _world(v4: Api) -> JSON:
     fake.advance(2)
     session = first["sessionId"]
     message = await v4.ok("POST", f"/sessions/{session}/queue", body={"text": "Wait for me"})
+    await v4.ok("POST", f"/sessions/{session}/share")
     browser = await v4.ok("POST", "/browsers", body={})
     fake.add_download(uuid.UUID(browser["id"]), "downloads/a.pdf", b"%PDF-1.4")
     profile = await v4.ok("POST", "/profiles", body={"name": "Work"})
+    extension = await _upload_extension(v4)
+    fake.connect_integration("github")
     return {
+        "extension_id": extension["id"],
+        "provider": "github",
         "run_id": run["id"],
         "session_id": session,
         "message_id": message["id"],
@@ -96,9 +126,26 @@ async def _world(v4: Api) -> JSON:
     }
 
 
+def extension_zip(name: str = "Ad Blocker", version: str = "1.2.3") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({"name": name, "version": version}))
+    return buffer.getvalue()
+
+
+async def _upload_extension(v4: Api) -> JSON:
+    form = aiohttp.FormData()
+    form.add_field("file", extension_zip(), filename="blocker.zip", content_type="application/zip")
+    url, key = v4.fake.v4_base_url + "/extensions", {"X-Browser-Use-API-Key": v4.fake.api_key}
+    async with v4.session.post(url, data=form, headers=key) as answer:
+        assert answer.status == 200, await answer.text()
+        body: JSON = await answer.json()
+        return body
+
+
 def test_every_operation_has_a_case_and_a_route() -> None:
     assert set(CASES) == set(operations("v4")) == set(V4_ROUTES)
-    assert len(CASES) == 27
+    assert len(CASES) == 27 + 21
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(CASES))
@@ -108,7 +155,11 @@ async def test_operation_answers_as_the_spec_says(v4: Api, method: str, path: st
     url = path
     for name, key in names.items():
         url = url.replace("{" + name + "}", str(world[key]))
-    answer = await v4.call(method, url, body=body, params=query)
+    if body is FORM:
+        created = await _upload_extension(v4)
+        answer = Answer(200, created, {})
+    else:
+        answer = await v4.call(method, url, body=body, params=query)
     operation = operations("v4")[method, path]
     success = [status for status in operation.responses if status < 300]
     assert answer.status in success, answer.body

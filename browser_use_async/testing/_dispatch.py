@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from browser_use_async.testing._http import JSON, Call, HTTPProblem, Route
+from browser_use_async.testing._http import JSON, Call, HTTPProblem, Route, multipart_form
 from browser_use_async.testing._lifecycle import refresh
 from browser_use_async.testing._schema import Issue
 from browser_use_async.testing._spec import Operation, validator
@@ -48,7 +48,10 @@ def _parameters(operation: Operation, request: web.Request, issues: list[Issue])
         source = request.match_info if param.where == "path" else request.query
         loc = (param.where, param.name)
         if param.name in source:
-            value, found = check(param.schema, source[param.name], loc, text=True)
+            given: str | list[str] = source[param.name]
+            if param.where == "query" and _is_list(param.schema):  # ?metadata=a&metadata=b
+                given = request.query.getall(param.name)
+            value, found = check(param.schema, given, loc, text=True)
             issues.extend(found)
             params[param.name] = value
         elif param.required:
@@ -65,6 +68,8 @@ async def _body(
 ) -> JSON:
     raw = await request.read()
     given: Any
+    if operation.body_type == "multipart/form-data":
+        return _form_fields(schema, request.headers.get("Content-Type", ""), raw, issues)
     if not raw:
         if operation.body_required:
             issues.append(
@@ -94,6 +99,22 @@ async def _body(
     value, found = validator(operation.version).check(schema, given, ("body",))
     issues.extend(found)
     return typing.cast(JSON, value) if isinstance(value, dict) else {}
+
+
+def _form_fields(schema: JSON, content_type: str, raw: bytes, issues: list[Issue]) -> JSON:
+    """A multipart body: its fields as (file name or None, bytes), the required ones checked."""
+    fields = multipart_form(content_type, raw)
+    for name in schema.get("required", ()):
+        if name not in fields:
+            loc = ["body", name]
+            issues.append({"type": "missing", "loc": loc, "msg": "Field required", "input": None})
+    return dict(fields)
+
+
+def _is_list(schema: JSON) -> bool:
+    """A parameter that may repeat: an array (or an array or null)."""
+    options = schema.get("anyOf", [schema])
+    return any(option.get("type") == "array" for option in options)
 
 
 def _is_json(content_type: str | None) -> bool:

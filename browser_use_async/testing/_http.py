@@ -2,6 +2,8 @@
 
 import base64
 import binascii
+import email.parser
+import email.policy
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -21,6 +23,7 @@ __all__ = [
     "encode_cursor",
     "invalid",
     "lookup",
+    "multipart_form",
     "no_content",
     "page",
     "read_cursor",
@@ -120,3 +123,17 @@ def read_cursor(kind: str, cursor: str) -> str | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     return value if word == kind else None
+
+
+def multipart_form(content_type: str, body: bytes) -> dict[str, tuple[str | None, bytes]]:
+    """Multipart form fields: name -> (file name or None, bytes)."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    fields: dict[str, tuple[str | None, bytes]] = {}
+    if message.is_multipart():
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            if isinstance(name, str) and isinstance(payload, bytes):
+                fields[name] = (part.get_filename(), payload)
+    return fields

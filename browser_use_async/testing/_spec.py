@@ -39,6 +39,7 @@ class Operation:
     parameters: tuple[Parameter, ...]
     body: JSON | None
     body_required: bool
+    body_type: str  # "application/json", or "multipart/form-data" (an upload)
     responses: dict[int, JSON | None]
 
 
@@ -63,6 +64,7 @@ def operations(version: str = "v2") -> dict[tuple[str, str], Operation]:
     for path, item in load_spec(version)["paths"].items():
         for method, op in item.items():
             body = op.get("requestBody")
+            body_type, body_schema = next(iter(body["content"].items())) if body else ("", None)
             found[method.upper(), path] = Operation(
                 version=version,
                 method=method.upper(),
@@ -73,8 +75,9 @@ def operations(version: str = "v2") -> dict[tuple[str, str], Operation]:
                     Parameter(p["name"], p["in"], p.get("required", False), p["schema"])
                     for p in op.get("parameters", ())
                 ),
-                body=body["content"].get("application/json", {}).get("schema") if body else None,
+                body=body_schema["schema"] if body_schema else None,
                 body_required=bool(body and body.get("required")),
+                body_type=body_type or "application/json",
                 responses={
                     int(status): answer.get("content", {}).get("application/json", {}).get("schema")
                     for status, answer in op["responses"].items()

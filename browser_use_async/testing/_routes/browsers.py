@@ -43,13 +43,26 @@ def _extension(extension_id: str) -> JSON:
     return {"id": extension_id, "runtimeId": runtime, "version": "1.0.0"}
 
 
+def _labelled(row: JSON, terms: list[str]) -> bool:
+    """Whether a browser has every label term: `key` (set) or `key=value`."""
+    labels: dict[str, str] = row["metadata"]
+    for term in terms:
+        key, equals, value = term.partition("=")
+        if key not in labels or (equals and labels[key] != value):
+            return False
+    return True
+
+
 def list_browsers(call: Call) -> web.Response:
+    """v4's list also filters by `metadata` label terms (v2's has no such parameter)."""
     wanted, agent = call.params["filterBy"], call.params["agentSessionId"]
+    terms: list[str] = call.params.get("metadata") or []
     rows = [
         row
         for row in call.store.browsers.values()
         if wanted in (None, row["status"])
         and (agent is None or row["agentSessionId"] == str(agent))
+        and _labelled(row, terms)
     ]
     return page(call, rows, browser_item, newest="startedAt")
 
@@ -85,8 +98,7 @@ def create_browser(call: Call) -> web.Response:
         "recordingUrl": None,
         "recordingAvailable": call.body["enableRecording"],
         "metadata": call.body.get("metadata") or {},
-        # v4's request has no extensionIds: its browsers have none.
-        "extensions": [_extension(extension) for extension in call.body.get("extensionIds", ())],
+        "extensions": [_extension(extension) for extension in call.body["extensionIds"]],
     }
     call.store.add_browser(row)
     return reply(browser_item(row), status=201)

@@ -1,14 +1,12 @@
 """Files: presigned uploads (accepted by the fake itself) and task output files."""
 
 import datetime as dt
-import email.parser
-import email.policy
 import secrets
 import uuid
 
 from aiohttp import web
 
-from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, reply
+from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, multipart_form, reply
 from browser_use_async.testing._state import Presigned, Store, UploadedFile
 
 __all__ = ["ROUTES", "UPLOAD_PATH", "receive_upload"]
@@ -60,23 +58,9 @@ def _s3_error(status: int, code: str, message: str) -> web.Response:
     return web.Response(status=status, text=body, content_type="application/xml")
 
 
-def _form(content_type: str, body: bytes) -> dict[str, tuple[str | None, bytes]]:
-    """Multipart form fields: name -> (file name or None, bytes)."""
-    head = f"Content-Type: {content_type}\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    fields: dict[str, tuple[str | None, bytes]] = {}
-    if message.is_multipart():
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True)
-            if isinstance(name, str) and isinstance(payload, bytes):
-                fields[name] = (part.get_filename(), payload)
-    return fields
-
-
 async def receive_upload(store: Store, request: web.Request) -> web.Response:
     """The presigned POST target: multipart fields from the presign, then `file` (like S3)."""
-    form = _form(request.headers.get("Content-Type", ""), await request.read())
+    form = multipart_form(request.headers.get("Content-Type", ""), await request.read())
     text = {name: value.decode("utf-8", "replace") for name, (_, value) in form.items()}
     with store.lock:
         ticket = store.presigned.get(text.get("policy", ""))

@@ -7,6 +7,7 @@ from typing import Any
 from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async.testing._lifecycle import refresh
 from browser_use_async.testing._state import Store
+from browser_use_async.testing._v4.integrations import CATALOGUE
 from browser_use_async.testing._v4.lifecycle import (
     emit,
     open_session,
@@ -116,6 +117,13 @@ class V4Helpers:
             body = {"task": task, "model": model}
             run = start_run(self.store, session, body, chosen, at, steps=count)
             return uuid.UUID(run["id"])
+
+    def connect_integration(self, provider: str) -> None:
+        """Connect an integration, as finishing its OAuth flow at `authorize`'s URL would."""
+        with self.store.lock:
+            if provider not in CATALOGUE:
+                raise InvalidArgumentError(f"the fake has no integration {provider!r}")
+            self.store.v4.connected.add(provider)
 
     def add_run_event(self, run_id: uuid.UUID, kind: str, data: JSON | None = None) -> JSON:
         """Append an event to a run now (e.g. one the fake never emits), and return it."""

@@ -18,11 +18,13 @@ becomes the session's next run, at that moment.
 
 import datetime as dt
 import decimal
+import json
 import uuid
 from typing import Any
 
 from browser_use_async.testing._agent import agent_step
 from browser_use_async.testing._clock import iso
+from browser_use_async.testing._outputs import sample_output
 from browser_use_async.testing._state import Store
 from browser_use_async.testing._v4.state import RunPlan, RunScenario, V4State
 
@@ -30,6 +32,7 @@ __all__ = [
     "DEFAULT_BUDGET",
     "TERMINAL",
     "cancel_run",
+    "drop_file",
     "emit",
     "open_session",
     "open_workspace",
@@ -77,13 +80,26 @@ def open_workspace(store: Store, name: str | None = None) -> JSON:
 
 
 def write_file(store: Store, workspace_id: uuid.UUID, path: str, data: bytes, kind: str) -> None:
-    """Store a workspace file (replacing one at the same path) and its bytes for download."""
+    """Store a workspace file (replacing one at the same path) and its bytes for download;
+    a deleted workspace keeps nothing."""
+    workspace = store.v4.workspaces.get(workspace_id)
+    if workspace is None:
+        return
+    drop_file(store, workspace_id, path)
     token = f"ws-{uuid.uuid4().hex}"
     store.add_blob(kind, data, token)
     store.v4.file_blobs[workspace_id, path] = token
     row = {"path": path, "size": len(data), "lastModified": iso(store.now())}
-    store.v4.files.setdefault(workspace_id, {})[path] = row
-    store.v4.workspaces[workspace_id]["updatedAt"] = iso(store.now())
+    store.v4.files[workspace_id][path] = row
+    workspace["updatedAt"] = iso(store.now())
+
+
+def drop_file(store: Store, workspace_id: uuid.UUID, path: str) -> None:
+    """Forget a workspace file and its bytes, if it is there."""
+    store.v4.files.get(workspace_id, {}).pop(path, None)
+    token = store.v4.file_blobs.pop((workspace_id, path), None)
+    if token is not None:
+        store.blobs.pop(token, None)
 
 
 def open_session(store: Store, workspace_id: uuid.UUID) -> JSON:
@@ -132,6 +148,9 @@ def start_run(
         "workspaceId": session["workspaceId"],
         "attachedFileIds": body.get("attachedFileIds"),
         "judgement": None,
+        "outputSchema": body.get("outputSchema"),
+        "modelParams": body.get("modelParams"),
+        "output": None,
         "totalInputTokens": 0,
         "totalOutputTokens": 0,
         "totalCostUsd": "0",
@@ -232,8 +251,10 @@ def _end(store: Store, run: JSON, status: str, at: dt.datetime, error: str | Non
     plan = v4.plans.pop(uuid.UUID(run["id"]), None)
     run["status"] = status
     if status == "completed" and plan is not None:
-        result = plan.scenario.result or f"Done: {run['task']}"
+        result = _result(run, plan.scenario)
         run["result"] = result
+        if run["outputSchema"] is not None:
+            run["output"] = _parsed(result)
         workspace_id = uuid.UUID(run["workspaceId"])
         for name, data in plan.scenario.output_files.items():
             write_file(store, workspace_id, f"outputs/{name}", data, "application/octet-stream")
@@ -247,6 +268,21 @@ def _end(store: Store, run: JSON, status: str, at: dt.datetime, error: str | Non
         emit(v4, run, "run.cancelled", at)
     store.charge(run["totalCostUsd"])
     _drain(store, uuid.UUID(run["sessionId"]), at)
+
+
+def _result(run: JSON, scenario: RunScenario) -> str:
+    """The scenario's result, else JSON fitting the run's output schema, else a sentence."""
+    schema = run["outputSchema"]
+    fitting = sample_output(json.dumps(schema)) if schema is not None else None
+    return scenario.result or fitting or f"Done: {run['task']}"
+
+
+def _parsed(text: str) -> object:
+    """The structured `output` of a run made with an output schema: its result as JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def _drain(store: Store, session_id: uuid.UUID, at: dt.datetime) -> None:

@@ -6,11 +6,16 @@ from aiohttp import web
 
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, no_content, reply
-from browser_use_async.testing._v4.lifecycle import cancel_run, run_is_active, run_message
+from browser_use_async.testing._v4.lifecycle import (
+    cancel_run,
+    drop_file,
+    run_is_active,
+    run_message,
+)
 from browser_use_async.testing._v4.paging import keyset_page, newest_first
 from browser_use_async.testing._v4.state import V4State
 
-__all__ = ["QUEUE_FULL", "ROUTES", "session_info"]
+__all__ = ["QUEUE_FULL", "ROUTES", "find_message", "find_session", "session_info"]
 
 SESSION_NOT_FOUND = "Session not found"
 MESSAGE_NOT_FOUND = "Message not found"
@@ -37,7 +42,7 @@ def session_info(v4: V4State, session: JSON) -> JSON:
     }
 
 
-def _session(call: Call) -> JSON:
+def find_session(call: Call) -> JSON:
     return lookup(call.store.v4.sessions, call.params["session_id"], SESSION_NOT_FOUND)
 
 
@@ -57,16 +62,15 @@ def list_sessions(call: Call) -> web.Response:
 
 
 def get_session(call: Call) -> web.Response:
-    return reply(session_info(call.store.v4, _session(call)))
+    return reply(session_info(call.store.v4, find_session(call)))
 
 
 def purge_session(call: Call) -> web.Response:
     """Drop what the session's runs left: its workspace's files and its runs' event data."""
-    session, v4 = _session(call), call.store.v4
+    session, v4 = find_session(call), call.store.v4
     workspace_id = uuid.UUID(session["workspaceId"])
-    for path in v4.files.pop(workspace_id, {}):
-        call.store.blobs.pop(v4.file_blobs.pop((workspace_id, path)), None)
-    v4.files[workspace_id] = {}
+    for path in list(v4.files.get(workspace_id, ())):
+        drop_file(call.store, workspace_id, path)
     for run in v4.runs_of(uuid.UUID(session["sessionId"])):
         for event in v4.events.get(uuid.UUID(run["id"]), ()):
             event["data"] = {}
@@ -81,7 +85,7 @@ def _pending(v4: V4State, session_id: uuid.UUID) -> list[JSON]:
 def queue_message(call: Call) -> web.Response:
     """Runs now when the session is idle; else waits on the queue, or with `interrupt`
     cancels the active run and runs straight after it."""
-    session, store, body = _session(call), call.store, call.body
+    session, store, body = find_session(call), call.store, call.body
     v4, session_id = store.v4, uuid.UUID(session["sessionId"])
     pending = _pending(v4, session_id)
     if call.request.headers.get("X-V4-Queue-Deduplicate") == DEDUPLICATE:
@@ -116,12 +120,12 @@ def queue_message(call: Call) -> web.Response:
 
 
 def list_queue(call: Call) -> web.Response:
-    session = _session(call)
+    session = find_session(call)
     return reply({"queue": _pending(call.store.v4, uuid.UUID(session["sessionId"]))})
 
 
-def _message(call: Call) -> JSON:
-    session = _session(call)
+def find_message(call: Call) -> JSON:
+    session = find_session(call)
     message = call.store.v4.messages.get(call.params["message_id"])
     if message is None or message["sessionId"] != session["sessionId"]:
         raise HTTPProblem(404, MESSAGE_NOT_FOUND)
@@ -129,7 +133,7 @@ def _message(call: Call) -> JSON:
 
 
 def cancel_message(call: Call) -> web.Response:
-    message = _message(call)
+    message = find_message(call)
     if message["status"] != "pending":
         raise HTTPProblem(409, NOT_PENDING)
     message["status"] = "cancelled"

@@ -99,6 +99,9 @@ class V4State:
         self.uploads: dict[str, PendingUpload] = {}  # by the token in the upload URL
         # Upload id -> its RunAttachment row, plus the workspaceId it was made for.
         self.attachments: dict[uuid.UUID, JSON] = {}
+        self.shares: dict[uuid.UUID, JSON] = {}  # by session: SessionShareInfo
+        self.extensions: dict[uuid.UUID, JSON] = {}  # ExtensionView
+        self.connected: set[str] = set()  # integration providers connected
         self.default_scenario = RunScenario()
         self.scenarios: dict[str, RunScenario] = {}
         self.queue_limit = DEFAULT_QUEUE_LIMIT

@@ -15,9 +15,10 @@ import uuid
 
 from aiohttp import web
 
-from browser_use_async.testing._http import JSON, Call, lookup, reply
+from browser_use_async.testing._clock import iso
+from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, no_content, reply
 from browser_use_async.testing._state import Store
-from browser_use_async.testing._v4.lifecycle import open_workspace, write_file
+from browser_use_async.testing._v4.lifecycle import drop_file, open_workspace, write_file
 from browser_use_async.testing._v4.paging import keyset_page
 from browser_use_async.testing._v4.state import PendingUpload
 
@@ -26,6 +27,8 @@ __all__ = ["ROUTES", "UPLOAD_PATH", "receive_upload"]
 UPLOAD_PATH = "/fake/v4/uploads/{token}"
 UPLOAD_SECONDS = 300
 WORKSPACE_NOT_FOUND = "Workspace not found"
+WORKSPACE_MAX_BYTES = 5 * 2**30
+WOULD_OVERRIDE = "A file with this name already exists in the workspace: {path}"
 
 
 def _workspace(call: Call) -> JSON:
@@ -50,6 +53,11 @@ def upload_files(call: Call) -> web.Response:
     store, workspace = call.store, _workspace(call)
     workspace_id = uuid.UUID(workspace["id"])
     expires = store.now() + dt.timedelta(seconds=UPLOAD_SECONDS)
+    if not call.body["allowOverrides"]:
+        for item in call.body["files"]:
+            path = f"uploads/{stored_name(item['name'])}"
+            if path in store.v4.files[workspace_id]:
+                raise HTTPProblem(409, WOULD_OVERRIDE.format(path=path))
     items: list[JSON] = []
     for item in call.body["files"]:
         upload_id, stored = uuid.uuid4(), stored_name(item["name"])
@@ -98,6 +106,37 @@ def list_files(call: Call) -> web.Response:
     return reply({"files": files, "nextCursor": cursor, "hasMore": more})
 
 
+def rename_workspace(call: Call) -> web.Response:
+    workspace = _workspace(call)
+    if "name" in call.body:
+        workspace.update(name=call.body["name"], updatedAt=iso(call.store.now()))
+    return reply(workspace)
+
+
+def delete_workspace(call: Call) -> web.Response:
+    """Delete the workspace and its files (sessions in it keep running, with nowhere to
+    write output files)."""
+    v4, workspace_id = call.store.v4, uuid.UUID(_workspace(call)["id"])
+    for path in list(v4.files[workspace_id]):
+        drop_file(call.store, workspace_id, path)
+    del v4.workspaces[workspace_id], v4.files[workspace_id]
+    return no_content()
+
+
+def workspace_size(call: Call) -> web.Response:
+    files = call.store.v4.files[uuid.UUID(_workspace(call)["id"])]
+    used = sum(row["size"] for row in files.values())
+    return reply({"usedBytes": used, "maxBytes": WORKSPACE_MAX_BYTES})
+
+
+def delete_file(call: Call) -> web.Response:
+    """Idempotent: a path with no file answers 204 too."""
+    workspace_id = uuid.UUID(_workspace(call)["id"])
+    if call.params["path"] in call.store.v4.files[workspace_id]:
+        drop_file(call.store, workspace_id, call.params["path"])
+    return no_content()
+
+
 def _s3_error(code: str, message: str) -> web.Response:
     body = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
     return web.Response(status=403, text=body, content_type="application/xml")
@@ -130,4 +169,8 @@ ROUTES = {
     ("GET", "/workspaces/{workspace_id}"): get_workspace,
     ("POST", "/workspaces/{workspace_id}/files/upload"): upload_files,
     ("GET", "/workspaces/{workspace_id}/files"): list_files,
+    ("PATCH", "/workspaces/{workspace_id}"): rename_workspace,
+    ("DELETE", "/workspaces/{workspace_id}"): delete_workspace,
+    ("GET", "/workspaces/{workspace_id}/size"): workspace_size,
+    ("DELETE", "/workspaces/{workspace_id}/files"): delete_file,
 }
