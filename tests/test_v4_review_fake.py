@@ -16,6 +16,7 @@ import pytest
 
 from browser_use_async.testing import FakeBrowserUseCloud
 from browser_use_async.testing._spec import Operation, operations, validator
+from browser_use_async.v4 import BrowserUse
 from tests.fakecloud import Answer, Api
 from tests.test_fake_v4_spec import CASES, FORM, extension_zip
 from tests.test_fake_v4_spec import _world as world_of  # pyright: ignore[reportPrivateUsage]
@@ -221,3 +222,20 @@ async def test_a_sweep_of_valid_and_broken_requests_is_answered_as_the_spec_says
     assert sum(answered.values()) == 12 * (len(CASES) - 1)
     assert {200, 404, 422} <= set(answered)
     assert stamps > 100
+
+
+def test_the_plugin_fixture_serves_v4_files_and_queues_to_the_blocking_client(
+    browser_use_fake: FakeBrowserUseCloud, tmp_path: Path
+) -> None:
+    fake = browser_use_fake
+    with BrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url) as client:
+        workspace = client.workspaces.create(name="Plugin")
+        answer = client.workspaces.upload(workspace.id, ("notes.md", b"# Notes\n"))
+        target = client.workspaces.download(workspace.id, answer.files[0].path, to=tmp_path)
+        assert target.read_bytes() == b"# Notes\n"
+        run = client.runs.create("Read the notes", workspace_id=workspace.id)
+        queued = client.sessions.queue(run.session_id, "Then summarize them")
+        assert client.sessions.get_queued(run.session_id, queued.id).text == queued.text
+    storage = [r for r in fake.requests if r.path.startswith("/fake/")]
+    assert [r.method for r in storage] == ["PUT", "GET"]
+    assert all(fake.api_key not in str(dict(r.headers)) for r in storage)

@@ -345,3 +345,38 @@ async def test_pages_walk_every_row_once_while_rows_come_and_go(
             await v4_client.workspaces.upload(workspace.id, ("a0", b"x"), ("z9", b"x"))
     expected = [f"uploads/f{i:02d}" for i in range(10) if i != 8] + ["uploads/z9"]
     assert paths == expected
+
+
+async def test_every_bad_download_destination_is_refused_before_sending(
+    fake: FakeBrowserUseCloud, v4_client: AsyncBrowserUse, tmp_path: Path
+) -> None:
+    world = await _world(v4_client)
+    kept = tmp_path / "kept.bin"
+    kept.write_bytes(b"mine")
+    os.symlink(kept, tmp_path / "link")
+    os.symlink(tmp_path / "none", tmp_path / "dangling")
+    os.mkfifo(tmp_path / "fifo")
+    os.makedirs(tmp_path / "full" / "data.bin")  # the file's own name is a directory there
+    (tmp_path / "stale").mkdir()
+    os.mkfifo(tmp_path / "stale" / "data.bin.part")
+    destinations: list[Any] = [
+        5,
+        None,
+        b"bytes",
+        str(tmp_path / "missing" / "x.bin"),
+        str(tmp_path / "missing") + "/",
+        str(kept) + "/",
+        tmp_path / "link",
+        tmp_path / "dangling",
+        tmp_path / "fifo",
+        tmp_path / "full",  # used to list the workspace first, for the file's name
+        tmp_path / "stale",
+        Path("a\x00b"),
+    ]
+    for to in destinations:
+        sent = len(fake.requests)
+        with pytest.raises(InvalidArgumentError):
+            await v4_client.workspaces.download(world["workspace"], "uploads/data.bin", to=to)
+        assert len(fake.requests) == sent, to
+    assert kept.read_bytes() == b"mine"
+    assert sorted(os.listdir(tmp_path)) == ["dangling", "fifo", "full", "kept.bin", "link", "stale"]

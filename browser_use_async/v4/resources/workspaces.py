@@ -19,7 +19,14 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
-from browser_use_async._storage import BinarySink, RemoteFile, Storage, Upload, upload_source
+from browser_use_async._storage import (
+    BinarySink,
+    RemoteFile,
+    Storage,
+    Upload,
+    local_name,
+    upload_source,
+)
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import check_bool, check_int, check_text
 from browser_use_async.resources._base import AsyncResource, RequestFn
@@ -306,7 +313,7 @@ class AsyncWorkspaces(AsyncResource):
                 path=path,
             )
 
-        return await self._storage.save(locate, to)
+        return await self._storage.save(locate, to, named=local_name(path, _FALLBACK_NAME))
 
 
 @contextlib.contextmanager
