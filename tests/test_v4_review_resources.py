@@ -380,3 +380,19 @@ async def test_every_bad_download_destination_is_refused_before_sending(
         assert len(fake.requests) == sent, to
     assert kept.read_bytes() == b"mine"
     assert sorted(os.listdir(tmp_path)) == ["dangling", "fifo", "full", "kept.bin", "link", "stale"]
+
+
+async def test_an_empty_cursor_is_refused_as_runs_list_refuses_it(
+    fake: FakeBrowserUseCloud, v4_client: AsyncBrowserUse
+) -> None:
+    # It used to be sent, for the API's 400 (a malformed cursor).
+    workspace = await v4_client.workspaces.create()
+    sent = len(fake.requests)
+    for make in (
+        lambda: v4_client.sessions.list(cursor=""),
+        lambda: v4_client.workspaces.files(workspace.id, cursor=""),
+        lambda: v4_client.runs.list(cursor=""),
+    ):
+        with pytest.raises(InvalidArgumentError, match="cursor"):
+            make()
+    assert len(fake.requests) == sent

@@ -182,7 +182,7 @@ class AsyncWorkspaces(AsyncResource):
         params = {
             "prefix": check_text(prefix, "prefix"),
             "limit": check_int(limit, "limit", 1, 100),
-            "cursor": check_text(cursor, "cursor"),
+            "cursor": check_text(cursor, "cursor", 1),
             "includeUrls": check_bool(include_urls, "include_urls"),
             "contentDisposition": content_disposition,
         }
