@@ -1,21 +1,23 @@
 """What runs in a fresh process, one client each; prints one JSON line for the parent.
 
 python -m benchmarks.child cold KEY BASE_URL
-    import the client, make it, stop one task; print the monotonic time at the end
-    (the parent noted the time just before it spawned this process).
+    import the client, make it, make its first call (v2: stop a task, v4: cancel a run);
+    print the monotonic time at the end (the parent noted the time just before it spawned
+    this process) and what the call answered.
 python -m benchmarks.child memory KEY BASE_URL CONCURRENCY CALLS
     after one warm-up stop, print max RSS (KiB) before and after CALLS stops at
     CONCURRENCY.
 """
 
 import asyncio
+import functools
 import json
 import sys
 import time
 from typing import Any
 
 from benchmarks.drive import run_async, run_sync
-from benchmarks.impls import BY_KEY, steps
+from benchmarks.impls import BY_KEY, answer, workloads
 from benchmarks.payload import TASK_ID
 
 
@@ -31,22 +33,23 @@ def _max_rss_kib() -> int:
 
 def cold(key: str, base_url: str) -> dict[str, Any]:
     impl = BY_KEY[key]
+    first = workloads(impl.api, (10,))[0]
     if impl.kind == "sync":
         client = impl.make(base_url)
-        result = client.stop(TASK_ID)
+        result = getattr(client, first.method)(first.ident)
         done = time.monotonic()
         client.close()
     else:
 
         async def first_stop() -> tuple[Any, float]:
             client = impl.make(base_url)
-            result = await client.stop(TASK_ID)
+            result = await getattr(client, first.method)(first.ident)
             done = time.monotonic()
             await client.close()
             return result, done
 
         result, done = asyncio.run(first_stop())
-    return {"done": done, "steps": steps(result)}
+    return {"done": done, "answer": answer(result)}
 
 
 def memory(key: str, base_url: str, concurrency: int, calls: int) -> dict[str, Any]:
@@ -55,7 +58,7 @@ def memory(key: str, base_url: str, concurrency: int, calls: int) -> dict[str, A
         client = impl.make(base_url)
         client.stop(TASK_ID)
         before = _max_rss_kib()
-        result = run_sync(client.stop, calls, concurrency)
+        result = run_sync(functools.partial(client.stop, TASK_ID), calls, concurrency)
         after = _max_rss_kib()
         client.close()
     else:
@@ -64,13 +67,13 @@ def memory(key: str, base_url: str, concurrency: int, calls: int) -> dict[str, A
             client = impl.make(base_url)
             await client.stop(TASK_ID)
             before = _max_rss_kib()
-            result = await run_async(client.stop, calls, concurrency)
+            result = await run_async(functools.partial(client.stop, TASK_ID), calls, concurrency)
             after = _max_rss_kib()
             await client.close()
             return before, result, after
 
         before, result, after = asyncio.run(measure())
-    return {"before_kib": before, "after_kib": after, "steps": steps(result)}
+    return {"before_kib": before, "after_kib": after, "answer": answer(result)}
 
 
 def main() -> None:

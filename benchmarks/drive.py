@@ -1,14 +1,13 @@
-"""Drive a client: `calls` stops, `concurrency` of them in flight at once."""
+"""Drive a client: `calls` calls (a stop, a cancel, a status poll), `concurrency` of them in
+flight at once."""
 
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from benchmarks.payload import TASK_ID
 
-
-async def run_async(stop: Callable[[str], Awaitable[Any]], calls: int, concurrency: int) -> Any:
+async def run_async(call: Callable[[], Awaitable[Any]], calls: int, concurrency: int) -> Any:
     """`concurrency` tasks share the calls; returns one result, for checking."""
     todo = iter(range(calls))
     results: list[Any] = []
@@ -16,19 +15,19 @@ async def run_async(stop: Callable[[str], Awaitable[Any]], calls: int, concurren
     async def worker() -> None:
         result = None
         for _ in todo:
-            result = await stop(TASK_ID)
+            result = await call()
         results.append(result)
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return next(r for r in results if r is not None)
 
 
-def run_sync(stop: Callable[[str], Any], calls: int, concurrency: int) -> Any:
+def run_sync(call: Callable[[], Any], calls: int, concurrency: int) -> Any:
     """One thread at concurrency 1; else `concurrency` threads sharing the client."""
     if concurrency == 1:
         result = None
         for _ in range(calls):
-            result = stop(TASK_ID)
+            result = call()
         return result
     todo = iter(range(calls))
     lock = threading.Lock()
@@ -42,7 +41,7 @@ def run_sync(stop: Callable[[str], Any], calls: int, concurrency: int) -> Any:
                 with lock:
                     if next(todo, None) is None:
                         break
-                result = stop(TASK_ID)
+                result = call()
         except BaseException as exc:  # reported by the caller
             errors.append(exc)
         results.append(result)

@@ -1,9 +1,11 @@
 """The clients measured: each is one small factory registered in `IMPLEMENTATIONS`.
 
 A factory imports its library only when called, so a fresh process (import time, cold
-start, memory) loads nothing but the client it measures. Every client answers
-`stop(task_id)` with the task as its library returns it; `steps(result)` counts the
-steps so the harness can check that each one really parsed the response.
+start, memory) loads nothing but the client it measures. Every v2 client answers
+`stop(task_id)` with the task as its library returns it; every v4 client (in
+`V4_IMPLEMENTATIONS`) `cancel(run_id)` with the run and `status(run_id)` with its status.
+`answer(result)` says what a result holds (its steps, a run's status) so the harness can
+check that each call really parsed its response.
 """
 
 import contextlib
@@ -12,7 +14,7 @@ from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, cast
 
-from benchmarks.payload import API_KEY
+from benchmarks.payload import API_KEY, RUN_ID, TASK_ID
 
 
 class AsyncClient(Protocol):
@@ -41,17 +43,48 @@ class Implementation:
     """Entered around each of its measurements."""
     diagnostic: bool = False
     """Measured in this process only (CPU and latency), to explain the other figures."""
+    api: Literal["v2", "v4"] = "v2"
 
     @property
     def available(self) -> bool:
         return self.missing() is None
 
 
-def steps(result: Any) -> int:
-    """The number of steps in a stop's result, typed or a plain dict."""
+@dataclass(frozen=True)
+class Workload:
+    """One call every client of an API makes, again and again: `method(ident)` against the
+    canned server's port named `port`, each result holding `expected` (see `answer`)."""
+
+    key: str
+    """How the figures name it: a step count (v2's `tasks.stop`), `cancel` or `status`."""
+    method: str
+    ident: str
+    port: str
+    expected: str
+
+
+def workloads(api: str, step_counts: tuple[int, ...]) -> list[Workload]:
+    """What the clients of `api` are measured doing: v2 stops a task of each step count, v4
+    cancels a run and polls a run's status."""
+    if api == "v2":
+        return [Workload(str(n), "stop", TASK_ID, str(n), f"{n} steps") for n in step_counts]
+    return [
+        Workload("cancel", "cancel", RUN_ID, "v4", "cancelled"),
+        Workload("status", "status", RUN_ID, "v4", "running"),
+    ]
+
+
+def answer(result: Any) -> str:
+    """What a call's result holds, typed or a plain dict: a task's steps (`10 steps`), a
+    run's status (`cancelled`)."""
     if isinstance(result, dict):
-        return len(cast(dict[str, list[object]], result)["steps"])
-    return len(result.steps)
+        document = cast(dict[str, Any], result)
+        steps, status = document.get("steps"), document.get("status")
+    else:
+        steps, status = getattr(result, "steps", None), getattr(result, "status", None)
+    if steps is not None:
+        return f"{len(steps)} steps"
+    return str(getattr(status, "value", status))  # pydantic's enums are not StrEnums
 
 
 # --- ours -------------------------------------------------------------------------------
@@ -198,4 +231,118 @@ IMPLEMENTATIONS: list[Implementation] = [
     ),
 ]
 
-BY_KEY = {impl.key: impl for impl in IMPLEMENTATIONS}
+# --- API v4: `runs.cancel` and `runs.status` --------------------------------------------
+
+
+def _v4_missing() -> str | None:
+    runs = importlib.import_module("browser_use_async.v4.resources.runs").AsyncRuns
+    built = all(callable(getattr(runs, name, None)) for name in ("cancel", "status"))
+    return None if built else "not built yet"
+
+
+class _OursV4Async:
+    def __init__(self, base_url: str) -> None:
+        v4: Any = importlib.import_module("browser_use_async.v4")
+        self._client = v4.AsyncBrowserUse(api_key=API_KEY, base_url=base_url)
+        self.cancel: Callable[[str], Awaitable[Any]] = self._client.runs.cancel
+        self.status: Callable[[str], Awaitable[Any]] = self._client.runs.status
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+class _OursV4Sync:
+    def __init__(self, base_url: str) -> None:
+        v4: Any = importlib.import_module("browser_use_async.v4")
+        self._client = v4.BrowserUse(api_key=API_KEY, base_url=base_url)
+        self.cancel: Callable[[str], Any] = self._client.runs.cancel
+        self.status: Callable[[str], Any] = self._client.runs.status
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class _FloorV4(_Floor):
+    async def cancel(self, run_id: str) -> Any:
+        return await self._call("POST", f"/runs/{run_id}/cancel")
+
+    async def status(self, run_id: str) -> Any:
+        return await self._call("GET", f"/runs/{run_id}/status")
+
+    async def _call(self, method: str, path: str) -> Any:
+        url = self._base_url + path
+        async with self._session.request(method, url, headers=self._headers) as response:
+            body = await response.read()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}")
+        return self._loads(body)
+
+
+class _OfficialV4Async:
+    def __init__(self, base_url: str) -> None:
+        sdk: Any = importlib.import_module("browser_use_sdk.v4")
+        self._client = sdk.AsyncBrowserUse(api_key=API_KEY, base_url=base_url)
+        self.cancel: Callable[[str], Awaitable[Any]] = self._client.runs.cancel
+        self.status: Callable[[str], Awaitable[Any]] = self._client.runs.status
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+class _OfficialV4Sync:
+    def __init__(self, base_url: str) -> None:
+        sdk: Any = importlib.import_module("browser_use_sdk.v4")
+        self._client = sdk.BrowserUse(api_key=API_KEY, base_url=base_url)
+        self.cancel: Callable[[str], Any] = self._client.runs.cancel
+        self.status: Callable[[str], Any] = self._client.runs.status
+
+    def close(self) -> None:
+        self._client.close()
+
+
+V4_IMPLEMENTATIONS: list[Implementation] = [
+    Implementation(
+        "ours_v4_async",
+        "browser-use-async v4 `AsyncBrowserUse`",
+        "async",
+        _OursV4Async,
+        "from browser_use_async.v4 import AsyncBrowserUse",
+        missing=_v4_missing,
+        api="v4",
+    ),
+    Implementation(
+        "ours_v4_sync",
+        "browser-use-async v4 `BrowserUse`",
+        "sync",
+        _OursV4Sync,
+        "from browser_use_async.v4 import BrowserUse",
+        missing=_v4_missing,
+        api="v4",
+    ),
+    Implementation(
+        "floor_v4",
+        "floor: aiohttp + orjson by hand",
+        "async",
+        _FloorV4,
+        "import aiohttp, orjson",
+        api="v4",
+    ),
+    Implementation(
+        "official_v4_async",
+        "browser-use-sdk v4 `AsyncBrowserUse`",
+        "async",
+        _OfficialV4Async,
+        "from browser_use_sdk.v4 import AsyncBrowserUse",
+        api="v4",
+    ),
+    Implementation(
+        "official_v4_sync",
+        "browser-use-sdk v4 `BrowserUse`",
+        "sync",
+        _OfficialV4Sync,
+        "from browser_use_sdk.v4 import BrowserUse",
+        api="v4",
+    ),
+]
+
+BY_KEY = {impl.key: impl for impl in IMPLEMENTATIONS + V4_IMPLEMENTATIONS}

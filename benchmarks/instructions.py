@@ -10,6 +10,7 @@ instructions divided by the difference in calls: start-up, imports and warm-up c
 
 import argparse
 import asyncio
+import functools
 import os
 import re
 import subprocess
@@ -18,6 +19,7 @@ import tempfile
 
 from benchmarks.drive import run_async, run_sync
 from benchmarks.impls import BY_KEY
+from benchmarks.payload import TASK_ID
 from benchmarks.run import canned_server
 
 _TOTAL = re.compile(r"^summary: (\d+)", re.MULTILINE)
@@ -26,20 +28,20 @@ _TOTAL = re.compile(r"^summary: (\d+)", re.MULTILINE)
 def _child(impl_key: str, steps: int, concurrency: int, calls: int) -> None:
     impl = BY_KEY[impl_key]
     with canned_server((steps,)) as urls, impl.context():
-        url = urls[steps]
+        url = urls[str(steps)]
         if impl.kind == "async":
 
             async def drive() -> None:
                 client = impl.make(url)
-                await run_async(client.stop, 100, concurrency)
-                await run_async(client.stop, calls, concurrency)
+                await run_async(functools.partial(client.stop, TASK_ID), 100, concurrency)
+                await run_async(functools.partial(client.stop, TASK_ID), calls, concurrency)
                 await client.close()
 
             asyncio.run(drive())
         else:
             client = impl.make(url)
-            run_sync(client.stop, 100, concurrency)
-            run_sync(client.stop, calls, concurrency)
+            run_sync(functools.partial(client.stop, TASK_ID), 100, concurrency)
+            run_sync(functools.partial(client.stop, TASK_ID), calls, concurrency)
             client.close()
 
 

@@ -1,4 +1,5 @@
-"""The TaskView the canned server answers every request with, as the API sends it.
+"""What the canned server answers, as the API sends it: for v2 a TaskView (every request), for
+v4 a RunSummary (a cancel) and a RunStatusResponse (a status poll).
 
 Valid for both SDKs: timestamps carry an offset (the official models want aware
 datetimes), `cost` is a decimal string. Each step looks like a real agent step.
@@ -58,4 +59,43 @@ def task_view(steps: int) -> dict[str, Any]:
 
 def task_view_bytes(steps: int) -> bytes:
     """`task_view(steps)` as compact JSON bytes."""
-    return json.dumps(task_view(steps), separators=(",", ":")).encode()
+    return compact(task_view(steps))
+
+
+# --- API v4: what the canned server answers `POST /runs/{id}/cancel` and `GET .../status` ---
+
+RUN_ID = "5b2f8c1e-7d4a-4e6b-9f3c-2a1d0e9b8c7f"
+WORKSPACE_ID = "0d9c8b7a-6f5e-4d3c-8b2a-1f0e9d8c7b6a"
+
+
+def run_summary() -> dict[str, Any]:
+    """A run just cancelled, as `POST /runs/{id}/cancel` answers it (a `RunSummary`)."""
+    return {
+        "id": RUN_ID,
+        "task": "Find the cheapest flight from Zurich to Lisbon next Friday",
+        "title": "Cheapest flight Zurich to Lisbon",
+        "model": "claude-sonnet-5",
+        "contextLimit": 200000,
+        "status": "cancelled",
+        "result": None,
+        "error": None,
+        "sessionId": SESSION_ID,
+        "workspaceId": WORKSPACE_ID,
+        "attachedFileIds": [FILE_ID],
+        "judgement": None,
+        "totalInputTokens": 48211,
+        "totalOutputTokens": 3312,
+        "totalCostUsd": "0.0731",
+        "createdAt": "2025-06-02T09:14:05.123456Z",
+        "updatedAt": "2025-06-02T09:21:44.870000Z",
+    }
+
+
+def run_status() -> dict[str, Any]:
+    """A run's status as `GET /runs/{id}/status` answers it while it runs."""
+    return {"status": "running"}
+
+
+def compact(document: dict[str, Any]) -> bytes:
+    """`document` as compact JSON bytes."""
+    return json.dumps(document, separators=(",", ":")).encode()

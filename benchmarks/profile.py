@@ -9,11 +9,13 @@ prints the functions that took the most time, for the notes in benchmarks/README
 import argparse
 import asyncio
 import cProfile
+import functools
 import io
 import pstats
 
 from benchmarks.drive import run_async, run_sync
 from benchmarks.impls import BY_KEY
+from benchmarks.payload import TASK_ID
 from benchmarks.run import canned_server
 
 
@@ -29,23 +31,27 @@ def main() -> None:
     impl = BY_KEY[args.impl]
     profiler = cProfile.Profile()
     with canned_server((args.steps,)) as urls, impl.context():
-        url = urls[args.steps]
+        url = urls[str(args.steps)]
         if impl.kind == "async":
 
             async def drive() -> None:
                 client = impl.make(url)
-                await run_async(client.stop, 200, args.concurrency)  # warm-up
+                await run_async(
+                    functools.partial(client.stop, TASK_ID), 200, args.concurrency
+                )  # warm-up
                 profiler.enable()
-                await run_async(client.stop, args.calls, args.concurrency)
+                await run_async(
+                    functools.partial(client.stop, TASK_ID), args.calls, args.concurrency
+                )
                 profiler.disable()
                 await client.close()
 
             asyncio.run(drive())
         else:
             client = impl.make(url)
-            run_sync(client.stop, 200, args.concurrency)
+            run_sync(functools.partial(client.stop, TASK_ID), 200, args.concurrency)
             profiler.enable()
-            run_sync(client.stop, args.calls, args.concurrency)
+            run_sync(functools.partial(client.stop, TASK_ID), args.calls, args.concurrency)
             profiler.disable()
             client.close()
     out = io.StringIO()

@@ -7,6 +7,7 @@ another process. Import time, cold start and memory are measured in fresh proces
 
 import asyncio
 import compileall
+import functools
 import gc
 import importlib
 import json
@@ -21,8 +22,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from benchmarks.drive import run_async, run_sync
-from benchmarks.impls import IMPLEMENTATIONS, Implementation, steps
-from benchmarks.payload import TASK_ID, task_view_bytes
+from benchmarks.impls import (
+    IMPLEMENTATIONS,
+    V4_IMPLEMENTATIONS,
+    Implementation,
+    Workload,
+    answer,
+    workloads,
+)
+from benchmarks.payload import compact, run_status, run_summary, task_view_bytes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -31,7 +39,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 class Settings:
     repeats: int = 5
     calls: int = 1000
-    """Stops per CPU measurement."""
+    """Calls (v2: stops; v4: cancels, status polls) per CPU measurement."""
     concurrencies: tuple[int, ...] = (1, 16, 64)
     step_counts: tuple[int, ...] = (10, 100)
     latency_calls: int = 1000
@@ -60,8 +68,9 @@ def log(message: str) -> None:
 
 
 @contextmanager
-def canned_server(step_counts: tuple[int, ...]) -> Generator[dict[int, str]]:
-    """The canned server in its own process; yields the base URL for each step count."""
+def canned_server(step_counts: tuple[int, ...]) -> Generator[dict[str, str]]:
+    """The canned server in its own process; yields the base URL of each of its ports: v2's
+    by step count (`"10"`), v4's (`"v4"`)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.server", *map(str, step_counts)],
         stdin=subprocess.PIPE,
@@ -75,7 +84,10 @@ def canned_server(step_counts: tuple[int, ...]) -> Generator[dict[int, str]]:
         if not words or words[0] != "ready":
             raise RuntimeError("the canned server did not start")
         ports = dict(word.split("=") for word in words[1:])
-        yield {steps: f"http://127.0.0.1:{ports[str(steps)]}/api/v2" for steps in step_counts}
+        yield {
+            name: f"http://127.0.0.1:{port}/api/{'v4' if name == 'v4' else 'v2'}"
+            for name, port in ports.items()
+        }
     finally:
         assert process.stdin is not None
         process.stdin.close()
@@ -87,12 +99,18 @@ def canned_server(step_counts: tuple[int, ...]) -> Generator[dict[int, str]]:
 
 
 class Driver:
-    """One client per server port, kept for the whole run; async ones on their own loop."""
+    """One client per server port, kept for the whole run; async ones on their own loop.
+    Each of `work` is one of its calls, by the workload's key."""
 
-    def __init__(self, impl: Implementation, urls: dict[int, str]) -> None:
+    def __init__(self, impl: Implementation, urls: dict[str, str], work: list[Workload]) -> None:
         self.impl = impl
         self._runner = asyncio.Runner() if impl.kind == "async" else None
-        self._clients = {n: self._make(url) for n, url in urls.items()}
+        self._clients = {port: self._make(urls[port]) for port in {w.port for w in work}}
+        self._work = {w.key: w for w in work}
+        self._calls = {
+            w.key: functools.partial(getattr(self._clients[w.port], w.method), w.ident)
+            for w in work
+        }
 
     async def _make_async(self, url: str) -> Any:
         return self.impl.make(url)
@@ -102,33 +120,33 @@ class Driver:
             return self._runner.run(self._make_async(url))
         return self.impl.make(url)
 
-    def _drive(self, step_count: int, calls: int, concurrency: int) -> Any:
-        stop = self._clients[step_count].stop
+    def _drive(self, workload: str, calls: int, concurrency: int) -> Any:
+        call = self._calls[workload]
         if self._runner is not None:
-            return self._runner.run(run_async(stop, calls, concurrency))
-        return run_sync(stop, calls, concurrency)
+            return self._runner.run(run_async(call, calls, concurrency))
+        return run_sync(call, calls, concurrency)
 
-    def cpu(self, step_count: int, calls: int, concurrency: int) -> float:
-        """Client CPU seconds for `calls` stops, after a warm-up at the same concurrency
+    def cpu(self, workload: str, calls: int, concurrency: int) -> float:
+        """Client CPU seconds for `calls` calls, after a warm-up at the same concurrency
         (which also reopens connections a pool may have let go meanwhile)."""
         with self.impl.context():
-            self._drive(step_count, 2 * concurrency, concurrency)
+            self._drive(workload, 2 * concurrency, concurrency)
             gc.collect()
             started = time.process_time()
-            result = self._drive(step_count, calls, concurrency)
+            result = self._drive(workload, calls, concurrency)
             spent = time.process_time() - started
-        if steps(result) != step_count:
-            raise RuntimeError(f"{self.impl.key} returned {steps(result)} steps")
+        if answer(result) != self._work[workload].expected:
+            raise RuntimeError(f"{self.impl.key} answered {answer(result)}")
         return spent
 
-    def latencies(self, step_count: int, calls: int) -> list[float]:
-        """Seconds each of `calls` sequential stops took, end to end."""
+    def latencies(self, workload: str, calls: int) -> list[float]:
+        """Seconds each of `calls` sequential calls took, end to end."""
         with self.impl.context():
-            return self._latencies(step_count, calls)
+            return self._latencies(workload, calls)
 
-    def _latencies(self, step_count: int, calls: int) -> list[float]:
-        stop = self._clients[step_count].stop
-        self._drive(step_count, 10, 1)
+    def _latencies(self, workload: str, calls: int) -> list[float]:
+        call = self._calls[workload]
+        self._drive(workload, 10, 1)
         gc.collect()
         if self._runner is not None:
 
@@ -136,7 +154,7 @@ class Driver:
                 times: list[float] = []
                 for _ in range(calls):
                     started = time.perf_counter()
-                    await stop(TASK_ID)
+                    await call()
                     times.append(time.perf_counter() - started)
                 return times
 
@@ -144,7 +162,7 @@ class Driver:
         times: list[float] = []
         for _ in range(calls):
             started = time.perf_counter()
-            stop(TASK_ID)
+            call()
             times.append(time.perf_counter() - started)
         return times
 
@@ -165,7 +183,7 @@ def retried(
     failures: dict[str, list[str]],
     impl: Implementation,
     measure: Callable[..., T],
-    *args: int,
+    *args: int | str,
     tries: int = 3,
 ) -> T:
     """`measure(*args)`, measured again (at most `tries` times in all) if a call in it
@@ -189,22 +207,57 @@ def percentile(values: list[float], fraction: float) -> float:
 # --- parsing: the bytes of a TaskView into what each library returns --------------------
 
 
-def parsers() -> dict[str, Callable[[bytes], Any]]:
-    """How each library turns a response body into its result, as its stop call does."""
+def parsers(ours: type[Any], official: Any) -> dict[str, Callable[[bytes], Any]]:
+    """How each library turns a response body into its result (our model `ours`, the
+    official SDK's pydantic model `official`), as its call does."""
     import json as stdlib_json
 
     import orjson
 
-    from browser_use_async import TaskView
     from browser_use_async._codec import decode
 
-    official: Any = importlib.import_module("browser_use_sdk").TaskView
     return {
-        "ours": lambda body: decode(body, TaskView),
+        "ours": lambda body: decode(body, ours),
         "floor": orjson.loads,
         "official": lambda body: official.model_validate(stdlib_json.loads(body)),
         "official_json": official.model_validate_json,
     }
+
+
+def parse_cases(settings: Settings) -> list[tuple[str, bytes, int, dict[str, Callable[..., Any]]]]:
+    """(workload key, body, parses per timing, parsers) for each body the server answers:
+    a TaskView of each step count (ten times as many parses of 10 steps as of 100), a v4
+    RunSummary and RunStatusResponse (as many as of 10 steps)."""
+    from browser_use_async import TaskView
+    from browser_use_async.v4 import models
+
+    official: Any = importlib.import_module("browser_use_sdk")
+    official_v4: Any = importlib.import_module("browser_use_sdk.generated.v4.models")
+    cases = [
+        (
+            str(n),
+            task_view_bytes(n),
+            settings.parse_loops * (1000 // n),
+            parsers(TaskView, official.TaskView),
+        )
+        for n in settings.step_counts
+    ]
+    loops = settings.parse_loops * 100
+    return [
+        *cases,
+        (
+            "cancel",
+            compact(run_summary()),
+            loops,
+            parsers(models.RunSummary, official_v4.RunSummary),
+        ),
+        (
+            "status",
+            compact(run_status()),
+            loops,
+            parsers(models.RunStatusResponse, official_v4.RunStatusResponse),
+        ),
+    ]
 
 
 def parse_seconds(parse: Callable[[bytes], Any], body: bytes, loops: int) -> float:
@@ -251,12 +304,13 @@ def import_seconds(statement: str) -> float:
     return float(_python("-c", code))
 
 
-def cold_start_seconds(impl: Implementation, url: str, step_count: int) -> float:
-    """From just before spawning a fresh process to its first completed stop."""
+def cold_start_seconds(impl: Implementation, url: str, expected: str) -> float:
+    """From just before spawning a fresh process to its first completed call (v2: a stop,
+    v4: a cancel), which must answer `expected`."""
     started = time.monotonic()
     report = json.loads(_python("-m", "benchmarks.child", "cold", impl.key, url))
-    if report["steps"] != step_count:
-        raise RuntimeError(f"{impl.key} cold start returned {report['steps']} steps")
+    if report["answer"] != expected:
+        raise RuntimeError(f"{impl.key} cold start answered {report['answer']}")
     return float(report["done"]) - started
 
 
@@ -290,7 +344,11 @@ def rotated(items: list[Implementation], by: int) -> list[Implementation]:
 
 def measure(settings: Settings) -> dict[str, Any]:
     """Every figure, raw: lists of per-repeat values (medians are taken by the report)."""
-    impls = [impl for impl in IMPLEMENTATIONS if impl.available]
+    everyone = IMPLEMENTATIONS + V4_IMPLEMENTATIONS
+    suites = [
+        ([impl for impl in impls if impl.available], workloads(api, settings.step_counts))
+        for impls, api in ((IMPLEMENTATIONS, "v2"), (V4_IMPLEMENTATIONS, "v4"))
+    ]
     results: dict[str, Any] = {
         "settings": settings.__dict__,
         "implementations": {
@@ -299,59 +357,56 @@ def measure(settings: Settings) -> dict[str, Any]:
                 "kind": impl.kind,
                 "missing": impl.missing(),
                 "diagnostic": impl.diagnostic,
+                "api": impl.api,
             }
-            for impl in IMPLEMENTATIONS
+            for impl in everyone
         },
     }
     with canned_server(settings.step_counts) as urls:
-        results.update(_in_process(settings, impls, urls))
+        results.update(_in_process(settings, suites, urls))
         log("fresh processes: import time, cold start, memory")
-        measured = [impl for impl in impls if not impl.diagnostic]
+        measured = [impl for impls, _ in suites for impl in impls if not impl.diagnostic]
         results.update(_fresh_processes(settings, measured, urls))
     return results
 
 
-def _in_process(
-    settings: Settings, impls: list[Implementation], urls: dict[int, str]
-) -> dict[str, Any]:
+Suite = tuple[list[Implementation], list[Workload]]
+"""An API's clients, and the calls each of them is measured making."""
+
+
+def _in_process(settings: Settings, suites: list[Suite], urls: dict[str, str]) -> dict[str, Any]:
     """CPU per call, latency and parse cost, each client measured once per repeat."""
     cpu: dict[str, list[float]] = {}
     latency: dict[str, dict[str, list[float]]] = {}
     parse: dict[str, list[float]] = {}
     failures: dict[str, list[str]] = {}
-    bodies = {n: task_view_bytes(n) for n in settings.step_counts}
-    parse_fns = parsers()
-    drivers = {impl.key: Driver(impl, urls) for impl in impls}
+    cases = parse_cases(settings)
+    drivers = {impl.key: Driver(impl, urls, work) for impls, work in suites for impl in impls}
     try:
-        for impl in impls:  # warm-up: imports, pools, caches, code paths
-            for n in settings.step_counts:
-                retried(failures, impl, drivers[impl.key].cpu, n, 200, 16)
+        for impls, work in suites:  # warm-up: imports, pools, caches, code paths
+            for impl in impls:
+                for w in work:
+                    retried(failures, impl, drivers[impl.key].cpu, w.key, 200, 16)
         # Every client's modules live in this process: freezing them keeps each full
         # collection from scanning the other libraries' objects on a client's behalf.
         gc.collect()
         gc.freeze()
         for repeat in range(settings.repeats):
             log(f"repeat {repeat + 1} of {settings.repeats}")
-            order = rotated(impls, repeat)
-            for n in settings.step_counts:
-                for c in settings.concurrencies:
-                    for impl in order:
-                        seconds = retried(
-                            failures, impl, drivers[impl.key].cpu, n, settings.calls, c
-                        )
-                        per_1000 = seconds * 1000 / settings.calls
-                        cpu.setdefault(f"{impl.key}/{n}/{c}", []).append(per_1000)
-                for impl in order:
-                    times = retried(
-                        failures, impl, drivers[impl.key].latencies, n, settings.latency_calls
-                    )
-                    figures = latency.setdefault(f"{impl.key}/{n}", {})
-                    figures.setdefault("p50", []).append(percentile(times, 0.5))
-                    figures.setdefault("p99", []).append(percentile(times, 0.99))
-                loops = settings.parse_loops * (1000 // n)
+            for impls, work in suites:
+                _repeat(
+                    settings,
+                    rotated(impls, repeat),
+                    work,
+                    drivers=drivers,
+                    cpu=cpu,
+                    latency=latency,
+                    failures=failures,
+                )
+            for key, body, loops, parse_fns in cases:
                 for name, parse_fn in parse_fns.items():
-                    seconds = parse_seconds(parse_fn, bodies[n], loops)
-                    parse.setdefault(f"{name}/{n}", []).append(seconds)
+                    seconds = parse_seconds(parse_fn, body, loops)
+                    parse.setdefault(f"{name}/{key}", []).append(seconds)
     finally:
         for driver in drivers.values():
             driver.close()
@@ -359,23 +414,53 @@ def _in_process(
     return {"cpu": cpu, "latency": latency, "parse": parse, "failures": failures}
 
 
+def _repeat(
+    settings: Settings,
+    order: list[Implementation],
+    work: list[Workload],
+    *,
+    drivers: dict[str, Driver],
+    cpu: dict[str, list[float]],
+    latency: dict[str, dict[str, list[float]]],
+    failures: dict[str, list[str]],
+) -> None:
+    """One repeat of an API's clients (in `order`): CPU at each concurrency, then latency,
+    for each of its workloads; the figures are added to `cpu` and `latency`."""
+    for w in work:
+        for c in settings.concurrencies:
+            for impl in order:
+                seconds = retried(failures, impl, drivers[impl.key].cpu, w.key, settings.calls, c)
+                cpu.setdefault(f"{impl.key}/{w.key}/{c}", []).append(
+                    seconds * 1000 / settings.calls
+                )
+        for impl in order:
+            times = retried(
+                failures, impl, drivers[impl.key].latencies, w.key, settings.latency_calls
+            )
+            figures = latency.setdefault(f"{impl.key}/{w.key}", {})
+            figures.setdefault("p50", []).append(percentile(times, 0.5))
+            figures.setdefault("p99", []).append(percentile(times, 0.99))
+
+
 def _fresh_processes(
-    settings: Settings, impls: list[Implementation], urls: dict[int, str]
+    settings: Settings, impls: list[Implementation], urls: dict[str, str]
 ) -> dict[str, Any]:
-    """Import time, cold start and peak memory, each in a new interpreter."""
+    """Import time and cold start, each in a new interpreter; peak memory of the v2 clients."""
     compile_bytecode()
     imports: dict[str, list[float]] = {}
     cold: dict[str, list[float]] = {}
     memory: dict[str, dict[str, list[float]]] = {}
-    fewest = min(settings.step_counts)
+    firsts = {impl.api: workloads(impl.api, settings.step_counts)[0] for impl in impls}
     for run in range(settings.process_runs):
         for impl in rotated(impls, run):
             imports.setdefault(impl.key, []).append(import_seconds(impl.import_statement))
-            seconds = cold_start_seconds(impl, urls[fewest], fewest)
+            first = firsts[impl.api]
+            seconds = cold_start_seconds(impl, urls[first.port], first.expected)
             cold.setdefault(impl.key, []).append(seconds)
+    v2 = [impl for impl in impls if impl.api == "v2"]
     for run in range(settings.memory_runs):
-        for impl in rotated(impls, run):
-            figures = peak_memory(impl, urls[max(settings.step_counts)], settings)
+        for impl in rotated(v2, run):
+            figures = peak_memory(impl, urls[str(max(settings.step_counts))], settings)
             for name, value in figures.items():
                 memory.setdefault(impl.key, {}).setdefault(name, []).append(value)
     return {"import": imports, "cold_start": cold, "memory": memory}

@@ -1,4 +1,4 @@
-"""A canned HTTP/1.1 keep-alive server: every request gets the same precomputed bytes.
+"""A canned HTTP/1.1 keep-alive server: each request gets precomputed bytes.
 
 It reads just enough of each request to find where it ends (the blank line, then
 Content-Length bytes of body) and writes the canned response, so it costs far less per
@@ -6,8 +6,11 @@ request than any client it serves. Run it in its own process:
 
     python -m benchmarks.server 10 100
 
-listens on 127.0.0.1 once per step count, prints `ready 10=PORT 100=PORT`, and serves
-until its standard input closes, SIGTERM, or `--max-seconds` (a bound, not a setting).
+listens on 127.0.0.1 once per step count (v2: every request answered with a TaskView of that
+many steps) and once for API v4 (`POST .../runs/{id}/cancel` answered with a RunSummary,
+`GET .../runs/{id}/status` with a RunStatusResponse, anything else 404), prints
+`ready 10=PORT 100=PORT v4=PORT`, and serves until its standard input closes, SIGTERM, or
+`--max-seconds` (a bound, not a setting).
 """
 
 import argparse
@@ -18,16 +21,17 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Mapping
 
-from benchmarks.payload import task_view_bytes
+from benchmarks.payload import compact, run_status, run_summary, task_view_bytes
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
 
 
-def canned_response(body: bytes) -> bytes:
-    """A complete 200 response with `body` as JSON."""
+def canned_response(body: bytes, status: str = "200 OK") -> bytes:
+    """A complete response with `body` as JSON."""
     head = (
-        "HTTP/1.1 200 OK\r\n"
+        f"HTTP/1.1 {status}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n"
         "Connection: keep-alive\r\n"
@@ -36,11 +40,23 @@ def canned_response(body: bytes) -> bytes:
     return head.encode("ascii") + body
 
 
-class CannedProtocol(asyncio.Protocol):
-    """Answers each complete request on the connection, in order, with `response`."""
+V4_ROUTES = {
+    (b"POST", b"cancel"): canned_response(compact(run_summary())),
+    (b"GET", b"status"): canned_response(compact(run_status())),
+}
+"""API v4's answers by method and the last segment of the path (`/runs/{id}/cancel`)."""
+NOT_FOUND = canned_response(b'{"detail":"Not Found"}', "404 Not Found")
 
-    def __init__(self, response: bytes) -> None:
+
+class CannedProtocol(asyncio.Protocol):
+    """Answers each complete request on the connection, in order, with `response`; with
+    `routes`, by its method and the last segment of its path (404 for any other)."""
+
+    def __init__(
+        self, response: bytes, routes: Mapping[tuple[bytes, bytes], bytes] | None = None
+    ) -> None:
         self._response = response
+        self._routes = routes
         self._buffer = bytearray()
         self._transport: asyncio.Transport | None = None
 
@@ -52,6 +68,7 @@ class CannedProtocol(asyncio.Protocol):
         buffer = self._buffer
         buffer += data
         answered = 0
+        routed: list[bytes] = []
         while True:
             end = buffer.find(b"\r\n\r\n")
             if end < 0:
@@ -60,10 +77,18 @@ class CannedProtocol(asyncio.Protocol):
             size = end + 4 + (int(match[1]) if match else 0)
             if len(buffer) < size:
                 break
+            if self._routes is not None:
+                routed.append(self._route(bytes(buffer[: buffer.find(b"\r\n")])))
             del buffer[:size]
             answered += 1
         if answered and self._transport is not None:
-            self._transport.write(self._response * answered)
+            self._transport.write(b"".join(routed) if routed else self._response * answered)
+
+    def _route(self, request_line: bytes) -> bytes:
+        assert self._routes is not None
+        method, target, _ = request_line.split(b" ", 2)
+        last = target.split(b"?", 1)[0].rsplit(b"/", 1)[-1]
+        return self._routes.get((method, last), NOT_FOUND)
 
 
 async def serve(step_counts: list[int], max_seconds: float) -> None:
@@ -80,6 +105,11 @@ async def serve(step_counts: list[int], max_seconds: float) -> None:
         )
         servers.append(server)
         ports.append(f"{steps}={server.sockets[0].getsockname()[1]}")
+    v4 = await loop.create_server(
+        functools.partial(CannedProtocol, NOT_FOUND, V4_ROUTES), "127.0.0.1", 0, backlog=2048
+    )
+    servers.append(v4)
+    ports.append(f"v4={v4.sockets[0].getsockname()[1]}")
     loop.add_signal_handler(signal.SIGTERM, stopped.set)
     stdin = sys.stdin.fileno()
 

@@ -13,7 +13,7 @@ import argparse
 import gc
 import statistics
 
-from benchmarks.impls import BY_KEY
+from benchmarks.impls import BY_KEY, workloads
 from benchmarks.run import Driver, canned_server, percentile, rotated
 
 LATENCY = ("floor", "ours_async", "ours_sync", "official_sync")
@@ -36,20 +36,21 @@ def main() -> None:
     cpu: dict[str, list[float]] = {key: [] for key in THREADED}
     impls = [BY_KEY[key] for key in LATENCY]
     with canned_server((args.steps,)) as urls:
-        drivers = {impl.key: Driver(impl, urls) for impl in impls}
+        work = workloads("v2", (args.steps,))
+        drivers = {impl.key: Driver(impl, urls, work) for impl in impls}
         try:
             for driver in drivers.values():  # warm-up
-                driver.cpu(args.steps, 200, args.threads if driver.impl.kind == "sync" else 1)
+                driver.cpu(str(args.steps), 200, args.threads if driver.impl.kind == "sync" else 1)
             gc.collect()
             gc.freeze()
             for repeat in range(args.repeats):
                 for impl in rotated(impls, repeat):
-                    times = drivers[impl.key].latencies(args.steps, args.calls)
+                    times = drivers[impl.key].latencies(str(args.steps), args.calls)
                     p50[impl.key].append(percentile(times, 0.5) * 1e6)
-                    seconds = drivers[impl.key].cpu(args.steps, args.calls, 1)
+                    seconds = drivers[impl.key].cpu(str(args.steps), args.calls, 1)
                     sequential[impl.key].append(seconds / args.calls * 1e6)
                     if impl.key in cpu:
-                        seconds = drivers[impl.key].cpu(args.steps, args.calls, args.threads)
+                        seconds = drivers[impl.key].cpu(str(args.steps), args.calls, args.threads)
                         cpu[impl.key].append(seconds / args.calls * 1e6)
         finally:
             for driver in drivers.values():

@@ -21,7 +21,7 @@ from browser_use_async.models.tasks import (
     TaskView,
 )
 
-__all__ = ["Result", "Stopped", "format_task", "render", "shown"]
+__all__ = ["Result", "Stopped", "fields", "format_task", "render", "shown", "usd", "when"]
 
 # C0 and C1 controls, DEL, line and paragraph separators and the bidirectional overrides
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
@@ -50,29 +50,29 @@ Result = (
 )
 
 
-def _when(moment: dt.datetime | None) -> str:
+def when(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment is not None else "-"
 
 
-def _usd(amount: decimal.Decimal | None) -> str:
+def usd(amount: decimal.Decimal | None) -> str:
     return "-" if amount is None else f"${amount}"
 
 
-def _fields(*pairs: tuple[str, object]) -> list[str]:
+def fields(*pairs: tuple[str, object]) -> list[str]:
     return [f"{label:<9} {'-' if value is None else shown(value)}" for label, value in pairs]
 
 
 def format_task(task: TaskView) -> str:
     """A task as a few readable lines: status, times, cost and its steps."""
-    lines = _fields(
+    lines = fields(
         ("task", task.id),
         ("session", task.session_id),
         ("prompt", task.task),
         ("status", task.status),
-        ("created", _when(task.created_at)),
-        ("started", _when(task.started_at)),
-        ("finished", _when(task.finished_at)),
-        ("cost", _usd(task.cost)),
+        ("created", when(task.created_at)),
+        ("started", when(task.started_at)),
+        ("finished", when(task.finished_at)),
+        ("cost", usd(task.cost)),
         ("steps", len(task.steps)),
     )
     lines += [
@@ -86,21 +86,21 @@ def format_task(task: TaskView) -> str:
 def _item(item: TaskItemView | SessionItemView | BrowserSessionItemView) -> str:
     """One line of a list: id, status, when it started, what it cost, and for a task its
     prompt."""
-    head = f"{item.id}  {item.status!s:<8} {_when(item.started_at):<25}"
+    head = f"{item.id}  {item.status!s:<8} {when(item.started_at):<25}"
     if isinstance(item, TaskItemView):
-        return f"{head} {_usd(item.cost):<8} {shown(item.task[:60])}"
+        return f"{head} {usd(item.cost):<8} {shown(item.task[:60])}"
     if isinstance(item, BrowserSessionItemView):
-        return f"{head} browser {_usd(item.browser_cost)}  proxy {_usd(item.proxy_cost)}"
-    return f"{head} proxy {_usd(item.proxy_cost)}"
+        return f"{head} browser {usd(item.browser_cost)}  proxy {usd(item.proxy_cost)}"
+    return f"{head} proxy {usd(item.proxy_cost)}"
 
 
 def _session(session: SessionView) -> str:
-    lines = _fields(
+    lines = fields(
         ("session", session.id),
         ("status", session.status),
-        ("started", _when(session.started_at)),
-        ("finished", _when(session.finished_at)),
-        ("proxy", f"{session.proxy_used_mb} MB, {_usd(session.proxy_cost)}"),
+        ("started", when(session.started_at)),
+        ("finished", when(session.finished_at)),
+        ("proxy", f"{session.proxy_used_mb} MB, {usd(session.proxy_cost)}"),
         ("live", session.live_url),
         ("recording", session.recording_url),
         ("share", session.public_share_url),
@@ -112,13 +112,13 @@ def _session(session: SessionView) -> str:
 def _browser(browser: BrowserSessionView) -> str:
     labels = ", ".join(f"{key}={value}" for key, value in browser.metadata.items())
     return "\n".join(
-        _fields(
+        fields(
             ("browser", browser.id),
             ("status", browser.status),
-            ("started", _when(browser.started_at)),
-            ("finished", _when(browser.finished_at)),
-            ("timeout", _when(browser.timeout_at)),
-            ("cost", f"{_usd(browser.browser_cost)} (proxy {_usd(browser.proxy_cost)})"),
+            ("started", when(browser.started_at)),
+            ("finished", when(browser.finished_at)),
+            ("timeout", when(browser.timeout_at)),
+            ("cost", f"{usd(browser.browser_cost)} (proxy {usd(browser.proxy_cost)})"),
             ("live", browser.live_url),
             ("cdp", browser.cdp_url),
             ("recording", browser.recording_url),
@@ -131,13 +131,13 @@ def _browser(browser: BrowserSessionView) -> str:
 def _account(account: AccountView) -> str:
     monthly, extra = account.monthly_credits_balance_usd, account.additional_credits_balance_usd
     return "\n".join(
-        _fields(
+        fields(
             ("account", account.name),
             ("plan", account.plan_info.plan_name),
             (
                 "credits",
-                f"{_usd(account.total_credits_balance_usd)} "
-                f"(monthly {_usd(monthly)}, additional {_usd(extra)})",
+                f"{usd(account.total_credits_balance_usd)} "
+                f"(monthly {usd(monthly)}, additional {usd(extra)})",
             ),
             (
                 "sessions",
@@ -165,7 +165,7 @@ def render(result: Result, as_json: bool) -> str:
         case Stopped(noun=noun, view=view, was_running=True):
             return f"stopped {noun} {view.id}"
         case Stopped(noun=noun, view=view):
-            return f"{noun} {view.id} was already stopped (at {_when(view.finished_at)})"
+            return f"{noun} {view.id} was already stopped (at {when(view.finished_at)})"
         case TaskCreatedResponse():
             return f"created task {result.id} in session {result.session_id}"
         case _:

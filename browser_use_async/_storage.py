@@ -23,7 +23,15 @@ from browser_use_async._exceptions import APIStatusError, InvalidArgumentError, 
 if TYPE_CHECKING:
     from browser_use_async._transport import Transport
 
-__all__ = ["BinarySink", "RemoteFile", "Storage", "Upload", "read_whole", "upload_source"]
+__all__ = [
+    "BinarySink",
+    "RemoteFile",
+    "Storage",
+    "Upload",
+    "local_name",
+    "read_whole",
+    "upload_source",
+]
 
 logger = logging.getLogger("browser_use_async")
 
@@ -139,7 +147,7 @@ _NAME_MAX = 255 - len(".part")
 """The longest local file name, in bytes, that leaves room for the `.part` suffix."""
 
 
-def _local_name(file_name: str, fallback: str) -> str:
+def local_name(file_name: str, fallback: str) -> str:
     """The last component of a name from the API, so that it stays inside the directory;
     `fallback` if that is no usable name here (empty, a dot name, control or other
     unprintable characters such as NUL, or too long)."""
@@ -278,10 +286,15 @@ class Storage:
         )
         self._check(request, response)
 
-    async def save(self, locate: Locate, destination: object) -> Path | int:
+    async def save(
+        self, locate: Locate, destination: object, *, named: str | None = None
+    ) -> Path | int:
         """Download the file `locate` names to `destination`, as `files.download_output`
         describes: a path (written to `<path>.part`, renamed when complete; the path is
-        returned) or a binary file object (the number of bytes written is returned)."""
+        returned) or a binary file object (the number of bytes written is returned).
+        `named`, when the caller knows it (a `local_name`), names the file in a directory
+        given as `destination` (else its name from `locate` does), so that a bad destination
+        is refused before `locate` sends anything."""
         if isinstance(destination, str | os.PathLike):
             target = Path(cast("str | os.PathLike[str]", destination))
             # which drops a trailing slash: check it first
@@ -291,7 +304,7 @@ class Storage:
                     f"cannot download to {destination!r}: no such directory; create it, "
                     "or drop the trailing slash to name a file"
                 )
-            return await self._save_to_path(locate, target)
+            return await self._save_to_path(locate, target, named)
         if not callable(getattr(destination, "write", None)):
             raise InvalidArgumentError(
                 "destination must be a path or a binary file object, "
@@ -301,16 +314,18 @@ class Storage:
         write = functools.partial(_write_all, cast(BinarySink, destination))
         return await self._download(remote.download_url, write, "destination")
 
-    async def _save_to_path(self, locate: Locate, target: Path) -> Path:
+    async def _save_to_path(self, locate: Locate, target: Path, named: str | None) -> Path:
         remote = None
         if _file_type(target) == stat.S_IFDIR:  # the file's own name is needed first
             folder = _open_folder(target, follow=False)
-            try:
-                remote = await locate()
-            except BaseException:
-                os.close(folder)
-                raise
-            target = target / _local_name(remote.file_name, str(remote.id))
+            if named is None:
+                try:
+                    remote = await locate()
+                except BaseException:
+                    os.close(folder)
+                    raise
+                named = local_name(remote.file_name, str(remote.id))
+            target = target / named
         else:
             folder = _open_folder(target.parent, follow=True)
         try:

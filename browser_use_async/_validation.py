@@ -160,9 +160,12 @@ def check_datetime(value: V, name: str) -> V:
     return value
 
 
-def check_int(value: V, name: str, low: int, high: int | None = None) -> V:
-    """An int from `low` to `high` (both included; no upper bound when None)."""
-    if _skipped(value):
+def check_int(
+    value: V, name: str, low: int, high: int | None = None, *, required: bool = False
+) -> V:
+    """An int from `low` to `high` (both included; no upper bound when None); NOT_GIVEN and
+    None pass unless `required`."""
+    if _skipped(value) and not required:
         return value
     in_bounds = isinstance(value, int) and low <= value and (high is None or value <= high)
     if isinstance(value, bool) or not in_bounds:
@@ -171,9 +174,16 @@ def check_int(value: V, name: str, low: int, high: int | None = None) -> V:
     return value
 
 
-def check_text(value: V, name: str, min_length: int = 0, max_length: int | None = None) -> V:
-    """A str whose length is within bounds."""
-    if _skipped(value):
+def check_text(
+    value: V,
+    name: str,
+    min_length: int = 0,
+    max_length: int | None = None,
+    *,
+    required: bool = False,
+) -> V:
+    """A str whose length is within bounds; NOT_GIVEN and None pass unless `required`."""
+    if _skipped(value) and not required:
         return value
     if not isinstance(value, str):
         raise InvalidArgumentError(f"{name} must be a str, got {shown(value)}")
@@ -208,9 +218,9 @@ def check_member(members: type[E], value: E | str | NotGiven | None, name: str) 
     return member
 
 
-def check_bool(value: V, name: str) -> V:
-    """True or False."""
-    if not _skipped(value) and not isinstance(value, bool):
+def check_bool(value: V, name: str, *, required: bool = False) -> V:
+    """True or False; NOT_GIVEN and None pass unless `required`."""
+    if (required or not _skipped(value)) and not isinstance(value, bool):
         raise InvalidArgumentError(f"{name} must be True or False, got {shown(value)}")
     return value
 
@@ -301,11 +311,22 @@ def str_list(value: Iterable[str] | NotGiven | None, name: str) -> list[str] | N
     return strings(value, name)
 
 
-def in_range(low: int, high: int | None = None) -> Validator:
-    """attrs validator: an int from `low` to `high`."""
+def _refused(value: object, *, nullable: bool, required: bool) -> bool:
+    """Whether a field's value must be checked even though it may be one of the skipped
+    ones: None where the spec has no null (it only comes back as a 422), NOT_GIVEN where
+    the field is required."""
+    return (value is None and not nullable) or (required and isinstance(value, NotGiven))
+
+
+def in_range(
+    low: int, high: int | None = None, *, nullable: bool = False, required: bool = False
+) -> Validator:
+    """attrs validator: an int from `low` to `high`; NOT_GIVEN unless `required`, None only
+    when `nullable`."""
 
     def check(instance: Any, attribute: _Field, value: Any) -> None:
-        check_int(value, attribute.name, low, high)
+        strict = _refused(value, nullable=nullable, required=required)
+        check_int(value, attribute.name, low, high, required=strict)
 
     return check
 
@@ -330,14 +351,14 @@ def text(min_length: int = 0, max_length: int | None = None) -> Validator:
     return check
 
 
-def boolean(*, nullable: bool = False) -> Validator:
-    """attrs validator: True or False (or NOT_GIVEN). None only when `nullable`: most of the
-    spec's booleans are not nullable, and a null sent only comes back as a 422."""
+def boolean(*, nullable: bool = False, required: bool = False) -> Validator:
+    """attrs validator: True or False; NOT_GIVEN unless `required`, None only when
+    `nullable`: most of the spec's booleans are not nullable, and a null sent only comes
+    back as a 422."""
 
     def check(instance: Any, attribute: _Field, value: Any) -> None:
-        if value is None and not nullable:
-            raise InvalidArgumentError(f"{attribute.name} must be True or False, got None")
-        check_bool(value, attribute.name)
+        strict = _refused(value, nullable=nullable, required=required)
+        check_bool(value, attribute.name, required=strict)
 
     return check
 

@@ -3,36 +3,27 @@ browsers still running (and billing), and read the account's credits, from a she
 # ruff: noqa: T201 (a command line prints)
 
 import argparse
-import asyncio
-import contextlib
 import enum
-import io
-import logging
-import math
-import os
-import signal
 import sys
-from collections.abc import AsyncGenerator, Sequence
-from typing import TextIO
+from collections.abc import Sequence
+from typing import TextIO, cast
 
 from browser_use_async._cli_batch import Ran, batch_arguments, checked_batch, run_batch
 from browser_use_async._cli_format import Result, Stopped, format_task, render, shown
-from browser_use_async._client import AsyncBrowserUse
-from browser_use_async._exceptions import (
-    APIConnectionError,
-    APIError,
-    AuthenticationError,
-    BrowserUseError,
-    InvalidArgumentError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    TaskFailedError,
-    TaskTimeoutError,
+from browser_use_async._cli_shell import (
+    EXIT_CODES,
+    Command,
+    aftermath,
+    check_common,
+    common_options,
+    connected,
+    execute,
+    prepare_streams,
+    trap_signals,
 )
+from browser_use_async._client import AsyncBrowserUse
+from browser_use_async._exceptions import InvalidArgumentError, NotFoundError, TaskTimeoutError
 from browser_use_async._launch import Launch
-from browser_use_async._protocol import redacted
-from browser_use_async._retry import RetryPolicy
 from browser_use_async._validation import parse_uuid, positive_seconds
 from browser_use_async._version import __version__
 from browser_use_async.models.browsers import BrowserSessionStatus
@@ -50,21 +41,6 @@ from browser_use_async.resources.tasks import TASK, AsyncTasks
 
 __all__ = ["EXIT_CODES", "format_task", "main"]
 
-EXIT_CODES: list[tuple[type[BaseException], int]] = [
-    (InvalidArgumentError, 2),
-    (AuthenticationError, 3),
-    (PermissionDeniedError, 3),
-    (NotFoundError, 4),
-    (APIConnectionError, 5),
-    (RateLimitError, 6),
-    (TaskTimeoutError, 8),
-    (TaskFailedError, 8),
-    (APIError, 7),
-    (BrowserUseError, 1),
-]
-"""Exit status by error class, first match wins; 0 is success, 130 an interrupt (143 SIGTERM), and 8
-also when a task followed with --wait (or `tasks wait`) ended failed."""
-
 
 _LISTED = {
     "tasks": ("task", "agent tasks", "created, started, finished, failed or stopped"),
@@ -80,25 +56,19 @@ _STATUSES: dict[str, type[enum.StrEnum]] = {
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print JSON for scripts")
-    # Kept as a SecretStr: the parsed arguments (and traceback locals) show '<redacted>'.
-    common.add_argument("--api-key", type=redacted, help="default: $BROWSER_USE_API_KEY")
-    common.add_argument("--base-url", help="default: $BROWSER_USE_BASE_URL, then production")
-    common.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
-    common.add_argument(
-        "--max-retries", type=int, default=3, help="retries of a failed request (default 3)"
-    )
-    common.add_argument(
-        "--fake", action="store_true", help="run against an embedded fake cloud (offline)"
-    )
-    common.add_argument("--fake-speed", default="4", help="how fast the fake's clock runs")
+    common = common_options("BROWSER_USE_BASE_URL")
     parser = argparse.ArgumentParser(
         prog="browser-use-async",
         description="Start, watch and stop Browser Use Cloud tasks; find and stop the "
         "sessions and browsers still running; see the account's credits.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--api",
+        choices=("v2", "v4"),
+        default="v2",
+        help="the API: v2 (the default, these commands) or v4 (runs: see --api v4 --help)",
+    )
     groups = parser.add_subparsers(dest="group", required=True)
     for group, (noun, about, statuses) in _LISTED.items():
         commands = groups.add_parser(group, help=about).add_subparsers(
@@ -154,29 +124,6 @@ def _task_runs(
         follower.add_argument("--wait-timeout", type=float, help="give up after this many s")
 
 
-@contextlib.asynccontextmanager
-async def _client(args: argparse.Namespace) -> AsyncGenerator[AsyncBrowserUse]:
-    retry: RetryPolicy = args.retry
-    if not args.fake:
-        async with AsyncBrowserUse(
-            args.api_key, base_url=args.base_url, timeout=args.timeout, retry=retry
-        ) as client:
-            yield client
-        return
-    from browser_use_async.testing import (  # noqa: PLC0415 (aiohttp.web only when asked)
-        FakeBrowserUseCloud,
-        FakeClock,
-    )
-
-    async with (
-        FakeBrowserUseCloud(clock=FakeClock(speed=args.speed)) as fake,
-        AsyncBrowserUse(
-            fake.api_key, base_url=fake.base_url, timeout=args.timeout, retry=retry
-        ) as client,
-    ):
-        yield client
-
-
 class _Progress:
     """Steps as lines; on a terminal, also a status line that is rewritten in place."""
 
@@ -217,21 +164,7 @@ async def _follow(client: AsyncBrowserUse, task_id: str, args: argparse.Namespac
 
 def _check(args: argparse.Namespace) -> None:
     """Check every argument before anything is started or sent (InvalidArgumentError)."""
-    args.signal = None  # the first SIGINT or SIGTERM received
-    positive_seconds(args.timeout, "--timeout")
-    args.retry = RetryPolicy(max_retries=args.max_retries)
-    try:
-        args.speed = float(args.fake_speed)
-    except ValueError:
-        args.speed = math.nan
-    if not (math.isfinite(args.speed) and args.speed > 0):
-        raise InvalidArgumentError(
-            f"--fake-speed must be a positive number, got {args.fake_speed!r}"
-        )
-    if not (args.fake or args.api_key or os.environ.get("BROWSER_USE_API_KEY")):
-        raise InvalidArgumentError(
-            "No API key: set BROWSER_USE_API_KEY or pass --api-key (or try it offline: --fake)"
-        )
+    check_common(args)
     if args.command == "list" and args.status is not None:
         allowed = [str(status) for status in _STATUSES[args.group]]
         if args.status not in allowed:
@@ -263,8 +196,8 @@ async def _run(args: argparse.Namespace, launch: Launch) -> Result | Ran:
     """Carry out the command; the result is what gets printed (a batch prints its own).
     `launch` records the task this command started or follows, for what is said about it on
     the way out."""
-    _trap_signals(args)
-    async with _client(args) as client:
+    trap_signals(args)
+    async with connected(args, AsyncBrowserUse, lambda fake: fake.base_url) as client:
         tasks = client.tasks
         if args.command == "billing":
             return await client.billing.account()
@@ -323,116 +256,51 @@ async def _stop(resource: AsyncSessions | AsyncBrowsers, id_: str, noun: str) ->
     return Stopped(noun, await resource.stop(id_), was_running=True)
 
 
-def _trap_signals(args: argparse.Namespace) -> None:
-    """SIGINT and SIGTERM cancel the command, once: a second Ctrl-C must not cut short the
-    (bounded) stop of a task, and SIGTERM must not leave one running unsaid."""
-    main_task = asyncio.current_task()
-    assert main_task is not None
-    loop = asyncio.get_running_loop()
+class _Tasks(Command):
+    """A command of API v2's: tasks, sessions, browsers and billing."""
 
-    def interrupt(signum: int) -> None:
-        if args.signal is None:
-            args.signal = signum
-            main_task.cancel()
+    def __init__(self, args: argparse.Namespace) -> None:
+        super().__init__(args)
+        self.launch = Launch(TASK)  # the task this command started or follows
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # Windows
-            loop.add_signal_handler(signum, interrupt, signum)
+    def check(self) -> None:
+        _check(self.args)
 
+    async def run(self) -> Result | Ran:
+        return await _run(self.args, self.launch)
 
-def _aftermath(launch: Launch) -> str | None:
-    """What to say on stderr about a task this command leaves behind, if anything."""
-    if launch.unanswered:
-        return (
-            "no answer to the create came back that names the task, so a task it made may be "
-            "running: look with `browser-use-async tasks list`"
-        )
-    if launch.id is None:
-        return None
-    if launch.ended_before_stop:
-        return f"task {launch.id} had already ended ({launch.ended})"
-    if launch.stopped:
-        return f"stopped task {launch.id}"
-    command = f"browser-use-async tasks stop {launch.id}"
-    if launch.stopped is False:
-        return f"stopping task {launch.id} failed ({launch.stop_error}); stop it with: {command}"
-    return f"task {launch.id} keeps running; stop it with: {command}"
+    def show(self, result: object) -> str | None:
+        if isinstance(result, TaskView) and is_final(result.status):
+            self.launch.id = None  # it has ended: whatever happens next leaves nothing running
+        if isinstance(result, Ran):
+            return None
+        return render(cast("Result", result), self.args.json)
+
+    def aftermath(self) -> str | None:
+        return aftermath(self.launch, "browser-use-async tasks")
+
+    def status(self, result: object) -> int:
+        if isinstance(result, Ran):
+            return 8 if result.failed else 0
+        failed = isinstance(result, TaskView) and result.status == TaskStatus.FAILED
+        return 8 if failed and self.args.command in ("create", "wait") else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see `EXIT_CODES`)."""
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
-        if stream is None:  # started with it closed (`>&-`): print to nothing, as print() does
-            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (until exit)
-        elif isinstance(stream, io.TextIOWrapper):  # any prompt, on any console or file
-            stream.reconfigure(errors="backslashreplace")
+    prepare_streams()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    del argv  # it may hold --api-key in the clear; traceback locals must not show it
+    if arguments[:2] == ["--api", "v4"] or arguments[:1] == ["--api=v4"]:
+        from browser_use_async._cli_v4 import main as v4  # noqa: PLC0415 (v4 only when asked)
+
+        return v4(arguments)
     parser = _parser()
-    if not (sys.argv[1:] if argv is None else argv):  # a first try: say what there is to do
+    if not arguments:  # a first try: say what there is to do
         parser.print_help()
         return 0
-    args = parser.parse_args(argv)
-    del argv  # it may hold --api-key in the clear; traceback locals must not show it
-    # What happens to a task is said on stderr below; the library's warning would repeat it.
-    # A batch's (how many tasks it stopped) are said too, once its progress line is done.
-    logger = logging.getLogger("browser_use_async")
-    logger.addHandler(_QUIET)
-    held = _Held()
-    if args.command == "run-many":
-        logger.addHandler(held)
-    try:
-        return _outcome(args, held.lines)
-    finally:
-        logger.removeHandler(held)
-
-
-def _outcome(args: argparse.Namespace, held: list[str]) -> int:
-    """Check the arguments, run the command, print what it gives and say what it leaves
-    behind (and `held`, the library's warnings); the exit status."""
-    launch = Launch(TASK)
-    try:
-        _check(args)
-        result = asyncio.run(_run(args, launch))
-        if isinstance(result, TaskView) and is_final(result.status):
-            launch.id = None  # it has ended: whatever happens next leaves nothing running
-        if not isinstance(result, Ran):
-            print(render(result, args.json))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        terminated = getattr(args, "signal", None) == signal.SIGTERM
-        print("terminated" if terminated else "interrupted", file=sys.stderr)
-        _say(_aftermath(launch), *held)
-        return 143 if terminated else 130
-    except BrowserUseError as error:
-        print(f"error: {shown(error)}", file=sys.stderr)
-        _say(_aftermath(launch), *held)
-        return next(code for cls, code in EXIT_CODES if isinstance(error, cls))
-    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        _say(_aftermath(launch), *held)
-        return 141
-    _say(_aftermath(launch), *held)
-    if isinstance(result, Ran):
-        return 8 if result.failed else 0
-    failed = isinstance(result, TaskView) and result.status == TaskStatus.FAILED
-    return 8 if failed and args.command in ("create", "wait") else 0
-
-
-_QUIET = logging.NullHandler()
-
-
-class _Held(logging.Handler):
-    """Keeps the library's warnings (a batch's: how many tasks it stopped, or left running)
-    to say on stderr at the end, below the batch's progress line."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
-def _say(*lines: str | None) -> None:
-    for line in lines:
-        if line is not None:
-            print(shown(line), file=sys.stderr)
+    args = parser.parse_args(arguments)
+    del arguments
+    if args.api == "v4":  # after another option: `--api v4` leads the command line
+        parser.error("--api v4 goes first: browser-use-async --api v4 runs ...")
+    return execute(_Tasks(args), hold=args.command == "run-many")

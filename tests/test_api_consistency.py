@@ -30,6 +30,7 @@ from browser_use_async import (
     Pager,
     RequestOptions,
     cli,
+    v4,
 )
 from browser_use_async._raw import RawView
 from browser_use_async._types import NOT_GIVEN, NotGiven
@@ -343,14 +344,30 @@ def _named_in_readme(resource: str, method: str, text: str) -> bool:
     return any(f"{resource}." in line and f".{method}(" in line for line in text.splitlines())
 
 
+def _v4_section(text: str) -> str:
+    """The README's "## API v4" section, up to the next section."""
+    return text.split("\n## API v4\n", 1)[1].split("\n## ", 1)[0]
+
+
 def _readme_gaps(text: str) -> list[str]:
+    """Each public method of both clients of both APIs that the README does not name: v2's
+    anywhere, v4's in its section ("## API v4"), so that a v2 name does not stand for it."""
     missing: list[str] = []
-    with BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking:
-        for make in (AsyncBrowserUse(api_key="bu_key"), blocking):
+    with (
+        BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v2") as blocking,
+        v4.BrowserUse(api_key="bu_key", base_url="http://127.0.0.1:9/api/v4") as blocking_v4,
+    ):
+        clients = [
+            ("", AsyncBrowserUse(api_key="bu_key"), text),
+            ("", blocking, text),
+            ("v4.", v4.AsyncBrowserUse(api_key="bu_key"), _v4_section(text)),
+            ("v4.", blocking_v4, _v4_section(text)),
+        ]
+        for api, make, where in clients:
             for resource, value in resources(make):
                 for method in _public_methods(kind_of(value)):
-                    if not _named_in_readme(resource, method, text):
-                        missing.append(f"{type(make).__name__}.{resource}.{method}")
+                    if not _named_in_readme(resource, method, where):
+                        missing.append(f"{api}{type(make).__name__}.{resource}.{method}")
     return missing
 
 
@@ -361,6 +378,13 @@ def test_readme_names_every_public_method_of_every_resource() -> None:
 def test_the_readme_check_sees_a_method_left_out() -> None:
     without = README.replace("tasks.logs", "tasks.log_file")
     assert _readme_gaps(without) == ["AsyncBrowserUse.tasks.logs", "BrowserUse.tasks.logs"]
+
+
+def test_the_readme_check_sees_a_v4_method_named_only_outside_its_section() -> None:
+    v4_part = _v4_section(README)
+    without = README.replace(v4_part, v4_part.replace("runs.cancel", "runs.stop_run"))
+    assert without != README
+    assert _readme_gaps(without) == ["v4.AsyncBrowserUse.runs.cancel", "v4.BrowserUse.runs.cancel"]
 
 
 # -- tables kept by hand ------------------------------------------------------------------------

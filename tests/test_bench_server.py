@@ -3,11 +3,18 @@
 import asyncio
 import functools
 import json
+import re
+from pathlib import Path
+from typing import Any, cast
 
-from benchmarks.payload import TASK_ID, task_view, task_view_bytes
-from benchmarks.server import CannedProtocol, canned_response
+import pytest
+
+from benchmarks.impls import BY_KEY, answer
+from benchmarks.payload import RUN_ID, TASK_ID, run_status, run_summary, task_view, task_view_bytes
+from benchmarks.server import NOT_FOUND, V4_ROUTES, CannedProtocol, canned_response
 from browser_use_async import AsyncBrowserUse, TaskStatus, TaskView
 from browser_use_async._codec import decode
+from browser_use_async.testing._schema import SchemaValidator
 
 
 def test_the_payload_is_a_task_view_with_the_steps_asked_for() -> None:
@@ -54,3 +61,84 @@ async def test_our_client_stops_a_task_on_it() -> None:
     assert all(len(task.steps) == 10 for task in tasks)
     server.close()
     await server.wait_closed()
+
+
+# -- API v4: the port that answers runs.cancel and runs.status ---------------------------------
+
+V4_SPEC = json.loads((Path(__file__).parent.parent / "spec/openapi-v4.upstream.json").read_text())
+
+
+async def _exchange(port: int, request: bytes) -> tuple[bytes, bytes]:
+    """The status line and body the server answers `request` with."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    [length] = re.findall(rb"Content-Length: (\d+)", head)
+    body = await reader.readexactly(int(length))
+    writer.close()
+    await writer.wait_closed()
+    return head.split(b"\r\n", 1)[0], body
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "target"),
+    [
+        ("post", "/runs/{run_id}/cancel", f"/api/v4/runs/{RUN_ID}/cancel"),
+        ("get", "/runs/{run_id}/status", f"/api/v4/runs/{RUN_ID}/status?x=1"),
+    ],
+)
+async def test_the_v4_answers_are_what_the_spec_says(method: str, path: str, target: str) -> None:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        functools.partial(CannedProtocol, NOT_FOUND, V4_ROUTES), "127.0.0.1", 0
+    )
+    port = server.sockets[0].getsockname()[1]
+    request = f"{method.upper()} {target} HTTP/1.1\r\nHost: x\r\ncontent-length: 0\r\n\r\n"
+    status, body = await _exchange(port, request.encode())
+    other = f"GET /api/v4/runs/{RUN_ID} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    not_found, _ = await _exchange(port, other)
+    server.close()
+    await server.wait_closed()
+    assert status == b"HTTP/1.1 200 OK"
+    assert not_found == b"HTTP/1.1 404 Not Found"
+    answer = V4_SPEC["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+    document = json.loads(body)
+    _, issues = SchemaValidator(V4_SPEC).check(answer["schema"], document)
+    assert issues == []
+    schema_name = answer["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(document) == set(V4_SPEC["components"]["schemas"][schema_name]["properties"])
+    assert document == (run_summary() if "cancel" in path else run_status())
+
+
+V4_CLIENTS = ["ours_v4_async", "ours_v4_sync", "floor_v4", "official_v4_async", "official_v4_sync"]
+
+
+@pytest.mark.parametrize("key", V4_CLIENTS)
+async def test_each_v4_client_cancels_and_polls_on_it(key: str) -> None:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        functools.partial(CannedProtocol, NOT_FOUND, V4_ROUTES), "127.0.0.1", 0
+    )
+    base_url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/api/v4"
+    impl = BY_KEY[key]
+    assert impl.available
+    if impl.kind == "async":
+        client = impl.make(base_url)
+        run, polled = await client.cancel(RUN_ID), await client.status(RUN_ID)
+        await client.close()
+    else:  # blocking: off the loop that serves
+        client = await asyncio.to_thread(impl.make, base_url)
+        run = await asyncio.to_thread(client.cancel, RUN_ID)
+        polled = await asyncio.to_thread(client.status, RUN_ID)
+        await asyncio.to_thread(client.close)
+    server.close()
+    await server.wait_closed()
+    assert (answer(run), answer(polled)) == ("cancelled", "running")
+    run_id: object = cast("dict[str, Any]", run)["id"] if isinstance(run, dict) else run.id
+    assert str(run_id) == RUN_ID
+
+
+def test_answer_reads_steps_and_statuses() -> None:
+    assert answer({"status": "cancelled"}) == "cancelled"
+    assert answer(task_view(3)) == "3 steps"
+    assert answer(decode(task_view_bytes(2), TaskView)) == "2 steps"

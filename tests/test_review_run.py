@@ -14,7 +14,7 @@ from browser_use_async import (
     AsyncBrowserUse,
     InternalServerError,
     RetryPolicy,
-    cli,
+    _cli_shell,
 )
 from browser_use_async.cli import main
 from browser_use_async.testing import FakeBrowserUseCloud, FakeClock, Fault
@@ -202,10 +202,10 @@ def test_cli_key_is_not_in_the_locals_of_a_handled_error(
     key = "bu_review_secret_key_42"
     seen: list[BaseException | None] = []
 
-    def say(line: str | None) -> None:
+    def say(*lines: str | None) -> None:
         seen.append(sys.exc_info()[1])
 
-    monkeypatch.setattr(cli, "_say", say)
+    monkeypatch.setattr(_cli_shell, "say", say)
     argv = ["tasks", "list", "--api-key", key, "--base-url", "http://127.0.0.1:9"]
     assert main([*argv, "--max-retries", "0"]) == 5
     [error] = seen

@@ -284,9 +284,9 @@ class SessionSettings:
         default=NOT_GIVEN, converter=to_proxy_country_code
     )
     browser_screen_width: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(320, 6144)
+        default=NOT_GIVEN, validator=in_range(320, 6144, nullable=True)
     )
     browser_screen_height: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(320, 3456)
+        default=NOT_GIVEN, validator=in_range(320, 3456, nullable=True)
     )
     enable_recording: bool | NotGiven = NOT_GIVEN

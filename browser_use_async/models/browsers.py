@@ -136,10 +136,10 @@ class CreateBrowserSessionRequest:
     )
     timeout: int | NotGiven = attrs.field(default=NOT_GIVEN, validator=in_range(1, 240))
     browser_screen_width: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(320, 6144)
+        default=NOT_GIVEN, validator=in_range(320, 6144, nullable=True)
     )
     browser_screen_height: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(320, 3456)
+        default=NOT_GIVEN, validator=in_range(320, 3456, nullable=True)
     )
     allow_resizing: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     pdf_renderer_enabled: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())

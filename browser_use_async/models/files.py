@@ -93,7 +93,7 @@ class UploadFileRequest:
 
     file_name: str = attrs.field(validator=[text(1, 255), _printable])
     content_type: UploadContentType = attrs.field(converter=_content_type)
-    size_bytes: int = attrs.field(validator=in_range(1, MAX_UPLOAD_BYTES))
+    size_bytes: int = attrs.field(validator=in_range(1, MAX_UPLOAD_BYTES, required=True))
 
 
 @attrs.frozen(kw_only=True)

@@ -67,7 +67,7 @@ class CustomProxy:
     """
 
     host: str = attrs.field(validator=text(1, 255))
-    port: int = attrs.field(validator=in_range(1, 65535))
+    port: int = attrs.field(validator=in_range(1, 65535, required=True))
     username: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(1, 255))
     password: str | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=text(1, 255), repr=hidden
@@ -135,10 +135,10 @@ class CreateSessionRequest:
     )
     start_url: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text())
     browser_screen_width: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(320, 6144)
+        default=NOT_GIVEN, validator=in_range(320, 6144, nullable=True)
     )
     browser_screen_height: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(320, 3456)
+        default=NOT_GIVEN, validator=in_range(320, 3456, nullable=True)
     )
     persist_memory: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     keep_alive: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())

@@ -645,12 +645,12 @@ class Workspaces(SyncWrapper[AsyncWorkspaces]):
 
         A file is a path, `(name, content)` or `(name, content, content_type)` (`content`
         bytes or a path); the content type is guessed from the name unless given. Every file
-        is opened and checked first (a regular file, 1 byte to 50 MiB, a MIME type), so that
-        a bad one sends nothing; `allow_overrides=False` refuses (409) to replace a file
-        already there. Exactly the size declared is sent: a file that grows or
-        shrinks meanwhile raises `LocalFileError`, and the storage host keeps nothing of it
-        (the files before it stay uploaded). The request options go with the request for the
-        URLs, never to storage.
+        is opened and checked first (a regular file, 1 byte to 50 MiB, a MIME type, a name no
+        other file of the call has), so that a bad one sends nothing; `allow_overrides=False`
+        refuses (409) to replace a file already there. Exactly the size declared is sent: a
+        file that grows or shrinks meanwhile raises `LocalFileError`, and the storage host
+        keeps nothing of it (the files before it stay uploaded). The request options go with
+        the request for the URLs, never to storage.
         """
         call: Coroutine[Any, Any, WorkspaceFileUploadResponse] = self._async.upload(
             workspace_id, *files, allow_overrides=allow_overrides, **extra

@@ -249,10 +249,10 @@ class RunBrowserSettings:
         default=NOT_GIVEN, validator=instance_of(CustomProxy)
     )
     screen_width: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(320, 6144)
+        default=NOT_GIVEN, validator=in_range(320, 6144, nullable=True)
     )
     screen_height: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(320, 3456)
+        default=NOT_GIVEN, validator=in_range(320, 3456, nullable=True)
     )
     allow_resizing: bool | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=boolean(nullable=True)
@@ -301,7 +301,7 @@ class RunCreateRequest:
         default=NOT_GIVEN, validator=instance_of(RunBrowserSettings)
     )
     keep_alive: int | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, validator=in_range(120, 14400)
+        default=NOT_GIVEN, validator=in_range(120, 14400, nullable=True)
     )
     agentmail: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     agentcard_wallet_id: uuid.UUID | NotGiven | None = attrs.field(

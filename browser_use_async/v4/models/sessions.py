@@ -183,4 +183,4 @@ class SessionShareInfo:
 class SessionShareUpdateRequest:
     """Body of `PUT /sessions/{session_id}/share`: turn the public link on or off."""
 
-    is_active: bool = attrs.field(validator=boolean())
+    is_active: bool = attrs.field(validator=boolean(required=True))

@@ -86,7 +86,7 @@ class WorkspaceFileUploadItem:
 
     name: str = attrs.field(validator=required_text(1, 255))
     content_type: str | NotGiven = attrs.field(default=NOT_GIVEN, validator=text(0, 255))
-    size: int = attrs.field(validator=in_range(1, MAX_UPLOAD_BYTES))
+    size: int = attrs.field(validator=in_range(1, MAX_UPLOAD_BYTES, required=True))
 
 
 def _upload_items(value: object) -> list[WorkspaceFileUploadItem]:

@@ -45,7 +45,7 @@ class AsyncExtensions(AsyncResource):
         are sent as text parts of the form."""
         conceal(extra)
         name, data = await read_whole(file, file_name, "extension.zip")
-        check_text(name, "file_name", 1, 255)
+        check_text(name, "file_name", 1, 255, required=True)
         if not data:
             raise InvalidArgumentError("the extension file is empty: pass a ZIP of the extension")
         form = Form("file", name, "application/zip", data)

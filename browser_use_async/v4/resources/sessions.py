@@ -68,7 +68,7 @@ class AsyncSessions(AsyncResource):
         `limit` is 1 to 100 per page (the API's default is 20)."""
         params = {
             "limit": check_int(limit, "limit", 1, 100),
-            "cursor": check_text(cursor, "cursor"),
+            "cursor": check_text(cursor, "cursor", 1),
         }
         return cursor_pager(
             self._request,

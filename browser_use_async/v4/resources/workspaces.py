@@ -19,7 +19,14 @@ from browser_use_async._exceptions import (
 )
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
-from browser_use_async._storage import BinarySink, RemoteFile, Storage, Upload, upload_source
+from browser_use_async._storage import (
+    BinarySink,
+    RemoteFile,
+    Storage,
+    Upload,
+    local_name,
+    upload_source,
+)
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import check_bool, check_int, check_text
 from browser_use_async.resources._base import AsyncResource, RequestFn
@@ -175,7 +182,7 @@ class AsyncWorkspaces(AsyncResource):
         params = {
             "prefix": check_text(prefix, "prefix"),
             "limit": check_int(limit, "limit", 1, 100),
-            "cursor": check_text(cursor, "cursor"),
+            "cursor": check_text(cursor, "cursor", 1),
             "includeUrls": check_bool(include_urls, "include_urls"),
             "contentDisposition": content_disposition,
         }
@@ -187,7 +194,7 @@ class AsyncWorkspaces(AsyncResource):
         self, workspace_id: uuid.UUID | str, path: str, **extra: Unpack[RequestOptions]
     ) -> None:
         """Delete the file at exactly `path` (`DELETE /workspaces/{workspace_id}/files`)."""
-        params = {"path": check_text(path, "path", 1)}
+        params = {"path": check_text(path, "path", 1, required=True)}
         where = f"{_workspace_path(workspace_id)}/files"
         return await self._request("DELETE", where, None, params=params, extra=extra)
 
@@ -220,12 +227,12 @@ class AsyncWorkspaces(AsyncResource):
 
         A file is a path, `(name, content)` or `(name, content, content_type)` (`content`
         bytes or a path); the content type is guessed from the name unless given. Every file
-        is opened and checked first (a regular file, 1 byte to 50 MiB, a MIME type), so that
-        a bad one sends nothing; `allow_overrides=False` refuses (409) to replace a file
-        already there. Exactly the size declared is sent: a file that grows or
-        shrinks meanwhile raises `LocalFileError`, and the storage host keeps nothing of it
-        (the files before it stay uploaded). The request options go with the request for the
-        URLs, never to storage.
+        is opened and checked first (a regular file, 1 byte to 50 MiB, a MIME type, a name no
+        other file of the call has), so that a bad one sends nothing; `allow_overrides=False`
+        refuses (409) to replace a file already there. Exactly the size declared is sent: a
+        file that grows or shrinks meanwhile raises `LocalFileError`, and the storage host
+        keeps nothing of it (the files before it stay uploaded). The request options go with
+        the request for the URLs, never to storage.
         """
         conceal(extra)
         if not files:
@@ -236,6 +243,7 @@ class AsyncWorkspaces(AsyncResource):
             )
         with contextlib.ExitStack() as stack:
             planned = [stack.enter_context(_plan(file)) for file in files]
+            _check_distinct(planned)
             answer = await self.upload_urls(
                 workspace_id, [p.item for p in planned], allow_overrides=allow_overrides, **extra
             )
@@ -291,7 +299,7 @@ class AsyncWorkspaces(AsyncResource):
         options go with the listing requests, never to storage.
         """
         conceal(extra)
-        check_text(path, "path", 1)
+        check_text(path, "path", 1, required=True)
         listing = self.files(workspace_id, prefix=path, include_urls=True, **extra)
 
         async def locate() -> RemoteFile:
@@ -305,7 +313,7 @@ class AsyncWorkspaces(AsyncResource):
                 path=path,
             )
 
-        return await self._storage.save(locate, to)
+        return await self._storage.save(locate, to, named=local_name(path, _FALLBACK_NAME))
 
 
 @contextlib.contextmanager
@@ -331,6 +339,19 @@ def _plan(file: object) -> Generator[_Planned]:
         yield _Planned(upload, item)
 
 
+def _check_distinct(planned: list[_Planned]) -> None:
+    """Each file under a name of its own: two of one name land at one path, the second
+    replacing the first (whatever `allow_overrides` says), so neither is sent."""
+    names = [p.item.name for p in planned]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InvalidArgumentError(
+            f"upload was given more than one file named {', '.join(map(repr, twice))}; they "
+            "would land at the same workspace path, each replacing the one before: give each "
+            "file a name of its own, as (name, content)"
+        )
+
+
 def _download_url(listed: WorkspaceFileInfo) -> str:
     if listed.url is None:
         what = f"listed {listed.path!r} without the download URL asked for (includeUrls=true)"
@@ -339,12 +360,17 @@ def _download_url(listed: WorkspaceFileInfo) -> str:
 
 
 def _check_answer(answer: WorkspaceFileUploadResponse, planned: list[_Planned]) -> None:
-    """The API's URLs, one per file asked for and in order, else nothing is uploaded."""
+    """The API's URLs, one per file asked for and in order, each to a path of its own (the
+    API's sanitized names may meet: 'a b' and 'a_b'), else nothing is uploaded."""
     asked = [p.item.name for p in planned]
     given = [slot.name for slot in answer.files]
     if given != asked:
         what = f"answered upload URLs for {given!r} when asked for {asked!r}"
         raise _inconsistent("POST", what, "nothing was uploaded")
+    paths = [slot.path for slot in answer.files]
+    if len(set(paths)) < len(paths):
+        what = f"answered the paths {paths!r} for the files {asked!r}, one replacing another"
+        raise _inconsistent("POST", what, "nothing was uploaded: give the files names that differ")
 
 
 def _inconsistent(method: str, what: str, so: str) -> APIResponseValidationError:
