@@ -74,6 +74,17 @@ def _unknown_ids_are_documented(spec: JSON) -> None:
             op["responses"]["404"] = {"description": "Not found", "content": content}
 
 
+POSITIVE_DECIMAL = r"^\+?0*(?:[1-9]\d*(?:\.\d*)?|\.\d*[1-9]\d*)$"
+
+
+def _budgets_are_above_zero(spec: JSON) -> None:
+    for schema in spec["components"]["schemas"].values():
+        budget = schema.get("properties", {}).get("maxCostUsd", {})
+        for option in budget.get("anyOf", ()):
+            if "pattern" in option:
+                option["pattern"] = POSITIVE_DECIMAL
+
+
 def _bad_extensions_are_documented(spec: JSON) -> None:
     detail = {"type": "object", "properties": {"detail": {"type": "string"}}}
     content = {"application/json": {"schema": detail}}
@@ -167,6 +178,16 @@ DEFECTS = (
             " nothing answers 404 {'detail': ...} there as on every upstream operation."
         ),
         fix=_unknown_ids_are_documented,
+        versions=("v4",),
+    ),
+    Defect(
+        what="a budget written as a string may be 0 or negative",
+        why=(
+            "`maxCostUsd` is a number above 0 or a decimal string, whose pattern (pydantic's"
+            " for Decimal) also matches '0' and '-5'; the API's `gt=0` refuses those with 422"
+            " as it does the number 0, so the string must be an amount above 0 too."
+        ),
+        fix=_budgets_are_above_zero,
         versions=("v4",),
     ),
     Defect(
