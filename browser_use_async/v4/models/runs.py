@@ -153,13 +153,26 @@ def _extension_ids(
     return None if value is None else uuid_list(value, "extension_ids")
 
 
+_SECRET_BYTES = 4096
+"""The longest inline secret value the API takes, in bytes of UTF-8."""
+
+
+def _secret_value(instance: object, attribute: object, value: str) -> None:
+    """attrs validator: at most `_SECRET_BYTES` (a refusal from the API would quote it)."""
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > _SECRET_BYTES:
+        raise InvalidArgumentError(
+            f"value must take at most {_SECRET_BYTES} bytes as UTF-8, got {size}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class InlineSecretSource:
-    """A secret given in the request itself (its `type` is always "inline"). Its repr never
-    shows the value."""
+    """A secret given in the request itself (its `type` is always "inline"): up to 4096
+    bytes as UTF-8. Its repr never shows the value."""
 
     type: Literal["inline"] = attrs.field(default="inline", init=False)
-    value: str = attrs.field(validator=required_text(1), repr=hidden)
+    value: str = attrs.field(validator=[required_text(1), _secret_value], repr=hidden)
 
 
 def _integration_id(value: uuid.UUID | str) -> uuid.UUID:
@@ -174,7 +187,7 @@ class OnePasswordSecretSource:
 
     type: Literal["onepassword"] = attrs.field(default="onepassword", init=False)
     integration_id: uuid.UUID = attrs.field(converter=_integration_id)
-    vault_id: str = attrs.field(validator=required_text(1, 64))
+    vault_id: str = attrs.field(validator=required_text(1, 64), repr=hidden)
     item_id: str = attrs.field(validator=required_text(1, 64))
     field_id: str = attrs.field(validator=required_text(1, 64))
 
@@ -284,7 +297,7 @@ class RunCreateRequest:
     `model_params` are the model provider's own request parameters, forwarded as they are.
     `keep_alive` keeps the browser open 120 to 14,400 seconds after the run. Secrets reach
     the run through `secret_bindings` (values never in a repr) or a 1Password vault
-    (`op_vault_id`, typed only on `op_vault_allowed_domains`).
+    (`op_vault_id`, never in a repr either, typed only on `op_vault_allowed_domains`).
     """
 
     task: str = attrs.field(validator=required_text(1), repr=clipped)
@@ -316,7 +329,9 @@ class RunCreateRequest:
     secret_bindings: list[SecretBinding] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=_secret_bindings, validator=at_most_items(20)
     )
-    op_vault_id: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(0, 64))
+    op_vault_id: str | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=text(0, 64), repr=hidden
+    )
     op_vault_allowed_domains: list[str] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=_op_vault_allowed_domains
     )

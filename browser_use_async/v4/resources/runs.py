@@ -290,7 +290,8 @@ class AsyncRuns(AsyncResource):
         says, in a timeout's message, what was awaited besides the run's end."""
         _run_path(run_id)
         clock, seen = self._clock, False
-        grace = NOT_FOUND_GRACE if timeout is None else min(NOT_FOUND_GRACE, timeout)
+        limit = None if timeout is None else positive_seconds(timeout, "timeout")
+        grace = NOT_FOUND_GRACE if limit is None else min(NOT_FOUND_GRACE, limit)
 
         async def fetch() -> RunStatusResponse:
             nonlocal seen
@@ -320,7 +321,7 @@ class AsyncRuns(AsyncResource):
             lambda status: is_final(status.status),
             clock=clock,
             poll_interval=poll_interval,
-            timeout=timeout,
+            timeout=limit,
             timed_out=timed_out,
         )
 
@@ -370,7 +371,9 @@ class AsyncRuns(AsyncResource):
                 more = True
                 while more:
                     page = await self.events(run_id, after=last, limit=EVENTS_PAGE, **extra)
-                    new = sorted((e for e in page.events if e.id > last), key=lambda e: e.id)
+                    # by id, each once: a page may repeat an event, or give them out of order
+                    fresh = {e.id: e for e in reversed(page.events) if e.id > last}
+                    new = [fresh[number] for number in sorted(fresh)]
                     for event in new:
                         last = event.id
                         yield event
