@@ -718,3 +718,48 @@ async def test_waits_time_out_after_as_many_polls_whatever_the_clock_reads() -> 
                 assert fetched == _expected_polls(timeout, cap), (clock.now, timeout)
                 swept += 1
     assert swept == 5000
+
+
+# --- ids: a refusal names the argument, nothing is sent ----------------------------------------
+
+ID_ARGUMENTS: dict[str, Callable[[str], dict[str, Any]]] = {
+    "session_id": lambda bad: {"session_id": bad},
+    "workspace_id": lambda bad: {"workspace_id": bad},
+    "agentcard_wallet_id": lambda bad: {"agentcard_wallet_id": bad},
+    "stripe_link_connection_id": lambda bad: {"stripe_link_connection_id": bad},
+    "profile_id": lambda bad: {"browser_settings": RunBrowserSettings(profile_id=bad)},
+    "attached_file_ids": lambda bad: {"attached_file_ids": iter([RUN_ID, bad])},
+}
+
+
+async def test_a_bad_id_is_refused_by_its_own_name_before_sending(
+    fake: FakeBrowserUseCloud, linked_runs: AsyncBrowserUse
+) -> None:
+    tried = 0
+    for name, options in ID_ARGUMENTS.items():
+        for bad in ("nope", "../../runs", f"{RUN_ID}/cancel", RUN_ID[:-1], " " + RUN_ID + "x"):
+            with pytest.raises(InvalidArgumentError, match=rf"^(each of )?{name} must be a UUID"):
+                await linked_runs.runs.run("Find", **options(bad))
+            tried += 1
+    assert tried == 30
+    assert fake.requests == []
+
+
+# --- statuses this SDK does not know ------------------------------------------------------------
+
+
+async def test_wait_polls_on_through_statuses_it_does_not_know(
+    fake: FakeBrowserUseCloud, linked_runs: AsyncBrowserUse
+) -> None:
+    run_id = fake.create_run("Find", scenario=RunScenario(steps=1))
+    fake.advance(100)  # completed, but first some statuses newer than this SDK
+    for status in ("paused", "", "COMPLETED", "waiting_for_human"):
+        body = json.dumps({"status": status}).encode()
+        fake.faults.add(f"GET {V4}/runs/{{run_id}}/status", Fault(body=body))
+    run = await linked_runs.runs.wait(run_id)
+    assert run.status == "completed"
+    assert [r.path.rsplit("/", 1)[-1] for r in fake.requests] == ["status"] * 5 + [str(run_id)]
+    paused = Fault(body=b'{"status": "paused"}')
+    fake.faults.add(f"GET {V4}/runs/{{run_id}}/status", paused, times=None)
+    with pytest.raises(RunTimeoutError, match="still paused after"):
+        await linked_runs.runs.wait(run_id, timeout=3.0)

@@ -20,6 +20,7 @@ from browser_use_async._validation import (
     at_least_items,
     at_most_items,
     boolean,
+    check_uuid,
     clipped,
     counted,
     hidden,
@@ -31,7 +32,6 @@ from browser_use_async._validation import (
     str_list,
     strings,
     text,
-    to_uuid,
     usd_budget,
     uuid_list,
 )
@@ -147,6 +147,30 @@ def max_cost_usd(
     return usd_budget(value, "max_cost_usd")
 
 
+_GivenId = uuid.UUID | str | NotGiven | None
+"""An optional id argument; each converter below names its own in a refusal."""
+
+
+def _profile_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "profile_id")
+
+
+def _session_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "session_id")
+
+
+def _workspace_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "workspace_id")
+
+
+def _wallet_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "agentcard_wallet_id")
+
+
+def _stripe_link_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "stripe_link_connection_id")
+
+
 def _extension_ids(
     value: Iterable[uuid.UUID | str] | NotGiven | None,
 ) -> list[uuid.UUID] | NotGiven | None:
@@ -254,7 +278,7 @@ class RunBrowserSettings:
     installs up to 3 uploaded extensions in every browser of the session.
     """
 
-    profile_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
+    profile_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=_profile_id)
     proxy_country_code: ProxyCountryCode | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=to_proxy_country_code
     )
@@ -308,8 +332,10 @@ class RunCreateRequest:
     model_params: dict[str, Any] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=_model_params
     )
-    session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
-    workspace_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
+    session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=_session_id)
+    workspace_id: uuid.UUID | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_workspace_id
+    )
     browser_settings: RunBrowserSettings | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=instance_of(RunBrowserSettings)
     )
@@ -318,10 +344,10 @@ class RunCreateRequest:
     )
     agentmail: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     agentcard_wallet_id: uuid.UUID | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_uuid
+        default=NOT_GIVEN, converter=_wallet_id
     )
     stripe_link_connection_id: uuid.UUID | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_uuid
+        default=NOT_GIVEN, converter=_stripe_link_id
     )
     attached_file_ids: list[uuid.UUID] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=file_ids, validator=at_most_items(MAX_ATTACHED_FILES)
