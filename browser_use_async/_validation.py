@@ -115,7 +115,7 @@ MAX_AMOUNT_DIGITS = 40
 fixed-point text): "1e999999" is a finite `Decimal`, whose text is a megabyte of zeros."""
 
 
-def _digits_written_out(amount: decimal.Decimal) -> int:
+def digits_written_out(amount: decimal.Decimal) -> int:
     """How many digits `amount` (finite) has in fixed-point notation."""
     _, digits, exponent = amount.as_tuple()
     exponent = typing.cast(int, exponent)  # a letter only for infinities and NaNs
@@ -137,7 +137,7 @@ def usd_amount(
             amount = decimal.Decimal(repr(value) if isinstance(value, float) else value)
     if amount is not None and amount.is_finite():
         allowed = amount > 0 if above_zero else amount >= 0
-        if allowed and not (sent and _digits_written_out(amount) > MAX_AMOUNT_DIGITS):
+        if allowed and not (sent and digits_written_out(amount) > MAX_AMOUNT_DIGITS):
             return amount
     short = f", of at most {MAX_AMOUNT_DIGITS} digits written out" if sent else ""
     raise InvalidArgumentError(

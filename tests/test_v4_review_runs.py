@@ -21,10 +21,12 @@ from aiohttp.typedefs import Handler
 
 from browser_use_async import (
     APIConnectionError,
+    APIResponseValidationError,
     InvalidArgumentError,
     RetryPolicy,
     RunTimeoutError,
 )
+from browser_use_async._codec import to_json
 from browser_use_async._polling import poll
 from browser_use_async.cli import main
 from browser_use_async.models.sessions import CustomProxy
@@ -114,6 +116,20 @@ async def test_a_large_but_writable_amount_is_sent_in_full(
         "1" + "0" * 30,
         "0." + "0" * 29 + "1",
     ]
+
+
+@pytest.mark.parametrize("cost", ["1e999999999999", "1e-999999", "1e-5000"])
+async def test_an_answer_with_an_amount_no_memory_can_write_out_is_refused(
+    fake: FakeBrowserUseCloud, linked_runs: AsyncBrowserUse, cost: object
+) -> None:
+    run_id = fake.create_run("Find")
+    run = {**fake.runs[run_id], "totalCostUsd": cost}
+    fake.faults.add(f"GET {V4}/runs/{{run_id}}", Fault(body=json.dumps(run).encode()))
+    with pytest.raises(APIResponseValidationError, match=r"\$\.totalCostUsd"):
+        await linked_runs.runs.get(run_id)
+    big = {**run, "totalCostUsd": "1e4299"}  # long, but it can be written back
+    fake.faults.add(f"GET {V4}/runs/{{run_id}}", Fault(body=json.dumps(big).encode()))
+    assert len(to_json(await linked_runs.runs.get(run_id))) > 4300
 
 
 # --- secrets ---------------------------------------------------------------------------------
