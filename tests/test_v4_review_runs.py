@@ -779,3 +779,27 @@ async def test_wait_polls_on_through_statuses_it_does_not_know(
     fake.faults.add(f"GET {V4}/runs/{{run_id}}/status", paused, times=None)
     with pytest.raises(RunTimeoutError, match="still paused after"):
         await linked_runs.runs.wait(run_id, timeout=3.0)
+
+
+@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
+def test_ctrl_c_during_a_blocking_stream_stops_it(threaded_fake: FakeBrowserUseCloud) -> None:
+    run_id = threaded_fake.create_run("Long", steps=5)
+    main = threading.main_thread().ident
+    assert main is not None
+    with BrowserUse(api_key=threaded_fake.api_key, base_url=threaded_fake.v4_base_url) as client:
+        for delay in (0.0, 0.05, 0.2):
+            presser = threading.Timer(delay, signal.pthread_kill, (main, signal.SIGINT))
+            with pytest.raises(KeyboardInterrupt):
+                _pressed_while_streaming(presser, client, run_id)
+            presser.join()
+            time.sleep(0.05)
+            before = len(threaded_fake.requests)
+            time.sleep(0.3)
+            assert len(threaded_fake.requests) == before, delay
+        assert client.runs.status(run_id).status == "running"  # still usable
+
+
+def _pressed_while_streaming(presser: threading.Timer, client: BrowserUse, run_id: object) -> None:
+    presser.start()
+    for _ in client.runs.stream(str(run_id), poll_interval=0.01):
+        pass
