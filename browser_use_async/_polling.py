@@ -47,14 +47,18 @@ async def poll(
     cap = positive_seconds(poll_interval, "poll_interval")
     limit = None if timeout is None else positive_seconds(timeout, "timeout")
     started = clock.time()
-    wait = min(FIRST_WAIT, cap)
+    wait, last = min(FIRST_WAIT, cap), False
     while True:
         state = await fetch()
         yield state
         if done(state):
             return
         waited = clock.time() - started
-        if limit is not None and waited >= limit:
+        if limit is not None and (last or waited >= limit):
             raise timed_out(state, waited, limit)
-        await clock.sleep(wait if limit is None else min(wait, limit - waited))
+        if limit is not None and limit - waited <= wait:
+            # The fetch after this wait is the last, whatever the clock's rounding says: a
+            # clock of large floats may come back from it a hair short of the timeout.
+            wait, last = limit - waited, True
+        await clock.sleep(wait)
         wait = min(wait * GROWTH, cap)

@@ -110,11 +110,25 @@ def positive_seconds(value: object, name: str) -> float:
     raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {shown(value)}")
 
 
-def usd_amount(value: object, name: str, *, above_zero: bool = False) -> decimal.Decimal:
+MAX_AMOUNT_DIGITS = 40
+"""The most digits an amount of US dollars that is sent takes written out in full (it goes as
+fixed-point text): "1e999999" is a finite `Decimal`, whose text is a megabyte of zeros."""
+
+
+def digits_written_out(amount: decimal.Decimal) -> int:
+    """How many digits `amount` (finite) has in fixed-point notation."""
+    _, digits, exponent = amount.as_tuple()
+    exponent = typing.cast(int, exponent)  # a letter only for infinities and NaNs
+    return max(len(digits) + exponent, 1) + max(-exponent, 0)
+
+
+def usd_amount(
+    value: object, name: str, *, above_zero: bool = False, sent: bool = False
+) -> decimal.Decimal:
     """A finite amount of US dollars of at least zero (above zero if `above_zero`), as a
     `Decimal`: a `Decimal`, an int, a decimal string ("0.50") or a float, read by its shortest
     repr (`0.1` is "0.1", not the binary fraction nearest it), so that the limit is the number
-    the caller wrote."""
+    the caller wrote. One that is `sent` has at most `MAX_AMOUNT_DIGITS` digits written out."""
     amount: decimal.Decimal | None = None
     if isinstance(value, decimal.Decimal):
         amount = value
@@ -123,20 +137,22 @@ def usd_amount(value: object, name: str, *, above_zero: bool = False) -> decimal
             amount = decimal.Decimal(repr(value) if isinstance(value, float) else value)
     if amount is not None and amount.is_finite():
         allowed = amount > 0 if above_zero else amount >= 0
-        if allowed:
+        if allowed and not (sent and digits_written_out(amount) > MAX_AMOUNT_DIGITS):
             return amount
+    short = f", of at most {MAX_AMOUNT_DIGITS} digits written out" if sent else ""
     raise InvalidArgumentError(
         f"{name} must be an amount of US dollars {'above' if above_zero else 'of at least'} 0 "
-        f"(a decimal.Decimal, int, float or decimal string such as '0.50'), got {shown(value)}"
+        f"(a decimal.Decimal, int, float or decimal string such as '0.50'{short}), got "
+        f"{shown(value)}"
     )
 
 
 def usd_budget(value: object, name: str) -> decimal.Decimal | NotGiven | None:
-    """`usd_amount` above zero (the API refuses a budget of nothing), letting NOT_GIVEN and
-    None through."""
+    """A budget that is sent: `usd_amount` above zero, of at most `MAX_AMOUNT_DIGITS` digits
+    written out, letting NOT_GIVEN and None through."""
     if value is None or isinstance(value, NotGiven):
         return value
-    return usd_amount(value, name, above_zero=True)
+    return usd_amount(value, name, above_zero=True, sent=True)
 
 
 def positive_int(value: object, name: str) -> int:

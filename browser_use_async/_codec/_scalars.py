@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from browser_use_async._validation import digits_written_out
+
 __all__ = ["SCALAR_HOOKS", "parse_datetime", "structure_str", "type_error"]
 
 
@@ -61,6 +63,11 @@ def _structure_date(value: object, _: type) -> dt.date:
     return dt.date.fromisoformat(structure_str(value, str))
 
 
+MAX_DECODED_DIGITS = 4300
+"""The most digits a decimal in an answer may take written out (as `to_json` writes it; the
+limit Python sets on an int's digits): "1e999999999999" is finite, but no memory holds it."""
+
+
 def _structure_decimal(value: object, _: type) -> decimal.Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise type_error(value, "a decimal string")
@@ -70,6 +77,8 @@ def _structure_decimal(value: object, _: type) -> decimal.Decimal:
         raise ValueError(f"{value!r} is not a decimal number") from None
     if not number.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
+    if digits_written_out(number) > MAX_DECODED_DIGITS:  # to_json writes it out in full
+        raise ValueError(f"a decimal of more than {MAX_DECODED_DIGITS} digits written out")
     return number
 
 

@@ -20,6 +20,7 @@ from browser_use_async._validation import (
     at_least_items,
     at_most_items,
     boolean,
+    check_uuid,
     clipped,
     counted,
     hidden,
@@ -31,7 +32,6 @@ from browser_use_async._validation import (
     str_list,
     strings,
     text,
-    to_uuid,
     usd_budget,
     uuid_list,
 )
@@ -147,19 +147,56 @@ def max_cost_usd(
     return usd_budget(value, "max_cost_usd")
 
 
+_GivenId = uuid.UUID | str | NotGiven | None
+"""An optional id argument; each converter below names its own in a refusal."""
+
+
+def _profile_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "profile_id")
+
+
+def _session_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "session_id")
+
+
+def _workspace_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "workspace_id")
+
+
+def _wallet_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "agentcard_wallet_id")
+
+
+def _stripe_link_id(value: _GivenId) -> uuid.UUID | NotGiven | None:
+    return check_uuid(value, "stripe_link_connection_id")
+
+
 def _extension_ids(
     value: Iterable[uuid.UUID | str] | NotGiven | None,
 ) -> list[uuid.UUID] | NotGiven | None:
     return None if value is None else uuid_list(value, "extension_ids")
 
 
+_SECRET_BYTES = 4096
+"""The longest inline secret value the API takes, in bytes of UTF-8."""
+
+
+def _secret_value(instance: object, attribute: object, value: str) -> None:
+    """attrs validator: at most `_SECRET_BYTES` (a refusal from the API would quote it)."""
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > _SECRET_BYTES:
+        raise InvalidArgumentError(
+            f"value must take at most {_SECRET_BYTES} bytes as UTF-8, got {size}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class InlineSecretSource:
-    """A secret given in the request itself (its `type` is always "inline"). Its repr never
-    shows the value."""
+    """A secret given in the request itself (its `type` is always "inline"): up to 4096
+    bytes as UTF-8. Its repr never shows the value."""
 
     type: Literal["inline"] = attrs.field(default="inline", init=False)
-    value: str = attrs.field(validator=required_text(1), repr=hidden)
+    value: str = attrs.field(validator=[required_text(1), _secret_value], repr=hidden)
 
 
 def _integration_id(value: uuid.UUID | str) -> uuid.UUID:
@@ -174,7 +211,7 @@ class OnePasswordSecretSource:
 
     type: Literal["onepassword"] = attrs.field(default="onepassword", init=False)
     integration_id: uuid.UUID = attrs.field(converter=_integration_id)
-    vault_id: str = attrs.field(validator=required_text(1, 64))
+    vault_id: str = attrs.field(validator=required_text(1, 64), repr=hidden)
     item_id: str = attrs.field(validator=required_text(1, 64))
     field_id: str = attrs.field(validator=required_text(1, 64))
 
@@ -241,7 +278,7 @@ class RunBrowserSettings:
     installs up to 3 uploaded extensions in every browser of the session.
     """
 
-    profile_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
+    profile_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=_profile_id)
     proxy_country_code: ProxyCountryCode | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=to_proxy_country_code
     )
@@ -284,7 +321,7 @@ class RunCreateRequest:
     `model_params` are the model provider's own request parameters, forwarded as they are.
     `keep_alive` keeps the browser open 120 to 14,400 seconds after the run. Secrets reach
     the run through `secret_bindings` (values never in a repr) or a 1Password vault
-    (`op_vault_id`, typed only on `op_vault_allowed_domains`).
+    (`op_vault_id`, never in a repr either, typed only on `op_vault_allowed_domains`).
     """
 
     task: str = attrs.field(validator=required_text(1), repr=clipped)
@@ -295,8 +332,10 @@ class RunCreateRequest:
     model_params: dict[str, Any] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=_model_params
     )
-    session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
-    workspace_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
+    session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=_session_id)
+    workspace_id: uuid.UUID | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_workspace_id
+    )
     browser_settings: RunBrowserSettings | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=instance_of(RunBrowserSettings)
     )
@@ -305,10 +344,10 @@ class RunCreateRequest:
     )
     agentmail: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
     agentcard_wallet_id: uuid.UUID | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_uuid
+        default=NOT_GIVEN, converter=_wallet_id
     )
     stripe_link_connection_id: uuid.UUID | NotGiven | None = attrs.field(
-        default=NOT_GIVEN, converter=to_uuid
+        default=NOT_GIVEN, converter=_stripe_link_id
     )
     attached_file_ids: list[uuid.UUID] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=file_ids, validator=at_most_items(MAX_ATTACHED_FILES)
@@ -316,7 +355,9 @@ class RunCreateRequest:
     secret_bindings: list[SecretBinding] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=_secret_bindings, validator=at_most_items(20)
     )
-    op_vault_id: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(0, 64))
+    op_vault_id: str | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=text(0, 64), repr=hidden
+    )
     op_vault_allowed_domains: list[str] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=_op_vault_allowed_domains
     )

@@ -146,7 +146,7 @@ class SessionCostResponse:
 
 
 def _cost_cap(value: decimal.Decimal | float | str) -> decimal.Decimal:
-    return usd_amount(value, "max_cost_usd", above_zero=True)
+    return usd_amount(value, "max_cost_usd", above_zero=True, sent=True)
 
 
 @attrs.frozen(kw_only=True)
