@@ -195,6 +195,21 @@ async def test_the_deduplicate_header_reuses_an_equal_pending_message(v4: Api) -
     assert plain["id"] != first["id"]
 
 
+async def test_a_deduplicate_header_of_another_value_answers_422_and_queues_nothing(
+    v4: Api,
+) -> None:
+    v4.fake.default_run_scenario = LONG
+    session = (await _start(v4))["sessionId"]
+    path = f"/sessions/{session}/queue"
+    before = len(v4.fake.queued_messages(uuid.UUID(session)))
+    answer = await v4.call(
+        "POST", path, body={"text": "x"}, headers={"X-V4-Queue-Deduplicate": "AAA"}
+    )
+    assert answer.status == 422
+    assert [item["loc"] for item in answer.body["detail"]] == [["header", "X-V4-Queue-Deduplicate"]]
+    assert len(v4.fake.queued_messages(uuid.UUID(session))) == before
+
+
 @pytest.mark.parametrize(
     ("body", "loc", "kind"),
     [

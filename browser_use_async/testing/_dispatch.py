@@ -45,7 +45,8 @@ def _parameters(operation: Operation, request: web.Request, issues: list[Issue])
     check = validator(operation.version).check
     params: JSON = {}
     for param in operation.parameters:
-        source = request.match_info if param.where == "path" else request.query
+        sources = {"path": request.match_info, "header": request.headers}
+        source = sources.get(param.where, request.query)
         loc = (param.where, param.name)
         if param.name in source:
             given: str | list[str] = source[param.name]

@@ -22,7 +22,7 @@ VERSIONS = ("v2", "v4")
 @attrs.frozen
 class Parameter:
     name: str
-    where: str  # "path" or "query"
+    where: str  # "path", "query" or "header"
     required: bool
     schema: JSON
 
