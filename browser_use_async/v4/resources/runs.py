@@ -321,7 +321,7 @@ class AsyncRuns(AsyncResource):
             lambda status: is_final(status.status),
             clock=clock,
             poll_interval=poll_interval,
-            timeout=timeout,
+            timeout=limit,
             timed_out=timed_out,
         )
 
@@ -371,7 +371,9 @@ class AsyncRuns(AsyncResource):
                 more = True
                 while more:
                     page = await self.events(run_id, after=last, limit=EVENTS_PAGE, **extra)
-                    new = sorted((e for e in page.events if e.id > last), key=lambda e: e.id)
+                    # by id, each once: a page may repeat an event, or give them out of order
+                    fresh = {e.id: e for e in reversed(page.events) if e.id > last}
+                    new = [fresh[number] for number in sorted(fresh)]
                     for event in new:
                         last = event.id
                         yield event
