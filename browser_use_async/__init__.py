@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         TooManyConcurrentActiveSessionsError,
         UnprocessableEntityError,
         WebhookVerificationError,
+        WorkspaceFileNotFoundError,
     )
     from browser_use_async._raw import HTTPRequestSummary, RawResponse
     from browser_use_async._retry import RetryPolicy
@@ -136,6 +137,7 @@ else:  # imported on first use: `import browser_use_async` (and the pytest plugi
                 "TooManyConcurrentActiveSessionsError",
                 "UnprocessableEntityError",
                 "WebhookVerificationError",
+                "WorkspaceFileNotFoundError",
             ),
             "browser_use_async._raw": ("HTTPRequestSummary", "RawResponse"),
             "browser_use_async._retry": ("RetryPolicy",),
@@ -283,6 +285,7 @@ __all__ = [
     "UploadFilePresignedUrlResponse",
     "WebhookEvent",
     "WebhookVerificationError",
+    "WorkspaceFileNotFoundError",
     "__version__",
     "parse_judgement",
     "to_dict",

@@ -43,6 +43,14 @@ def _retry_policy(value: object) -> RetryPolicy:
     raise InvalidArgumentError(f"retry must be a RetryPolicy, got {shown(value)}")
 
 
+def _json_or_form(body: object | None) -> _protocol.Encoder | _protocol.Form | None:
+    """A request body as `build_request` takes it: a multipart `Form` as it is, a model
+    (or plain JSON values) written by the codec."""
+    if body is None or isinstance(body, _protocol.Form):
+        return body
+    return functools.partial(_codec.encode, body)
+
+
 class ClientCore:
     """What every API version's client shares: its options, one connection pool, and the
     request loop with retries. A subclass names its API's root URL and binds its resources.
@@ -168,6 +176,7 @@ class ClientCore:
         raw: bool = False,
         retry: RetryPolicy | None = None,
         idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> T: ...
 
     @overload
@@ -183,6 +192,7 @@ class ClientCore:
         raw: bool = False,
         retry: RetryPolicy | None = None,
         idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> None: ...
 
     async def _request(
@@ -197,6 +207,7 @@ class ClientCore:
         raw: bool = False,
         retry: RetryPolicy | None = None,
         idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> T | None:
         """Send with retries as the policy allows; decode the answer into `response_type`.
 
@@ -204,7 +215,8 @@ class ClientCore:
         `raw=True` (a resource's raw copy) answers with a `RawResponse` of the final attempt
         instead, unparsed; a failure raises alike, and its typing is the raw view's. `retry`
         replaces the client's policy for this call (the batch runner handles its own 429s).
-        `idempotent=True` retries it as a GET would be, whatever its method (a cancel)."""
+        `idempotent=True` retries it as a GET would be, whatever its method (a cancel);
+        `headers` are the operation's own header parameters (`extra_headers` may replace them)."""
         if extra:
             _protocol.conceal(extra)
         request = _protocol.build_request(
@@ -212,9 +224,10 @@ class ClientCore:
             self._base_url,
             path,
             self._api_key,
-            body=None if body is None else functools.partial(_codec.encode, body),
+            body=_json_or_form(body),
             params=params,
             extra=extra,
+            headers=headers,
         )
         policy, clock = retry or self._retry, self._clock
         started = clock.time()
@@ -236,7 +249,7 @@ class ClientCore:
                 try:
                     return _codec.decode(response.body, response_type)
                 except _codec.DecodeError as exc:
-                    name, errors = response_type.__name__, exc.errors
+                    name, errors = _codec.type_name(response_type), exc.errors
                     raise _protocol.invalid_body_error(request, response, name, errors) from None
             except APIError as error:
                 error.attempts = attempts

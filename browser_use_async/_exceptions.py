@@ -41,6 +41,7 @@ __all__ = [
     "TooManyConcurrentActiveSessionsError",
     "UnprocessableEntityError",
     "WebhookVerificationError",
+    "WorkspaceFileNotFoundError",
 ]
 
 
@@ -348,6 +349,16 @@ class LocalFileError(BrowserUseError, OSError):
     """A local file failed during a transfer: it could not be read or written, or it changed
     size while being uploaded. The transfer was abandoned; a download leaves no partial file.
     The `OSError` behind it, if any, is chained as `__cause__`."""
+
+
+class WorkspaceFileNotFoundError(BrowserUseError, LookupError):
+    """A v4 workspace has no file at the path asked for (`workspaces.download`): its listing
+    was read and holds none. `workspace_id` and `path` say which."""
+
+    def __init__(self, message: str, *, workspace_id: str, path: str) -> None:
+        super().__init__(message)
+        self.workspace_id = workspace_id
+        self.path = path
 
 
 class ClientClosedError(BrowserUseError, RuntimeError):

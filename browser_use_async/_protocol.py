@@ -16,6 +16,7 @@ import json
 import math
 import platform
 import re
+import secrets
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -264,11 +265,13 @@ def _query_value(value: object) -> str:
 
 
 def encode_query(params: Mapping[str, object]) -> str:
-    """`?a=1&b=x` from wire-named parameters; `NOT_GIVEN` and `None` are left out."""
+    """`?a=1&b=x` from wire-named parameters; `NOT_GIVEN` and `None` are left out, and a
+    list is its items, each under the parameter's name (`?tag=a&tag=b`)."""
     pairs = [
-        (key, _utf8(_query_value(value), key))
+        (key, _utf8(_query_value(item), key))
         for key, value in params.items()
         if value is not None and not isinstance(value, NotGiven)
+        for item in (typing.cast(list[object], value) if isinstance(value, list) else [value])
     ]
     return "?" + urlencode(pairs, quote_via=quote) if pairs else ""
 
@@ -438,10 +441,56 @@ merge into its top level (None when there are none). What JSON cannot carry is a
 `InvalidArgumentError`."""
 
 
+_FORM_UNSAFE = str.maketrans({'"': "%22", "\r": "%0D", "\n": "%0A"})
+"""What a multipart part's quoted name or file name cannot hold, escaped as browsers do."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
+class Form:
+    """A multipart/form-data request body: one file under the field `name`, held whole so
+    that a retry sends the same bytes. `extra_body` fields become text parts before it (a
+    str as it is, anything else as its JSON). Its repr shows the file's name and size only.
+    """
+
+    name: str
+    file_name: str
+    content_type: str
+    data: bytes
+    boundary: str = dataclasses.field(default_factory=lambda: secrets.token_hex(16))
+    """Random: 128 bits that the file's bytes will not happen to hold."""
+
+    @property
+    def media_type(self) -> str:
+        """The request's Content-Type."""
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    def encode(self, fields: dict[str, object] | None) -> bytes:
+        """The body's bytes, the text parts of `fields` (None: none) first."""
+        chunks: list[bytes] = []
+        for key, value in (fields or {}).items():
+            text = value if isinstance(value, str) else json.dumps(value)
+            chunks += [self._head(key), b"\r\n", _utf8(text, f"extra_body[{key!r}]"), b"\r\n"]
+        file_name = self.file_name.translate(_FORM_UNSAFE)
+        chunks += [
+            self._head(self.name, f'; filename="{file_name}"'),
+            f"Content-Type: {self.content_type}\r\n\r\n".encode(),
+            self.data,
+            f"\r\n--{self.boundary}--\r\n".encode(),
+        ]
+        return b"".join(chunks)
+
+    def _head(self, name: str, more: str = "") -> bytes:
+        disposition = f'form-data; name="{name.translate(_FORM_UNSAFE)}"{more}'
+        return _utf8(f"--{self.boundary}\r\nContent-Disposition: {disposition}\r\n", name)
+
+    def __repr__(self) -> str:
+        return f"Form(name={self.name!r}, file_name={self.file_name!r}, data={_size(self.data)})"
+
+
 def _merge_options(
     where: str,
     headers: dict[str, str],
-    body: Encoder | None,
+    body: Encoder | Form | None,
     params: Mapping[str, object] | None,
     extra: RequestOptions | None,
 ) -> tuple[Mapping[str, object] | None, SecretBytes | None]:
@@ -462,6 +511,9 @@ def _merge_options(
         fields = _check_body(where, options["extra_body"])
     if body is None:
         return params, None
+    if isinstance(body, Form):
+        headers["Content-Type"] = body.media_type
+        return params, SecretBytes(body.encode(fields))
     headers["Content-Type"] = "application/json"
     return params, SecretBytes(body(fields))
 
@@ -481,27 +533,30 @@ def build_request(
     path: str,
     api_key: str,
     *,
-    body: Encoder | None = None,
+    body: Encoder | Form | None = None,
     params: Mapping[str, object] | None = None,
     extra: RequestOptions | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Request:
-    """Headers and body bytes for `method base_url+path?params`; `body` writes the JSON body.
+    """Headers and body bytes for `method base_url+path?params`; `body` writes the JSON body,
+    or is the multipart `Form` to send; `headers` are the operation's own header parameters.
 
     `extra` (the caller's `RequestOptions`, maybe `conceal`ed) is merged in as
     `RequestOptions` says; what it cannot carry is an `InvalidArgumentError`."""
-    headers = {
+    sent = {
         API_KEY_HEADER: api_key if isinstance(api_key, SecretStr) else SecretStr(api_key),
         "Accept": "application/json",
         "User-Agent": USER_AGENT,
+        **(headers or {}),
     }
     try:
-        params, data = _merge_options(f"{method} {path}", headers, body, params, extra)
+        params, data = _merge_options(f"{method} {path}", sent, body, params, extra)
     except InvalidArgumentError as error:
         # The frames below hold the options and the body in the clear: tracebacks with
         # locals would show header values and task secrets.
         raise error.with_traceback(None) from None
     query = encode_query(params) if params else ""
-    return Request(method=method, url=base_url + path + query, headers=headers, body=data)
+    return Request(method=method, url=base_url + path + query, headers=sent, body=data)
 
 
 def storage_request(method: str, url: object) -> Request:

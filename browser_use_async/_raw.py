@@ -101,7 +101,7 @@ class RawResponse(Generic[T]):
         try:
             return _codec.decode(self._received, cls)
         except _codec.DecodeError as exc:
-            response, name = self._as_response(), cls.__name__
+            response, name = self._as_response(), _codec.type_name(cls)
             error = _protocol.invalid_body_error(self._as_request(), response, name, exc.errors)
             error.attempts = self.attempts  # as the normal call's loop tells it
             error.body = self.content  # without the key, as the normal call's
@@ -137,7 +137,7 @@ class RawResponse(Generic[T]):
         return _protocol.Response(self.status_code, self.headers, self._received)
 
     def __repr__(self) -> str:
-        kind = "None" if self._type is None else self._type.__name__
+        kind = "None" if self._type is None else _codec.type_name(self._type)
         request = self.http_request
         return (
             f"<RawResponse [{self.status_code}] {request.method} {request.url} -> {kind}, "

@@ -13,7 +13,6 @@ import io
 import logging
 import os
 import stat
-import uuid
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, Protocol, cast
@@ -24,7 +23,7 @@ from browser_use_async._exceptions import APIStatusError, InvalidArgumentError, 
 if TYPE_CHECKING:
     from browser_use_async._transport import Transport
 
-__all__ = ["BinarySink", "RemoteFile", "Storage", "Upload", "upload_source"]
+__all__ = ["BinarySink", "RemoteFile", "Storage", "Upload", "read_whole", "upload_source"]
 
 logger = logging.getLogger("browser_use_async")
 
@@ -36,10 +35,11 @@ class BinarySink(Protocol):
 
 
 class RemoteFile(Protocol):
-    """A file to download, as the API describes it (`TaskOutputFileResponse`)."""
+    """A file to download, as the API describes it (`TaskOutputFileResponse`); `str(id)`
+    names it here when its own name is unusable."""
 
     @property
-    def id(self) -> uuid.UUID: ...
+    def id(self) -> object: ...
     @property
     def file_name(self) -> str: ...
     @property
@@ -67,6 +67,46 @@ def upload_source(file: object, file_name: str | None) -> Generator[Upload]:
     handle, size = _open_regular_file(path)
     with handle:
         yield Upload(handle, path.name if file_name is None else file_name, size)
+
+
+async def read_whole(file: object, file_name: str | None, default_name: str) -> tuple[str, bytes]:
+    """`file`'s name and bytes, read whole to send in one request body: bytes as they are, a
+    binary file object from where it stands (left open), or the regular file at a path
+    (named after it unless `file_name` is given; `default_name` names the others). Reads
+    run in a thread; a path's file is closed by that thread, even if this call is cancelled
+    meanwhile."""
+    if isinstance(file, bytes):
+        return (default_name if file_name is None else file_name), file
+    if isinstance(file, str | os.PathLike):
+        path = Path(cast("str | os.PathLike[str]", file))
+    else:
+        read = getattr(file, "read", None)
+        if not callable(read):
+            raise InvalidArgumentError(
+                f"file must be a path, bytes or a binary file object, got {type(file).__name__}"
+            )
+        data = await _read_in_thread(read, "file")
+        return (default_name if file_name is None else file_name), data
+    handle, _ = _open_regular_file(path)
+    data = await _read_in_thread(functools.partial(_read_and_close, handle), repr(str(path)))
+    return (path.name if file_name is None else file_name), data
+
+
+def _read_and_close(handle: BinaryIO) -> bytes:
+    with handle:
+        return handle.read()
+
+
+async def _read_in_thread(read: Callable[[], object], what: str) -> bytes:
+    try:
+        data = await asyncio.to_thread(read)
+    except OSError as exc:
+        raise LocalFileError(f"Reading {what} failed ({exc}); nothing was sent.") from exc
+    if not isinstance(data, bytes):
+        raise InvalidArgumentError(
+            f"file must be opened in binary mode (its read() gave {type(data).__name__})"
+        )
+    return data
 
 
 def _as_path(value: object, name: str) -> Path:
@@ -214,17 +254,19 @@ class Storage:
     async def upload(
         self,
         url: str,
-        fields: Mapping[str, str],
+        fields: Mapping[str, str] | None,
         file: bytes | BinaryIO,
         *,
         size: int,
         file_name: str,
         content_type: str,
     ) -> None:
-        """POST `fields`, then exactly `size` bytes of `file`, as multipart/form-data to
-        `url`; a file holding fewer or more raises `LocalFileError`."""
-        request = _protocol.storage_request("POST", url)
-        logger.debug("POST %s (upload of %s)", request.shown, file_name)
+        """POST `fields`, then exactly `size` bytes of `file`, as multipart/form-data to `url`;
+        with `fields=None`, PUT those bytes as the body with `content_type` and that length
+        (what a presigned PUT URL is signed for). A file holding fewer or more raises
+        `LocalFileError`, and the storage host never receives a complete body."""
+        request = _protocol.storage_request("POST" if fields is not None else "PUT", url)
+        logger.debug("%s %s (upload of %s)", request.method, request.shown, file_name)
         response = await self._transport.upload(
             request,
             fields,

@@ -151,7 +151,7 @@ class Transport:
     async def upload(
         self,
         request: Request,
-        fields: Mapping[str, str],
+        fields: Mapping[str, str] | None,
         file: bytes | BinaryIO,
         *,
         size: int,
@@ -159,20 +159,24 @@ class Transport:
         content_type: str,
         timeout: float,
     ) -> Response:
-        """POST `fields` in order, then `size` bytes of `file`, as multipart/form-data; a file
-        object is streamed from where it stands and must hold exactly `size` more bytes, else
-        `LocalFileError`. `timeout` bounds connecting and each wait for the server, not the
-        whole transfer."""
-        form = aiohttp.MultipartWriter("form-data")
-        for name, value in fields.items():
-            form.append(value).set_content_disposition("form-data", name=name)
+        """Send `size` bytes of `file`: after `fields`, in order, as multipart/form-data (a
+        presigned POST), or with `fields=None` as the whole body, with `content_type` and that
+        length (a presigned PUT). A file object is streamed from where it stands and must
+        hold exactly `size` more bytes, else `LocalFileError`. `timeout` bounds connecting
+        and each wait for the server, not the whole transfer."""
         source = io.BytesIO(file) if isinstance(file, bytes) else file
         part = _FilePart(source, size, file_name, content_type)
-        form.append_payload(part).set_content_disposition(
-            "form-data", name="file", filename=file_name
-        )
+        data: aiohttp.Payload = part
+        if fields is not None:
+            form = aiohttp.MultipartWriter("form-data")
+            for name, value in fields.items():
+                form.append(value).set_content_disposition("form-data", name=name)
+            form.append_payload(part).set_content_disposition(
+                "form-data", name="file", filename=file_name
+            )
+            data = form
         try:
-            response = await self._exchange(request, form, timeout, idle=True)
+            response = await self._exchange(request, data, timeout, idle=True)
         except APIError:
             if part.error is None:
                 raise

@@ -270,6 +270,19 @@ def strings(value: object, name: str) -> list[str]:
     return sorted(texts) if isinstance(value, AbstractSet) else texts
 
 
+def instances(value: object, cls: type[V], name: str) -> list[V]:
+    """The items of any iterable (but a str, bytes or mapping), read once into a list, each
+    an instance of `cls` (such as a nested request model)."""
+    wrong = f"{name} must be a list of {cls.__name__}, got"
+    if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(f"{wrong} {shown(value)}")  # pyright: ignore[reportUnknownArgumentType]
+    items = list(typing.cast(Iterable[object], value))
+    for item in items:
+        if not isinstance(item, cls):
+            raise InvalidArgumentError(f"{wrong} an item {shown(item)}")
+    return typing.cast(list[V], items)
+
+
 def uuid_list(value: object, name: str) -> list[uuid.UUID] | NotGiven:
     """A list of UUIDs (`uuid.UUID`s or canonical strings) from any iterable but a str or a
     mapping; a set's in sorted order, as in `strings`."""
@@ -329,13 +342,15 @@ def boolean(*, nullable: bool = False) -> Validator:
     return check
 
 
-def instance_of(cls: type) -> Validator:
-    """attrs validator: an instance of `cls` (such as a nested request model)."""
+def instance_of(*classes: type, required: bool = False) -> Validator:
+    """attrs validator: an instance of one of `classes` (such as a nested request model);
+    NOT_GIVEN and None too, unless `required`."""
+    names = " or a ".join(cls.__name__ for cls in classes)
 
     def check(instance: Any, attribute: _Field, value: Any) -> None:
-        if not _skipped(value) and not isinstance(value, cls):
+        if (required or not _skipped(value)) and not isinstance(value, classes):
             raise InvalidArgumentError(
-                f"{attribute.name} must be a {cls.__name__}, got {type(value).__name__}"
+                f"{attribute.name} must be a {names}, got {type(value).__name__}"
             )
 
     return check

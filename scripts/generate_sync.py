@@ -15,7 +15,8 @@ broken `_sync.py` cannot get in the way). Each `AsyncX` becomes a class `X` that
 - A plain `def` returning `AsyncPager[T, P]` (a list) returns `Pager[T, P]`, its blocking
   twin, on the client's loop.
 - Members a listed class inherits from a base class of this repository are translated as
-  if the class defined them (the v2 and v4 clients share `ClientCore`).
+  if the class defined them (the v2 and v4 clients share `ClientCore`), a raw view's
+  `raw_twin`s included (a v4 resource that is v2's subclasses it, and its raw view v2's).
 - Public attributes must be annotated with a listed async class; they are wrapped once.
 - `close`/`__aenter__`/`__aexit__` of the client become `close`/`__enter__`/`__exit__`.
 - `@overload` stubs become sync stubs, translated like their implementation.
@@ -617,6 +618,7 @@ class Generator:
                 (stmt, source)
                 for stmt, source in self.members_of(base_cls, base_module, where)
                 if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.AnnAssign)
+                or _raw_twin(stmt) is not None
             ]  # a base's other statements (`__slots__`, private constants) are its own
             merged.update(_by_name(inherited))
         body = cls.body[1:] if ast.get_docstring(cls, clean=False) is not None else cls.body

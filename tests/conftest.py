@@ -29,6 +29,7 @@ from aiohttp import web
 from browser_use_async import AsyncBrowserUse, RetryPolicy
 from browser_use_async._loop_thread import LoopThread
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
+from browser_use_async.v4 import AsyncBrowserUse as V4AsyncBrowserUse
 
 T = TypeVar("T")
 
@@ -319,3 +320,24 @@ async def child_process(*args: str) -> AsyncGenerator[asyncio.subprocess.Process
         if child.returncode is None:
             child.kill()
             await child.wait()
+
+
+@pytest.fixture
+async def runs_client(fake: FakeBrowserUseCloud) -> AsyncIterator[V4AsyncBrowserUse]:
+    """A v4 client of `fake` (manual time), for the runs' tests."""
+    async with V4AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url) as c:
+        yield c
+
+
+@pytest.fixture
+async def linked_runs(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> AsyncIterator[V4AsyncBrowserUse]:
+    """A v4 client whose waits move the fake cloud's clock by as much: no real sleeping."""
+
+    async def advance() -> None:
+        fake.advance(clock.sleeps[-1])
+
+    clock.on_sleep.append(advance)
+    async with V4AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url, clock=clock) as c:
+        yield c

@@ -255,19 +255,20 @@ FINAL = frozenset({"finished", "failed", "stopped"})
 
 
 class LateCreates:
-    """Makes a fake commit each created task first and answer `seconds` later, as a real
-    server may: a client that gives up in between has a task it was never told about.
-    Install it before the fake starts."""
+    """Makes a fake commit each created task (or what `POST path` creates: "/api/v4/runs")
+    first and answer `seconds` later, as a real server may: a client that gives up in between
+    has a task it was never told about. Install it before the fake starts."""
 
-    def __init__(self, fake: FakeBrowserUseCloud) -> None:
+    def __init__(self, fake: FakeBrowserUseCloud, path: str = "/api/v2/tasks") -> None:
         self.seconds = 0.0
         self.drop = False  # then close the connection instead of answering
+        self.path = path
         fake.app.middlewares.append(self._late)  # innermost: after the task is stored
 
     @web.middleware
     async def _late(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
-        if request.method == "POST" and request.path == "/api/v2/tasks":
+        if request.method == "POST" and request.path == self.path:
             if self.seconds:
                 await asyncio.sleep(self.seconds)
             if self.drop and request.transport is not None:

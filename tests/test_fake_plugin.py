@@ -3,6 +3,7 @@
 import importlib.metadata
 from typing import Any
 
+import aiohttp
 import pytest
 
 from browser_use_async import AsyncBrowserUse, TaskStatus
@@ -45,3 +46,12 @@ class TestOptions:
         self, browser_use_fake_thread: FakeBrowserUseCloud
     ) -> None:
         assert browser_use_fake_thread.api_key == "bu_custom"
+
+
+async def test_the_fixture_serves_api_v4_too(browser_use_fake: FakeBrowserUseCloud) -> None:
+    run_id = browser_use_fake.create_run("Check the v4 route", steps=1)
+    url = f"{browser_use_fake.v4_base_url}/runs/{run_id}/status"
+    headers = {"X-Browser-Use-API-Key": browser_use_fake.api_key}
+    async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as answer:
+        assert (answer.status, await answer.json()) == (200, {"status": "running"})
+    assert browser_use_fake.v4_base_url == browser_use_fake.base_url.replace("/api/v2", "/api/v4")

@@ -107,9 +107,11 @@ async def test_the_process_takes_its_limit_and_scenario_from_flags(tmp_path: Pat
         aiohttp.ClientSession() as session,
     ):
         assert process.stdout is not None
-        lines = [(await process.stdout.readline()).decode() for _ in range(4)]
+        lines = [(await process.stdout.readline()).decode() for _ in range(5)]
         base_url, stats_url = lines[0].split()[-1], lines[3].split()[-1]
-        assert lines[3] == f"Stats (JSON): {base_url.removesuffix('/api/v2')}/fake/stats\n"
+        origin = base_url.removesuffix("/api/v2")
+        assert lines[3] == f"Stats (JSON): {origin}/fake/stats\n"
+        assert lines[4] == f"BROWSER_USE_V4_BASE_URL={origin}/api/v4\n"
         headers = {"X-Browser-Use-API-Key": "bu_flags"}
         answers: list[tuple[int, Any]] = []
         for n in range(3):

@@ -1,5 +1,6 @@
 """The fake's v4 workspaces (presigned uploads and downloads), browsers and profiles."""
 
+import io
 import uuid
 from collections.abc import AsyncIterator
 
@@ -24,7 +25,8 @@ async def _presign(v4: Api, workspace: str, *files: tuple[str, str, int]) -> lis
 
 
 async def _put(v4: Api, url: str, data: bytes, headers: dict[str, str]) -> tuple[int, str]:
-    async with v4.session.put(url, data=data, headers=headers) as answer:
+    headers = {"Content-Length": str(len(data)), **headers}
+    async with v4.session.put(url, data=io.BytesIO(data), headers=headers) as answer:
         return answer.status, await answer.text()
 
 
@@ -191,3 +193,15 @@ async def test_a_v4_browser_over_capacity_answers_the_spec_429(v4: Api) -> None:
     answer = await v4.call("POST", "/browsers", body={})
     assert answer.status == 429
     assert answer.body["detail"].startswith("Too many concurrent active sessions")
+
+
+async def test_a_file_of_several_mebibytes_uploads_whole(v4: Api) -> None:
+    workspace = (await v4.ok("POST", "/workspaces", body={}))["id"]
+    data = bytes(range(256)) * (5 * 4096)  # 5 MiB, past aiohttp's 1 MiB default
+    [item] = await _presign(v4, workspace, ("big.bin", "application/octet-stream", len(data)))
+    headers = {"Content-Type": "application/octet-stream"}
+    assert (await _put(v4, item["uploadUrl"], data, headers))[0] == 200
+    params = {"includeUrls": "true"}
+    [row] = (await v4.ok("GET", f"/workspaces/{workspace}/files", params=params))["files"]
+    async with v4.session.get(row["url"]) as download:
+        assert await download.read() == data

@@ -23,12 +23,14 @@ from tests.samples import full_task
 
 
 def _is_response_model(cls: object) -> bool:
-    """An attrs model the API answers with (not a request body, nor one of its parts)."""
+    """An attrs model the API answers with (not a request body, nor one of its parts, which
+    check their arguments)."""
     return (
         isinstance(cls, type)
         and attrs.has(cls)
         and not cls.__name__.endswith("Request")
         and not any("NotGiven" in repr(field.type) for field in attrs.fields(cls))
+        and not any(field.validator or field.converter for field in attrs.fields(cls))
     )
 
 
@@ -115,7 +117,7 @@ def documents(draw: st.DrawFn, cls: type, noise: bool) -> dict[str, Any]:
             continue
         if not required and draw(st.booleans()):
             continue
-        document[_codec.to_camel(field.name)] = draw(_value(field.type, noise))
+        document[_codec.wire_name(field)] = draw(_value(field.type, noise))
     return document
 
 

@@ -13,7 +13,7 @@ from browser_use_async.testing import FakeBrowserUseCloud
 PACKAGE = "browser_use_async"
 ON_THE_PATH = {
     f"{PACKAGE}.resources.tasks",
-    f"{PACKAGE}._client",
+    f"{PACKAGE}._core",
     f"{PACKAGE}._transport",
     f"{PACKAGE}._codec",
     f"{PACKAGE}._protocol",  # pure helpers: request building, classifying
@@ -60,7 +60,7 @@ async def test_a_stop_crosses_each_layer_once(fake: FakeBrowserUseCloud) -> None
     helpers = {f"{PACKAGE}._protocol", f"{PACKAGE}._validation", f"{PACKAGE}._clock"}
     layers = [call for call in crossings if not helpers & set(call[:2])]
     assert layers == [
-        (f"{PACKAGE}.resources.tasks", f"{PACKAGE}._client", "_request"),
-        (f"{PACKAGE}._client", f"{PACKAGE}._transport", "send"),
-        (f"{PACKAGE}._client", f"{PACKAGE}._codec", "decode"),
+        (f"{PACKAGE}.resources.tasks", f"{PACKAGE}._core", "_request"),
+        (f"{PACKAGE}._core", f"{PACKAGE}._transport", "send"),
+        (f"{PACKAGE}._core", f"{PACKAGE}._codec", "decode"),
     ]

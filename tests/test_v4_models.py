@@ -3,12 +3,12 @@
 import decimal
 import json
 import uuid
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
 from browser_use_async import InvalidArgumentError, models
-from browser_use_async._codec import decode, encode, to_dict
+from browser_use_async._codec import DecodeError, decode, encode, to_dict
 from browser_use_async._types import NOT_GIVEN
 from browser_use_async.v4 import models as v4
 
@@ -37,9 +37,12 @@ def summary(**overrides: Any) -> dict[str, Any]:
         "task": "Find the weather in Zurich",
         "title": None,
         "model": "minimax-m3",
+        "modelParams": None,
         "contextLimit": 200000,
         "status": "completed",
         "result": "12 degrees",
+        "output": None,
+        "outputSchema": None,
         "error": None,
         "sessionId": SESSION_ID,
         "workspaceId": None,
@@ -186,6 +189,7 @@ def test_responses_decode_and_write_back_as_they_came() -> None:
         "id": 7,
         "sessionId": SESSION_ID,
         "runId": None,
+        "mode": "queue",
         "status": "pending",
         "text": "next",
         "attachedFileIds": None,
@@ -215,3 +219,181 @@ def test_responses_decode_and_write_back_as_they_came() -> None:
 def test_not_given_is_the_default_of_every_optional_request_field() -> None:
     assert v4.RunCreateRequest(task="t").model is NOT_GIVEN
     assert v4.RunBrowserSettings().record is NOT_GIVEN
+
+
+BINDING = v4.SecretBinding(
+    alias="github_password",
+    source=v4.InlineSecretSource(value="hunter2"),
+    allowed_domains=("github.com",),
+)
+
+
+def test_secret_binding_values_never_show_in_a_repr() -> None:
+    request = v4.RunCreateRequest(task="Log in", secret_bindings=[BINDING])
+    assert "hunter2" not in repr(request)
+    assert "hunter2" not in repr(BINDING)
+    assert sent(request)["secretBindings"] == [
+        {
+            "alias": "github_password",
+            "source": {"type": "inline", "value": "hunter2"},
+            "allowedDomains": ["github.com"],
+        }
+    ]
+    vault = v4.OnePasswordSecretSource(
+        integration_id=RUN_ID, vault_id="v", item_id="i", field_id="password"
+    )
+    assert sent(vault) == {
+        "type": "onepassword",
+        "integrationId": RUN_ID,
+        "vaultId": "v",
+        "itemId": "i",
+        "fieldId": "password",
+    }
+
+
+def test_run_create_sends_the_official_sdks_extra_fields() -> None:
+    request = v4.RunCreateRequest(
+        task="t",
+        output_schema={"type": "object"},
+        model_params={"reasoning": {"effort": "high"}},
+        keep_alive=None,
+        agentmail=False,
+        agentcard_wallet_id=FILE_ID,
+        op_vault_id="vault",
+        op_vault_allowed_domains={"b.com", "a.com"},
+        browser_settings=v4.RunBrowserSettings(allow_resizing=True, extension_ids=[FILE_ID]),
+    )
+    assert sent(request) == {
+        "task": "t",
+        "outputSchema": {"type": "object"},
+        "modelParams": {"reasoning": {"effort": "high"}},
+        "keepAlive": None,
+        "agentmail": False,
+        "agentcardWalletId": FILE_ID,
+        "opVaultId": "vault",
+        "opVaultAllowedDomains": ["a.com", "b.com"],
+        "browserSettings": {"allowResizing": True, "extensionIds": [FILE_ID]},
+    }
+
+
+def test_an_output_schema_can_be_derived_from_a_type() -> None:
+    class Weather(TypedDict):
+        city: str
+        degrees: int
+
+    schema = sent(v4.RunCreateRequest(task="t", output_schema=Weather))["outputSchema"]
+    assert schema["type"] == "object"
+    assert set(schema["properties"]) == {"city", "degrees"}
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: v4.RunCreateRequest(task="t", keep_alive=119), "from 120 to 14400"),
+        (lambda: v4.RunCreateRequest(task="t", keep_alive=14401), "from 120 to 14400"),
+        (lambda: v4.RunCreateRequest(task="t", agentmail=wrong(None)), "True or False"),
+        (lambda: v4.RunCreateRequest(task="t", op_vault_id="v" * 65), "0 to 64"),
+        (lambda: v4.RunCreateRequest(task="t", model_params=wrong([1])), "a mapping"),
+        (lambda: v4.RunCreateRequest(task="t", output_schema=wrong(3)), "output_schema"),
+        (lambda: v4.RunCreateRequest(task="t", secret_bindings=[BINDING] * 21), "at most 20"),
+        (
+            lambda: v4.RunCreateRequest(task="t", secret_bindings=wrong([{"alias": "a"}])),
+            "SecretBinding",
+        ),
+        (lambda: v4.RunBrowserSettings(extension_ids=[FILE_ID] * 4), "at most 3"),
+        (
+            lambda: v4.SecretBinding(alias="a", source=wrong(None), allowed_domains=["x.com"]),
+            "InlineSecretSource or a OnePasswordSecretSource",
+        ),
+        (
+            lambda: v4.SecretBinding(alias="a", source=BINDING.source, allowed_domains=[]),
+            "at least 1",
+        ),
+        (lambda: v4.InlineSecretSource(value=""), "value must have at least 1"),
+        (
+            lambda: v4.OnePasswordSecretSource(
+                integration_id="x", vault_id="v", item_id="i", field_id="f"
+            ),
+            "integration_id must be a UUID",
+        ),
+        (lambda: v4.SessionCostCapRequest(max_cost_usd=0), "above 0"),
+        (lambda: v4.SessionCostCapRequest(max_cost_usd=wrong(None)), "above 0"),
+        (lambda: v4.SessionUpdateRequest(title="t" * 256), "0 to 255"),
+        (lambda: v4.SessionShareUpdateRequest(is_active=wrong("yes")), "True or False"),
+        (lambda: v4.WorkspaceUpdateRequest(name="n" * 101), "0 to 100"),
+        (
+            lambda: v4.WorkspaceFileUploadRequest(files=[ITEM], allow_overrides=wrong(None)),
+            "True or False",
+        ),
+    ],
+)
+def test_bad_amendment_arguments_are_refused_before_sending(build: Any, message: str) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        build()
+    assert message in str(info.value)
+
+
+def test_a_secret_never_shows_in_a_refusal() -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        v4.RunCreateRequest(task="t", secret_bindings=wrong([{"value": "hunter2"}]))
+    assert "SecretBinding" in str(info.value)
+
+
+def test_the_cost_cap_is_sent_as_a_decimal_string() -> None:
+    assert sent(v4.SessionCostCapRequest(max_cost_usd=12.5)) == {"maxCostUsd": "12.5"}
+    cost = {
+        "sessionId": SESSION_ID,
+        "numRuns": 2,
+        "llmCostUsd": "0.10",
+        "searchCostUsd": "0",
+        "browserCostUsd": "0.02",
+        "proxyCostUsd": "0.001",
+        "proxyUsedMb": "1.5",
+        "totalCostUsd": "0.121",
+    }
+    decoded = decode(json.dumps(cost).encode(), v4.SessionCostResponse)
+    assert decoded.total_cost_usd == decimal.Decimal("0.121")
+    assert to_dict(decoded) == cost
+
+
+def test_integrations_are_read_by_their_snake_case_keys() -> None:
+    listing = {
+        "integrations": [
+            {
+                "provider": "gmail",
+                "display_name": "Gmail",
+                "description": "Mail",
+                "icon_url": None,
+                "category": "email",
+                "is_connected": True,
+                "auth_type": "oauth",
+            }
+        ],
+        "total": 1,
+        "limit": 50,
+        "offset": 0,
+    }
+    page = decode(json.dumps(listing).encode(), v4.IntegrationListResponse)
+    [gmail] = page.integrations
+    assert (gmail.display_name, gmail.is_connected, gmail.is_popular) == ("Gmail", True, False)
+    assert to_dict(page)["integrations"][0]["display_name"] == "Gmail"
+    status = decode(b'{"provider": "gmail", "is_connected": false}', v4.ConnectionStatusResponse)
+    assert status.is_connected is False
+    with pytest.raises(DecodeError, match=r"required field missing @ \$\.is_connected"):
+        decode(b'{"provider": "gmail", "isConnected": false}', v4.ConnectionStatusResponse)
+
+
+def test_a_queued_message_says_how_it_was_queued() -> None:
+    message = {
+        "id": 1,
+        "sessionId": SESSION_ID,
+        "runId": RUN_ID,
+        "mode": "interrupt",
+        "status": "consumed",
+        "text": "stop, do this",
+        "createdAt": "2026-01-02T03:04:05+00:00",
+    }
+    queued = decode(json.dumps(message).encode(), v4.QueuedMessage)
+    assert queued.mode is v4.QueuedMessageMode.INTERRUPT
+    newer = decode(json.dumps({**message, "mode": "later"}).encode(), v4.QueuedMessage)
+    assert newer.mode == "later"

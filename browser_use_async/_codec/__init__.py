@@ -8,7 +8,7 @@ from browser_use_async._codec._converter import (
     to_camel,
     wire_name,
 )
-from browser_use_async._codec._decode import decode, structure
+from browser_use_async._codec._decode import decode, structure, type_name
 from browser_use_async._codec._encode import Encoded, encode, to_dict, to_json
 from browser_use_async._codec._json import DecodeError, decode_json, dumps_strict
 from browser_use_async._codec._output_types import structure_output
@@ -30,5 +30,6 @@ __all__ = [
     "to_camel",
     "to_dict",
     "to_json",
+    "type_name",
     "wire_name",
 ]

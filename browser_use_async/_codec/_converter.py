@@ -192,9 +192,10 @@ def _unstructure_overrides(cls: type) -> dict[str, Any]:
 
 
 def _request_body_hook(cls: type, conv: cattrs.BaseConverter) -> Callable[[Any], dict[str, Any]]:
-    """camelCase keys; fields holding `NOT_GIVEN` are left out."""
+    """camelCase keys; fields holding `NOT_GIVEN` are left out. A field not in `__init__`
+    (a discriminator fixed to one value, such as a secret source's `type`) is written too."""
     unstructure: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
-        cls, conv, **_unstructure_overrides(cls)
+        cls, conv, _cattrs_include_init_false=True, **_unstructure_overrides(cls)
     )
 
     def hook(obj: Any) -> dict[str, Any]:

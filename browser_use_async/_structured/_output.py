@@ -3,25 +3,31 @@
 import contextlib
 import json
 import typing
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from browser_use_async._codec import DecodeError, structure_output
 from browser_use_async._exceptions import InvalidArgumentError
 from browser_use_async._structured._types import LIST_KEY, is_list_output
 
-__all__ = ["decode_output", "parse_judgement"]
+__all__ = ["decode_output", "parse_judgement", "read_as"]
+
+T = TypeVar("T")
 
 
-def decode_output(text: str, output_type: Any) -> Any:
-    """A task's JSON output structured into the user's output type (see `json_schema`);
-    a `list[X]` is read from the `{"items": [...]}` it was asked as.
+def decode_output(output: object, output_type: Any) -> Any:
+    """An output structured into the user's output type (see `json_schema`): its JSON text, or
+    the JSON value itself (v4's `RunSummary.output`); a `list[X]` is read from the
+    `{"items": [...]}` it was asked as.
 
     Output encoded twice (a JSON string whose text is the JSON object) is read through.
     Whatever is wrong is a `DecodeError` naming the paths, never showing the values."""
-    try:
-        document = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise DecodeError([f"the output is not valid JSON ({exc})"]) from None
+    document = output
+    if isinstance(output, str):
+        try:
+            document = json.loads(output)
+        except (ValueError, RecursionError) as exc:
+            raise DecodeError([f"the output is not valid JSON ({exc})"]) from None
     if isinstance(document, str):
         with contextlib.suppress(ValueError, RecursionError):
             document = json.loads(document)
@@ -34,6 +40,15 @@ def decode_output(text: str, output_type: Any) -> Any:
             raise DecodeError([f"required field missing @ {path}"])
         document = typing.cast(dict[str, Any], document)[LIST_KEY]
     return structure_output(document, output_type, path)
+
+
+def read_as(output: object, output_type: type[T], unreadable: Callable[[str], Exception]) -> T:
+    """`decode_output`, raising `unreadable(problems)` (what is wrong, at most five paths,
+    "; "-joined) for an output that is not an `output_type`."""
+    try:
+        return typing.cast(T, decode_output(output, output_type))
+    except DecodeError as exc:
+        raise unreadable("; ".join(exc.errors[:5])) from None
 
 
 def _json_type(value: object) -> str:

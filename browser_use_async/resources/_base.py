@@ -22,7 +22,8 @@ class RequestFn(Protocol):
     Methods pass their own `**extra` dict as `extra` (not unpacked): it is concealed in place,
     which keeps header values out of the method's traceback locals. `raw=True` is for raw
     copies (`AsyncResource._raw_copy`) only; `retry` replaces the client's policy for a call;
-    `idempotent=True` retries a request as a GET is, whatever its method."""
+    `idempotent=True` retries a request as a GET is, whatever its method; `headers` are the
+    operation's own header parameters."""
 
     @overload
     async def __call__(
@@ -37,6 +38,7 @@ class RequestFn(Protocol):
         raw: bool = False,
         retry: RetryPolicy | None = None,
         idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> T: ...
 
     @overload
@@ -52,6 +54,7 @@ class RequestFn(Protocol):
         raw: bool = False,
         retry: RetryPolicy | None = None,
         idempotent: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> None: ...
 
 

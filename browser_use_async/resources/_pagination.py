@@ -18,13 +18,13 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from browser_use_async._protocol import check_options, conceal, encode_query
 from browser_use_async._types import RequestOptions
 from browser_use_async.resources._base import RequestFn
 
-__all__ = ["AsyncPager", "Pager", "cursor_pager", "numbered_pager"]
+__all__ = ["AsyncPager", "Pager", "cursor_pager", "numbered_pager", "offset_pager"]
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -133,8 +133,18 @@ class CursorPage(Protocol):
     def has_more(self) -> bool: ...
 
 
+class OffsetPage(Protocol):
+    """What offset-paged responses share (the items under a name of their own)."""
+
+    @property
+    def total(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+
+
 NP = TypeVar("NP", bound=NumberedPage)
 CP = TypeVar("CP", bound=CursorPage)
+OP = TypeVar("OP", bound=OffsetPage)
 PG = TypeVar("PG")
 
 
@@ -210,6 +220,47 @@ def cursor_pager(
         return walk_cursor(lambda cursor: get({"cursor": cursor}), start)
 
     return _pager(request, path, page_type, params, extra, items=items, walk=walk)
+
+
+def offset_pager(
+    request: RequestFn,
+    path: str,
+    page_type: type[OP],
+    params: Mapping[str, object],
+    extra: RequestOptions,
+    *,
+    items: Callable[[OP], Sequence[T]],
+) -> AsyncPager[T, OP]:
+    """A pager over `GET path?params`, whose `offset` (in `params`, checked; NOT_GIVEN is
+    falsy) is where it starts; each next page is asked for at the offset after the items
+    received."""
+    start = cast(int, params["offset"] or 0)
+    return _pager(
+        request,
+        path,
+        page_type,
+        params,
+        extra,
+        items=items,
+        walk=lambda get: walk_offset(lambda offset: get({"offset": offset}), start, items),
+    )
+
+
+async def walk_offset(
+    fetch: Callable[[int], Awaitable[OP]], start: int, items: Callable[[OP], Sequence[object]]
+) -> AsyncGenerator[OP]:
+    """Pages from offset `start` on, each at the offset after the last one's items, until
+    the total is reached or a page is empty. A server that answers another offset than the
+    one asked for ends the walk, that page left out, as `walk_numbered` does."""
+    offset = start
+    while True:
+        page = await fetch(offset)
+        if page.offset != offset:
+            return
+        yield page
+        offset += len(items(page))
+        if not items(page) or offset >= page.total:
+            return
 
 
 async def walk_numbered(fetch: Callable[[int], Awaitable[NP]], start: int) -> AsyncGenerator[NP]:

@@ -26,12 +26,35 @@ from browser_use_async.models.browsers import (
     UpdateBrowserSessionRequest,
 )
 from browser_use_async.models.sessions import CustomProxy, ProxyCountryCode
-from browser_use_async.resources._base import AsyncResource, page_params
+from browser_use_async.resources._base import AsyncResource, RequestFn, page_params
 from browser_use_async.resources._pagination import AsyncPager, cursor_pager, numbered_pager
 
 
 def _browser_path(session_id: object) -> str:
     return f"/browsers/{uuid_segment(session_id, 'session_id')}"
+
+
+def list_params(
+    page_size: int | NotGiven,
+    page_number: int | NotGiven,
+    filter_by: BrowserSessionStatus | str | NotGiven | None,
+    agent_session_id: uuid.UUID | str | NotGiven | None,
+) -> dict[str, object]:
+    """The query of `GET /browsers`, checked (the v4 API's adds `metadata`)."""
+    return {
+        **page_params(page_size, page_number),
+        "filterBy": check_enum(BrowserSessionStatus, filter_by, "filter_by"),
+        "agentSessionId": check_uuid(agent_session_id, "agent_session_id"),
+    }
+
+
+def list_browsers(
+    request: RequestFn, params: Mapping[str, object], extra: RequestOptions
+) -> AsyncPager[BrowserSessionItemView, BrowserSessionListResponse]:
+    """The pager over `GET /browsers?params`."""
+    return numbered_pager(
+        request, "/browsers", BrowserSessionListResponse, params, extra, items=lambda p: p.items
+    )
 
 
 class AsyncBrowsers(AsyncResource):
@@ -57,19 +80,8 @@ class AsyncBrowsers(AsyncResource):
         page, or every browser session from that page on, page after page.
 
         `agent_session_id` keeps the browsers of that agent session only."""
-        params = {
-            **page_params(page_size, page_number),
-            "filterBy": check_enum(BrowserSessionStatus, filter_by, "filter_by"),
-            "agentSessionId": check_uuid(agent_session_id, "agent_session_id"),
-        }
-        return numbered_pager(
-            self._request,
-            "/browsers",
-            BrowserSessionListResponse,
-            params,
-            extra,
-            items=lambda p: p.items,
-        )
+        params = list_params(page_size, page_number, filter_by, agent_session_id)
+        return list_browsers(self._request, params, extra)
 
     async def create(
         self,

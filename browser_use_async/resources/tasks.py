@@ -23,7 +23,7 @@ from browser_use_async._batch._progress import Progress
 from browser_use_async._batch._result import TaskResult
 from browser_use_async._batch._runner import Settings, run_batch
 from browser_use_async._clock import Clock
-from browser_use_async._codec import DecodeError, Encoded
+from browser_use_async._codec import Encoded
 from browser_use_async._exceptions import (
     CostLimitExceededError,
     InvalidArgumentError,
@@ -36,7 +36,7 @@ from browser_use_async._polling import poll
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
 from browser_use_async._retry import RetryPolicy
-from browser_use_async._structured._output import decode_output
+from browser_use_async._structured._output import read_as
 from browser_use_async._structured._schema import json_schema
 from browser_use_async._structured._types import type_name
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -93,14 +93,15 @@ def _structured_result(task: TaskView, output_type: type[T]) -> T:
             f"{type_name(output_type)}.",
             task=task,
         )
-    try:
-        return cast(T, decode_output(task.output, output_type))
-    except DecodeError as exc:
-        raise TaskFailedError(
+
+    def unreadable(problems: str) -> TaskFailedError:
+        return TaskFailedError(
             f"Task {task.id} finished, but its output is not a {type_name(output_type)}: "
-            f"{'; '.join(exc.errors[:5])}",
+            f"{problems}",
             task=task,
-        ) from None
+        )
+
+    return read_as(task.output, output_type, unreadable)
 
 
 TASK = Kind(

@@ -102,6 +102,7 @@ async def serve(args: argparse.Namespace) -> None:
         sys.stdout.write(f"BROWSER_USE_BASE_URL={fake.base_url}\n")
         sys.stdout.write(f"BROWSER_USE_API_KEY={fake.api_key}\n")
         sys.stdout.write(f"Stats (JSON): {fake.stats_url}\n")
+        sys.stdout.write(f"BROWSER_USE_V4_BASE_URL={fake.v4_base_url}\n")
         sys.stdout.flush()
         await stop.wait()
 

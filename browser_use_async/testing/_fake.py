@@ -40,6 +40,7 @@ __all__ = ["API_PREFIX", "STATS_PATH", "V4_PREFIX", "FakeBrowserUseCloud", "Reco
 
 API_PREFIX = "/api/v2"
 V4_PREFIX = "/api/v4"
+MAX_BODY = 64 * 2**20
 STATS_PATH = "/fake/stats"
 
 
@@ -112,7 +113,9 @@ class FakeBrowserUseCloud(BackgroundServer, V4Helpers):
         self._by_status: collections.Counter[int] = collections.Counter()
         self.faults = FaultScript()
         seed_marketplace(self.store)
-        super().__init__(web.Application(middlewares=self._middlewares()), host, port)
+        # Bodies up to 64 MiB: v4 workspace files reach 50 MiB (aiohttp's default is 1 MiB).
+        app = web.Application(middlewares=self._middlewares(), client_max_size=MAX_BODY)
+        super().__init__(app, host, port)
         self._operations: dict[web.AbstractRoute, Operation] = {}
         self._mount(API_PREFIX, operations("v2"), ROUTES)
         self._mount(V4_PREFIX, operations("v4"), V4_ROUTES)

@@ -1,6 +1,7 @@
 """Pytest fixtures for the fake Browser Use Cloud, registered as the `browser_use_async` plugin.
 
-- `browser_use_fake`: a started `FakeBrowserUseCloud`, served from a background thread.
+- `browser_use_fake`: a started `FakeBrowserUseCloud`, served from a background thread: API v2
+  at `fake.base_url`, API v4 at `fake.v4_base_url` (same key, clock and faults).
 - `browser_use_fake_thread`: the same fixture under its older name.
 - `browser_use_fake_options`: keyword arguments for both; override it to change them.
 

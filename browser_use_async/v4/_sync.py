@@ -7,20 +7,58 @@ Each call runs the async twin on the client's private event loop (`_loop_thread`
 
 from __future__ import annotations
 
+import decimal
+import os
 import ssl
 import uuid
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine, Iterable, Iterator, Mapping
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, Unpack, overload
+from typing import Any, BinaryIO, Literal, Self, Unpack, overload
 
 from browser_use_async._clock import Clock
 from browser_use_async._protocol import conceal, redacted
 from browser_use_async._raw import RawResponse
 from browser_use_async._retry import RetryPolicy
+from browser_use_async._storage import BinarySink
 from browser_use_async._sync_base import Portal, SyncWrapper
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
+from browser_use_async.models.browsers import (
+    BrowserDownloadFile,
+    BrowserDownloadListResponse,
+    BrowserSessionItemView,
+    BrowserSessionListResponse,
+    BrowserSessionStatus,
+    BrowserSessionUpdateAction,
+    BrowserSessionView,
+)
+from browser_use_async.models.profiles import ProfileListResponse, ProfileView
+from browser_use_async.models.sessions import CustomProxy, ProxyCountryCode
 from browser_use_async.resources._pagination import Pager
 from browser_use_async.v4._client import AsyncBrowserUse
+from browser_use_async.v4.models import (
+    AuthorizeResponse,
+    ConnectionStatusResponse,
+    DisconnectResponse,
+    ExtensionListResponse,
+    ExtensionView,
+    IntegrationCategoryResponse,
+    IntegrationListResponse,
+    IntegrationResponse,
+    QueuedMessage,
+    QueueListResponse,
+    SessionCostCapResponse,
+    SessionCostResponse,
+    SessionInfo,
+    SessionListResponse,
+    SessionShareInfo,
+    WorkspaceFileInfo,
+    WorkspaceFileListResponse,
+    WorkspaceFileUploadItem,
+    WorkspaceFileUploadResponse,
+    WorkspaceInfo,
+    WorkspaceSizeInfo,
+)
 from browser_use_async.v4.models.runs import (
     RunAttachmentsResponse,
     RunCreateResponse,
@@ -50,6 +88,7 @@ from browser_use_async.v4.resources.sessions import AsyncSessions, AsyncSessions
 from browser_use_async.v4.resources.workspaces import (
     AsyncWorkspaces,
     AsyncWorkspacesWithRawResponse,
+    UploadFile,
 )
 
 __all__ = [
@@ -300,57 +339,706 @@ class Runs(SyncWrapper[AsyncRuns]):
 
 
 class Sessions(SyncWrapper[AsyncSessions]):
-    """The v4 API's sessions (conversations of runs) and their follow-up queue."""
+    """The v4 API's sessions (conversations of runs) and their follow-up queue.
+
+    A session is made by `runs.create` and holds every run of the conversation; a follow-up
+    message goes on its queue (`queue`) and runs as the session's next turn."""
 
     @property
     def with_raw_response(self) -> SessionsWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `list` answers one page."""
         return SessionsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[SessionInfo, SessionListResponse]:
+        """Sessions, most recent first (`GET /sessions`), as a pager: one
+        `SessionListResponse` page, or every session from `cursor` on, the pager following
+        each page's `next_cursor`.
+
+        `limit` is 1 to 100 per page (the API's default is 20)."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(self._async.list(limit=limit, cursor=cursor, **extra), self._portal)
+
+    def get(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> SessionInfo:
+        """A session: its latest run, status and title (`GET /sessions/{session_id}`)."""
+        call: Coroutine[Any, Any, SessionInfo] = self._async.get(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        title: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> SessionInfo:
+        """Rename a session (`PATCH /sessions/{session_id}`; up to 255 characters);
+        `title=None` clears its name."""
+        call: Coroutine[Any, Any, SessionInfo] = self._async.update(
+            session_id, title=title, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Delete a session, cancelling its active run and its pending messages
+        (`DELETE /sessions/{session_id}`)."""
+        call: Coroutine[Any, Any, None] = self._async.delete(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
+
+    def purge(self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Erase a session's data now (`POST /sessions/{session_id}/purge`; projects with
+        Zero Data Retention only)."""
+        call: Coroutine[Any, Any, None] = self._async.purge(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
+
+    def cost(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SessionCostResponse:
+        """What the session has cost so far, by kind, in US dollars
+        (`GET /sessions/{session_id}/cost`)."""
+        call: Coroutine[Any, Any, SessionCostResponse] = self._async.cost(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update_cost_cap(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        max_cost_usd: decimal.Decimal | int | float | str,
+        **extra: Unpack[RequestOptions],
+    ) -> SessionCostCapResponse:
+        """Set the session's total budget in US dollars, above 0
+        (`PATCH /sessions/{session_id}/cost-cap`); what it has spent so far counts against it.
+        A float is read by its shortest repr (0.1 is "0.1")."""
+        call: Coroutine[Any, Any, SessionCostCapResponse] = self._async.update_cost_cap(
+            session_id, max_cost_usd=max_cost_usd, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SessionShareInfo | None:
+        """The session's public share link, or None if it was never shared
+        (`GET /sessions/{session_id}/share`)."""
+        call: Coroutine[Any, Any, SessionShareInfo | None] = self._async.get_share(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> SessionShareInfo:
+        """Share the session publicly, reusing its link if it had one
+        (`POST /sessions/{session_id}/share`; retried as a GET is, since it makes one link
+        at most)."""
+        call: Coroutine[Any, Any, SessionShareInfo] = self._async.create_share(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update_share(
+        self, session_id: uuid.UUID | str, *, is_active: bool, **extra: Unpack[RequestOptions]
+    ) -> SessionShareInfo:
+        """Turn the session's public share link on or off (`PUT /sessions/{session_id}/share`)."""
+        call: Coroutine[Any, Any, SessionShareInfo] = self._async.update_share(
+            session_id, is_active=is_active, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def queue(
+        self,
+        session_id: uuid.UUID | str,
+        text: str,
+        *,
+        interrupt: bool = False,
+        attached_file_ids: Iterable[uuid.UUID | str] | None = None,
+        deduplicate: Literal["exact-text-v1"] | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> QueuedMessage:
+        """Send a follow-up message to a session (`POST /sessions/{session_id}/queue`): it
+        runs at once if the session is idle, else waits on the queue for the next turn.
+
+        `interrupt=True` cancels the active run so that the message runs now (best effort: if
+        the cancel cannot be delivered, it runs after the current turn). `attached_file_ids`
+        (up to 20) are workspace upload ids (`workspaces.upload`).
+        `deduplicate="exact-text-v1"` answers with an equivalent message already queued
+        instead of queueing another (the X-V4-Queue-Deduplicate header). A full queue
+        answers 429, raised as `QueueFullError`."""
+        call: Coroutine[Any, Any, QueuedMessage] = self._async.queue(
+            session_id,
+            text,
+            interrupt=interrupt,
+            attached_file_ids=attached_file_ids,
+            deduplicate=deduplicate,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def list_queue(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> QueueListResponse:
+        """The session's pending messages, in the order they will run
+        (`GET /sessions/{session_id}/queue`)."""
+        call: Coroutine[Any, Any, QueueListResponse] = self._async.list_queue(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get_queued(
+        self, session_id: uuid.UUID | str, message_id: int, **extra: Unpack[RequestOptions]
+    ) -> QueuedMessage:
+        """One queued message, also once it has run, was cancelled or superseded
+        (`GET /sessions/{session_id}/queue/{message_id}`)."""
+        call: Coroutine[Any, Any, QueuedMessage] = self._async.get_queued(
+            session_id, message_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def cancel_queued(
+        self, session_id: uuid.UUID | str, message_id: int, **extra: Unpack[RequestOptions]
+    ) -> QueuedMessage:
+        """Take a pending message off the queue (`DELETE .../queue/{message_id}`); one that
+        is no longer pending answers 409 (`ConflictError`)."""
+        call: Coroutine[Any, Any, QueuedMessage] = self._async.cancel_queued(
+            session_id, message_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class Workspaces(SyncWrapper[AsyncWorkspaces]):
-    """The v4 API's workspaces and their files."""
+    """The v4 API's workspaces: the files a session's runs read and write."""
 
     @property
     def with_raw_response(self) -> WorkspacesWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `files` answers one page; `upload` and `download` also talk to storage, so they are
+        not there."""
         return WorkspacesWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def create(
+        self, *, name: str | NotGiven | None = NOT_GIVEN, **extra: Unpack[RequestOptions]
+    ) -> WorkspaceInfo:
+        """Create a workspace (`POST /workspaces`); `name` is up to 100 characters. Pass its
+        id to `runs.create(workspace_id=...)`."""
+        call: Coroutine[Any, Any, WorkspaceInfo] = self._async.create(name=name, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> WorkspaceInfo:
+        """A workspace (`GET /workspaces/{workspace_id}`)."""
+        call: Coroutine[Any, Any, WorkspaceInfo] = self._async.get(workspace_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        workspace_id: uuid.UUID | str,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> WorkspaceInfo:
+        """Rename a workspace (`PATCH /workspaces/{workspace_id}`); `name=None` clears it."""
+        call: Coroutine[Any, Any, WorkspaceInfo] = self._async.update(
+            workspace_id, name=name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Archive a workspace (`DELETE /workspaces/{workspace_id}`)."""
+        call: Coroutine[Any, Any, None] = self._async.delete(workspace_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
+
+    def size(
+        self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> WorkspaceSizeInfo:
+        """What the workspace's files take and the most it may hold, in bytes
+        (`GET /workspaces/{workspace_id}/size`)."""
+        call: Coroutine[Any, Any, WorkspaceSizeInfo] = self._async.size(workspace_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def files(
+        self,
+        workspace_id: uuid.UUID | str,
+        *,
+        prefix: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        include_urls: bool | NotGiven = NOT_GIVEN,
+        content_disposition: Literal["attachment"] | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[WorkspaceFileInfo, WorkspaceFileListResponse]:
+        """A workspace's files (`GET /workspaces/{workspace_id}/files`), as a pager: one
+        `WorkspaceFileListResponse` page, or every file from `cursor` on, the pager following
+        each page's `next_cursor`.
+
+        `prefix` keeps the paths that start with it; `limit` is 1 to 100 per page (the API's
+        default is 50). `include_urls=True` adds each file's presigned download `url` (valid
+        for about a minute), `content_disposition="attachment"` makes browsers save it."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.files(
+                workspace_id,
+                prefix=prefix,
+                limit=limit,
+                cursor=cursor,
+                include_urls=include_urls,
+                content_disposition=content_disposition,
+                **extra,
+            ),
+            self._portal,
+        )
+
+    def delete_file(
+        self, workspace_id: uuid.UUID | str, path: str, **extra: Unpack[RequestOptions]
+    ) -> None:
+        """Delete the file at exactly `path` (`DELETE /workspaces/{workspace_id}/files`)."""
+        call: Coroutine[Any, Any, None] = self._async.delete_file(workspace_id, path, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
+
+    def upload_urls(
+        self,
+        workspace_id: uuid.UUID | str,
+        files: Iterable[WorkspaceFileUploadItem],
+        *,
+        allow_overrides: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> WorkspaceFileUploadResponse:
+        """Presigned upload URLs for 1 to 10 files (`POST .../files/upload`), one per item, in
+        order: PUT each file's bytes there (`upload` does it all). `allow_overrides=False`
+        refuses (409, `ConflictError`) if a file would replace one already there."""
+        call: Coroutine[Any, Any, WorkspaceFileUploadResponse] = self._async.upload_urls(
+            workspace_id, files, allow_overrides=allow_overrides, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def upload(
+        self,
+        workspace_id: uuid.UUID | str,
+        *files: UploadFile,
+        allow_overrides: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> WorkspaceFileUploadResponse:
+        """Upload 1 to 10 local files (paths, streamed from disk) or bytes to a workspace:
+        their URLs from `upload_urls`, then a PUT of each file's bytes to its URL, one after
+        the other. Returns the API's answer: pass its items' `id`s to `runs.create` or
+        `sessions.queue` as `attached_file_ids`.
+
+        A file is a path, `(name, content)` or `(name, content, content_type)` (`content`
+        bytes or a path); the content type is guessed from the name unless given. Every file
+        is opened and checked first (a regular file, 1 byte to 50 MiB, a MIME type), so that
+        a bad one sends nothing; `allow_overrides=False` refuses (409) to replace a file
+        already there. Exactly the size declared is sent: a file that grows or
+        shrinks meanwhile raises `LocalFileError`, and the storage host keeps nothing of it
+        (the files before it stay uploaded). The request options go with the request for the
+        URLs, never to storage.
+        """
+        call: Coroutine[Any, Any, WorkspaceFileUploadResponse] = self._async.upload(
+            workspace_id, *files, allow_overrides=allow_overrides, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    @overload
+    def download(
+        self,
+        workspace_id: uuid.UUID | str,
+        path: str,
+        *,
+        to: str | os.PathLike[str],
+        **extra: Unpack[RequestOptions],
+    ) -> Path: ...
+
+    @overload
+    def download(
+        self,
+        workspace_id: uuid.UUID | str,
+        path: str,
+        *,
+        to: BinarySink,
+        **extra: Unpack[RequestOptions],
+    ) -> int: ...
+
+    def download(
+        self,
+        workspace_id: uuid.UUID | str,
+        path: str,
+        *,
+        to: str | os.PathLike[str] | BinarySink,
+        **extra: Unpack[RequestOptions],
+    ) -> Path | int:
+        """Download the workspace file at `path` (as `files` lists it) in chunks, never whole
+        in memory, through the presigned URL its listing gives.
+
+        To a path: written to a new `<to>.part`, renamed when complete (nothing is left
+        behind on failure or cancellation), and the path returned; an existing directory
+        receives the file under its own name. A symlink, FIFO or device there is refused
+        (`InvalidArgumentError`), never written through. To a binary file object: written
+        from its current position; returns the number of bytes written. No file at `path`
+        raises `WorkspaceFileNotFoundError`; a failed write, `LocalFileError`. The request
+        options go with the listing requests, never to storage.
+        """
+        call: Coroutine[Any, Any, Path | int] = self._async.download(
+            workspace_id, path, to=to, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class Browsers(SyncWrapper[AsyncBrowsers]):
-    """The v4 API's bare browser sessions."""
+    """Browser sessions: cloud browsers you drive yourself over CDP, billed by the minute.
+
+    The v4 API's browser operations are the v2 API's, path for path and field for field;
+    its list also filters by the labels given at `create(metadata=...)`."""
 
     @property
     def with_raw_response(self) -> BrowsersWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `list` and `downloads` answer one page."""
         return BrowsersWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        metadata: Iterable[str] | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[BrowserSessionItemView, BrowserSessionListResponse]:
+        """Browser sessions (`GET /browsers`), as a pager: one `BrowserSessionListResponse`
+        page, or every browser session from that page on, page after page.
+
+        `agent_session_id` keeps the browsers of that agent session only; `metadata` those
+        with every label given, each term `key` (the label is set) or `key=value`."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
+                page_size=page_size,
+                page_number=page_number,
+                filter_by=filter_by,
+                agent_session_id=agent_session_id,
+                metadata=metadata,
+                **extra,
+            ),
+            self._portal,
+        )
+
+    def create(
+        self,
+        *,
+        profile_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        proxy_country_code: ProxyCountryCode | str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        timeout: int | NotGiven = NOT_GIVEN,
+        browser_screen_width: int | NotGiven | None = NOT_GIVEN,
+        browser_screen_height: int | NotGiven | None = NOT_GIVEN,
+        allow_resizing: bool | NotGiven = NOT_GIVEN,
+        pdf_renderer_enabled: bool | NotGiven = NOT_GIVEN,
+        solve_captchas: bool | NotGiven = NOT_GIVEN,
+        custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
+        enable_recording: bool | NotGiven = NOT_GIVEN,
+        extension_ids: Iterable[uuid.UUID | str] | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> BrowserSessionItemView:
+        """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
+
+        `timeout` is the browser's lifetime in minutes (1 to 240; the API's default is 60),
+        not a network timeout. `proxy_country_code=None` turns the proxy off. `metadata`
+        labels the browser (up to 10 str pairs); `extension_ids` installs up to 3 extensions.
+        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False. Once the request
+        may have reached the server, it is retried only on a 429, which refuses it before
+        anything is made (`TooManyConcurrentActiveSessionsError`: no capacity).
+        """
+        call: Coroutine[Any, Any, BrowserSessionItemView] = self._async.create(
+            profile_id=profile_id,
+            proxy_country_code=proxy_country_code,
+            metadata=metadata,
+            timeout=timeout,
+            browser_screen_width=browser_screen_width,
+            browser_screen_height=browser_screen_height,
+            allow_resizing=allow_resizing,
+            pdf_renderer_enabled=pdf_renderer_enabled,
+            solve_captchas=solve_captchas,
+            custom_proxy=custom_proxy,
+            enable_recording=enable_recording,
+            extension_ids=extension_ids,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> BrowserSessionView:
+        """A browser session with its URLs and costs (`GET /browsers/{session_id}`)."""
+        call: Coroutine[Any, Any, BrowserSessionView] = self._async.get(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: BrowserSessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
+    ) -> BrowserSessionView:
+        """Apply `action` to a browser session (`PATCH /browsers/{session_id}`)."""
+        call: Coroutine[Any, Any, BrowserSessionView] = self._async.update(
+            session_id, action=action, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def stop(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> BrowserSessionView:
+        """Stop a browser; unused time is refunded. This cannot be undone."""
+        call: Coroutine[Any, Any, BrowserSessionView] = self._async.stop(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def downloads(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[BrowserDownloadFile, BrowserDownloadListResponse]:
+        """The files the browser downloaded (`GET /browsers/{session_id}/downloads`), as a
+        pager: one `BrowserDownloadListResponse` page, or every file from `cursor` on, the
+        pager following each page's `next_cursor`.
+
+        `limit` is 1 to 100 (the API's default is 50). `include_urls=True` adds presigned links.
+        """
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.downloads(
+                session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
+            ),
+            self._portal,
+        )
 
 
 class Profiles(SyncWrapper[AsyncProfiles]):
-    """The v4 API's browser profiles."""
+    """Browser profiles: cookies and logins kept from one session to the next.
+
+    The v4 API's profile operations are the v2 API's, path for path and field for field."""
 
     @property
     def with_raw_response(self) -> ProfilesWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `list` answers one page."""
         return ProfilesWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[ProfileView, ProfileListResponse]:
+        """Profiles (`GET /profiles`), as a pager: one `ProfileListResponse` page, or every
+        profile from that page on, page after page.
+
+        `query` (up to 200 characters) searches profile names and user ids.
+        """
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(page_size=page_size, page_number=page_number, query=query, **extra),
+            self._portal,
+        )
+
+    def create(
+        self,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> ProfileView:
+        """Create a profile (`POST /profiles`); `user_id` is your own id for its user."""
+        call: Coroutine[Any, Any, ProfileView] = self._async.create(
+            name=name, user_id=user_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> ProfileView:
+        """A profile (`GET /profiles/{profile_id}`)."""
+        call: Coroutine[Any, Any, ProfileView] = self._async.get(profile_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        profile_id: uuid.UUID | str,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> ProfileView:
+        """Change a profile's name or user id (`PATCH /profiles/{profile_id}`).
+
+        Fields left out stay as they are; `None` is sent as null.
+        """
+        call: Coroutine[Any, Any, ProfileView] = self._async.update(
+            profile_id, name=name, user_id=user_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Delete a profile for good (`DELETE /profiles/{profile_id}`)."""
+        call: Coroutine[Any, Any, None] = self._async.delete(profile_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
 
 
 class Extensions(SyncWrapper[AsyncExtensions]):
-    """The v4 API's browser extensions."""
+    """The v4 API's browser extensions: upload a ZIP once, install it in browsers by id."""
 
     @property
     def with_raw_response(self) -> ExtensionsWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `list` answers one page."""
         return ExtensionsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def create(
+        self,
+        file: str | os.PathLike[str] | bytes | BinaryIO,
+        *,
+        file_name: str | None = None,
+        **extra: Unpack[RequestOptions],
+    ) -> ExtensionView:
+        """Upload a Manifest V3 extension ZIP (`POST /extensions`, multipart/form-data): a
+        path, bytes, or a binary file object read from where it stands.
+
+        The ZIP is read whole first (in a thread), so that a retry sends the same bytes;
+        `file_name` defaults to the path's name, else `extension.zip`. `extra_body` fields
+        are sent as text parts of the form."""
+        call: Coroutine[Any, Any, ExtensionView] = self._async.create(
+            file, file_name=file_name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[ExtensionView, ExtensionListResponse]:
+        """Uploaded extensions (`GET /extensions`), as a pager: one `ExtensionListResponse`
+        page, or every extension from that page on, page after page.
+
+        `page_size` is at least 1."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(page_size=page_size, page_number=page_number, **extra), self._portal
+        )
+
+    def get(self, extension_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> ExtensionView:
+        """An uploaded extension (`GET /extensions/{extension_id}`)."""
+        call: Coroutine[Any, Any, ExtensionView] = self._async.get(extension_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(self, extension_id: uuid.UUID | str, **extra: Unpack[RequestOptions]) -> None:
+        """Delete an extension for good (`DELETE /extensions/{extension_id}`); browsers
+        running with it keep it."""
+        call: Coroutine[Any, Any, None] = self._async.delete(extension_id, **extra)
+        del extra  # else secrets show in traceback locals
+        self._portal.run(call)
 
 
 class Integrations(SyncWrapper[AsyncIntegrations]):
-    """The v4 API's third-party integrations."""
+    """The v4 API's integrations: providers a project connects (OAuth) for its agents."""
 
     @property
     def with_raw_response(self) -> IntegrationsWithRawResponse:
-        """Each operation that sends one request, answering a `RawResponse`."""
+        """Each operation that sends one request, answering a `RawResponse` (status, headers,
+        timing; `parse()` gives the model).
+        `list` answers one page."""
         return IntegrationsWithRawResponse._from_async(self._async.with_raw_response, self._portal)
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        search: str | NotGiven | None = NOT_GIVEN,
+        popular_only: bool | NotGiven = NOT_GIVEN,
+        connected_only: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> Pager[IntegrationResponse, IntegrationListResponse]:
+        """The available integrations and whether this project has connected each
+        (`GET /integrations`), as a pager: one `IntegrationListResponse` page, or every
+        integration from `offset` on, page after page."""
+        conceal(extra)  # else secrets show in traceback locals
+        return Pager(
+            self._async.list(
+                limit=limit,
+                offset=offset,
+                search=search,
+                popular_only=popular_only,
+                connected_only=connected_only,
+                **extra,
+            ),
+            self._portal,
+        )
+
+    def categories(self, **extra: Unpack[RequestOptions]) -> IntegrationCategoryResponse:
+        """The integrations' categories (`GET /integrations/categories`)."""
+        call: Coroutine[Any, Any, IntegrationCategoryResponse] = self._async.categories(**extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def authorize(self, provider: str, **extra: Unpack[RequestOptions]) -> AuthorizeResponse:
+        """The OAuth URL that connects `provider` (`POST /integrations/{provider}/authorize`):
+        open its `redirect_url`, then check `status(provider)`. It connects nothing by itself,
+        so it is retried as a GET is."""
+        call: Coroutine[Any, Any, AuthorizeResponse] = self._async.authorize(provider, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def status(self, provider: str, **extra: Unpack[RequestOptions]) -> ConnectionStatusResponse:
+        """Whether this project has connected `provider` (`GET /integrations/{provider}/status`)."""
+        call: Coroutine[Any, Any, ConnectionStatusResponse] = self._async.status(provider, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def disconnect(self, provider: str, **extra: Unpack[RequestOptions]) -> DisconnectResponse:
+        """Disconnect `provider` from this project (`DELETE /integrations/{provider}`)."""
+        call: Coroutine[Any, Any, DisconnectResponse] = self._async.disconnect(provider, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class RunsWithRawResponse(SyncWrapper[AsyncRunsWithRawResponse]):
@@ -457,25 +1145,631 @@ class RunsWithRawResponse(SyncWrapper[AsyncRunsWithRawResponse]):
 class SessionsWithRawResponse(SyncWrapper[AsyncSessionsWithRawResponse]):
     """`client.sessions.with_raw_response`: each operation answering `RawResponse`."""
 
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SessionListResponse]:
+        """Sessions, most recent first (`GET /sessions`), as a pager: one
+        `SessionListResponse` page, or every session from `cursor` on, the pager following
+        each page's `next_cursor`.
+
+        `limit` is 1 to 100 per page (the API's default is 20)."""
+        call: Coroutine[Any, Any, RawResponse[SessionListResponse]] = self._async.list(
+            limit=limit, cursor=cursor, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionInfo]:
+        """A session: its latest run, status and title (`GET /sessions/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[SessionInfo]] = self._async.get(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        title: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SessionInfo]:
+        """Rename a session (`PATCH /sessions/{session_id}`; up to 255 characters);
+        `title=None` clears its name."""
+        call: Coroutine[Any, Any, RawResponse[SessionInfo]] = self._async.update(
+            session_id, title=title, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete a session, cancelling its active run and its pending messages
+        (`DELETE /sessions/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def purge(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Erase a session's data now (`POST /sessions/{session_id}/purge`; projects with
+        Zero Data Retention only)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.purge(session_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def cost(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionCostResponse]:
+        """What the session has cost so far, by kind, in US dollars
+        (`GET /sessions/{session_id}/cost`)."""
+        call: Coroutine[Any, Any, RawResponse[SessionCostResponse]] = self._async.cost(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update_cost_cap(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        max_cost_usd: decimal.Decimal | int | float | str,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[SessionCostCapResponse]:
+        """Set the session's total budget in US dollars, above 0
+        (`PATCH /sessions/{session_id}/cost-cap`); what it has spent so far counts against it.
+        A float is read by its shortest repr (0.1 is "0.1")."""
+        call: Coroutine[Any, Any, RawResponse[SessionCostCapResponse]] = (
+            self._async.update_cost_cap(session_id, max_cost_usd=max_cost_usd, **extra)
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionShareInfo | None]:
+        """The session's public share link, or None if it was never shared
+        (`GET /sessions/{session_id}/share`)."""
+        call: Coroutine[Any, Any, RawResponse[SessionShareInfo | None]] = self._async.get_share(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create_share(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionShareInfo]:
+        """Share the session publicly, reusing its link if it had one
+        (`POST /sessions/{session_id}/share`; retried as a GET is, since it makes one link
+        at most)."""
+        call: Coroutine[Any, Any, RawResponse[SessionShareInfo]] = self._async.create_share(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update_share(
+        self, session_id: uuid.UUID | str, *, is_active: bool, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[SessionShareInfo]:
+        """Turn the session's public share link on or off (`PUT /sessions/{session_id}/share`)."""
+        call: Coroutine[Any, Any, RawResponse[SessionShareInfo]] = self._async.update_share(
+            session_id, is_active=is_active, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def queue(
+        self,
+        session_id: uuid.UUID | str,
+        text: str,
+        *,
+        interrupt: bool = False,
+        attached_file_ids: Iterable[uuid.UUID | str] | None = None,
+        deduplicate: Literal["exact-text-v1"] | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[QueuedMessage]:
+        """Send a follow-up message to a session (`POST /sessions/{session_id}/queue`): it
+        runs at once if the session is idle, else waits on the queue for the next turn.
+
+        `interrupt=True` cancels the active run so that the message runs now (best effort: if
+        the cancel cannot be delivered, it runs after the current turn). `attached_file_ids`
+        (up to 20) are workspace upload ids (`workspaces.upload`).
+        `deduplicate="exact-text-v1"` answers with an equivalent message already queued
+        instead of queueing another (the X-V4-Queue-Deduplicate header). A full queue
+        answers 429, raised as `QueueFullError`."""
+        call: Coroutine[Any, Any, RawResponse[QueuedMessage]] = self._async.queue(
+            session_id,
+            text,
+            interrupt=interrupt,
+            attached_file_ids=attached_file_ids,
+            deduplicate=deduplicate,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def list_queue(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[QueueListResponse]:
+        """The session's pending messages, in the order they will run
+        (`GET /sessions/{session_id}/queue`)."""
+        call: Coroutine[Any, Any, RawResponse[QueueListResponse]] = self._async.list_queue(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get_queued(
+        self, session_id: uuid.UUID | str, message_id: int, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[QueuedMessage]:
+        """One queued message, also once it has run, was cancelled or superseded
+        (`GET /sessions/{session_id}/queue/{message_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[QueuedMessage]] = self._async.get_queued(
+            session_id, message_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def cancel_queued(
+        self, session_id: uuid.UUID | str, message_id: int, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[QueuedMessage]:
+        """Take a pending message off the queue (`DELETE .../queue/{message_id}`); one that
+        is no longer pending answers 409 (`ConflictError`)."""
+        call: Coroutine[Any, Any, RawResponse[QueuedMessage]] = self._async.cancel_queued(
+            session_id, message_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
 
 class WorkspacesWithRawResponse(SyncWrapper[AsyncWorkspacesWithRawResponse]):
     """`client.workspaces.with_raw_response`: each operation answering `RawResponse`."""
+
+    def create(
+        self, *, name: str | NotGiven | None = NOT_GIVEN, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[WorkspaceInfo]:
+        """Create a workspace (`POST /workspaces`); `name` is up to 100 characters. Pass its
+        id to `runs.create(workspace_id=...)`."""
+        call: Coroutine[Any, Any, RawResponse[WorkspaceInfo]] = self._async.create(
+            name=name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[WorkspaceInfo]:
+        """A workspace (`GET /workspaces/{workspace_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[WorkspaceInfo]] = self._async.get(
+            workspace_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        workspace_id: uuid.UUID | str,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[WorkspaceInfo]:
+        """Rename a workspace (`PATCH /workspaces/{workspace_id}`); `name=None` clears it."""
+        call: Coroutine[Any, Any, RawResponse[WorkspaceInfo]] = self._async.update(
+            workspace_id, name=name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Archive a workspace (`DELETE /workspaces/{workspace_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(workspace_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def size(
+        self, workspace_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[WorkspaceSizeInfo]:
+        """What the workspace's files take and the most it may hold, in bytes
+        (`GET /workspaces/{workspace_id}/size`)."""
+        call: Coroutine[Any, Any, RawResponse[WorkspaceSizeInfo]] = self._async.size(
+            workspace_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def files(
+        self,
+        workspace_id: uuid.UUID | str,
+        *,
+        prefix: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        include_urls: bool | NotGiven = NOT_GIVEN,
+        content_disposition: Literal["attachment"] | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[WorkspaceFileListResponse]:
+        """A workspace's files (`GET /workspaces/{workspace_id}/files`), as a pager: one
+        `WorkspaceFileListResponse` page, or every file from `cursor` on, the pager following
+        each page's `next_cursor`.
+
+        `prefix` keeps the paths that start with it; `limit` is 1 to 100 per page (the API's
+        default is 50). `include_urls=True` adds each file's presigned download `url` (valid
+        for about a minute), `content_disposition="attachment"` makes browsers save it."""
+        call: Coroutine[Any, Any, RawResponse[WorkspaceFileListResponse]] = self._async.files(
+            workspace_id,
+            prefix=prefix,
+            limit=limit,
+            cursor=cursor,
+            include_urls=include_urls,
+            content_disposition=content_disposition,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete_file(
+        self, workspace_id: uuid.UUID | str, path: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete the file at exactly `path` (`DELETE /workspaces/{workspace_id}/files`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete_file(
+            workspace_id, path, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def upload_urls(
+        self,
+        workspace_id: uuid.UUID | str,
+        files: Iterable[WorkspaceFileUploadItem],
+        *,
+        allow_overrides: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[WorkspaceFileUploadResponse]:
+        """Presigned upload URLs for 1 to 10 files (`POST .../files/upload`), one per item, in
+        order: PUT each file's bytes there (`upload` does it all). `allow_overrides=False`
+        refuses (409, `ConflictError`) if a file would replace one already there."""
+        call: Coroutine[Any, Any, RawResponse[WorkspaceFileUploadResponse]] = (
+            self._async.upload_urls(workspace_id, files, allow_overrides=allow_overrides, **extra)
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class BrowsersWithRawResponse(SyncWrapper[AsyncBrowsersWithRawResponse]):
     """`client.browsers.with_raw_response`: each operation answering `RawResponse`."""
 
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        filter_by: BrowserSessionStatus | str | NotGiven | None = NOT_GIVEN,
+        agent_session_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        metadata: Iterable[str] | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[BrowserSessionListResponse]:
+        """Browser sessions (`GET /browsers`), as a pager: one `BrowserSessionListResponse`
+        page, or every browser session from that page on, page after page.
+
+        `agent_session_id` keeps the browsers of that agent session only; `metadata` those
+        with every label given, each term `key` (the label is set) or `key=value`."""
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionListResponse]] = self._async.list(
+            page_size=page_size,
+            page_number=page_number,
+            filter_by=filter_by,
+            agent_session_id=agent_session_id,
+            metadata=metadata,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create(
+        self,
+        *,
+        profile_id: uuid.UUID | str | NotGiven | None = NOT_GIVEN,
+        proxy_country_code: ProxyCountryCode | str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        timeout: int | NotGiven = NOT_GIVEN,
+        browser_screen_width: int | NotGiven | None = NOT_GIVEN,
+        browser_screen_height: int | NotGiven | None = NOT_GIVEN,
+        allow_resizing: bool | NotGiven = NOT_GIVEN,
+        pdf_renderer_enabled: bool | NotGiven = NOT_GIVEN,
+        solve_captchas: bool | NotGiven = NOT_GIVEN,
+        custom_proxy: CustomProxy | NotGiven | None = NOT_GIVEN,
+        enable_recording: bool | NotGiven = NOT_GIVEN,
+        extension_ids: Iterable[uuid.UUID | str] | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[BrowserSessionItemView]:
+        """Start a browser (`POST /browsers`); connect to its `cdp_url`. Billable.
+
+        `timeout` is the browser's lifetime in minutes (1 to 240; the API's default is 60),
+        not a network timeout. `proxy_country_code=None` turns the proxy off. `metadata`
+        labels the browser (up to 10 str pairs); `extension_ids` installs up to 3 extensions.
+        `pdf_renderer_enabled` and `solve_captchas` are on unless set to False. Once the request
+        may have reached the server, it is retried only on a 429, which refuses it before
+        anything is made (`TooManyConcurrentActiveSessionsError`: no capacity).
+        """
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionItemView]] = self._async.create(
+            profile_id=profile_id,
+            proxy_country_code=proxy_country_code,
+            metadata=metadata,
+            timeout=timeout,
+            browser_screen_width=browser_screen_width,
+            browser_screen_height=browser_screen_height,
+            allow_resizing=allow_resizing,
+            pdf_renderer_enabled=pdf_renderer_enabled,
+            solve_captchas=solve_captchas,
+            custom_proxy=custom_proxy,
+            enable_recording=enable_recording,
+            extension_ids=extension_ids,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[BrowserSessionView]:
+        """A browser session with its URLs and costs (`GET /browsers/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionView]] = self._async.get(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        action: BrowserSessionUpdateAction | str,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[BrowserSessionView]:
+        """Apply `action` to a browser session (`PATCH /browsers/{session_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionView]] = self._async.update(
+            session_id, action=action, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def stop(
+        self, session_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[BrowserSessionView]:
+        """Stop a browser; unused time is refunded. This cannot be undone."""
+        call: Coroutine[Any, Any, RawResponse[BrowserSessionView]] = self._async.stop(
+            session_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def downloads(
+        self,
+        session_id: uuid.UUID | str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        cursor: str | NotGiven | None = NOT_GIVEN,
+        include_urls: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[BrowserDownloadListResponse]:
+        """The files the browser downloaded (`GET /browsers/{session_id}/downloads`), as a
+        pager: one `BrowserDownloadListResponse` page, or every file from `cursor` on, the
+        pager following each page's `next_cursor`.
+
+        `limit` is 1 to 100 (the API's default is 50). `include_urls=True` adds presigned links.
+        """
+        call: Coroutine[Any, Any, RawResponse[BrowserDownloadListResponse]] = self._async.downloads(
+            session_id, limit=limit, cursor=cursor, include_urls=include_urls, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
 
 class ProfilesWithRawResponse(SyncWrapper[AsyncProfilesWithRawResponse]):
     """`client.profiles.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        query: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ProfileListResponse]:
+        """Profiles (`GET /profiles`), as a pager: one `ProfileListResponse` page, or every
+        profile from that page on, page after page.
+
+        `query` (up to 200 characters) searches profile names and user ids.
+        """
+        call: Coroutine[Any, Any, RawResponse[ProfileListResponse]] = self._async.list(
+            page_size=page_size, page_number=page_number, query=query, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def create(
+        self,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ProfileView]:
+        """Create a profile (`POST /profiles`); `user_id` is your own id for its user."""
+        call: Coroutine[Any, Any, RawResponse[ProfileView]] = self._async.create(
+            name=name, user_id=user_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[ProfileView]:
+        """A profile (`GET /profiles/{profile_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[ProfileView]] = self._async.get(profile_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def update(
+        self,
+        profile_id: uuid.UUID | str,
+        *,
+        name: str | NotGiven | None = NOT_GIVEN,
+        user_id: str | NotGiven | None = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ProfileView]:
+        """Change a profile's name or user id (`PATCH /profiles/{profile_id}`).
+
+        Fields left out stay as they are; `None` is sent as null.
+        """
+        call: Coroutine[Any, Any, RawResponse[ProfileView]] = self._async.update(
+            profile_id, name=name, user_id=user_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, profile_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete a profile for good (`DELETE /profiles/{profile_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(profile_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class ExtensionsWithRawResponse(SyncWrapper[AsyncExtensionsWithRawResponse]):
     """`client.extensions.with_raw_response`: each operation answering `RawResponse`."""
 
+    def create(
+        self,
+        file: str | os.PathLike[str] | bytes | BinaryIO,
+        *,
+        file_name: str | None = None,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ExtensionView]:
+        """Upload a Manifest V3 extension ZIP (`POST /extensions`, multipart/form-data): a
+        path, bytes, or a binary file object read from where it stands.
+
+        The ZIP is read whole first (in a thread), so that a retry sends the same bytes;
+        `file_name` defaults to the path's name, else `extension.zip`. `extra_body` fields
+        are sent as text parts of the form."""
+        call: Coroutine[Any, Any, RawResponse[ExtensionView]] = self._async.create(
+            file, file_name=file_name, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def list(
+        self,
+        *,
+        page_size: int | NotGiven = NOT_GIVEN,
+        page_number: int | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[ExtensionListResponse]:
+        """Uploaded extensions (`GET /extensions`), as a pager: one `ExtensionListResponse`
+        page, or every extension from that page on, page after page.
+
+        `page_size` is at least 1."""
+        call: Coroutine[Any, Any, RawResponse[ExtensionListResponse]] = self._async.list(
+            page_size=page_size, page_number=page_number, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def get(
+        self, extension_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[ExtensionView]:
+        """An uploaded extension (`GET /extensions/{extension_id}`)."""
+        call: Coroutine[Any, Any, RawResponse[ExtensionView]] = self._async.get(
+            extension_id, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def delete(
+        self, extension_id: uuid.UUID | str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[None]:
+        """Delete an extension for good (`DELETE /extensions/{extension_id}`); browsers
+        running with it keep it."""
+        call: Coroutine[Any, Any, RawResponse[None]] = self._async.delete(extension_id, **extra)
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
 
 class IntegrationsWithRawResponse(SyncWrapper[AsyncIntegrationsWithRawResponse]):
     """`client.integrations.with_raw_response`: each operation answering `RawResponse`."""
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        search: str | NotGiven | None = NOT_GIVEN,
+        popular_only: bool | NotGiven = NOT_GIVEN,
+        connected_only: bool | NotGiven = NOT_GIVEN,
+        **extra: Unpack[RequestOptions],
+    ) -> RawResponse[IntegrationListResponse]:
+        """The available integrations and whether this project has connected each
+        (`GET /integrations`), as a pager: one `IntegrationListResponse` page, or every
+        integration from `offset` on, page after page."""
+        call: Coroutine[Any, Any, RawResponse[IntegrationListResponse]] = self._async.list(
+            limit=limit,
+            offset=offset,
+            search=search,
+            popular_only=popular_only,
+            connected_only=connected_only,
+            **extra,
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def categories(
+        self, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[IntegrationCategoryResponse]:
+        """The integrations' categories (`GET /integrations/categories`)."""
+        call: Coroutine[Any, Any, RawResponse[IntegrationCategoryResponse]] = (
+            self._async.categories(**extra)
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def authorize(
+        self, provider: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[AuthorizeResponse]:
+        """The OAuth URL that connects `provider` (`POST /integrations/{provider}/authorize`):
+        open its `redirect_url`, then check `status(provider)`. It connects nothing by itself,
+        so it is retried as a GET is."""
+        call: Coroutine[Any, Any, RawResponse[AuthorizeResponse]] = self._async.authorize(
+            provider, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def status(
+        self, provider: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[ConnectionStatusResponse]:
+        """Whether this project has connected `provider` (`GET /integrations/{provider}/status`)."""
+        call: Coroutine[Any, Any, RawResponse[ConnectionStatusResponse]] = self._async.status(
+            provider, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
+
+    def disconnect(
+        self, provider: str, **extra: Unpack[RequestOptions]
+    ) -> RawResponse[DisconnectResponse]:
+        """Disconnect `provider` from this project (`DELETE /integrations/{provider}`)."""
+        call: Coroutine[Any, Any, RawResponse[DisconnectResponse]] = self._async.disconnect(
+            provider, **extra
+        )
+        del extra  # else secrets show in traceback locals
+        return self._portal.run(call)
 
 
 class BrowserUse(SyncWrapper[AsyncBrowserUse]):

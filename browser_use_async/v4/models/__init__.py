@@ -18,6 +18,18 @@ from browser_use_async.v4.models.browsers import (
     ProxyCountryCode,
     UpdateBrowserSessionRequest,
 )
+from browser_use_async.v4.models.extensions import (
+    ExtensionListResponse,
+    ExtensionView,
+)
+from browser_use_async.v4.models.integrations import (
+    AuthorizeResponse,
+    ConnectionStatusResponse,
+    DisconnectResponse,
+    IntegrationCategoryResponse,
+    IntegrationListResponse,
+    IntegrationResponse,
+)
 from browser_use_async.v4.models.profiles import (
     ProfileCreateRequest,
     ProfileListResponse,
@@ -26,6 +38,8 @@ from browser_use_async.v4.models.profiles import (
 )
 from browser_use_async.v4.models.runs import (
     MAX_ATTACHED_FILES,
+    InlineSecretSource,
+    OnePasswordSecretSource,
     RunAttachment,
     RunAttachmentsResponse,
     RunAttachmentStatus,
@@ -40,15 +54,24 @@ from browser_use_async.v4.models.runs import (
     RunStatus,
     RunStatusResponse,
     RunSummary,
+    SecretBinding,
     is_final,
 )
 from browser_use_async.v4.models.sessions import (
     QueuedMessage,
+    QueuedMessageMode,
     QueuedMessageStatus,
     QueueListResponse,
     QueueMessageRequest,
+    SessionCostCapRequest,
+    SessionCostCapResponse,
+    SessionCostResponse,
     SessionInfo,
     SessionListResponse,
+    SessionShareInfo,
+    SessionShareUpdateRequest,
+    SessionUpdateRequest,
+    SteeringCutoff,
 )
 from browser_use_async.v4.models.workspaces import (
     MAX_UPLOAD_BYTES,
@@ -61,12 +84,15 @@ from browser_use_async.v4.models.workspaces import (
     WorkspaceFileUploadResponse,
     WorkspaceFileUploadResponseItem,
     WorkspaceInfo,
+    WorkspaceSizeInfo,
+    WorkspaceUpdateRequest,
 )
 
 __all__ = [
     "MAX_ATTACHED_FILES",
     "MAX_UPLOAD_BYTES",
     "MAX_UPLOAD_FILES",
+    "AuthorizeResponse",
     "BrowserDownloadFile",
     "BrowserDownloadListResponse",
     "BrowserExtensionView",
@@ -75,9 +101,18 @@ __all__ = [
     "BrowserSessionStatus",
     "BrowserSessionUpdateAction",
     "BrowserSessionView",
+    "ConnectionStatusResponse",
     "CreateBrowserSessionRequest",
     "CustomProxy",
+    "DisconnectResponse",
+    "ExtensionListResponse",
+    "ExtensionView",
     "ExternalBrowserAttach",
+    "InlineSecretSource",
+    "IntegrationCategoryResponse",
+    "IntegrationListResponse",
+    "IntegrationResponse",
+    "OnePasswordSecretSource",
     "ProfileCreateRequest",
     "ProfileListResponse",
     "ProfileUpdateRequest",
@@ -86,6 +121,7 @@ __all__ = [
     "QueueListResponse",
     "QueueMessageRequest",
     "QueuedMessage",
+    "QueuedMessageMode",
     "QueuedMessageStatus",
     "RunAttachment",
     "RunAttachmentStatus",
@@ -101,8 +137,16 @@ __all__ = [
     "RunStatus",
     "RunStatusResponse",
     "RunSummary",
+    "SecretBinding",
+    "SessionCostCapRequest",
+    "SessionCostCapResponse",
+    "SessionCostResponse",
     "SessionInfo",
     "SessionListResponse",
+    "SessionShareInfo",
+    "SessionShareUpdateRequest",
+    "SessionUpdateRequest",
+    "SteeringCutoff",
     "UpdateBrowserSessionRequest",
     "WorkspaceCreateRequest",
     "WorkspaceFileInfo",
@@ -112,5 +156,7 @@ __all__ = [
     "WorkspaceFileUploadResponse",
     "WorkspaceFileUploadResponseItem",
     "WorkspaceInfo",
+    "WorkspaceSizeInfo",
+    "WorkspaceUpdateRequest",
     "is_final",
 ]

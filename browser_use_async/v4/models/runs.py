@@ -7,21 +7,29 @@ import datetime as dt
 import decimal
 import enum
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import attrs
 
 from browser_use_async._codec import NULL_IS_DEFAULT
+from browser_use_async._exceptions import InvalidArgumentError, shown
+from browser_use_async._structured._schema import json_schema
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async._validation import (
+    at_least_items,
     at_most_items,
     boolean,
     clipped,
     counted,
+    hidden,
     in_range,
     instance_of,
+    instances,
+    parse_uuid,
     required_text,
+    str_list,
+    strings,
     text,
     to_uuid,
     usd_budget,
@@ -32,6 +40,8 @@ from browser_use_async.models.sessions import CustomProxy
 
 __all__ = [
     "MAX_ATTACHED_FILES",
+    "InlineSecretSource",
+    "OnePasswordSecretSource",
     "RunAttachment",
     "RunAttachmentStatus",
     "RunAttachmentsResponse",
@@ -46,6 +56,7 @@ __all__ = [
     "RunStatus",
     "RunStatusResponse",
     "RunSummary",
+    "SecretBinding",
     "is_final",
 ]
 
@@ -136,6 +147,89 @@ def max_cost_usd(
     return usd_budget(value, "max_cost_usd")
 
 
+def _extension_ids(
+    value: Iterable[uuid.UUID | str] | NotGiven | None,
+) -> list[uuid.UUID] | NotGiven | None:
+    return None if value is None else uuid_list(value, "extension_ids")
+
+
+@attrs.frozen(kw_only=True)
+class InlineSecretSource:
+    """A secret given in the request itself (its `type` is always "inline"). Its repr never
+    shows the value."""
+
+    type: Literal["inline"] = attrs.field(default="inline", init=False)
+    value: str = attrs.field(validator=required_text(1), repr=hidden)
+
+
+def _integration_id(value: uuid.UUID | str) -> uuid.UUID:
+    return parse_uuid(value, "integration_id")
+
+
+@attrs.frozen(kw_only=True)
+class OnePasswordSecretSource:
+    """A secret read from 1Password through the project's 1Password integration (its `type`
+    is always "onepassword"): the field `field_id` (such as "password") of item `item_id` in
+    vault `vault_id`."""
+
+    type: Literal["onepassword"] = attrs.field(default="onepassword", init=False)
+    integration_id: uuid.UUID = attrs.field(converter=_integration_id)
+    vault_id: str = attrs.field(validator=required_text(1, 64))
+    item_id: str = attrs.field(validator=required_text(1, 64))
+    field_id: str = attrs.field(validator=required_text(1, 64))
+
+
+def _allowed_domains(value: Iterable[str]) -> list[str]:
+    return strings(value, "allowed_domains")
+
+
+@attrs.frozen(kw_only=True)
+class SecretBinding:
+    """A credential a run may have typed without the agent ever seeing it: the agent asks for
+    it by `alias`, and it is typed only on `allowed_domains` (1 to 20 bare host names, each
+    covering its subdomains). An `InlineSecretSource` keeps its value out of any repr."""
+
+    alias: str = attrs.field(validator=required_text())
+    source: InlineSecretSource | OnePasswordSecretSource = attrs.field(
+        validator=instance_of(InlineSecretSource, OnePasswordSecretSource, required=True)
+    )
+    allowed_domains: list[str] = attrs.field(
+        converter=_allowed_domains, validator=[at_least_items(1), at_most_items(20)]
+    )
+
+
+def _secret_bindings(
+    value: Iterable[SecretBinding] | NotGiven | None,
+) -> list[SecretBinding] | NotGiven | None:
+    if value is None or isinstance(value, NotGiven):
+        return value
+    return instances(value, SecretBinding, "secret_bindings")
+
+
+def _output_schema(
+    value: Mapping[str, Any] | type | NotGiven | None,
+) -> dict[str, Any] | NotGiven | None:
+    if value is None or isinstance(value, NotGiven):
+        return value
+    if isinstance(value, Mapping):
+        return dict(value)
+    return json_schema(value, "output_schema")
+
+
+def _model_params(value: Mapping[str, Any] | NotGiven | None) -> dict[str, Any] | NotGiven | None:
+    if value is None or isinstance(value, NotGiven):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentError(f"model_params must be a mapping, got {shown(value)}")
+    return dict(value)
+
+
+def _op_vault_allowed_domains(
+    value: Iterable[str] | NotGiven | None,
+) -> list[str] | NotGiven | None:
+    return str_list(value, "op_vault_allowed_domains")
+
+
 @attrs.frozen(kw_only=True)
 class RunBrowserSettings:
     """The browser of a run's session. Fields left as `NOT_GIVEN` are not sent; `None` is sent
@@ -143,6 +237,8 @@ class RunBrowserSettings:
 
     `proxy_country_code=None` runs without a proxy; left out, the API uses a US proxy.
     `custom_proxy` (whose repr never shows the password) overrides it, for this run only.
+    `allow_resizing` lets the window be resized over CDP (easier to detect); `extension_ids`
+    installs up to 3 uploaded extensions in every browser of the session.
     """
 
     profile_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
@@ -158,8 +254,14 @@ class RunBrowserSettings:
     screen_height: int | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=in_range(320, 3456)
     )
+    allow_resizing: bool | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=boolean(nullable=True)
+    )
     record: bool | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=boolean(nullable=True)
+    )
+    extension_ids: list[uuid.UUID] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_extension_ids, validator=at_most_items(3)
     )
 
 
@@ -177,18 +279,46 @@ class RunCreateRequest:
 
     Without `session_id` the run starts a new session (and workspace, unless `workspace_id`
     is given); with it, the run is a follow-up turn of that session. `max_cost_usd` is the
-    session's budget in US dollars (above 0), sent as a decimal string.
+    session's budget in US dollars (above 0), sent as a decimal string. `output_schema` is a
+    JSON schema (a mapping, or an output type to derive one from) for the final output;
+    `model_params` are the model provider's own request parameters, forwarded as they are.
+    `keep_alive` keeps the browser open 120 to 14,400 seconds after the run. Secrets reach
+    the run through `secret_bindings` (values never in a repr) or a 1Password vault
+    (`op_vault_id`, typed only on `op_vault_allowed_domains`).
     """
 
     task: str = attrs.field(validator=required_text(1), repr=clipped)
+    output_schema: dict[str, Any] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_output_schema
+    )
     model: RunModel | str | NotGiven = attrs.field(default=NOT_GIVEN, validator=text(1))
+    model_params: dict[str, Any] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_model_params
+    )
     session_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
     workspace_id: uuid.UUID | NotGiven | None = attrs.field(default=NOT_GIVEN, converter=to_uuid)
     browser_settings: RunBrowserSettings | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=instance_of(RunBrowserSettings)
     )
+    keep_alive: int | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, validator=in_range(120, 14400)
+    )
+    agentmail: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
+    agentcard_wallet_id: uuid.UUID | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=to_uuid
+    )
+    stripe_link_connection_id: uuid.UUID | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=to_uuid
+    )
     attached_file_ids: list[uuid.UUID] | NotGiven | None = attrs.field(
         default=NOT_GIVEN, converter=file_ids, validator=at_most_items(MAX_ATTACHED_FILES)
+    )
+    secret_bindings: list[SecretBinding] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_secret_bindings, validator=at_most_items(20)
+    )
+    op_vault_id: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(0, 64))
+    op_vault_allowed_domains: list[str] | NotGiven | None = attrs.field(
+        default=NOT_GIVEN, converter=_op_vault_allowed_domains
     )
     judge: RunJudgeSettings | NotGiven | None = attrs.field(
         default=NOT_GIVEN, validator=instance_of(RunJudgeSettings)
@@ -201,7 +331,8 @@ class RunCreateRequest:
 @attrs.frozen(kw_only=True)
 class RunCreateResponse:
     """What `POST /runs` answers: the new run, its session and workspace, and where its
-    events are. `missing_file_ids` lists attached ids that could not be confirmed."""
+    events are. `missing_file_ids` lists attached ids that could not be confirmed, and
+    `skipped_vault_items` the 1Password items left out for want of a website to type into."""
 
     id: uuid.UUID
     status: RunStatus | str
@@ -210,21 +341,26 @@ class RunCreateResponse:
     workspace_id: uuid.UUID
     events_url: str
     missing_file_ids: list[uuid.UUID] = attrs.field(factory=lambda: [], metadata=NULL_IS_DEFAULT)
+    skipped_vault_items: list[str] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class RunSummary:
     """A run (`GET /runs/{run_id}`, and as listed): its task, status and, once done, its
-    `result` (text) or `error`. Token counts are totals; `total_cost_usd` is US dollars.
-    Datetimes are timezone-aware UTC."""
+    `result` (text) or `error`; `output` is the structured output when the run had an
+    `output_schema`. Token counts are totals; `total_cost_usd` is US dollars. Datetimes are
+    timezone-aware UTC."""
 
     id: uuid.UUID
     task: str = attrs.field(repr=clipped)
     title: str | None
     model: str
+    model_params: dict[str, Any] | None = None
     context_limit: int
     status: RunStatus | str
     result: str | None = attrs.field(repr=clipped)
+    output: Any = attrs.field(default=None, repr=clipped)
+    output_schema: dict[str, Any] | None = None
     error: str | None = attrs.field(repr=clipped)
     session_id: uuid.UUID
     workspace_id: uuid.UUID | None

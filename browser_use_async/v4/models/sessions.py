@@ -2,6 +2,7 @@
 follow-up messages."""
 
 import datetime as dt
+import decimal
 import enum
 import uuid
 
@@ -13,6 +14,8 @@ from browser_use_async._validation import (
     boolean,
     clipped,
     required_text,
+    text,
+    usd_amount,
 )
 from browser_use_async.v4.models.runs import MAX_ATTACHED_FILES, RunStatus, file_ids
 
@@ -20,9 +23,17 @@ __all__ = [
     "QueueListResponse",
     "QueueMessageRequest",
     "QueuedMessage",
+    "QueuedMessageMode",
     "QueuedMessageStatus",
+    "SessionCostCapRequest",
+    "SessionCostCapResponse",
+    "SessionCostResponse",
     "SessionInfo",
     "SessionListResponse",
+    "SessionShareInfo",
+    "SessionShareUpdateRequest",
+    "SessionUpdateRequest",
+    "SteeringCutoff",
 ]
 
 
@@ -36,6 +47,13 @@ class QueuedMessageStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     SUPERSEDED = "superseded"
     FAILED = "failed"
+
+
+class QueuedMessageMode(enum.StrEnum):
+    """How a message was queued: to run as the next turn, or interrupting the active run."""
+
+    QUEUE = "queue"
+    INTERRUPT = "interrupt"
 
 
 @attrs.frozen(kw_only=True)
@@ -82,6 +100,7 @@ class QueuedMessage:
     id: int
     session_id: uuid.UUID
     run_id: uuid.UUID | None
+    mode: QueuedMessageMode | str
     status: QueuedMessageStatus | str
     text: str = attrs.field(repr=clipped)
     attached_file_ids: list[uuid.UUID] | None = None
@@ -89,7 +108,79 @@ class QueuedMessage:
 
 
 @attrs.frozen(kw_only=True)
+class SteeringCutoff:
+    """Where an interrupting message cut a run short: the run, and when."""
+
+    source_run_id: uuid.UUID
+    created_at: dt.datetime
+
+
+@attrs.frozen(kw_only=True)
 class QueueListResponse:
-    """A session's pending queued messages, in the order they will run."""
+    """A session's pending queued messages, in the order they will run, and where
+    interrupting messages cut runs short."""
 
     queue: list[QueuedMessage]
+    steering_cutoffs: list[SteeringCutoff] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SessionUpdateRequest:
+    """Body of `PATCH /sessions/{session_id}`: `title=None` clears the session's name."""
+
+    title: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(0, 255))
+
+
+@attrs.frozen(kw_only=True)
+class SessionCostResponse:
+    """What a session has cost so far, in US dollars, by kind; `proxy_used_mb` is megabytes."""
+
+    session_id: uuid.UUID
+    num_runs: int
+    llm_cost_usd: decimal.Decimal
+    search_cost_usd: decimal.Decimal
+    browser_cost_usd: decimal.Decimal
+    proxy_cost_usd: decimal.Decimal
+    proxy_used_mb: decimal.Decimal
+    total_cost_usd: decimal.Decimal
+
+
+def _cost_cap(value: decimal.Decimal | float | str) -> decimal.Decimal:
+    return usd_amount(value, "max_cost_usd", above_zero=True)
+
+
+@attrs.frozen(kw_only=True)
+class SessionCostCapRequest:
+    """Body of `PATCH /sessions/{session_id}/cost-cap`: the session's new total budget in US
+    dollars (above 0; what it has spent counts against it), sent as a decimal string."""
+
+    max_cost_usd: decimal.Decimal = attrs.field(converter=_cost_cap)
+
+
+@attrs.frozen(kw_only=True)
+class SessionCostCapResponse:
+    """The budget now applied to the session, in US dollars."""
+
+    session_id: uuid.UUID
+    max_cost_usd: decimal.Decimal
+
+
+@attrs.frozen(kw_only=True)
+class SessionShareInfo:
+    """A session's public share: a link anyone can open to watch it while `is_active`, and
+    how often it was viewed."""
+
+    id: uuid.UUID
+    share_token: str
+    session_id: uuid.UUID
+    is_active: bool
+    view_count: int
+    created_at: dt.datetime
+    share_url: str
+
+
+@attrs.frozen(kw_only=True)
+class SessionShareUpdateRequest:
+    """Body of `PUT /sessions/{session_id}/share`: turn the public link on or off."""
+
+    is_active: bool = attrs.field(validator=boolean())

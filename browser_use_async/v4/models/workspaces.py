@@ -2,18 +2,17 @@
 downloaded through presigned URLs."""
 
 import datetime as dt
-import typing
 import uuid
-from collections.abc import Iterable, Mapping
 
 import attrs
 
-from browser_use_async._exceptions import InvalidArgumentError, shown
 from browser_use_async._types import NOT_GIVEN, NotGiven
 from browser_use_async._validation import (
     at_least_items,
     at_most_items,
+    boolean,
     in_range,
+    instances,
     required_text,
     text,
 )
@@ -29,6 +28,8 @@ __all__ = [
     "WorkspaceFileUploadResponse",
     "WorkspaceFileUploadResponseItem",
     "WorkspaceInfo",
+    "WorkspaceSizeInfo",
+    "WorkspaceUpdateRequest",
 ]
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -89,26 +90,20 @@ class WorkspaceFileUploadItem:
 
 
 def _upload_items(value: object) -> list[WorkspaceFileUploadItem]:
-    """Any iterable of `WorkspaceFileUploadItem`s (but a str or a mapping), read into a list."""
-    wrong = "files must be a list of WorkspaceFileUploadItem, got"
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise InvalidArgumentError(f"{wrong} {shown(value)}")  # pyright: ignore[reportUnknownArgumentType]
-    items = list(typing.cast(Iterable[object], value))
-    for item in items:
-        if not isinstance(item, WorkspaceFileUploadItem):
-            raise InvalidArgumentError(f"{wrong} an item {shown(item)}")
-    return typing.cast(list[WorkspaceFileUploadItem], items)
+    return instances(value, WorkspaceFileUploadItem, "files")
 
 
 @attrs.frozen(kw_only=True)
 class WorkspaceFileUploadRequest:
     """Body of `POST /workspaces/{workspace_id}/files/upload`: 1 to 10 files
-    (`MAX_UPLOAD_FILES`) to get upload URLs for."""
+    (`MAX_UPLOAD_FILES`) to get upload URLs for. `allow_overrides=False` refuses (409) when a
+    file would replace one already there, before any is reserved."""
 
     files: list[WorkspaceFileUploadItem] = attrs.field(
         converter=_upload_items,
         validator=[at_least_items(1), at_most_items(MAX_UPLOAD_FILES)],
     )
+    allow_overrides: bool | NotGiven = attrs.field(default=NOT_GIVEN, validator=boolean())
 
 
 @attrs.frozen(kw_only=True)
@@ -131,3 +126,18 @@ class WorkspaceFileUploadResponse:
     """The upload URLs, one per file asked for, in the same order."""
 
     files: list[WorkspaceFileUploadResponseItem]
+
+
+@attrs.frozen(kw_only=True)
+class WorkspaceUpdateRequest:
+    """Body of `PATCH /workspaces/{workspace_id}`: `name=None` clears the workspace's name."""
+
+    name: str | NotGiven | None = attrs.field(default=NOT_GIVEN, validator=text(0, 100))
+
+
+@attrs.frozen(kw_only=True)
+class WorkspaceSizeInfo:
+    """A workspace's storage, in bytes: what its files take, and the most it may hold."""
+
+    used_bytes: int
+    max_bytes: int

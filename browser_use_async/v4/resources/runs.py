@@ -4,11 +4,10 @@ import contextlib
 import decimal
 import functools
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable
-from typing import TypedDict, TypeVar, Unpack, cast, overload
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from typing import Any, TypedDict, TypeVar, Unpack, overload
 
 from browser_use_async._clock import Clock
-from browser_use_async._codec import DecodeError
 from browser_use_async._exceptions import (
     APIResponseValidationError,
     NotFoundError,
@@ -19,7 +18,7 @@ from browser_use_async._launch import KEEPS_RUNNING, Kind, Launch, launched
 from browser_use_async._polling import poll
 from browser_use_async._protocol import conceal, uuid_segment
 from browser_use_async._raw import RawView, raw_twin
-from browser_use_async._structured._output import decode_output
+from browser_use_async._structured._output import read_as
 from browser_use_async._structured._types import type_name
 from browser_use_async._types import NOT_GIVEN, NotGiven, RequestOptions
 from browser_use_async._validation import (
@@ -50,6 +49,7 @@ from browser_use_async.v4.models.runs import (
     RunStatus,
     RunStatusResponse,
     RunSummary,
+    SecretBinding,
     is_final,
 )
 
@@ -92,11 +92,20 @@ def _run_path(run_id: object) -> str:
 class RunOptions(TypedDict, total=False):
     """The optional arguments of `runs.create` and `runs.run`: `RunCreateRequest`'s fields."""
 
+    output_schema: Mapping[str, Any] | type | None
     model: RunModel | str
+    model_params: Mapping[str, Any] | None
     session_id: uuid.UUID | str | None
     workspace_id: uuid.UUID | str | None
     browser_settings: RunBrowserSettings | None
+    keep_alive: int | None
+    agentmail: bool
+    agentcard_wallet_id: uuid.UUID | str | None
+    stripe_link_connection_id: uuid.UUID | str | None
     attached_file_ids: Iterable[uuid.UUID | str] | None
+    secret_bindings: Iterable[SecretBinding] | None
+    op_vault_id: str | None
+    op_vault_allowed_domains: Iterable[str] | None
     judge: RunJudgeSettings | None
     max_cost_usd: decimal.Decimal | float | str | None
 
@@ -117,22 +126,24 @@ def _create_request(task: str, options: RunOptions, output_type: object = None) 
 
 
 def _structured_result(run: RunSummary, output_type: type[T]) -> T:
-    """`run`'s result read as `output_type`; a `RunFailedError` if it has none such."""
-    if run.status != RunStatus.COMPLETED or run.result is None:
+    """`run`'s structured `output`, else its result text, read as `output_type`; a
+    `RunFailedError` if it has none such."""
+    output = run.result if run.output is None else run.output
+    if run.status != RunStatus.COMPLETED or output is None:
         said = f": {run.error}" if run.error else ""
         raise RunFailedError(
             f"Run {run.id} ended {run.status} without a result to read as "
             f"{type_name(output_type)}{said}",
             run=run,
         )
-    try:
-        return cast(T, decode_output(run.result, output_type))
-    except DecodeError as exc:
-        raise RunFailedError(
-            f"Run {run.id} completed, but its result is not a {type_name(output_type)}: "
-            f"{'; '.join(exc.errors[:5])}",
+
+    def unreadable(problems: str) -> RunFailedError:
+        return RunFailedError(
+            f"Run {run.id} completed, but its result is not a {type_name(output_type)}: {problems}",
             run=run,
-        ) from None
+        )
+
+    return read_as(output, output_type, unreadable)
 
 
 class AsyncRuns(AsyncResource):
