@@ -190,16 +190,22 @@ def clock() -> RecordingClock:
     return RecordingClock()
 
 
-@pytest.fixture
-async def linked(
-    fake: FakeBrowserUseCloud, clock: RecordingClock
-) -> AsyncIterator[AsyncBrowserUse]:
-    """A client whose waits move the fake cloud's clock by as much: no real sleeping."""
+def link(fake: FakeBrowserUseCloud, clock: RecordingClock) -> RecordingClock:
+    """`clock`, whose sleeps now move `fake`'s clock by as much."""
 
     async def advance() -> None:
         fake.advance(clock.sleeps[-1])
 
     clock.on_sleep.append(advance)
+    return clock
+
+
+@pytest.fixture
+async def linked(
+    fake: FakeBrowserUseCloud, clock: RecordingClock
+) -> AsyncIterator[AsyncBrowserUse]:
+    """A client whose waits move the fake cloud's clock by as much: no real sleeping."""
+    link(fake, clock)
     async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.base_url, clock=clock) as c:
         yield c
 
@@ -334,10 +340,6 @@ async def linked_runs(
     fake: FakeBrowserUseCloud, clock: RecordingClock
 ) -> AsyncIterator[V4AsyncBrowserUse]:
     """A v4 client whose waits move the fake cloud's clock by as much: no real sleeping."""
-
-    async def advance() -> None:
-        fake.advance(clock.sleeps[-1])
-
-    clock.on_sleep.append(advance)
+    link(fake, clock)
     async with V4AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url, clock=clock) as c:
         yield c

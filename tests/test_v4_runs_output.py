@@ -13,7 +13,7 @@ from browser_use_async._structured._schema import json_schema
 from browser_use_async.testing import FakeBrowserUseCloud, RunScenario
 from browser_use_async.v4 import AsyncBrowserUse
 from browser_use_async.v4.models.runs import RunSummary
-from tests.conftest import RecordingClock
+from tests.conftest import RecordingClock, link
 
 
 @attrs.frozen
@@ -99,11 +99,10 @@ async def test_the_runs_structured_output_is_read_before_its_text(
 ) -> None:
     fake.run_scenarios["Find"] = RunScenario(steps=1, result="I found Swiss at 120.50 CHF.")
 
-    async def advance() -> None:
-        fake.advance(clock.sleeps[-1])
+    async def structure() -> None:
         for run in fake.runs.values():  # the API's structured output, beside the prose
             run["output"] = {"airline": "Swiss", "price": 120.5}
 
-    clock.on_sleep.append(advance)
+    link(fake, clock).on_sleep.append(structure)
     async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url, clock=clock) as c:
         assert await c.runs.run("Find", output_type=Flight) == Flight("Swiss", 120.5)

@@ -19,7 +19,7 @@ from browser_use_async import (
 from browser_use_async.testing import FakeBrowserUseCloud, Fault, RunScenario
 from browser_use_async.v4 import AsyncBrowserUse
 from browser_use_async.v4.models.runs import RunStatus, RunSummary
-from tests.conftest import RecordingClock
+from tests.conftest import RecordingClock, link
 from tests.soak import LateCreates
 
 V4 = "/api/v4"
@@ -108,10 +108,7 @@ async def test_timeout_without_cancel_says_how_to_cancel(
 async def test_a_cancel_that_fails_once_is_retried(
     fake: FakeBrowserUseCloud, clock: RecordingClock
 ) -> None:
-    async def advance() -> None:
-        fake.advance(clock.sleeps[-1])
-
-    clock.on_sleep.append(advance)
+    link(fake, clock)
     fake.run_scenarios["Find"] = QUICK
     fake.faults.add(f"POST {V4}/runs/{{run_id}}/cancel", Fault(status=503))
     async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url, clock=clock) as c:
@@ -161,19 +158,29 @@ async def test_run_never_sends_the_create_twice(
     assert "a run it made may be running: look for it with runs.list and cancel it" in caplog.text
 
 
-async def test_a_create_answered_after_a_cancellation_is_cancelled(
-    late: tuple[FakeBrowserUseCloud, LateCreates], caplog: pytest.LogCaptureFixture
-) -> None:
-    fake, slow = late
-    slow.seconds = 0.3
+async def cancelled_once_created(fake: FakeBrowserUseCloud, *, times: int) -> float:
+    """`runs.run("Find")` cancelled `times` times, 20 ms apart, once the fake holds its run;
+    the seconds from the first cancel until it ended."""
     async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url) as client:
         run = asyncio.create_task(client.runs.run("Find"))
         async with asyncio.timeout(10):
             while not fake.runs:  # noqa: ASYNC110 (the server's state, not an event)
                 await asyncio.sleep(0.005)
-            run.cancel()
+            started = time.monotonic()
+            for _ in range(times):
+                run.cancel()
+                await asyncio.sleep(0.02)
             with pytest.raises(asyncio.CancelledError):
                 await run
+    return time.monotonic() - started
+
+
+async def test_a_create_answered_after_a_cancellation_is_cancelled(
+    late: tuple[FakeBrowserUseCloud, LateCreates], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, slow = late
+    slow.seconds = 0.3
+    await cancelled_once_created(fake, times=1)
     [run_id] = fake.runs
     assert fake.runs[run_id]["status"] == "cancelled"
     assert sent(fake) == ["POST /runs", f"POST /runs/{run_id}/cancel"]
@@ -185,16 +192,7 @@ async def test_cancelled_again_during_the_clean_up_still_cancels(
 ) -> None:
     fake, slow = late
     slow.seconds = 0.3
-    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url) as client:
-        run = asyncio.create_task(client.runs.run("Find"))
-        async with asyncio.timeout(10):
-            while not fake.runs:  # noqa: ASYNC110 (the server's state, not an event)
-                await asyncio.sleep(0.005)
-            for _ in range(3):
-                run.cancel()
-                await asyncio.sleep(0.02)
-            with pytest.raises(asyncio.CancelledError):
-                await run
+    await cancelled_once_created(fake, times=3)
     [run_id] = fake.runs
     assert fake.runs[run_id]["status"] == "cancelled"
     assert creates(fake, "Find") == 1
@@ -208,16 +206,7 @@ async def test_a_hanging_create_is_given_up_in_bounded_time(
     monkeypatch.setattr(_launch, "STOP_WAIT_SECONDS", 0.3)
     fake, slow = late
     slow.seconds = 30
-    async with AsyncBrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url) as client:
-        run = asyncio.create_task(client.runs.run("Find"))
-        async with asyncio.timeout(10):
-            while not fake.runs:  # noqa: ASYNC110 (the server's state, not an event)
-                await asyncio.sleep(0.005)
-            started = time.monotonic()
-            run.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await run
-    assert time.monotonic() - started < 2
+    assert await cancelled_once_created(fake, times=1) < 2
     assert "no answer to the create came back that names the run" in caplog.text
 
 

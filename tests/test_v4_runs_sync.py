@@ -10,19 +10,14 @@ import pytest
 from browser_use_async.testing import FakeBrowserUseCloud, RunScenario
 from browser_use_async.v4 import BrowserUse
 from browser_use_async.v4.models.runs import RunCreateResponse, RunStatus, RunSummary
-from tests.conftest import RecordingClock, ctrl_c_once
+from tests.conftest import RecordingClock, ctrl_c_once, link
 
 QUICK = RunScenario(steps=3, queue_delay=0.25, dispatch_delay=0.25, step_interval=1.0)
 
 
 def linked_client(fake: FakeBrowserUseCloud) -> BrowserUse:
     """A blocking v4 client whose waits move `fake`'s clock by as much."""
-    clock = RecordingClock()
-
-    async def advance() -> None:
-        fake.advance(clock.sleeps[-1])
-
-    clock.on_sleep.append(advance)
+    clock = link(fake, RecordingClock())
     return BrowserUse(api_key=fake.api_key, base_url=fake.v4_base_url, clock=clock)
 
 

@@ -289,8 +289,9 @@ class AsyncRuns(AsyncResource):
         before any status was seen is read again for a while (see `wait`). `waiting_for`
         says, in a timeout's message, what was awaited besides the run's end."""
         _run_path(run_id)
+        limit = None if timeout is None else positive_seconds(timeout, "timeout")
         clock, seen = self._clock, False
-        grace = NOT_FOUND_GRACE if timeout is None else min(NOT_FOUND_GRACE, timeout)
+        grace = NOT_FOUND_GRACE if limit is None else min(NOT_FOUND_GRACE, limit)
 
         async def fetch() -> RunStatusResponse:
             nonlocal seen
