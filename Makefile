@@ -36,6 +36,7 @@ soak: $(STAMP)
 # beyond the spec defects listed in scripts/conformance.py. `make test` runs a short version.
 conformance: $(STAMP)
 	$(BIN)/python scripts/conformance.py --max-time 180
+	$(BIN)/python scripts/conformance.py --api v4 --max-time 180
 
 # Regenerate browser_use_async/_sync.py from the async client (pytest fails when it is stale).
 sync: $(STAMP)

@@ -6,7 +6,7 @@ the reason the spec, not the fake, is wrong there. The listed defects are correc
 temporary copy of the spec, or the one check they break is turned off for the operations
 concerned; everything else is checked as the spec says.
 
-    python scripts/conformance.py [--max-time SECONDS] [--max-examples N] [--seed N]
+    python scripts/conformance.py [--api v2|v4] [--max-time SECONDS] [--max-examples N] [--seed N]
 """
 
 import argparse
@@ -66,6 +66,21 @@ def _bounds_are_json_schema(spec: JSON) -> None:
                     prop[json_schema] = prop.pop(pydantic)
 
 
+def _unknown_ids_are_documented(spec: JSON) -> None:
+    detail = {"type": "object", "properties": {"detail": {"type": "string"}}}
+    for _, path, op in _operations(spec):
+        if "{" in path and "404" not in op["responses"]:
+            content = {"application/json": {"schema": detail}}
+            op["responses"]["404"] = {"description": "Not found", "content": content}
+
+
+def _bad_extensions_are_documented(spec: JSON) -> None:
+    detail = {"type": "object", "properties": {"detail": {"type": "string"}}}
+    content = {"application/json": {"schema": detail}}
+    answer = {"description": "Not an extension ZIP", "content": content}
+    spec["paths"]["/extensions"]["post"]["responses"].setdefault("400", answer)
+
+
 @attrs.frozen
 class Defect:
     """A place where the spec is wrong: `fix` corrects the copy, or `check` is turned off
@@ -77,6 +92,7 @@ class Defect:
     check: str | None = None
     names: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ("v2", "v4")
 
 
 # What schemathesis's positive_data_acceptance accepts unless told otherwise.
@@ -119,6 +135,7 @@ DEFECTS = (
         ),
         check="positive_data_acceptance",
         names=("GET /browsers/{session_id}/downloads",),
+        versions=("v2",),
     ),
     Defect(
         what="skill operations refused by the skill's state, with a documented 400",
@@ -139,23 +156,88 @@ DEFECTS = (
             "POST /skills/{skill_id}/refine",
             "POST /marketplace/skills/{skill_id}/execute",
         ),
+        versions=("v2",),
+    ),
+    # v4 (its amended spec: the upstream operations and those the official v4 client adds)
+    Defect(
+        what="the amendment operations document no 404 for an unknown id",
+        why=(
+            "The official v4 client's operations beyond the upstream spec are documented from"
+            " its code, which lists only their answers' models; an id in the path that names"
+            " nothing answers 404 {'detail': ...} there as on every upstream operation."
+        ),
+        fix=_unknown_ids_are_documented,
+        versions=("v4",),
+    ),
+    Defect(
+        what="an extension upload accepts any bytes as its ZIP",
+        why=(
+            "POST /extensions takes `file` as any binary, but only a ZIP archive with a"
+            " manifest.json is an extension: anything else is refused with 400 {'detail': ...},"
+            " which the spec does not document."
+        ),
+        fix=_bad_extensions_are_documented,
+        versions=("v4",),
+    ),
+    Defect(
+        what="a bad extension upload is a rejected request only by its content",
+        why=(
+            "Random bytes satisfy the spec's `format: binary` yet are no ZIP archive, so the"
+            " documented 400 answers a request that is valid by the schema; a 422 (a missing"
+            " `file`) still fails the check there."
+        ),
+        check="positive_data_acceptance",
+        statuses=("400",),
+        names=("POST /extensions",),
+        versions=("v4",),
+    ),
+    Defect(
+        what="v4's opaque cursors are typed as any string",
+        why=(
+            "`cursor` must be a value of an earlier page's `nextCursor`; no server can accept"
+            " an arbitrary string, and the fake answers an unknown one with the 400 `Malformed"
+            " pagination cursor.` the spec documents (FastAPI's 422 for browser downloads)."
+        ),
+        check="positive_data_acceptance",
+        names=(
+            "GET /runs",
+            "GET /sessions",
+            "GET /workspaces/{workspace_id}/files",
+            "GET /browsers/{session_id}/downloads",
+        ),
+        versions=("v4",),
+    ),
+    Defect(
+        what="GET /integrations/categories is also DELETE /integrations/{provider}",
+        why=(
+            "The path /integrations/categories matches DELETE /integrations/{provider} with"
+            " the provider 'categories', so the methods the server allows there include DELETE"
+            " (it answers 404 for that provider); the spec lists only GET for the path."
+        ),
+        check="allow_header_conformance",
+        names=("GET /integrations/categories",),
+        versions=("v4",),
     ),
 )
 
 
-def corrected_spec() -> JSON:
-    spec = copy.deepcopy(load_spec())
-    for defect in DEFECTS:
+def defects(version: str = "v2") -> list[Defect]:
+    return [defect for defect in DEFECTS if version in defect.versions]
+
+
+def corrected_spec(version: str = "v2") -> JSON:
+    spec = copy.deepcopy(load_spec(version))
+    for defect in defects(version):
         if defect.fix is not None:
             defect.fix(spec)
     return spec
 
 
-def config() -> str:
+def config(version: str = "v2") -> str:
     """Schemathesis's configuration (TOML): every check, less those the defects turn off
     (or widen) for their operations."""
     lines = ["[checks]", "enabled = true", ""]
-    for defect in DEFECTS:
+    for defect in defects(version):
         if defect.check is None:
             continue
         names = ", ".join(json.dumps(name) for name in defect.names)
@@ -173,6 +255,7 @@ def config() -> str:
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Schemathesis against the fake cloud.")
+    parser.add_argument("--api", choices=("v2", "v4"), default="v2", help="the API to check")
     parser.add_argument("--max-time", type=int, default=180, help="time budget (seconds)")
     parser.add_argument("--max-examples", type=int, default=None, help="cases per operation")
     parser.add_argument("--seed", type=int, default=1, help="the random seed (repeatable runs)")
@@ -184,9 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     schemathesis = Path(sys.executable).with_name("schemathesis")
     with tempfile.TemporaryDirectory() as folder, FakeBrowserUseCloud() as fake:
-        spec_path, config_path = Path(folder, "openapi-v2.json"), Path(folder, "config.toml")
-        spec_path.write_text(json.dumps(corrected_spec()), "utf-8")
-        config_path.write_text(config(), "utf-8")
+        spec_path = Path(folder, f"openapi-{args.api}.json")
+        config_path = Path(folder, "config.toml")
+        spec_path.write_text(json.dumps(corrected_spec(args.api)), "utf-8")
+        config_path.write_text(config(args.api), "utf-8")
         command = [
             str(schemathesis),
             "--config-file",
@@ -194,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
             "run",
             str(spec_path),
             "--url",
-            fake.base_url,
+            fake.v4_base_url if args.api == "v4" else fake.base_url,
             "--header",
             f"{SECURED}: {fake.api_key}",
             "--phases",

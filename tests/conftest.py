@@ -22,6 +22,7 @@ from collections.abc import (
 )
 from typing import Any, TypeVar
 
+import aiohttp
 import attrs
 import pytest
 from aiohttp import web
@@ -30,6 +31,7 @@ from browser_use_async import AsyncBrowserUse, RetryPolicy
 from browser_use_async._loop_thread import LoopThread
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
 from browser_use_async.v4 import AsyncBrowserUse as V4AsyncBrowserUse
+from tests.fakecloud import Api
 
 T = TypeVar("T")
 
@@ -46,6 +48,13 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 async def fake() -> AsyncIterator[FakeBrowserUseCloud]:
     async with FakeBrowserUseCloud(manual_time=True) as cloud:
         yield cloud
+
+
+@pytest.fixture
+async def v4() -> AsyncIterator[Api]:
+    """Raw HTTP calls to the v4 API of a fake on manual time."""
+    async with FakeBrowserUseCloud(manual_time=True) as cloud, aiohttp.ClientSession() as session:
+        yield Api(cloud, session, version="v4")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import aiohttp
 import attrs
 
 from browser_use_async.testing import FakeBrowserUseCloud, TaskScenario
+from browser_use_async.testing._spec import Operation, validator
 
 JSON = dict[str, Any]
 
@@ -58,6 +59,18 @@ class Api:
         answer = await self.call(method, path, **kwargs)
         assert answer.status < 300, (answer.status, answer.body)
         return answer.body
+
+
+def assert_answers_as_documented(answer: Answer, operation: Operation) -> None:
+    """A success status the operation documents, with a body its schema accepts."""
+    success = [status for status in operation.responses if status < 300]
+    assert answer.status in success, answer.body
+    schema = operation.responses[answer.status]
+    if schema is None:
+        assert answer.body == b""
+    else:
+        _, issues = validator(operation.version).check(schema, answer.body)
+        assert issues == []
 
 
 async def build_world(api: Api) -> JSON:

@@ -2,23 +2,16 @@
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 
 from browser_use_async._exceptions import InvalidArgumentError
-from browser_use_async.testing import FakeBrowserUseCloud, RunScenario
+from browser_use_async.testing import RunScenario
 from tests.fakecloud import JSON, Api
 from tests.test_fake_v4_spec import extension_zip
 
 LONG = RunScenario(steps=10)
-
-
-@pytest.fixture
-async def v4() -> AsyncIterator[Api]:
-    async with FakeBrowserUseCloud(manual_time=True) as cloud, aiohttp.ClientSession() as session:
-        yield Api(cloud, session, version="v4")
 
 
 async def _session(v4: Api, task: str = "Plan a trip") -> JSON:

@@ -1,20 +1,12 @@
 """The fake's v4 runs, over raw HTTP: lifecycle on the fake clock, events, cancel, paging."""
 
 import uuid
-from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
-from browser_use_async.testing import FakeBrowserUseCloud, Fault, RunScenario
+from browser_use_async.testing import Fault, RunScenario
 from browser_use_async.testing._spec import operations
 from tests.fakecloud import JSON, Api
-
-
-@pytest.fixture
-async def v4() -> AsyncIterator[Api]:
-    async with FakeBrowserUseCloud(manual_time=True) as cloud, aiohttp.ClientSession() as session:
-        yield Api(cloud, session, version="v4")
 
 
 async def _status(v4: Api, run_id: str) -> str:
@@ -310,3 +302,18 @@ def test_v2_operations_and_spec_stay_the_default() -> None:
     assert ("POST", "/runs") not in operations()
     with pytest.raises(ValueError, match="v3"):
         operations("v3")
+
+
+async def test_a_key_past_its_spend_limit_answers_402_on_v4_creates(v4: Api) -> None:
+    v4.fake.default_run_scenario = RunScenario(steps=1, cost_per_step="1")
+    first = await v4.ok("POST", "/runs", body={"task": "Spend a dollar"})
+    v4.fake.spend_limit = 1
+    v4.fake.advance(10)
+    for path, body in (
+        ("/runs", {"task": "One more"}),
+        (f"/sessions/{first['sessionId']}/queue", {"text": "And more"}),
+        ("/browsers", {}),
+    ):
+        answer = await v4.call("POST", path, body=body)
+        assert answer.status == 402, path
+        assert answer.body["detail"]["code"] == "api_key_monthly_spend_limit_reached"

@@ -2,9 +2,7 @@
 
 import itertools
 import uuid
-from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
 from browser_use_async._exceptions import InvalidArgumentError
@@ -12,12 +10,6 @@ from browser_use_async.testing import FakeBrowserUseCloud, RunScenario
 from tests.fakecloud import JSON, Api
 
 LONG = RunScenario(steps=10)
-
-
-@pytest.fixture
-async def v4() -> AsyncIterator[Api]:
-    async with FakeBrowserUseCloud(manual_time=True) as cloud, aiohttp.ClientSession() as session:
-        yield Api(cloud, session, version="v4")
 
 
 async def _start(v4: Api, task: str = "Plan a trip") -> JSON:

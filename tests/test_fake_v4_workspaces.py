@@ -2,19 +2,11 @@
 
 import io
 import uuid
-from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
-from browser_use_async.testing import FakeBrowserUseCloud, RunScenario
+from browser_use_async.testing import RunScenario
 from tests.fakecloud import JSON, Api
-
-
-@pytest.fixture
-async def v4() -> AsyncIterator[Api]:
-    async with FakeBrowserUseCloud(manual_time=True) as cloud, aiohttp.ClientSession() as session:
-        yield Api(cloud, session, version="v4")
 
 
 async def _presign(v4: Api, workspace: str, *files: tuple[str, str, int]) -> list[JSON]:

@@ -41,6 +41,15 @@ def _issue(kind: str, loc: Loc, msg: str, given: object, **ctx: object) -> Issue
     return issue
 
 
+def _length_issue(kind: str, loc: Loc, given: list[object], word: str, bound: int) -> Issue:
+    """A list too short or too long, as pydantic words it (`word`: "least" or "most")."""
+    count, noun = len(given), "item" if bound == 1 else "items"
+    msg = f"List should have at {word} {bound} {noun} after validation, not {count}"
+    limit = "min_length" if kind == "too_short" else "max_length"
+    ctx: dict[str, object] = {"field_type": "List", limit: bound, "actual_length": count}
+    return _issue(kind, loc, msg, given, **ctx)
+
+
 def _number(bound: float) -> int | float:
     return int(bound) if float(bound).is_integer() else bound
 
@@ -173,34 +182,10 @@ class SchemaValidator:
         given = typing.cast(list[object], value)
         low, high = schema.get("minItems"), schema.get("maxItems")
         if low is not None and len(given) < low:
-            count, noun = len(given), "item" if low == 1 else "items"
-            msg = f"List should have at least {low} {noun} after validation, not {count}"
-            out.append(
-                _issue(
-                    "too_short",
-                    loc,
-                    msg,
-                    given,
-                    field_type="List",
-                    min_length=low,
-                    actual_length=count,
-                )
-            )
+            out.append(_length_issue("too_short", loc, given, "least", low))
             return given
         if high is not None and len(given) > high:
-            count, noun = len(given), "item" if high == 1 else "items"
-            msg = f"List should have at most {high} {noun} after validation, not {count}"
-            out.append(
-                _issue(
-                    "too_long",
-                    loc,
-                    msg,
-                    given,
-                    field_type="List",
-                    max_length=high,
-                    actual_length=count,
-                )
-            )
+            out.append(_length_issue("too_long", loc, given, "most", high))
             return given
         return [self._check(items, item, (*loc, i), out, text) for i, item in enumerate(given)]
 

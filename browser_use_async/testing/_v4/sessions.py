@@ -6,6 +6,7 @@ from aiohttp import web
 
 from browser_use_async.testing._clock import iso
 from browser_use_async.testing._http import JSON, Call, HTTPProblem, lookup, no_content, reply
+from browser_use_async.testing._lifecycle import check_spend_limit
 from browser_use_async.testing._v4.lifecycle import (
     cancel_run,
     drop_file,
@@ -86,6 +87,7 @@ def queue_message(call: Call) -> web.Response:
     """Runs now when the session is idle; else waits on the queue, or with `interrupt`
     cancels the active run and runs straight after it."""
     session, store, body = find_session(call), call.store, call.body
+    check_spend_limit(store)
     v4, session_id = store.v4, uuid.UUID(session["sessionId"])
     pending = _pending(v4, session_id)
     if call.request.headers.get("X-V4-Queue-Deduplicate") == DEDUPLICATE:
